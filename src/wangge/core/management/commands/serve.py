@@ -1,0 +1,46 @@
+"""``wangge serve``: migrate, then run the web server and the background worker together."""
+
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "启动平台：Web 服务和后台任务进程"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
+        parser.add_argument("--workers", type=int, default=2, help="后台任务线程数")
+
+    def handle(self, *args, host, port, threads, no_worker, workers, **options):
+        from waitress import serve
+
+        from wangge.wsgi import application
+
+        call_command("migrate", interactive=False, verbosity=0)
+        worker = None
+        if not no_worker:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "wangge.cli", "run_huey", "--workers", str(workers), "--worker-type", "thread"],
+            )
+            self.stdout.write(f"后台任务进程已启动（pid {worker.pid}）")
+
+        def stop(*_):
+            if worker and worker.poll() is None:
+                worker.terminate()
+            sys.exit(0)
+
+        signal.signal(signal.SIGTERM, stop)
+        db = "PostgreSQL" if settings.DB_IS_POSTGRES else f"SQLite {settings.SQLITE_PATH}"
+        self.stdout.write(self.style.SUCCESS(f"网格平台已启动：http://{host}:{port}/  （数据库：{db}）"))
+        try:
+            serve(application, host=host, port=port, threads=threads, ident="wangge")
+        finally:
+            stop()

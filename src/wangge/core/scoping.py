@@ -1,0 +1,68 @@
+"""The one scoping mechanism.
+
+A user's reach is a set of grid-code prefixes (see ``core.codes``).  Every model that holds
+scoped data carries a denormalised, indexed ``grid_code`` and uses ``ScopedQuerySet``; every
+selector narrows with ``.restrict(user)``.  Nothing else filters by scope.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+
+from wangge.core.codes import prefix_upper_bound
+
+if TYPE_CHECKING:
+    from wangge.accounts.models import User
+
+
+def prefix_q(field: str, prefix: str) -> Q:
+    """``field`` starts with ``prefix``, written as a range so a btree index serves it."""
+    if not prefix:
+        return Q()
+    upper = prefix_upper_bound(prefix)
+    q = Q(**{f"{field}__gte": prefix})
+    if upper is not None:
+        q &= Q(**{f"{field}__lt": upper})
+    return q
+
+
+def prefixes_q(field: str, prefixes: list[str]) -> Q | None:
+    """Union of ``prefix_q`` over ``prefixes``; None when the list is empty (no reach)."""
+    if not prefixes:
+        return None
+    if "" in prefixes:
+        return Q()
+    return reduce(or_, (prefix_q(field, p) for p in prefixes))
+
+
+class ScopedQuerySet(models.QuerySet):
+    scope_field = "grid_code"
+
+    def restrict(self, user: User | None) -> ScopedQuerySet:
+        """Only the rows inside ``user``'s part of the grid."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        q = prefixes_q(self.scope_field, user.scope_prefixes)
+        if q is None:
+            return self.none()
+        return self.filter(q)
+
+    def within(self, prefix: str) -> ScopedQuerySet:
+        """Rows in the subtree of ``prefix`` (a navigation filter, not an authorisation)."""
+        return self.filter(prefix_q(self.scope_field, prefix))
+
+
+class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+def user_can_reach(user: User, code: str) -> bool:
+    """Whether ``code`` (any grid-level code or prefix) lies inside ``user``'s reach."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return any(code.startswith(p) for p in user.scope_prefixes)

@@ -1,0 +1,127 @@
+"""Reads of residents.  Every one narrows by the acting user's reach."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from wangge.audit import services as audit
+from wangge.audit.context import Actor
+from wangge.audit.models import AuditAction
+from wangge.core.errors import NotFound
+from wangge.people.models import KeyGroupTag, Resident, ResidentTag
+
+
+def tag_lookup() -> dict[str, int]:
+    """Active key-group tags by code and by Chinese name."""
+    lookup: dict[str, int] = {}
+    for tag in KeyGroupTag.objects.filter(is_active=True):
+        lookup[tag.code] = tag.pk
+        lookup[tag.name] = tag.pk
+    return lookup
+
+
+@dataclass(frozen=True)
+class ResidentFilters:
+    q: str = ""  # a name (prefix), a phone number, or the last digits of an ID number
+    tag: str = ""  # key-group tag code
+    residence_type: str = ""
+    within: str = ""  # narrow to a subtree: a significant code prefix
+    household_id: int | None = None
+
+
+def _search_q(text: str) -> Q:
+    text = text.strip()
+    if not text:
+        return Q()
+    if text.isdigit() and len(text) == 11:
+        return Q(phone=text)
+    if len(text) == 4 and (text.isdigit() or (text[:3].isdigit() and text[3] in "xX")):
+        return Q(id_tail=text.upper())
+    if len(text) == 18:
+        return Q(id_number=text.upper())
+    return Q(name__startswith=text)
+
+
+def resident_queryset(*, user, filters: ResidentFilters | None = None) -> QuerySet[Resident]:
+    """Residents in reach matching ``filters``, in keyset order (grid_code, id)."""
+    filters = filters or ResidentFilters()
+    qs = Resident.objects.restrict(user)
+    if filters.within:
+        qs = qs.within(filters.within)
+    if filters.household_id:
+        qs = qs.filter(household_id=filters.household_id)
+    if filters.q:
+        qs = qs.filter(_search_q(filters.q))
+    if filters.residence_type:
+        qs = qs.filter(residence_type=filters.residence_type)
+    if filters.tag:
+        links = ResidentTag.objects.restrict(user).filter(tag__code=filters.tag)
+        if filters.within:
+            links = links.within(filters.within)
+        qs = qs.filter(id__in=links.values("resident_id"))
+    return qs.order_by("grid_code", "id")
+
+
+@dataclass
+class Page:
+    items: list
+    next_cursor: str | None
+    has_previous: bool
+
+
+def encode_cursor(grid_code: str, pk: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([grid_code, pk]).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, int] | None:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        grid_code, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        return str(grid_code), int(pk)
+    except (ValueError, TypeError):
+        return None
+
+
+def keyset_page(qs: QuerySet, *, cursor: str = "", limit: int | None = None) -> Page:
+    """One page of a queryset ordered by (grid_code, id), after ``cursor``.
+
+    Keyset pagination never counts and never skips with OFFSET, so page 10,000 of a city costs
+    what page 1 does.
+    """
+    limit = limit or settings.WANGGE_PAGE_SIZE
+    position = decode_cursor(cursor) if cursor else None
+    if position:
+        grid_code, pk = position
+        qs = qs.filter(Q(grid_code__gt=grid_code) | Q(grid_code=grid_code, id__gt=pk))
+    rows = list(qs[: limit + 1])
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(last.grid_code, last.pk)
+    return Page(items=rows, next_cursor=next_cursor, has_previous=bool(position))
+
+
+def resident_page(*, user, filters: ResidentFilters | None = None, cursor: str = "", limit: int | None = None):
+    qs = resident_queryset(user=user, filters=filters).select_related("household")
+    return keyset_page(qs, cursor=cursor, limit=limit)
+
+
+def resident_in_reach(*, user, pk: int) -> Resident:
+    """A resident in reach, without auditing: for services that go on to audit their own act."""
+    try:
+        return Resident.objects.restrict(user).select_related("household__unit__building__grid").get(pk=pk)
+    except (Resident.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该居民，或不在您的管辖范围内") from None
+
+
+def resident_detail(*, actor: Actor, pk: int) -> Resident:
+    """Open a resident's record: the read itself is audited."""
+    resident = resident_in_reach(user=actor.user, pk=pk)
+    audit.record(actor=actor, action=AuditAction.VIEW, obj=resident)
+    return resident

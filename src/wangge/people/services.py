@@ -1,0 +1,178 @@
+"""Writes to residents.  Each is one transaction, audited, and respects the actor's reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from wangge.audit import services as audit
+from wangge.audit.context import Actor
+from wangge.audit.models import AuditAction
+from wangge.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from wangge.grid.models import Grid, Household
+from wangge.people.idcard import mask_id_number, mask_phone
+from wangge.people.models import HouseholdMove, Resident, ResidentTag
+from wangge.people.selectors import resident_in_reach, tag_lookup
+from wangge.people.validation import clean_resident_fields
+
+AUDITED_FIELDS = [
+    "name", "sex", "birth_date", "id_type", "id_number", "phone", "relation", "residence_type", "note",
+    "household_id",
+]
+REVEALABLE_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+def _require_editor(actor: Actor) -> None:
+    if not actor.user.can_edit_residents:
+        raise Forbidden("您的角色不能修改居民信息")
+
+
+def household_in_reach(*, user, pk: int) -> Household:
+    try:
+        return Household.objects.restrict(user).select_related("unit__building").get(pk=pk)
+    except (Household.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该户，或不在您的管辖范围内") from None
+
+
+def _refuse_duplicate(id_type: str, id_number: str, *, exclude_pk: int | None = None) -> None:
+    existing = Resident.objects.filter(id_type=id_type, id_number=id_number)
+    if exclude_pk:
+        existing = existing.exclude(pk=exclude_pk)
+    found = existing.select_related("household").first()
+    if found is not None:
+        raise Conflict(
+            f"证件号码 {mask_id_number(id_number)} 已登记：{found.name}（居民编号 {found.pk}，"
+            f"户编码 {found.household.code}），请勿重复登记",
+            code="duplicate_id_number",
+            errors={"id_number": f"已登记为居民编号 {found.pk}"},
+        )
+
+
+def _set_tags(resident: Resident, tag_ids: list[int]) -> None:
+    ResidentTag.objects.filter(resident=resident).exclude(tag_id__in=tag_ids).delete()
+    have = set(ResidentTag.objects.filter(resident=resident).values_list("tag_id", flat=True))
+    ResidentTag.objects.bulk_create(
+        [ResidentTag(resident=resident, tag_id=t, grid_code=resident.grid_code) for t in tag_ids if t not in have]
+    )
+
+
+def _adjust_counts(household_id: int, grid_code: str, delta: int) -> None:
+    Household.objects.filter(pk=household_id).update(resident_count=F("resident_count") + delta)
+    Grid.objects.filter(code=grid_code).update(resident_count=F("resident_count") + delta)
+
+
+@transaction.atomic
+def resident_create(*, actor: Actor, household_id: int, data: dict[str, Any]) -> Resident:
+    """Register a person in a household inside the actor's reach."""
+    _require_editor(actor)
+    household = household_in_reach(user=actor.user, pk=household_id)
+    clean = clean_resident_fields(data, tag_lookup=tag_lookup())
+    if clean.errors:
+        raise ValidationFailed("居民信息有误：" + "；".join(clean.errors.values()), errors=clean.errors)
+    values = clean.values
+    tag_ids = values.pop("tags", [])
+    _refuse_duplicate(values["id_type"], values["id_number"])
+    resident = Resident(household=household, grid_code=household.grid_code, **values)
+    resident.id_tail = resident.id_number[-4:]
+    try:
+        with transaction.atomic():
+            resident.save()
+    except IntegrityError:
+        # A concurrent registration of the same person won the race.
+        _refuse_duplicate(values["id_type"], values["id_number"])
+        raise
+    _set_tags(resident, tag_ids)
+    _adjust_counts(household.pk, household.grid_code, +1)
+    after = audit.snapshot(resident, AUDITED_FIELDS)
+    after["tags"] = tag_ids
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=resident, changes=audit.diff({}, after))
+    return resident
+
+
+@transaction.atomic
+def resident_update(*, actor: Actor, resident_id: int, data: dict[str, Any]) -> Resident:
+    """Change a resident's details; only the fields present in ``data`` are touched."""
+    _require_editor(actor)
+    resident = resident_in_reach(user=actor.user, pk=resident_id)
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    data = dict(data)
+    # The ID number and its type are checked together, and sex/birth date against the number.
+    if "id_number" in data or "id_type" in data:
+        data.setdefault("id_type", resident.id_type)
+        data.setdefault("id_number", resident.id_number)
+        data.setdefault("sex", resident.sex)
+        data.setdefault("birth_date", resident.birth_date)
+    clean = clean_resident_fields(data, tag_lookup=tag_lookup(), partial=True)
+    if clean.errors:
+        raise ValidationFailed("居民信息有误：" + "；".join(clean.errors.values()), errors=clean.errors)
+    values = clean.values
+    tag_ids = values.pop("tags", None)
+    before = audit.snapshot(resident, AUDITED_FIELDS)
+    before_tags = sorted(resident.tag_links.values_list("tag_id", flat=True))
+    if "id_number" in values:
+        _refuse_duplicate(values.get("id_type", resident.id_type), values["id_number"], exclude_pk=resident.pk)
+    for name, value in values.items():
+        setattr(resident, name, value)
+    resident.id_tail = resident.id_number[-4:]
+    resident.save()
+    changes = audit.diff(before, audit.snapshot(resident, AUDITED_FIELDS))
+    if tag_ids is not None:
+        _set_tags(resident, tag_ids)
+        if sorted(tag_ids) != before_tags:
+            changes["tags"] = [before_tags, sorted(tag_ids)]
+    if changes:
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=resident, changes=changes)
+    return resident
+
+
+@transaction.atomic
+def resident_move(
+    *, actor: Actor, resident_id: int, to_household_id: int, relation: str = "", reason: str = ""
+) -> HouseholdMove:
+    """Move a person to another household (both in reach), keeping the history."""
+    _require_editor(actor)
+    resident = resident_in_reach(user=actor.user, pk=resident_id)
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    target = household_in_reach(user=actor.user, pk=to_household_id)
+    if target.pk == resident.household_id:
+        raise ValidationFailed("该居民已在此户，无需迁移", errors={"to_household_id": "与当前户相同"})
+    new_relation = resident.relation
+    if relation:
+        clean = clean_resident_fields({"relation": relation}, partial=True)
+        if clean.errors:
+            raise ValidationFailed(clean.errors["relation"], errors=clean.errors)
+        new_relation = clean.values["relation"]
+    source_pk, source_grid = resident.household_id, resident.grid_code
+    move = HouseholdMove.objects.create(
+        resident=resident, grid_code=target.grid_code, from_household_id=source_pk, to_household=target,
+        from_relation=resident.relation, to_relation=new_relation, reason=reason[:200],
+        moved_by=actor.user if actor.user.is_authenticated else None,
+    )
+    resident.household = target
+    resident.grid_code = target.grid_code
+    resident.relation = new_relation
+    resident.save(update_fields=["household", "grid_code", "relation", "updated_at"])
+    ResidentTag.objects.filter(resident=resident).update(grid_code=target.grid_code)
+    _adjust_counts(source_pk, source_grid, -1)
+    _adjust_counts(target.pk, target.grid_code, +1)
+    audit.record(
+        actor=actor, action=AuditAction.MOVE, obj=resident,
+        changes={"household_id": [source_pk, target.pk], "grid_code": [source_grid, target.grid_code],
+                 "relation": [move.from_relation, new_relation]},
+        note=reason,
+    )
+    return move
+
+
+@transaction.atomic
+def resident_reveal(*, actor: Actor, resident_id: int, field: str) -> str:
+    """The unmasked value of an ID number or phone; every reveal is recorded."""
+    if field not in REVEALABLE_FIELDS:
+        raise ValidationFailed("只能显示证件号码或手机号", errors={"field": "不支持的字段"})
+    if not actor.user.can_reveal:
+        raise Forbidden("您的角色不能查看完整的证件号码或手机号")
+    resident = resident_in_reach(user=actor.user, pk=resident_id)
+    audit.record(actor=actor, action=AuditAction.REVEAL, obj=resident, field=field)
+    return getattr(resident, field)

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from wangge.api import api
+
+urlpatterns = [
+    path("", include("wangge.core.urls")),
+    path("accounts/", include("wangge.accounts.urls")),
+    path("grid/", include("wangge.grid.urls")),
+    path("people/", include("wangge.people.urls")),
+    path("audit/", include("wangge.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
