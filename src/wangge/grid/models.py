@@ -44,13 +44,13 @@ class Division(models.Model):
     def __str__(self):
         return f"{self.name}（{self.code}）"
 
-    @property
-    def prefix(self) -> str:
-        return self.grid_code
-
     def save(self, *args, **kwargs):
         self.grid_code = significant_prefix(self.code)
         super().save(*args, **kwargs)
+
+    @property
+    def prefix(self) -> str:
+        return self.grid_code
 
 
 class Grid(models.Model):

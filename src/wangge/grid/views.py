@@ -1,7 +1,6 @@
 from django.http import Http404
 
 
-
 def area_detail(request, *args, **kwargs):
     raise Http404
 

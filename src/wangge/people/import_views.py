@@ -1,7 +1,6 @@
 from django.http import Http404
 
 
-
 def import_list(request, *args, **kwargs):
     raise Http404
 

@@ -123,6 +123,9 @@ class ResidentTag(models.Model):
         constraints = [models.UniqueConstraint(fields=["resident", "tag"], name="resident_tag_unique")]
         indexes = [models.Index(fields=["tag", "grid_code"], name="resident_tag_grid_idx")]
 
+    def __str__(self):
+        return f"{self.resident_id}:{self.tag_id}"
+
 
 class HouseholdMove(models.Model):
     """A resident moving from one household to another: history is kept, never overwritten."""
@@ -149,6 +152,9 @@ class HouseholdMove(models.Model):
         verbose_name = _("迁移记录")
         verbose_name_plural = _("迁移记录")
         ordering = ["-moved_at", "-id"]
+
+    def __str__(self):
+        return f"{self.resident_id}: {self.from_household_id} → {self.to_household_id}"
 
 
 class ImportJob(models.Model):
