@@ -39,7 +39,8 @@ def user_create(
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            raise ValidationFailed("密码不符合要求：" + " ".join(exc.messages), errors={"password": exc.messages}) from None
+            message = "密码不符合要求：" + " ".join(exc.messages)
+            raise ValidationFailed(message, errors={"password": exc.messages}) from None
     user.set_password(password)
     user.save()
     for code in scope_codes:
