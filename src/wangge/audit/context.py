@@ -17,7 +17,7 @@ class Actor:
     @classmethod
     def from_request(cls, request: HttpRequest, *, channel: str = "web") -> Actor:
         return cls(
-            user=request.user,
+            user=getattr(request, "user", None),
             ip_address=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
             channel=channel,

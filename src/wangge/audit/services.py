@@ -12,7 +12,7 @@ from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction, AuditEntry
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, dt.datetime | dt.date | dt.time):
@@ -20,13 +20,13 @@ def _plain(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, list | tuple | set):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
 def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     """Field values of ``instance`` as JSON-safe data, for before/after records."""
-    return {name: _plain(getattr(instance, name)) for name in fields}
+    return {name: plain(getattr(instance, name)) for name in fields}
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
