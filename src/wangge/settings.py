@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "huey.contrib.djhuey",
     "axes",
+    # The API docs page (/api/v1/docs) serves Swagger UI from ninja's bundled static files, never a CDN.
+    "ninja",
     "wangge.core",
     "wangge.audit",
     "wangge.accounts",
