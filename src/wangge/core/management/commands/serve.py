@@ -25,6 +25,8 @@ class Command(BaseCommand):
         from wangge.wsgi import application
 
         call_command("migrate", interactive=False, verbosity=0)
+        # Static files are served by WhiteNoise from STATIC_ROOT; collecting is quick and idempotent.
+        call_command("collectstatic", interactive=False, verbosity=0)
         worker = None
         if not no_worker:
             worker = subprocess.Popen(

@@ -1,0 +1,75 @@
+"""``wangge serve`` really starts: a web server that answers and a background worker beside it."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "wangge"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 30) -> bytes:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+@pytest.fixture
+def served(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env["WANGGE_VAR_DIR"] = str(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wangge.cli", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}", process, tmp_path
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=10)
+
+
+def test_serve_answers_with_the_login_page_and_its_static_files(served):
+    base, _, _ = served
+    assert wait_for(f"{base}/healthz") == b'{"status": "ok"}'
+    login = wait_for(f"{base}/accounts/login/").decode()
+    assert "社区网格化疫情防控平台" in login
+    for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', login):
+        assert wait_for(base + asset), asset
+
+
+def test_serve_starts_the_background_worker(served):
+    base, process, _ = served
+    wait_for(f"{base}/healthz")
+    children = subprocess.run(
+        ["ps", "-o", "args=", "--ppid", str(process.pid)], capture_output=True, text=True
+    ).stdout
+    assert "run_huey" in children
+
+
+def test_no_template_loads_anything_from_another_host():
+    # Deployments sit on closed networks: every script, style and image is served by us.
+    offenders = []
+    for path in SRC.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        offenders += [f"{path.name}: {m}" for m in re.findall(r'(?:src|href)="(?:https?:)?//[^"]+"', text)]
+    assert offenders == []
