@@ -1,8 +1,13 @@
-"""The integration API at /api/v1/: django-ninja, bearer tokens, the same scoping and audit."""
+"""The integration API at /api/v1/: django-ninja, bearer tokens, the same scoping and audit.
 
-from django.http import HttpRequest
+Every endpoint is a thin caller of a selector or a service; every error leaves here as
+``{"code": ..., "message": <Chinese>, "errors": {...}}``.  The docs page renders ninja's bundled
+Swagger UI from local static files ("ninja" is in INSTALLED_APPS), so it needs no CDN.
+"""
+
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from wangge.accounts.services import api_token_user
@@ -21,35 +26,80 @@ class BearerToken(HttpBearer):
 api = NinjaAPI(
     title="网格 Wangge API",
     version="1",
-    description="社区网格化疫情防控平台接口。所有列表按调用者的管辖范围过滤；证件号码和手机号默认脱敏。",
+    description=(
+        "社区网格化疫情防控平台接口。认证：`Authorization: Bearer TOKEN`（令牌由 `wangge token USERNAME` 签发）"
+        "或已登录的会话。所有列表按调用者的管辖范围过滤，范围外的记录一律返回 404；证件号码和手机号默认脱敏，"
+        "查看居民详情、显示明文和每一次修改都记入审计日志。错误统一为 `{code, message, errors}`。"
+    ),
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
 )
 
 
+def error_response(request, *, code: str, message: str, status: int, errors: dict | None = None):
+    return api.create_response(request, {"code": code, "message": message, "errors": errors or {}}, status=status)
+
+
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
-    return api.create_response(
-        request, {"code": exc.code, "message": exc.message, "errors": exc.errors}, status=exc.http_status
-    )
+    return error_response(request, code=exc.code, message=exc.message, errors=exc.errors, status=exc.http_status)
+
+
+# Pydantic's messages are English; the common ones are said again in Chinese.
+VALIDATION_MESSAGES = {
+    "missing": "必填",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "string_type": "应为文本",
+    "list_type": "应为列表",
+    "bool_parsing": "应为是或否",
+    "bool_type": "应为是或否",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "literal_error": "取值无效",
+    "enum": "取值无效",
+    "string_too_long": "内容过长",
+    "string_too_short": "内容过短",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "json_invalid": "请求体不是有效的 JSON",
+    "model_attributes_type": "请求体应为 JSON 对象",
+    "dict_type": "请求体应为 JSON 对象",
+    "extra_forbidden": "不支持的字段",
+}
+# Locations that name the parameter's container rather than the field.
+_LOC_NOISE = {"body", "query", "path", "header", "cookie", "form", "payload", "filters"}
 
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
     errors = {}
     for item in exc.errors:
-        loc = ".".join(str(p) for p in item.get("loc", [])[1:]) or "body"
-        errors[loc] = item.get("msg", "")
-    return api.create_response(
-        request, {"code": "invalid", "message": "请求参数有误", "errors": errors}, status=422
-    )
+        loc = [str(p) for p in item.get("loc", []) if str(p) not in _LOC_NOISE]
+        errors[".".join(loc) or "body"] = VALIDATION_MESSAGES.get(item.get("type", ""), "取值无效")
+    fields = "、".join(errors)
+    return error_response(request, code="invalid", message=f"请求参数有误：{fields}", errors=errors, status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
-    return api.create_response(
-        request, {"code": "unauthorized", "message": "未登录或令牌无效", "errors": {}}, status=401
-    )
+    return error_response(request, code="unauthorized", message="未登录或令牌无效", status=401)
+
+
+@api.exception_handler(AuthorizationError)
+def authorization_error(request, exc):
+    return error_response(request, code="forbidden", message="没有权限执行此操作", status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return error_response(request, code="not_found", message="未找到", status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return error_response(request, code="error", message=str(exc.message), status=exc.status_code)
 
 
 def register_routers() -> None:

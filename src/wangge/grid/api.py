@@ -1,3 +1,198 @@
-from ninja import Router
+"""API of the grid hierarchy: areas (divisions), grids, buildings, households.  Thin callers of
+``grid.selectors``; every read is narrowed to the caller's reach and out-of-reach is 404."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from wangge.core.codes import significant_prefix
+from wangge.core.errors import ValidationFailed
+from wangge.grid import selectors
+from wangge.grid.models import Division
+from wangge.grid.schemas import (
+    AreaDetailOut,
+    AreaOut,
+    BuildingDetailOut,
+    BuildingPage,
+    GridDetailOut,
+    GridPage,
+    HouseholdPage,
+)
+from wangge.people.schemas import HouseholdDetailOut
 
 router = Router(tags=["网格"])
+
+MAX_LIMIT = 500
+
+
+def page_limit(limit: int | None) -> int | None:
+    if limit is None:
+        return None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed(f"每页条数应在 1 到 {MAX_LIMIT} 之间", errors={"limit": "超出范围"})
+    return limit
+
+
+def subtree_prefix(code: str, *, field: str = "within") -> str:
+    """A navigation filter: a 12-digit division code (cut to its significant prefix) or any code prefix."""
+    code = (code or "").strip()
+    if not code:
+        return ""
+    if not code.isdigit() or len(code) > 24:
+        raise ValidationFailed("区划或网格代码应为数字", errors={field: "代码无效"})
+    return significant_prefix(code) if len(code) == 12 else code
+
+
+def counts(*, grids=0, buildings=0, households=0, residents=0) -> dict:
+    return {"grids": grids, "buildings": buildings, "households": households, "residents": residents}
+
+
+def area_out(division: Division, area_counts) -> dict:
+    return {
+        "code": division.code,
+        "prefix": division.grid_code,
+        "name": division.name,
+        "level": division.level,
+        "level_name": str(division.get_level_display()),
+        "parent_code": division.parent.code if division.parent_id else None,
+        "counts": vars(area_counts),
+    }
+
+
+def grid_out(grid) -> dict:
+    return {
+        "id": grid.pk,
+        "code": grid.code,
+        "name": grid.name,
+        "community_code": grid.community.code,
+        "counts": counts(
+            grids=1, buildings=grid.building_count, households=grid.household_count, residents=grid.resident_count
+        ),
+    }
+
+
+def household_out(household) -> dict:
+    return {
+        "id": household.pk,
+        "code": household.code,
+        "grid_code": household.grid_code,
+        "building_id": household.unit.building_id,
+        "unit_id": household.unit_id,
+        "door_number": household.door_number,
+        "address": household.address,
+        "resident_count": household.resident_count,
+    }
+
+
+def keyset(qs, *, cursor: str, limit: int | None):
+    from wangge.people.selectors import keyset_page
+
+    return keyset_page(qs, cursor=cursor, limit=page_limit(limit))
+
+
+class AreaFilters(Schema):
+    level: int | None = None  # 2 市, 3 区县, 4 街道, 5 社区
+    parent: str = ""  # 12-digit code of the parent division
+
+
+@router.get("/areas", response=list[AreaOut], summary="区划列表（管辖范围内及其上级，含计数）")
+def list_areas(request: HttpRequest, filters: Query[AreaFilters]):
+    entries = selectors.area_list(user=request.auth, level=filters.level, parent_code=filters.parent)
+    return [area_out(e.division, e.counts) for e in entries]
+
+
+@router.get("/areas/{code}", response=AreaDetailOut, summary="区划详情（下级及计数）")
+def get_area(request: HttpRequest, code: str):
+    user = request.auth
+    division = selectors.division_in_reach(user=user, code=code)
+    out = area_out(division, selectors.area_totals(user=user, prefix=division.grid_code))
+    out["ancestors"] = [
+        {"code": a.code, "name": a.name, "level": a.level} for a in selectors.division_ancestors(division)
+    ]
+    children = selectors.area_children(user=user, division=division)
+    if division.level == Division.Kind.COMMUNITY:
+        grids = {g.code: g for g in selectors.grid_queryset(user=user, within=division.grid_code)}
+        out["children"] = []
+        out["grids"] = [grid_out(grids[node.prefix]) for node in children if node.prefix in grids]
+    else:
+        by_prefix = {d.grid_code: d for d in Division.objects.filter(parent=division).select_related("parent")}
+        out["children"] = [area_out(by_prefix[node.prefix], node.counts) for node in children]
+        out["grids"] = []
+    return out
+
+
+class GridFilters(Schema):
+    within: str = ""  # a division or grid code: only grids in its subtree
+    cursor: str = ""
+    limit: int | None = None
+
+
+@router.get("/grids", response=GridPage, summary="网格列表（游标分页）")
+def list_grids(request: HttpRequest, filters: Query[GridFilters]):
+    qs = selectors.grid_queryset(user=request.auth, within=subtree_prefix(filters.within))
+    page = keyset(qs, cursor=filters.cursor, limit=filters.limit)
+    return {"items": [grid_out(g) for g in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get("/grids/{code}", response=GridDetailOut, summary="网格详情（边界、责任人、计数）")
+def get_grid(request: HttpRequest, code: str):
+    grid = selectors.grid_in_reach(user=request.auth, code=code)
+    out = grid_out(grid)
+    out["polygon"] = grid.polygon
+    out["assignments"] = [
+        {"duty": a.duty, "duty_name": str(a.get_duty_display()), "name": a.name, "phone": a.phone,
+         "building_id": a.building_id}
+        for a in selectors.grid_assignments(user=request.auth, grid=grid)
+    ]
+    return out
+
+
+class BuildingFilters(Schema):
+    grid: str = ""  # 15-digit grid code
+    cursor: str = ""
+    limit: int | None = None
+
+
+@router.get("/buildings", response=BuildingPage, summary="楼栋列表（游标分页）")
+def list_buildings(request: HttpRequest, filters: Query[BuildingFilters]):
+    qs = selectors.building_queryset(user=request.auth, grid_code=filters.grid.strip())
+    page = keyset(qs, cursor=filters.cursor, limit=filters.limit)
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.get("/buildings/{building_id}", response=BuildingDetailOut, summary="楼栋详情（单元及户数）")
+def get_building(request: HttpRequest, building_id: int):
+    building = selectors.building_in_reach(user=request.auth, pk=building_id)
+    units = selectors.building_units(user=request.auth, building=building)
+    out = {f: getattr(building, f) for f in ("id", "code", "name", "grid_code", "address", "lat", "lng", "floors")}
+    out["units"] = [{"id": u.pk, "code": u.code, "name": u.name, "household_count": u.household_total} for u in units]
+    return out
+
+
+class HouseholdFilters(Schema):
+    grid: str = ""  # 15-digit grid code
+    building: int | None = None  # building id
+    unit: int | None = None  # unit id
+    cursor: str = ""
+    limit: int | None = None
+
+
+@router.get("/households", response=HouseholdPage, summary="户列表（游标分页）")
+def list_households(request: HttpRequest, filters: Query[HouseholdFilters]):
+    qs = selectors.household_queryset(
+        user=request.auth, grid_code=filters.grid.strip(), building_id=filters.building, unit_id=filters.unit
+    )
+    page = keyset(qs, cursor=filters.cursor, limit=filters.limit)
+    return {"items": [household_out(h) for h in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get("/households/{household_id}", response=HouseholdDetailOut, summary="户详情（成员，证件号码与手机号脱敏）")
+def get_household(request: HttpRequest, household_id: int):
+    from wangge.people.api import resident_out
+
+    household = selectors.household_in_reach(user=request.auth, pk=household_id)
+    out = household_out(household)
+    out["members"] = [resident_out(r) for r in selectors.household_members(user=request.auth, household=household)]
+    return out
+

@@ -1,3 +1,141 @@
-from ninja import Router
+"""API of residents: list (keyset-paginated, masked), detail (audited), reveal (audited), create,
+update and move.  Thin callers of ``people.selectors`` and ``people.services``; every call passes
+``Actor.for_api(request)`` so the audit log says "api" and the caller's address."""
+
+from __future__ import annotations
+
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from wangge.audit.context import Actor
+from wangge.core.errors import ValidationFailed
+from wangge.grid.api import household_out, page_limit, subtree_prefix
+from wangge.grid.selectors import resident_moves
+from wangge.people import selectors, services
+from wangge.people.models import Resident
+from wangge.people.schemas import (
+    MoveOut,
+    ResidentCreateIn,
+    ResidentDetailOut,
+    ResidentFieldsIn,
+    ResidentMoveIn,
+    ResidentPage,
+    RevealIn,
+    RevealOut,
+)
+from wangge.people.validation import RESIDENCE_LOOKUP
 
 router = Router(tags=["居民"])
+
+
+def resident_out(resident: Resident) -> dict:
+    """A resident as the API shows it: identifiers masked, never the plain values."""
+    return {
+        "id": resident.pk,
+        "name": resident.name,
+        "sex": resident.sex,
+        "birth_date": resident.birth_date,
+        "id_type": resident.id_type,
+        "id_number_masked": resident.id_number_masked,
+        "phone_masked": resident.phone_masked,
+        "relation": resident.relation,
+        "residence_type": resident.residence_type,
+        "household_id": resident.household_id,
+        "grid_code": resident.grid_code,
+        "tags": sorted(t.code for t in resident.tags.all()),
+    }
+
+
+def move_out(move) -> dict:
+    return {
+        "id": move.pk,
+        "resident_id": move.resident_id,
+        "from_household_id": move.from_household_id,
+        "to_household_id": move.to_household_id,
+        "from_relation": move.from_relation,
+        "to_relation": move.to_relation,
+        "reason": move.reason,
+        "moved_at": move.moved_at,
+    }
+
+
+def resident_detail_out(request: HttpRequest, resident: Resident) -> dict:
+    out = resident_out(resident)
+    out["note"] = resident.note
+    out["household"] = household_out(resident.household)
+    out["created_at"] = resident.created_at
+    out["updated_at"] = resident.updated_at
+    out["moves"] = [move_out(m) for m in resident_moves(user=request.auth, resident=resident)]
+    return out
+
+
+class ResidentQuery(Schema):
+    q: str = ""  # a name (prefix), an 11-digit phone, the last 4 characters or all 18 of an ID number
+    tag: str = ""  # key-group tag code
+    residence_type: str = ""  # registered / permanent / floating (or 户籍 / 常住 / 流动)
+    within: str = ""  # a division or grid code: only residents in its subtree
+    household_id: int | None = None
+    cursor: str = ""
+    limit: int | None = None
+
+
+@router.get("/residents", response=ResidentPage, summary="居民列表（游标分页，证件号码与手机号脱敏）")
+def list_residents(request: HttpRequest, query: Query[ResidentQuery]):
+    residence_type = ""
+    if query.residence_type.strip():
+        text = query.residence_type.strip()
+        residence_type = RESIDENCE_LOOKUP.get(text.lower()) or RESIDENCE_LOOKUP.get(text) or ""
+        if not residence_type:
+            raise ValidationFailed(f"人口类型“{text[:20]}”无效", errors={"residence_type": "取值无效"})
+    filters = selectors.ResidentFilters(
+        q=query.q.strip(),
+        tag=query.tag.strip(),
+        residence_type=residence_type,
+        within=subtree_prefix(query.within),
+        household_id=query.household_id,
+    )
+    page = selectors.resident_page(user=request.auth, filters=filters, cursor=query.cursor,
+                                   limit=page_limit(query.limit))
+    prefetch_related_objects(page.items, "tags")
+    return {"items": [resident_out(r) for r in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get("/residents/{resident_id}", response=ResidentDetailOut, summary="居民详情（记入审计日志）")
+def get_resident(request: HttpRequest, resident_id: int):
+    resident = selectors.resident_detail(actor=Actor.for_api(request), pk=resident_id)
+    return resident_detail_out(request, resident)
+
+
+@router.post("/residents/{resident_id}/reveal", response=RevealOut, summary="显示证件号码或手机号明文（记入审计日志）")
+def reveal_resident_field(request: HttpRequest, resident_id: int, payload: RevealIn):
+    value = services.resident_reveal(actor=Actor.for_api(request), resident_id=resident_id, field=payload.field)
+    return {"field": payload.field, "value": value}
+
+
+@router.post("/residents", response={201: ResidentDetailOut}, summary="登记居民")
+def create_resident(request: HttpRequest, payload: ResidentCreateIn):
+    data = payload.dict(exclude_unset=True)
+    household_id = data.pop("household_id")
+    resident = services.resident_create(actor=Actor.for_api(request), household_id=household_id, data=data)
+    resident = selectors.resident_in_reach(user=request.auth, pk=resident.pk)
+    return 201, resident_detail_out(request, resident)
+
+
+@router.patch("/residents/{resident_id}", response=ResidentDetailOut, summary="修改居民信息（只改提交的字段）")
+def update_resident(request: HttpRequest, resident_id: int, payload: ResidentFieldsIn):
+    data = payload.dict(exclude_unset=True)
+    if not data:
+        raise ValidationFailed("没有要修改的字段", errors={"body": "请求体为空"})
+    resident = services.resident_update(actor=Actor.for_api(request), resident_id=resident_id, data=data)
+    resident = selectors.resident_in_reach(user=request.auth, pk=resident.pk)
+    return resident_detail_out(request, resident)
+
+
+@router.post("/residents/{resident_id}/move", response=MoveOut, summary="迁户（保留迁移记录）")
+def move_resident(request: HttpRequest, resident_id: int, payload: ResidentMoveIn):
+    move = services.resident_move(
+        actor=Actor.for_api(request), resident_id=resident_id, to_household_id=payload.to_household_id,
+        relation=payload.relation, reason=payload.reason,
+    )
+    return move_out(move)
