@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
 from wangge.core.errors import ValidationFailed
@@ -119,7 +119,7 @@ def create_resident(request: HttpRequest, payload: ResidentCreateIn):
     household_id = data.pop("household_id")
     resident = services.resident_create(actor=Actor.for_api(request), household_id=household_id, data=data)
     resident = selectors.resident_in_reach(user=request.auth, pk=resident.pk)
-    return 201, resident_detail_out(request, resident)
+    return Status(201, resident_detail_out(request, resident))
 
 
 @router.patch("/residents/{resident_id}", response=ResidentDetailOut, summary="修改居民信息（只改提交的字段）")
