@@ -1,9 +1,30 @@
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 
+from wangge.core.errors import NotFound
 from wangge.grid.selectors import area_overview
+
+
+def not_found_as_404(view):
+    """Selectors raise NotFound for missing and out-of-reach alike; a page turns both into 404."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from None
+
+    return wrapper
+
+
+def forbidden(request, message: str):
+    """The role may not do this at all (scope is never the reason: that is a 404)."""
+    return render(request, "core/forbidden.html", {"message": message}, status=403)
 
 
 @login_required

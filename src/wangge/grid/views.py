@@ -1,21 +1,84 @@
-from django.http import Http404
+"""Pages that walk the grid: area > grid > building > unit > household.  Reads only, all scoped."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from wangge.core.views import not_found_as_404
+from wangge.grid import selectors
 
 
-def area_detail(request, *args, **kwargs):
-    raise Http404
+@login_required
+@not_found_as_404
+def area_detail(request, code: str):
+    user = request.user
+    division = selectors.division_in_reach(user=user, code=code)
+    children = selectors.area_children(user=user, division=division)
+    chart = {"names": [c.name for c in children], "residents": [c.counts.residents for c in children]}
+    return render(request, "grid/area.html", {
+        "division": division,
+        "crumbs": selectors.breadcrumb(user=user, code=division.code),
+        "totals": selectors.area_totals(user=user, prefix=division.grid_code),
+        "children": children,
+        "chart": chart,
+    })
 
 
-def grid_detail(request, *args, **kwargs):
-    raise Http404
+@login_required
+@not_found_as_404
+def grid_detail(request, code: str):
+    user = request.user
+    grid = selectors.grid_in_reach(user=user, code=code)
+    buildings = selectors.grid_buildings(user=user, grid=grid)
+    map_data = {
+        "polygon": grid.polygon,
+        "tile_url": settings.WANGGE_MAP_TILE_URL,
+        "buildings": [
+            {"name": b.name, "lat": b.lat, "lng": b.lng} for b in buildings if b.lat is not None and b.lng is not None
+        ],
+    }
+    return render(request, "grid/grid.html", {
+        "grid": grid,
+        "crumbs": selectors.breadcrumb(user=user, code=grid.code),
+        "assignments": selectors.grid_assignments(user=user, grid=grid),
+        "buildings": buildings,
+        "map_data": map_data,
+    })
 
 
-def building_detail(request, *args, **kwargs):
-    raise Http404
+@login_required
+@not_found_as_404
+def building_detail(request, pk: int):
+    user = request.user
+    building = selectors.building_in_reach(user=user, pk=pk)
+    return render(request, "grid/building.html", {
+        "building": building,
+        "crumbs": selectors.breadcrumb(user=user, code=building.code),
+        "units": selectors.building_units(user=user, building=building),
+    })
 
 
-def unit_detail(request, *args, **kwargs):
-    raise Http404
+@login_required
+@not_found_as_404
+def unit_detail(request, pk: int):
+    user = request.user
+    unit = selectors.unit_in_reach(user=user, pk=pk)
+    return render(request, "grid/unit.html", {
+        "unit": unit,
+        "crumbs": selectors.breadcrumb(user=user, code=unit.code),
+        "households": selectors.unit_households(user=user, unit=unit),
+    })
 
 
-def household_detail(request, *args, **kwargs):
-    raise Http404
+@login_required
+@not_found_as_404
+def household_detail(request, pk: int):
+    user = request.user
+    household = selectors.household_in_reach(user=user, pk=pk)
+    return render(request, "grid/household.html", {
+        "household": household,
+        "crumbs": selectors.breadcrumb(user=user, code=household.code),
+        "members": selectors.household_members(user=user, household=household),
+    })

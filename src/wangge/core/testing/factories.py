@@ -9,6 +9,7 @@ import datetime as dt
 import itertools
 
 import factory
+from django.db.models import F
 
 from wangge.accounts.models import Role
 from wangge.accounts.services import user_create
@@ -75,9 +76,8 @@ def add_resident(household: Household, *, name: str = "张伟", male: bool = Tru
                                                                    int(number[12:14])),
         phone=extra.pop("phone", "13800138000"), **extra,
     )
-    Household.objects.filter(pk=household.pk).update(resident_count=household.resident_count + 1)
-    Grid.objects.filter(code=household.grid_code).update(resident_count=Grid.objects.get(
-        code=household.grid_code).resident_count + 1)
+    Household.objects.filter(pk=household.pk).update(resident_count=F("resident_count") + 1)
+    Grid.objects.filter(code=household.grid_code).update(resident_count=F("resident_count") + 1)
     return resident
 
 
