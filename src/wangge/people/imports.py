@@ -1,0 +1,915 @@
+"""Importing residents and buildings from spreadsheets (.xlsx, .xls, CSV in UTF-8/UTF-8 BOM/GBK).
+
+One service, three callers: the import page (through the Huey task in ``people.tasks``), the task
+itself and the ``import_residents`` / ``import_buildings`` commands all call ``run_import_job``,
+which dispatches to ``import_residents`` or ``import_buildings``.
+
+An import runs in two phases:
+
+1. *Validate*: every row is read, checked with the same rules as the form and the API
+   (``people.validation.clean_resident_fields``), against the importer's reach, against the rest
+   of the file and against the database.  Every bad row is reported (row number as the user sees
+   it in the spreadsheet, the Chinese column header and the reason); valid rows are spooled in
+   PostgreSQL ``COPY`` text format (or kept as tuples on SQLite).
+2. *Write*: in ONE transaction the valid rows are written (``COPY`` on PostgreSQL,
+   ``bulk_create`` on SQLite), tags linked, the denormalised counts recounted and one audit entry
+   recorded.  In all-or-nothing mode any bad row stops the import before phase 2.  A failure in
+   phase 2 rolls everything back, so the database is exactly as it was.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import logging
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from wangge.audit import services as audit
+from wangge.audit.context import Actor
+from wangge.audit.models import AuditAction
+from wangge.core.errors import Forbidden, NotFound
+from wangge.grid.models import Building, Grid, Household, Unit
+from wangge.people.models import ImportJob, Resident, ResidentTag
+from wangge.people.selectors import tag_lookup
+from wangge.people.validation import clean_resident_fields
+
+log = logging.getLogger(__name__)
+
+# Errors kept on the job for display; ``error_count`` stays exact beyond it.
+ERROR_DETAIL_LIMIT = 1000
+# A cell longer than this is a row error (nothing the importer stores is near it in length).
+MAX_CELL_CHARS = 10_000
+PROGRESS_EVERY = 5000
+ENCODING_ERROR = "文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV"
+ALLOWED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
+
+# The csv module refuses fields over 128 KiB by raising mid-file; let them through and report
+# an over-long cell as that row's error instead.
+csv.field_size_limit(64 * 1024 * 1024)
+
+ProgressCallback = Callable[[int, int], None]
+
+
+# --- Columns -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    example: str = ""
+
+
+RESIDENT_COLUMNS = [
+    Column("household_code", "户编码", True, ("户编号", "户代码"), "420106001001001001010001"),
+    Column("name", "姓名", True, (), "张伟"),
+    Column("sex", "性别", False, (), "男"),
+    Column("id_type", "证件类型", False, (), "居民身份证"),
+    Column("id_number", "证件号码", True, ("身份证号", "身份证号码", "公民身份号码", "证件号"),
+           "420106198005170015"),
+    Column("phone", "手机号", False, ("手机号码", "联系电话", "电话"), "13800138000"),
+    Column("relation", "与户主关系", False, ("关系",), "户主"),
+    Column("residence_type", "人口类型", False, ("居住类型",), "户籍"),
+    Column("tags", "重点人群", False, ("重点人群标签",), "慢性病患者、独居老人"),
+    Column("birth_date", "出生日期", False, (), "1980-05-17"),
+    Column("note", "备注", False, (), ""),
+]
+
+BUILDING_COLUMNS = [
+    Column("grid_code", "网格代码", True, ("网格编码",), "420106001001001"),
+    Column("name", "楼栋名称", True, ("楼栋", "楼栋名"), "3栋"),
+    Column("sequence", "楼栋编号", False, ("楼栋序号",), ""),
+    Column("address", "地址", False, ("楼栋地址",), "中北路88号3栋"),
+    Column("lat", "纬度", False, (), "30.5520"),
+    Column("lng", "经度", False, (), "114.3310"),
+    Column("floors", "层数", False, ("楼层数",), "6"),
+    Column("units", "单元数", True, (), "2"),
+    Column("households_per_unit", "每单元户数", True, ("每单元户", "户数"), "12"),
+]
+
+COLUMNS = {ImportJob.Kind.RESIDENTS: RESIDENT_COLUMNS, ImportJob.Kind.BUILDINGS: BUILDING_COLUMNS}
+
+
+def _normalise_header(text: Any) -> str:
+    return re.sub(r"[\s*＊]", "", str(text or "")).replace("（必填）", "").replace("(必填)", "")
+
+
+def map_columns(headers: list[Any], columns: list[Column]) -> dict[str, int]:
+    """Column key -> index in the row; unknown headers are ignored, missing required ones refused."""
+    by_name: dict[str, Column] = {}
+    for column in columns:
+        by_name[column.header] = column
+        for alias in column.aliases:
+            by_name[alias] = column
+    mapping: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        column = by_name.get(_normalise_header(header))
+        if column is not None and column.key not in mapping:
+            mapping[column.key] = index
+    missing = [c.header for c in columns if c.required and c.key not in mapping]
+    if missing:
+        raise FileProblem("缺少必需的列：" + "、".join(missing), columns=missing)
+    return mapping
+
+
+# --- Results -------------------------------------------------------------------------------------
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be imported (encoding, format, header); message in Chinese."""
+
+    def __init__(self, message: str, *, columns: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.columns = columns or []
+
+
+@dataclass
+class ImportResult:
+    status: str
+    total_rows: int = 0
+    imported_rows: int = 0
+    error_rows: int = 0
+    error_count: int = 0
+    errors: list[dict] = field(default_factory=list)
+    message: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+class ErrorReport:
+    """Every row error, counted exactly; the first ``limit`` by row number kept for display."""
+
+    def __init__(self, limit: int = ERROR_DETAIL_LIMIT):
+        self.limit = limit
+        self.count = 0
+        self.rows: set[int] = set()
+        self.items: list[dict] = []
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self.count += 1
+        self.rows.add(row)
+        self.items.append({"row": row, "column": column, "message": message})
+        if len(self.items) > 2 * self.limit:
+            self._trim()
+
+    def _trim(self) -> None:
+        self.items.sort(key=itemgetter("row"))
+        del self.items[self.limit:]
+
+    def details(self) -> list[dict]:
+        self._trim()
+        return self.items
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    estimated_rows: int
+    rows: Iterator[tuple[int, list[str]]]  # (row number as the user sees it, cells as text)
+
+
+def detect_encoding(path: Path) -> tuple[str, int]:
+    """Encoding of a CSV file (BOM -> utf-8-sig, else strict UTF-8, else GBK) and its line count."""
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    if b"\x00" in head:
+        raise FileProblem(ENCODING_ERROR)
+    candidates = ["utf-8-sig"] if head.startswith(codecs.BOM_UTF8) else ["utf-8", "gbk"]
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        lines = 0
+        try:
+            with open(path, "rb") as f:
+                while chunk := f.read(4 * 1024 * 1024):
+                    decoder.decode(chunk)
+                    lines += chunk.count(b"\n")
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding, lines
+    raise FileProblem(ENCODING_ERROR)
+
+
+def _csv_table(path: Path) -> Table:
+    encoding, lines = detect_encoding(path)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        with open(path, encoding=encoding, newline="") as f:
+            reader = csv.reader(f)
+            next(reader, None)
+            yield from enumerate(reader, start=2)
+
+    with open(path, encoding=encoding, newline="") as f:
+        try:
+            headers = next(csv.reader(f), None)
+        except csv.Error as exc:
+            raise FileProblem(f"CSV 文件格式有误：{exc}") from None
+    if not headers:
+        raise FileProblem("文件是空的，第一行应为列名")
+    return Table(headers=headers, estimated_rows=max(lines - 1, 0), rows=rows())
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _excel_table(path: Path) -> Table:
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+        first_row = sheet.start[0] if sheet.start else 0
+        iterator = sheet.iter_rows()
+        headers = next(iterator, None)
+    except Exception as exc:  # calamine raises several types for a broken or foreign file
+        raise FileProblem("无法读取 Excel 文件，请确认文件是 .xlsx 格式且未加密") from exc
+    if not headers or not any(str(h).strip() for h in headers):
+        raise FileProblem("文件是空的，第一行应为列名")
+    headers = [_cell_text(h) for h in headers]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for number, cells in enumerate(iterator, start=first_row + 2):
+            yield number, [c if isinstance(c, str) else _cell_text(c) for c in cells]
+
+    return Table(headers=headers, estimated_rows=max(sheet.height - 1, 0), rows=rows())
+
+
+def read_table(path: str | Path) -> Table:
+    """The header row and a stream of data rows of the first sheet of an .xlsx/.xls or a CSV file."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise FileProblem("只支持 .xlsx 或 .csv 文件")
+    if not path.exists():
+        raise FileProblem("上传的文件已不存在，请重新上传")
+    if suffix == ".csv":
+        return _csv_table(path)
+    return _excel_table(path)
+
+
+def _row_cells(cells: list[str], width: int) -> list[str]:
+    return cells if len(cells) >= width else cells + [""] * (width - len(cells))
+
+
+# --- Residents -----------------------------------------------------------------------------------
+
+_RESIDENT_FIELDS = ["household_id", "grid_code", "name", "sex", "birth_date", "id_type", "id_number", "id_tail",
+                    "phone", "relation", "residence_type", "note", "created_at", "updated_at"]
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_HOUSEHOLD_CODE_RE = re.compile(r"^\d{24}$")
+_HEADER_OF = {c.key: c.header for c in RESIDENT_COLUMNS}
+
+
+def _copy_text(value: str) -> str:
+    return value.translate(_COPY_ESCAPES)
+
+
+class _ResidentSink:
+    """Valid rows waiting for phase 2: COPY text in a spooled file on PostgreSQL, tuples on SQLite."""
+
+    def __init__(self, *, postgres: bool):
+        self.postgres = postgres
+        self.count = 0
+        self.households: Counter[int] = Counter()
+        self.grids: set[str] = set()
+        self.tagged = 0
+        if postgres:
+            # Closed by ``close()`` at the end of the import, whatever happens.
+            self.file = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115
+            self.tag_file = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+            self.now = timezone.now().isoformat()
+        else:
+            self.rows: list[tuple] = []
+
+    def add_many(self, rows: list[tuple]) -> None:
+        """``rows``: (household_id, grid_code, clean values, tag ids)."""
+        if not rows:
+            return
+        self.count += len(rows)
+        if not self.postgres:
+            for household_id, grid_code, _values, _tags in rows:
+                self.households[household_id] += 1
+                self.grids.add(grid_code)
+            self.rows.extend(rows)
+            return
+        lines, tag_lines, now = [], [], self.now
+        for household_id, grid_code, v, tags in rows:
+            self.households[household_id] += 1
+            self.grids.add(grid_code)
+            number = v["id_number"]
+            birth = v.get("birth_date")
+            lines.append("\t".join((
+                str(household_id), grid_code, _copy_text(v["name"]), v["sex"],
+                birth.isoformat() if birth else "\\N", v["id_type"], _copy_text(number), _copy_text(number[-4:]),
+                v["phone"], v["relation"], v["residence_type"], _copy_text(v.get("note", "")), now, now,
+            )))
+            for tag_id in tags:
+                tag_lines.append(f"{v['id_type']}\t{_copy_text(number)}\t{tag_id}\t{grid_code}")
+        lines.append("")
+        self.file.write("\n".join(lines).encode())
+        if tag_lines:
+            tag_lines.append("")
+            self.tagged += len(tag_lines) - 1
+            self.tag_file.write("\n".join(tag_lines).encode())
+
+    def write(self) -> None:
+        """Phase 2: write every spooled row; call inside the import's transaction."""
+        if self.postgres:
+            self._copy()
+        else:
+            self._bulk_create()
+
+    def _copy(self) -> None:
+        table = Resident._meta.db_table
+        columns = ", ".join(Resident._meta.get_field(f).column for f in _RESIDENT_FIELDS)
+        self.file.seek(0)
+        with connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                while data := self.file.read(1024 * 1024):
+                    copy.write(data)
+            if self.tagged:
+                self.tag_file.seek(0)
+                cursor.execute(
+                    "CREATE TEMP TABLE wangge_import_tags (id_type varchar(20), id_number varchar(30), "
+                    "tag_id bigint, grid_code varchar(15)) ON COMMIT DROP"
+                )
+                with cursor.copy("COPY wangge_import_tags FROM STDIN") as copy:
+                    while data := self.tag_file.read(1024 * 1024):
+                        copy.write(data)
+                cursor.execute(
+                    f"INSERT INTO {ResidentTag._meta.db_table} (resident_id, tag_id, grid_code) "
+                    f"SELECT r.id, t.tag_id, t.grid_code FROM wangge_import_tags t "
+                    f"JOIN {table} r ON r.id_type = t.id_type AND r.id_number = t.id_number"
+                )
+                cursor.execute("DROP TABLE wangge_import_tags")
+
+    def _bulk_create(self) -> None:
+        residents, tag_sets = [], []
+        for household_id, grid_code, v, tags in self.rows:
+            values = {k: v[k] for k in ("name", "sex", "id_type", "id_number", "phone", "relation",
+                                        "residence_type")}
+            residents.append(Resident(
+                household_id=household_id, grid_code=grid_code, birth_date=v.get("birth_date"),
+                id_tail=v["id_number"][-4:], note=v.get("note", ""), **values,
+            ))
+            tag_sets.append(tags)
+        Resident.objects.bulk_create(residents, batch_size=500)
+        links = [
+            ResidentTag(resident_id=r.pk, tag_id=t, grid_code=r.grid_code)
+            for r, tags in zip(residents, tag_sets, strict=True) for t in tags
+        ]
+        self.tagged = len(links)
+        ResidentTag.objects.bulk_create(links, batch_size=500)
+
+    def close(self) -> None:
+        if self.postgres:
+            self.file.close()
+            self.tag_file.close()
+
+
+def _households_in_reach(user) -> dict[str, tuple[int, str]]:
+    """Household code -> (id, grid code) for every household the importer reaches: one query."""
+    qs = Household.objects.restrict(user).values_list("code", "id", "grid_code")
+    return {code: (pk, grid_code) for code, pk, grid_code in qs.iterator(chunk_size=20000)}
+
+
+def _existing_ids(keys: dict[str, list[str]]) -> dict[tuple[str, str], int]:
+    """(id_type, id_number) -> resident id for the numbers already registered."""
+    found: dict[tuple[str, str], int] = {}
+    for id_type, numbers in keys.items():
+        rows = Resident.objects.filter(id_type=id_type, id_number__in=numbers).values_list("id_number", "pk")
+        for number, pk in rows:
+            found[(id_type, number)] = pk
+    return found
+
+
+def recount_residents(*, household_ids: list[int], grid_codes: list[str]) -> None:
+    """Recount Household.resident_count and Grid.resident_count from the residents table."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Household._meta.db_table} h SET resident_count = c.n FROM ("
+                f"  SELECT household_id, count(*) AS n FROM {Resident._meta.db_table}"
+                f"  WHERE household_id = ANY(%s) GROUP BY household_id) c WHERE h.id = c.household_id",
+                [household_ids],
+            )
+    else:
+        per_household = (
+            Resident.objects.filter(household_id=OuterRef("pk")).order_by().values("household_id")
+            .annotate(n=Count("*")).values("n")
+        )
+        for start in range(0, len(household_ids), 2000):
+            Household.objects.filter(pk__in=household_ids[start:start + 2000]).update(
+                resident_count=Coalesce(Subquery(per_household), 0)
+            )
+    per_grid = (
+        Resident.objects.filter(grid_code=OuterRef("code")).order_by().values("grid_code")
+        .annotate(n=Count("*")).values("n")
+    )
+    Grid.objects.filter(code__in=grid_codes).update(resident_count=Coalesce(Subquery(per_grid), 0))
+
+
+def import_residents(
+    *, actor: Actor, job: ImportJob, file_path: str | Path, progress: ProgressCallback | None = None
+) -> ImportResult:
+    """Validate every row of a residents file and write the valid ones (per ``job.mode``)."""
+    user = actor.user
+    if not user.can_edit_residents:
+        raise Forbidden("您的角色不能导入居民")
+    table = read_table(file_path)
+    mapping = map_columns(table.headers, RESIDENT_COLUMNS)
+    keys = list(mapping)
+    width = max(mapping.values()) + 1
+    pick = itemgetter(*mapping.values())
+    household_index = keys.index("household_code")
+
+    households = _households_in_reach(user)
+    tags = tag_lookup()
+    today = dt.date.today()
+    postgres = connection.vendor == "postgresql"
+    chunk_size = 10_000 if postgres else 2000
+    report = ErrorReport()
+    sink = _ResidentSink(postgres=postgres)
+    seen: dict[tuple[str, str], int] = {}  # (id_type, id_number) -> first row in this file
+    pending: list[tuple[int, tuple]] = []  # valid so far, awaiting the database duplicate check
+    total = table.estimated_rows
+    processed = 0
+
+    def flush() -> None:
+        by_type: dict[str, list[str]] = {}
+        for _row, (_hh, _grid, values, _tags) in pending:
+            by_type.setdefault(values["id_type"], []).append(values["id_number"])
+        existing = _existing_ids(by_type)
+        good = []
+        for row, item in pending:
+            values = item[2]
+            pk = existing.get((values["id_type"], values["id_number"]))
+            if pk is None:
+                good.append(item)
+            else:
+                report.add(row, _HEADER_OF["id_number"], f"证件号码已登记，为居民编号 {pk}，请勿重复登记")
+        sink.add_many(good)
+        pending.clear()
+
+    try:
+        for row_number, cells in table.rows:
+            processed += 1
+            if progress and processed % PROGRESS_EVERY == 0:
+                progress(processed, max(total, processed))
+            if len(cells) < width:
+                cells = _row_cells(cells, width)
+            code = cells[household_index].strip()
+            if not code and not "".join(cells).strip():
+                processed -= 1  # an empty row is not a row
+                continue
+            if max(map(len, cells)) > MAX_CELL_CHARS:
+                index = next(i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS)
+                header = table.headers[index] if index < len(table.headers) else f"第{index + 1}列"
+                report.add(row_number, str(header), f"单元格内容过长（超过{MAX_CELL_CHARS}个字），请检查")
+                continue
+            raw = dict(zip(keys, pick(cells), strict=True))
+            del raw["household_code"]
+            bad = False
+            household = households.get(code)
+            if household is None:
+                bad = True
+                if not code:
+                    reason = "户编码不能为空"
+                elif not _HOUSEHOLD_CODE_RE.match(code):
+                    reason = "户编码应为24位数字（请将该列设置为文本格式）"
+                else:
+                    reason = f"户编码 {code} 不存在，或不在您的管辖范围内"
+                report.add(row_number, _HEADER_OF["household_code"], reason)
+            clean = clean_resident_fields(raw, tag_lookup=tags, today=today)
+            if clean.errors:
+                bad = True
+                for key, message in clean.errors.items():
+                    report.add(row_number, _HEADER_OF.get(key, key), message)
+            values = clean.values
+            number = values.get("id_number")
+            if number and "id_type" in values:
+                key = (values["id_type"], number)
+                first = seen.get(key)
+                if first is not None:
+                    bad = True
+                    report.add(row_number, _HEADER_OF["id_number"], f"证件号码与第{first}行重复")
+                else:
+                    seen[key] = row_number
+            if bad:
+                continue
+            pending.append((row_number, (household[0], household[1], values, values.get("tags", ()))))
+            if len(pending) >= chunk_size:
+                flush()
+        flush()
+        total = processed
+        if progress:
+            progress(processed, total)
+
+        result = ImportResult(
+            status=ImportJob.Status.SUCCEEDED, total_rows=total, error_rows=len(report.rows),
+            error_count=report.count, errors=report.details(),
+        )
+        if report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING:
+            result.status = ImportJob.Status.REJECTED
+            result.message = f"共 {total} 行，其中 {len(report.rows)} 行有错误，按“全部成功才导入”未导入任何数据"
+            return result
+        if not sink.count:
+            result.status = ImportJob.Status.REJECTED if report.count else ImportJob.Status.SUCCEEDED
+            result.message = "没有可导入的有效行" if report.count else "文件中没有数据行"
+            return result
+        ImportJob.objects.filter(pk=job.pk).update(message="校验完成，正在写入数据库…")
+        try:
+            _write_residents(actor=actor, job=job, sink=sink, total=total, error_rows=len(report.rows))
+        except IntegrityError:
+            log.warning("resident import %s hit a duplicate while writing", job.pk, exc_info=True)
+            result.status = ImportJob.Status.FAILED
+            result.message = "写入时发现重复的证件号码（可能有人同时登记了相同的人），未导入任何数据，请重新导入"
+            return result
+        result.imported_rows = sink.count
+        result.extra = {"households": len(sink.households), "grids": sorted(sink.grids), "tags": sink.tagged}
+        result.message = f"共 {total} 行，导入 {sink.count} 行" + (
+            f"，{len(report.rows)} 行有错误未导入" if report.count else ""
+        )
+        return result
+    finally:
+        sink.close()
+
+
+@transaction.atomic
+def _write_residents(*, actor: Actor, job: ImportJob, sink: _ResidentSink, total: int, error_rows: int) -> None:
+    sink.write()
+    recount_residents(household_ids=sorted(sink.households), grid_codes=sorted(sink.grids))
+    audit.record(
+        actor=actor, action=AuditAction.IMPORT, object_type="people.importjob", object_id=str(job.pk),
+        object_repr=f"导入居民 {job.file_name}"[:200], grid_code=job.grid_code,
+        changes={"kind": job.kind, "mode": job.mode, "file": job.file_name, "total_rows": total,
+                 "imported_rows": sink.count, "error_rows": error_rows, "households": len(sink.households),
+                 "grids": len(sink.grids), "tags": sink.tagged},
+    )
+
+
+# --- Buildings -----------------------------------------------------------------------------------
+
+_BUILDING_HEADER = {c.key: c.header for c in BUILDING_COLUMNS}
+MAX_HOUSEHOLDS_PER_BUILDING = 5000
+
+
+def _int_cell(text: str, label: str, low: int, high: int, errors: dict[str, str], key: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        errors[key] = f"{label}应为整数"
+        return None
+    if not number.is_integer() or not low <= number <= high:
+        errors[key] = f"{label}应为 {low} 到 {high} 之间的整数"
+        return None
+    return int(number)
+
+
+def _float_cell(text: str, label: str, low: float, high: float, errors: dict[str, str], key: str) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        errors[key] = f"{label}应为数字"
+        return None
+    if not low <= number <= high:
+        errors[key] = f"{label}应在 {low} 到 {high} 之间"
+        return None
+    return number
+
+
+def _door_number(index: int, per_unit: int, floors: int | None) -> str:
+    """Room numbers like 301 when the households spread evenly over the floors, else 1, 2, 3."""
+    if floors and per_unit % floors == 0 and per_unit // floors <= 99:
+        per_floor = per_unit // floors
+        return f"{(index - 1) // per_floor + 1}{(index - 1) % per_floor + 1:02d}"
+    return str(index)
+
+
+def import_buildings(
+    *, actor: Actor, job: ImportJob, file_path: str | Path, progress: ProgressCallback | None = None
+) -> ImportResult:
+    """Buildings with their units and households, coded by ``core.codes`` (grid+3, +2, +4)."""
+    user = actor.user
+    if not user.can_edit_residents:
+        raise Forbidden("您的角色不能导入楼栋")
+    table = read_table(file_path)
+    mapping = map_columns(table.headers, BUILDING_COLUMNS)
+    width = max(mapping.values()) + 1
+    grids = {g.code: g for g in Grid.objects.restrict(user).only("id", "code")}
+    report = ErrorReport()
+    planned: list[dict] = []
+    used_codes: set[str] = set()
+    names: dict[tuple[str, str], int] = {}
+    next_sequence: dict[str, int] = {}
+    existing_names: dict[str, set[str]] = {}
+    total = table.estimated_rows
+    processed = 0
+
+    def sequences(grid_code: str) -> int:
+        if grid_code not in next_sequence:
+            codes = Building.objects.filter(grid__code=grid_code).values_list("code", "name")
+            taken = [int(c[-3:]) for c, _n in codes]
+            existing_names[grid_code] = {n for _c, n in codes}
+            used_codes.update(c for c, _n in codes)
+            next_sequence[grid_code] = max(taken, default=0) + 1
+        return next_sequence[grid_code]
+
+    for row_number, cells in table.rows:
+        processed += 1
+        if progress and processed % 500 == 0:
+            progress(processed, max(total, processed))
+        cells = _row_cells(cells, width)
+        if not "".join(cells).strip():
+            processed -= 1
+            continue
+        if max(map(len, cells)) > MAX_CELL_CHARS:
+            index = next(i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS)
+            header = table.headers[index] if index < len(table.headers) else f"第{index + 1}列"
+            report.add(row_number, str(header), f"单元格内容过长（超过{MAX_CELL_CHARS}个字），请检查")
+            continue
+        raw = {key: cells[index].strip() for key, index in mapping.items()}
+        errors: dict[str, str] = {}
+        grid_code = raw["grid_code"]
+        grid = grids.get(grid_code)
+        if grid is None:
+            errors["grid_code"] = "网格代码不能为空" if not grid_code else (
+                f"网格代码 {grid_code[:20]} 不存在，或不在您的管辖范围内"
+            )
+        name = raw["name"]
+        if not name:
+            errors["name"] = "楼栋名称不能为空"
+        elif len(name) > 100:
+            errors["name"] = "楼栋名称不能超过100个字"
+        address = raw.get("address", "")
+        if len(address) > 200:
+            errors["address"] = "地址不能超过200个字"
+        lat = _float_cell(raw.get("lat", ""), "纬度", -90, 90, errors, "lat")
+        lng = _float_cell(raw.get("lng", ""), "经度", -180, 180, errors, "lng")
+        if (lat is None) != (lng is None) and "lat" not in errors and "lng" not in errors:
+            errors["lng" if lng is None else "lat"] = "纬度和经度应同时填写"
+        floors = _int_cell(raw.get("floors", ""), "层数", 1, 200, errors, "floors")
+        units = _int_cell(raw["units"], "单元数", 1, 99, errors, "units")
+        if units is None and "units" not in errors:
+            errors["units"] = "单元数不能为空"
+        per_unit = _int_cell(raw["households_per_unit"], "每单元户数", 1, 9999, errors, "households_per_unit")
+        if per_unit is None and "households_per_unit" not in errors:
+            errors["households_per_unit"] = "每单元户数不能为空"
+        if units and per_unit and units * per_unit > MAX_HOUSEHOLDS_PER_BUILDING:
+            errors["households_per_unit"] = f"一栋楼最多 {MAX_HOUSEHOLDS_PER_BUILDING} 户，请检查单元数和每单元户数"
+        sequence = _int_cell(raw.get("sequence", ""), "楼栋编号", 1, 999, errors, "sequence")
+        code = ""
+        if grid is not None and "sequence" not in errors:
+            auto = sequences(grid_code)
+            if sequence is None:
+                sequence = auto
+                while f"{grid_code}{sequence:03d}" in used_codes:
+                    sequence += 1
+                if sequence > 999:
+                    errors["sequence"] = "该网格的楼栋编号已用完（最多999栋）"
+            code = f"{grid_code}{sequence:03d}"
+            if "sequence" not in errors and code in used_codes:
+                errors["sequence"] = f"楼栋编号 {sequence} 在该网格中已被使用"
+            if name and name in existing_names.get(grid_code, set()):
+                errors["name"] = f"该网格已有名为“{name[:20]}”的楼栋"
+            elif name and (grid_code, name) in names:
+                errors["name"] = f"楼栋名称与第{names[(grid_code, name)]}行重复"
+        if errors:
+            for key, message in errors.items():
+                report.add(row_number, _BUILDING_HEADER[key], message)
+            continue
+        used_codes.add(code)
+        names[(grid_code, name)] = row_number
+        planned.append({"grid": grid, "code": code, "name": name, "address": address, "lat": lat, "lng": lng,
+                        "floors": floors, "units": units, "per_unit": per_unit})
+    total = processed
+    if progress:
+        progress(processed, total)
+    result = ImportResult(status=ImportJob.Status.SUCCEEDED, total_rows=total, error_rows=len(report.rows),
+                          error_count=report.count, errors=report.details())
+    if report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING:
+        result.status = ImportJob.Status.REJECTED
+        result.message = f"共 {total} 行，其中 {len(report.rows)} 行有错误，按“全部成功才导入”未导入任何数据"
+        return result
+    if not planned:
+        result.status = ImportJob.Status.REJECTED if report.count else ImportJob.Status.SUCCEEDED
+        result.message = "没有可导入的有效行" if report.count else "文件中没有数据行"
+        return result
+    households = _write_buildings(actor=actor, job=job, planned=planned, total=total, error_rows=len(report.rows))
+    result.imported_rows = len(planned)
+    result.extra = {"households": households}
+    result.message = f"共 {total} 行，导入 {len(planned)} 栋楼、{households} 户" + (
+        f"，{len(report.rows)} 行有错误未导入" if report.count else ""
+    )
+    return result
+
+
+@transaction.atomic
+def _write_buildings(*, actor: Actor, job: ImportJob, planned: list[dict], total: int, error_rows: int) -> int:
+    buildings = Building.objects.bulk_create([
+        Building(code=p["code"], grid=p["grid"], grid_code=p["grid"].code, name=p["name"], address=p["address"],
+                 lat=p["lat"], lng=p["lng"], floors=p["floors"])
+        for p in planned
+    ])
+    units = []
+    for building, p in zip(buildings, planned, strict=True):
+        units += [Unit(code=f"{building.code}{u:02d}", building_id=building.pk, grid_code=building.grid_code,
+                       name=f"{u}单元") for u in range(1, p["units"] + 1)]
+    units = Unit.objects.bulk_create(units, batch_size=500)
+    plan_by_building = {b.pk: (b, p) for b, p in zip(buildings, planned, strict=True)}
+    households = []
+    for unit in units:
+        building, p = plan_by_building[unit.building_id]
+        for h in range(1, p["per_unit"] + 1):
+            door = _door_number(h, p["per_unit"], p["floors"])
+            households.append(Household(
+                code=f"{unit.code}{h:04d}", unit_id=unit.pk, grid_code=unit.grid_code, door_number=door,
+                address=f"{p['address'] or building.name}{unit.name}{door}室"[:200],
+            ))
+    Household.objects.bulk_create(households, batch_size=1000)
+    grid_codes = sorted({p["grid"].code for p in planned})
+    recount_grid_buildings(grid_codes=grid_codes)
+    audit.record(
+        actor=actor, action=AuditAction.IMPORT, object_type="people.importjob", object_id=str(job.pk),
+        object_repr=f"导入楼栋 {job.file_name}"[:200], grid_code=job.grid_code,
+        changes={"kind": job.kind, "mode": job.mode, "file": job.file_name, "total_rows": total,
+                 "imported_rows": len(planned), "error_rows": error_rows, "units": len(units),
+                 "households": len(households), "grids": len(grid_codes)},
+    )
+    return len(households)
+
+
+def recount_grid_buildings(*, grid_codes: list[str]) -> None:
+    """Recount Grid.building_count and household_count from their tables."""
+    buildings = Building.objects.filter(grid_code=OuterRef("code")).order_by().values("grid_code") \
+        .annotate(n=Count("*")).values("n")
+    households = Household.objects.filter(grid_code=OuterRef("code")).order_by().values("grid_code") \
+        .annotate(n=Count("*")).values("n")
+    Grid.objects.filter(code__in=grid_codes).update(
+        building_count=Coalesce(Subquery(buildings), 0), household_count=Coalesce(Subquery(households), 0)
+    )
+
+
+# --- Jobs ----------------------------------------------------------------------------------------
+
+IMPORTERS = {ImportJob.Kind.RESIDENTS: import_residents, ImportJob.Kind.BUILDINGS: import_buildings}
+
+
+def import_job_queryset(*, user) -> QuerySet[ImportJob]:
+    """Jobs the user may see: those inside their reach, and their own."""
+    if user is None or not user.is_authenticated:
+        return ImportJob.objects.none()
+    restricted = ImportJob.objects.restrict(user).values("pk")
+    return ImportJob.objects.filter(Q(pk__in=restricted) | Q(created_by=user)).select_related("created_by")
+
+
+def import_job_in_reach(*, user, pk: int) -> ImportJob:
+    try:
+        return import_job_queryset(user=user).get(pk=pk)
+    except (ImportJob.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该导入任务，或不在您的管辖范围内") from None
+
+
+def import_job_create(*, user, kind: str, mode: str, file_name: str, file_path: str) -> ImportJob:
+    """A pending job inside the importer's reach (its grid code is the common prefix of that reach)."""
+    from wangge.accounts.services import common_prefix
+
+    if not user.can_edit_residents:
+        raise Forbidden("您的角色不能导入数据")
+    if not user.scope_prefixes:
+        raise Forbidden("您的账号没有管辖范围，不能导入数据")
+    return ImportJob.objects.create(
+        kind=kind, mode=mode, file_name=file_name[:255], file_path=str(file_path)[:500],
+        grid_code=common_prefix(user)[:15], created_by=user,
+    )
+
+
+def run_import_job(
+    job_id: int, *, actor: Actor | None = None, progress: ProgressCallback | None = None
+) -> ImportResult:
+    """Run one job to its end and store the outcome on it; the page, the task and the CLI all land here."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if actor is None:
+        actor = Actor(user=job.created_by, channel="task")
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, message="正在校验…")
+
+    def report_progress(processed: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, total_rows=total)
+        if progress:
+            progress(processed, total)
+
+    try:
+        if job.created_by is None or not job.created_by.is_active:
+            raise Forbidden("导入人账号已停用")
+        result = IMPORTERS[job.kind](actor=actor, job=job, file_path=job.file_path, progress=report_progress)
+    except FileProblem as exc:
+        errors = [{"row": 1, "column": c, "message": "缺少必需的列"} for c in exc.columns]
+        result = ImportResult(status=ImportJob.Status.REJECTED, message=exc.message, errors=errors,
+                              error_count=len(errors))
+    except Forbidden as exc:
+        result = ImportResult(status=ImportJob.Status.FAILED, message=exc.message)
+    except Exception:
+        log.exception("import job %s failed", job.pk)
+        result = ImportResult(
+            status=ImportJob.Status.FAILED, message="导入时发生内部错误，未导入任何数据，请联系管理员"
+        )
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=result.status, total_rows=result.total_rows, processed_rows=result.total_rows,
+        imported_rows=result.imported_rows, error_count=result.error_count, errors=result.errors,
+        message=result.message[:500], finished_at=timezone.now(),
+    )
+    return result
+
+
+# --- Templates -----------------------------------------------------------------------------------
+
+_TEMPLATE_NOTES = {
+    "household_code": "24位户编码（在“网格”页面的户详情中可见），须在您的管辖范围内；请将该列设为文本格式",
+    "name": "必填",
+    "sex": "男/女；身份证号码可推出性别时可不填",
+    "id_type": "居民身份证（默认）、护照、港澳居民来往内地通行证、台湾居民来往大陆通行证、"
+               "外国人永久居留身份证、其他证件",
+    "id_number": "必填；居民身份证须为18位并通过校验位检查；请将该列设为文本格式",
+    "phone": "11位手机号或带区号的固定电话",
+    "relation": "户主、配偶、子女、父母、祖父母/外祖父母、孙子女/外孙子女、兄弟姐妹、其他亲属、租客、其他",
+    "residence_type": "户籍、常住、流动",
+    "tags": "多个标签用“、”或“,”分隔，如：独居老人、残疾人、慢性病患者、孕产妇、婴幼儿、卧床、外来务工人员",
+    "birth_date": "YYYY-MM-DD；身份证号码可推出时可不填",
+    "note": "最多500字",
+    "grid_code": "15位网格代码，须在您的管辖范围内",
+    "sequence": "1-999，不填则自动编号",
+    "lat": "WGS84 纬度，如 30.5520",
+    "lng": "WGS84 经度，如 114.3310",
+    "floors": "1-200",
+    "units": "1-99",
+    "households_per_unit": "每个单元的户数；户数能被层数整除时按 101、102… 编门牌号",
+}
+
+
+def template_workbook(kind: str) -> bytes:
+    """An .xlsx template: the Chinese headers and one example row, plus a sheet explaining each column."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    columns = COLUMNS[kind]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "居民" if kind == ImportJob.Kind.RESIDENTS else "楼栋"
+    sheet.append([c.header for c in columns])
+    sheet.append([c.example for c in columns])
+    for index, column in enumerate(columns, start=1):
+        header = sheet.cell(row=1, column=index)
+        header.font = Font(bold=True, color="C62828" if column.required else "000000")
+        # Codes and ID numbers are text: as numbers Excel would round them to 15 digits.
+        letter = header.column_letter
+        sheet.column_dimensions[letter].width = max(12, len(column.example) + 4)
+        for row in range(2, 1002):
+            sheet.cell(row=row, column=index).number_format = "@"
+    notes = workbook.create_sheet("填写说明")
+    notes.append(["列名", "是否必填", "说明"])
+    for column in columns:
+        notes.append([column.header, "是" if column.required else "否", _TEMPLATE_NOTES.get(column.key, "")])
+    notes.append([])
+    notes.append(["导入时只读取第一个工作表；第一行为列名，空行会被跳过，多余的列会被忽略。"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
