@@ -1,17 +1,221 @@
-from django.http import Http404
+"""Resident pages: list with search and filters, detail, reveal, export, and the edit forms.
+
+Views only read the request, call a selector or a service, and render; every rule (reach,
+roles, validation, audit) is in those functions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wangge.accounts.services import common_prefix
+from wangge.audit.context import Actor
+from wangge.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from wangge.core.exports import RESIDENT_EXPORT_HEADERS, audited_export, resident_export_rows
+from wangge.core.views import forbidden, not_found_as_404
+from wangge.grid import selectors as grid_selectors
+from wangge.people import selectors, services
+from wangge.people.forms import ResidentEditForm, ResidentForm, ResidentMoveForm, ResidentSearchForm
+from wangge.people.models import Resident
+
+EXPORT_ROW_LIMIT = 100_000
 
 
-def resident_list(request, *args, **kwargs):
-    raise Http404
+def _query_without(request, *names: str) -> str:
+    return urlencode([(k, v) for k, v in request.GET.items() if k not in names and v])
 
 
-def resident_export(request, *args, **kwargs):
-    raise Http404
+def _with_query(base: str, query: str, **extra: str) -> str:
+    parts = [query] if query else []
+    parts += [urlencode(extra)] if extra else []
+    return base + "?" + "&".join(parts)
 
 
-def resident_detail(request, *args, **kwargs):
-    raise Http404
+@login_required
+def resident_list(request):
+    form = ResidentSearchForm(request.GET or None)
+    filters = form.filters()
+    page = selectors.resident_page(user=request.user, filters=filters, cursor=request.GET.get("cursor", ""))
+    query = _query_without(request, "cursor")
+    list_url = reverse("people:resident_list")
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "next_url": _with_query(list_url, query, cursor=page.next_cursor) if page.next_cursor else "",
+        "first_url": _with_query(list_url, query),
+        "export_url": _with_query(reverse("people:resident_export"), query),
+    }
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        return render(request, "people/_resident_results.html", context)
+    return render(request, "people/resident_list.html", context)
 
 
-def resident_reveal(request, *args, **kwargs):
-    raise Http404
+@login_required
+def resident_export(request):
+    form = ResidentSearchForm(request.GET or None)
+    filters = form.filters()
+    qs = selectors.resident_queryset(user=request.user, filters=filters)
+    # Bounded look past the cap instead of a COUNT(*) over the whole reach.
+    if qs[EXPORT_ROW_LIMIT : EXPORT_ROW_LIMIT + 1].exists():
+        message = _("导出结果超过 %(n)s 行，请先按区域或条件缩小范围后再导出。") % {"n": f"{EXPORT_ROW_LIMIT:,}"}
+        messages.error(request, message)
+        return redirect(_with_query(reverse("people:resident_list"), _query_without(request, "cursor")))
+    return _export_response(request, filters, qs)
+
+
+def _export_response(request, filters, qs):
+    reach = common_prefix(request.user)
+    return audited_export(
+        actor=Actor.from_request(request),
+        object_type="people.resident",
+        grid_code=filters.within if filters.within.startswith(reach) else reach,
+        filters=dataclasses.asdict(filters),
+        filename="居民名单.xlsx",
+        headers=RESIDENT_EXPORT_HEADERS,
+        rows=resident_export_rows(qs),
+    )
+
+
+def _detail_context(request, resident: Resident, *, revealed: dict | None = None) -> dict:
+    crumbs = grid_selectors.breadcrumb(user=request.user, code=resident.household.code)
+    crumbs.append(grid_selectors.Crumb(resident.name, None))
+    return {
+        "resident": resident,
+        "age": grid_selectors.age_on(resident.birth_date, dt.date.today()),
+        "crumbs": crumbs,
+        "moves": grid_selectors.resident_moves(user=request.user, resident=resident),
+        "tags": list(resident.tags.all()),
+        "revealed": revealed or {},
+    }
+
+
+@login_required
+@not_found_as_404
+def resident_detail(request, pk: int):
+    resident = selectors.resident_detail(actor=Actor.from_request(request), pk=pk)
+    return render(request, "people/resident_detail.html", _detail_context(request, resident))
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def resident_reveal(request, pk: int, field: str):
+    try:
+        value = services.resident_reveal(actor=Actor.from_request(request), resident_id=pk, field=field)
+    except Forbidden as exc:
+        return forbidden(request, exc.message)
+    except ValidationFailed as exc:
+        return HttpResponseBadRequest(exc.message)
+    if getattr(request, "htmx", None):
+        return render(request, "people/_revealed.html", {"field": field, "value": value})
+    # Without JavaScript the button is a plain form: show the page again with the value in place.
+    resident = selectors.resident_in_reach(user=request.user, pk=pk)
+    return render(request, "people/resident_detail.html", _detail_context(request, resident, revealed={field: value}))
+
+
+def _form_page(request, template: str, context: dict, *, error: str = "") -> HttpResponse:
+    return render(request, template, {**context, "error": error}, status=422 if error else 200)
+
+
+@login_required
+@not_found_as_404
+def resident_create(request, household_pk: int):
+    household = grid_selectors.household_in_reach(user=request.user, pk=household_pk)
+    if not request.user.can_edit_residents:
+        return forbidden(request, _("您的角色不能修改居民信息"))
+    form = ResidentForm(request.POST or None, initial={"relation": "head", "residence_type": "registered"})
+    context = {
+        "form": form, "household": household, "title": _("登记居民"),
+        "crumbs": grid_selectors.breadcrumb(user=request.user, code=household.code),
+    }
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident = services.resident_create(
+                actor=Actor.from_request(request), household_id=household.pk, data=form.service_data()
+            )
+        except NotFound:
+            raise
+        except DomainError as exc:
+            form.add_domain_errors(exc.errors)
+            return _form_page(request, "people/resident_form.html", context, error=exc.message)
+        messages.success(request, _("已登记居民 %(name)s") % {"name": resident.name})
+        return redirect("people:resident_detail", pk=resident.pk)
+    return _form_page(request, "people/resident_form.html", context, error=_form_error(form))
+
+
+def _form_error(form) -> str:
+    return _("请检查表单中的错误") if form.is_bound and form.errors else ""
+
+
+@login_required
+@not_found_as_404
+def resident_edit(request, pk: int):
+    actor = Actor.from_request(request)
+    if request.method == "POST":
+        resident = selectors.resident_in_reach(user=request.user, pk=pk)
+    else:
+        # The edit page shows the person's details: opening it is a read like the detail page.
+        resident = selectors.resident_detail(actor=actor, pk=pk)
+    if not request.user.can_edit_residents:
+        return forbidden(request, _("您的角色不能修改居民信息"))
+    form = ResidentEditForm(request.POST or None, initial=ResidentEditForm.initial_for(resident), resident=resident)
+    context = {
+        "form": form, "resident": resident, "household": resident.household, "title": _("修改居民信息"),
+        "crumbs": grid_selectors.breadcrumb(user=request.user, code=resident.household.code),
+    }
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resident_update(actor=actor, resident_id=resident.pk, data=form.service_data())
+        except NotFound:
+            raise
+        except DomainError as exc:
+            form.add_domain_errors(exc.errors)
+            return _form_page(request, "people/resident_form.html", context, error=exc.message)
+        messages.success(request, _("已保存"))
+        return redirect("people:resident_detail", pk=resident.pk)
+    return _form_page(request, "people/resident_form.html", context, error=_form_error(form))
+
+
+@login_required
+@not_found_as_404
+def resident_move(request, pk: int):
+    actor = Actor.from_request(request)
+    resident = selectors.resident_in_reach(user=request.user, pk=pk)
+    if not request.user.can_edit_residents:
+        return forbidden(request, _("您的角色不能修改居民信息"))
+    form = ResidentMoveForm(request.POST or None)
+    context = {
+        "form": form, "resident": resident,
+        "crumbs": grid_selectors.breadcrumb(user=request.user, code=resident.household.code)
+        + [grid_selectors.Crumb(resident.name, reverse("people:resident_detail", args=[resident.pk]))],
+    }
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            target = grid_selectors.household_by_code(user=request.user, code=data["to_household_code"])
+            services.resident_move(
+                actor=actor, resident_id=resident.pk, to_household_id=target.pk,
+                relation=data["relation"], reason=data["reason"],
+            )
+        except NotFound as exc:
+            form.add_error("to_household_code", exc.message)
+            return _form_page(request, "people/resident_move.html", context, error=exc.message)
+        except DomainError as exc:
+            form.add_domain_errors(exc.errors)
+            return _form_page(request, "people/resident_move.html", context, error=exc.message)
+        messages.success(request, _("已迁入新户"))
+        return redirect("people:resident_detail", pk=resident.pk)
+    return _form_page(request, "people/resident_move.html", context, error=_form_error(form))
+
