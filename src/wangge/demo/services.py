@@ -1,0 +1,151 @@
+"""Building, rebuilding and describing the demo city, and its staff accounts."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from wangge.accounts.models import Role, User
+from wangge.accounts.services import user_create
+from wangge.audit import services as audit
+from wangge.audit.context import Actor
+from wangge.audit.models import AuditAction
+from wangge.core.errors import Conflict
+from wangge.demo.builder import BuildResult, build_city
+from wangge.grid.models import Building, Division, Grid, GridAssignment, Household, Unit
+from wangge.people.models import HouseholdMove, Resident, ResidentTag
+
+SUPERUSER_ROLE = "superuser"
+# (role, username, display name, which part of the city the account reaches)
+DEMO_ACCOUNTS = [
+    (Role.COMMAND, "demo_command", "区指挥部", "district"),
+    (Role.COMMUNITY_WORKER, "demo_community", "社区工作者", "community"),
+    (Role.GRID_WORKER, "demo_grid", "网格员", "grid"),
+    (Role.POLICE, "demo_police", "社区民警", "street"),
+    (Role.CDC, "demo_cdc", "市疾控中心", "city"),
+    (Role.VOLUNTEER, "demo_volunteer", "志愿者", "grid"),
+    (Role.AUDITOR, "demo_auditor", "审计员", "city"),
+    (SUPERUSER_ROLE, "admin", "系统管理员", "city"),
+]
+DEMO_USERNAMES = [a[1] for a in DEMO_ACCOUNTS]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    username: str
+    password: str
+    scope_code: str
+
+    @property
+    def line(self) -> str:
+        """``role username password scope-code``: the interface scripts read."""
+        return f"{self.role} {self.username} {self.password} {self.scope_code}"
+
+
+def accounts_file() -> Path:
+    return Path(settings.VAR_DIR) / "demo_accounts.txt"
+
+
+def city_exists() -> bool:
+    return Division.objects.exists()
+
+
+def new_password() -> str:
+    """Twelve random characters, letters and digits mixed, never the same twice."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(12))
+        if any(c.isalpha() for c in password) and sum(c.isdigit() for c in password) >= 2:
+            return password
+
+
+def city_wipe() -> None:
+    """Remove every division, grid, building, household and resident, and the demo accounts.
+
+    The audit log is append-only and is left exactly as it is (its actor column has no
+    database constraint, so removing an account never touches it).
+    """
+    if connection.vendor == "postgresql":
+        tables = [m._meta.db_table for m in (
+            ResidentTag, HouseholdMove, Resident, GridAssignment, Household, Unit, Building, Grid, Division,
+        )]
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Foreign keys are checked at commit; settle any pending checks, or TRUNCATE refuses.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # CASCADE also empties other apps' tables that point at residents or the grid
+            # (their rows would point at nothing); the audit log points at nothing and is kept.
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+            User.objects.filter(username__in=DEMO_USERNAMES).delete()
+        return
+    with transaction.atomic():
+        for model in (ResidentTag, HouseholdMove, Resident, GridAssignment, Household, Unit, Building, Grid):
+            model.objects.all().delete()
+        for level in sorted(Division.Kind.values, reverse=True):
+            Division.objects.filter(level=level).delete()
+        User.objects.filter(username__in=DEMO_USERNAMES).delete()
+
+
+@transaction.atomic
+def demo_accounts_create(result: BuildResult) -> list[DemoAccount]:
+    """One account per staff role, plus the superuser ``admin``, each with a fresh password."""
+    scopes = {
+        "city": result.city_code, "district": result.first_district, "street": result.first_street,
+        "community": result.first_community, "grid": result.first_grid,
+    }
+    accounts = []
+    for role, username, display_name, reach in DEMO_ACCOUNTS:
+        password = new_password()
+        code = scopes[reach]
+        user = user_create(
+            username=username, password=password, role=Role.COMMAND if role == SUPERUSER_ROLE else role,
+            scope_codes=[code], display_name=display_name,
+        )
+        if role == SUPERUSER_ROLE:
+            user.is_superuser = user.is_staff = True
+            user.save(update_fields=["is_superuser", "is_staff"])
+        accounts.append(DemoAccount(role, username, password, code))
+        duty = {Role.GRID_WORKER: GridAssignment.Duty.GRID_WORKER, Role.POLICE: GridAssignment.Duty.POLICE}.get(role)
+        if duty:
+            # The demo grid worker and police officer are the ones named on the first grid.
+            GridAssignment.objects.filter(grid__code=result.first_grid, duty=duty, building__isnull=True).update(
+                user=user, name=display_name
+            )
+    return accounts
+
+
+def demo_city_build(
+    *, residents: int, seed: int = 2020, reset: bool = False, progress: Callable[[int, bool], None] | None = None
+) -> tuple[BuildResult, list[DemoAccount]]:
+    """Build the demo city and its accounts; refuse if a city is there unless ``reset``."""
+    existing_users = User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True)
+    if not reset and city_exists():
+        raise Conflict("数据库中已有区划和网格数据，未生成示范城市。如需清空后重建，请加上 --reset"
+                       "（将删除全部网格、居民数据和示范账号，审计日志保留）。")
+    if not reset and existing_users:
+        raise Conflict(f"示范账号已存在：{'、'.join(existing_users)}。如需重建，请加上 --reset。")
+    if reset:
+        city_wipe()
+        audit.record(
+            actor=Actor(user=None, channel="cli"), action=AuditAction.DELETE, object_type="demo.city",
+            object_repr="示范城市", note="重建示范城市：清空网格、居民数据和示范账号",
+        )
+    accounts_file().unlink(missing_ok=True)
+    result = build_city(residents=residents, seed=seed, progress=progress)
+    accounts = demo_accounts_create(result)
+    admin = User.objects.get(username="admin")
+    audit.record(
+        actor=Actor.cli(admin), action=AuditAction.IMPORT, object_type="demo.city", object_repr="示范城市",
+        grid_code=result.city_code[:4],
+        note=f"生成示范城市：{result.residents} 名居民，{result.households} 户，{result.grids} 个网格（种子 {seed}）",
+    )
+    path = accounts_file()
+    path.write_text("".join(a.line + "\n" for a in accounts), encoding="utf-8")
+    path.chmod(0o600)
+    return result, accounts
