@@ -6,12 +6,12 @@ Swagger UI from local static files ("ninja" is in INSTALLED_APPS), so it needs n
 """
 
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from wangge.accounts.services import api_token_user
-from wangge.core.errors import DomainError
+from wangge.core.errors import DomainError, NotFound
 
 
 class BearerToken(HttpBearer):
@@ -109,6 +109,18 @@ def register_routers() -> None:
 
     api.add_router("/", grid_router)
     api.add_router("/", people_router)
+    # Last, so it only catches what no endpoint matched: even a wrong path answers in JSON.
+    api.add_router("/", fallback_router)
+
+
+fallback_router = Router()
+
+
+@fallback_router.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:path}", auth=None, include_in_schema=False
+)
+def unknown_endpoint(request, path: str):
+    raise NotFound("接口不存在，请查看 /api/v1/docs")
 
 
 register_routers()

@@ -74,9 +74,15 @@ def test_a_bad_query_parameter_is_422_json_in_chinese(city, grid_worker):
     assert "请求参数有误" in body["message"]
 
 
-def test_an_unknown_path_is_404(city, grid_worker):
+def test_an_unknown_path_is_404_json(city, grid_worker):
     response = get(grid_worker, "/nothing-here")
     assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_the_docs_assets_are_served_locally(db):
+    response = Client().get("/static/ninja/swagger-ui-bundle.js")
+    assert response.status_code == 200
 
 
 def test_openapi_json_is_served_and_lists_the_paths(db):
