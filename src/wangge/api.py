@@ -97,9 +97,21 @@ def not_found(request, exc):
     return error_response(request, code="not_found", message="未找到", status=404)
 
 
+# ninja's own refusals (a session request without its CSRF token, a body too large, ...) come with
+# English text; they are answered with a stable code and a Chinese message instead.
+HTTP_ERRORS = {
+    400: ("bad_request", "请求有误"),
+    403: ("forbidden", "请求被拒绝：网页会话调用写接口须携带 CSRF 令牌，请刷新页面后重试"),
+    404: ("not_found", "未找到"),
+    405: ("method_not_allowed", "不支持该请求方法"),
+    413: ("too_large", "请求体过大"),
+}
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    return error_response(request, code="error", message=str(exc.message), status=exc.status_code)
+    code, message = HTTP_ERRORS.get(exc.status_code, ("error", "请求失败"))
+    return error_response(request, code=code, message=message, status=exc.status_code)
 
 
 def register_routers() -> None:

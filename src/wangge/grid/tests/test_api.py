@@ -285,3 +285,14 @@ def test_a_resident_role_reaches_nothing_through_the_api(city, db):
     assert get(resident_user, "/grids").json()["items"] == []
     assert get(resident_user, "/areas").json() == []
     assert get(resident_user, f"/grids/{GRID_A}").status_code == 404
+
+
+def test_a_session_write_without_a_csrf_token_is_403_json_in_chinese(city, grid_worker):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(grid_worker)
+    resident = city["residents"]["A"]
+    response = client.post(f"/api/v1/residents/{resident.pk}/reveal", {"field": "phone"},
+                           content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+    assert "CSRF" in response.json()["message"]
