@@ -11,6 +11,7 @@ from wangge.core.errors import ValidationFailed
 from wangge.grid import selectors
 from wangge.grid.models import Division
 from wangge.grid.schemas import (
+    READ_ERRORS,
     AreaDetailOut,
     AreaOut,
     BuildingDetailOut,
@@ -96,13 +97,21 @@ class AreaFilters(Schema):
     parent: str = ""  # 12-digit code of the parent division
 
 
-@router.get("/areas", response=list[AreaOut], summary="区划列表（管辖范围内及其上级，含计数）")
+@router.get(
+    "/areas",
+    response={200: list[AreaOut], **READ_ERRORS},
+    summary="区划列表（管辖范围内及其上级，含计数）",
+)
 def list_areas(request: HttpRequest, filters: Query[AreaFilters]):
     entries = selectors.area_list(user=request.auth, level=filters.level, parent_code=filters.parent)
     return [area_out(e.division, e.counts) for e in entries]
 
 
-@router.get("/areas/{code}", response=AreaDetailOut, summary="区划详情（下级及计数）")
+@router.get(
+    "/areas/{code}",
+    response={200: AreaDetailOut, **READ_ERRORS},
+    summary="区划详情（下级及计数）",
+)
 def get_area(request: HttpRequest, code: str):
     user = request.auth
     division = selectors.division_in_reach(user=user, code=code)
@@ -128,14 +137,22 @@ class GridFilters(Schema):
     limit: int | None = None
 
 
-@router.get("/grids", response=GridPage, summary="网格列表（游标分页）")
+@router.get(
+    "/grids",
+    response={200: GridPage, **READ_ERRORS},
+    summary="网格列表（游标分页）",
+)
 def list_grids(request: HttpRequest, filters: Query[GridFilters]):
     qs = selectors.grid_queryset(user=request.auth, within=subtree_prefix(filters.within))
     page = keyset(qs, cursor=filters.cursor, limit=filters.limit)
     return {"items": [grid_out(g) for g in page.items], "next_cursor": page.next_cursor}
 
 
-@router.get("/grids/{code}", response=GridDetailOut, summary="网格详情（边界、责任人、计数）")
+@router.get(
+    "/grids/{code}",
+    response={200: GridDetailOut, **READ_ERRORS},
+    summary="网格详情（边界、责任人、计数）",
+)
 def get_grid(request: HttpRequest, code: str):
     grid = selectors.grid_in_reach(user=request.auth, code=code)
     out = grid_out(grid)
@@ -154,14 +171,22 @@ class BuildingFilters(Schema):
     limit: int | None = None
 
 
-@router.get("/buildings", response=BuildingPage, summary="楼栋列表（游标分页）")
+@router.get(
+    "/buildings",
+    response={200: BuildingPage, **READ_ERRORS},
+    summary="楼栋列表（游标分页）",
+)
 def list_buildings(request: HttpRequest, filters: Query[BuildingFilters]):
     qs = selectors.building_queryset(user=request.auth, grid_code=filters.grid.strip())
     page = keyset(qs, cursor=filters.cursor, limit=filters.limit)
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.get("/buildings/{building_id}", response=BuildingDetailOut, summary="楼栋详情（单元及户数）")
+@router.get(
+    "/buildings/{building_id}",
+    response={200: BuildingDetailOut, **READ_ERRORS},
+    summary="楼栋详情（单元及户数）",
+)
 def get_building(request: HttpRequest, building_id: int):
     building = selectors.building_in_reach(user=request.auth, pk=building_id)
     units = selectors.building_units(user=request.auth, building=building)
@@ -178,7 +203,11 @@ class HouseholdFilters(Schema):
     limit: int | None = None
 
 
-@router.get("/households", response=HouseholdPage, summary="户列表（游标分页）")
+@router.get(
+    "/households",
+    response={200: HouseholdPage, **READ_ERRORS},
+    summary="户列表（游标分页）",
+)
 def list_households(request: HttpRequest, filters: Query[HouseholdFilters]):
     qs = selectors.household_queryset(
         user=request.auth, grid_code=filters.grid.strip(), building_id=filters.building, unit_id=filters.unit
@@ -187,7 +216,11 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]):
     return {"items": [household_out(h) for h in page.items], "next_cursor": page.next_cursor}
 
 
-@router.get("/households/{household_id}", response=HouseholdDetailOut, summary="户详情（成员，证件号码与手机号脱敏）")
+@router.get(
+    "/households/{household_id}",
+    response={200: HouseholdDetailOut, **READ_ERRORS},
+    summary="户详情（成员，证件号码与手机号脱敏）",
+)
 def get_household(request: HttpRequest, household_id: int):
     from wangge.people.api import resident_out
 

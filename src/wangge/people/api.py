@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema, Status
 from wangge.audit.context import Actor
 from wangge.core.errors import ValidationFailed
 from wangge.grid.api import household_out, page_limit, subtree_prefix
+from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.grid.selectors import resident_moves
 from wangge.people import selectors, services
 from wangge.people.models import Resident
@@ -80,7 +81,11 @@ class ResidentQuery(Schema):
     limit: int | None = None
 
 
-@router.get("/residents", response=ResidentPage, summary="居民列表（游标分页，证件号码与手机号脱敏）")
+@router.get(
+    "/residents",
+    response={200: ResidentPage, **READ_ERRORS},
+    summary="居民列表（游标分页，证件号码与手机号脱敏）",
+)
 def list_residents(request: HttpRequest, query: Query[ResidentQuery]):
     residence_type = ""
     if query.residence_type.strip():
@@ -101,19 +106,31 @@ def list_residents(request: HttpRequest, query: Query[ResidentQuery]):
     return {"items": [resident_out(r) for r in page.items], "next_cursor": page.next_cursor}
 
 
-@router.get("/residents/{resident_id}", response=ResidentDetailOut, summary="居民详情（记入审计日志）")
+@router.get(
+    "/residents/{resident_id}",
+    response={200: ResidentDetailOut, **READ_ERRORS},
+    summary="居民详情（记入审计日志）",
+)
 def get_resident(request: HttpRequest, resident_id: int):
     resident = selectors.resident_detail(actor=Actor.for_api(request), pk=resident_id)
     return resident_detail_out(request, resident)
 
 
-@router.post("/residents/{resident_id}/reveal", response=RevealOut, summary="显示证件号码或手机号明文（记入审计日志）")
+@router.post(
+    "/residents/{resident_id}/reveal",
+    response={200: RevealOut, **WRITE_ERRORS},
+    summary="显示证件号码或手机号明文（记入审计日志）",
+)
 def reveal_resident_field(request: HttpRequest, resident_id: int, payload: RevealIn):
     value = services.resident_reveal(actor=Actor.for_api(request), resident_id=resident_id, field=payload.field)
     return {"field": payload.field, "value": value}
 
 
-@router.post("/residents", response={201: ResidentDetailOut}, summary="登记居民")
+@router.post(
+    "/residents",
+    response={201: ResidentDetailOut, **WRITE_ERRORS},
+    summary="登记居民",
+)
 def create_resident(request: HttpRequest, payload: ResidentCreateIn):
     data = payload.dict(exclude_unset=True)
     household_id = data.pop("household_id")
@@ -122,7 +139,11 @@ def create_resident(request: HttpRequest, payload: ResidentCreateIn):
     return Status(201, resident_detail_out(request, resident))
 
 
-@router.patch("/residents/{resident_id}", response=ResidentDetailOut, summary="修改居民信息（只改提交的字段）")
+@router.patch(
+    "/residents/{resident_id}",
+    response={200: ResidentDetailOut, **WRITE_ERRORS},
+    summary="修改居民信息（只改提交的字段）",
+)
 def update_resident(request: HttpRequest, resident_id: int, payload: ResidentFieldsIn):
     data = payload.dict(exclude_unset=True)
     if not data:
@@ -132,7 +153,11 @@ def update_resident(request: HttpRequest, resident_id: int, payload: ResidentFie
     return resident_detail_out(request, resident)
 
 
-@router.post("/residents/{resident_id}/move", response=MoveOut, summary="迁户（保留迁移记录）")
+@router.post(
+    "/residents/{resident_id}/move",
+    response={200: MoveOut, **WRITE_ERRORS},
+    summary="迁户（保留迁移记录）",
+)
 def move_resident(request: HttpRequest, resident_id: int, payload: ResidentMoveIn):
     move = services.resident_move(
         actor=Actor.for_api(request), resident_id=resident_id, to_household_id=payload.to_household_id,

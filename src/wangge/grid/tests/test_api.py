@@ -95,6 +95,8 @@ def test_openapi_json_is_served_and_lists_the_paths(db):
                  "/api/v1/residents/{resident_id}/reveal", "/api/v1/residents/{resident_id}/move"):
         assert path in paths
     assert set(paths["/api/v1/residents"]) == {"get", "post"}
+    assert {"200", "401", "404"} <= set(paths["/api/v1/residents/{resident_id}"]["get"]["responses"])
+    assert "409" in paths["/api/v1/residents"]["post"]["responses"]
 
 
 def test_the_docs_page_loads_swagger_from_local_static_files_not_a_cdn(db):
