@@ -31,6 +31,8 @@ def user_create(
         raise ValidationFailed(f"未知角色：{role}", errors={"role": "未知角色"})
     for code in scope_codes:
         try:
+            if len(code) not in (12, 15):
+                raise ValueError(f"管辖范围必须是12位区划代码或15位网格代码：{code!r}")
             significant_prefix(code)
         except ValueError as exc:
             raise ValidationFailed(str(exc), errors={"scope_codes": str(exc)}) from None

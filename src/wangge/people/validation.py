@@ -115,7 +115,9 @@ def clean_resident_fields(
             e["sex"] = "性别与身份证号码不符"
         elif sex or facts:
             v["sex"] = sex or facts.sex
-        elif not partial:
+        elif not partial and "id_number" not in e:
+            # An ID card states the sex; only other documents need it written (a bad ID card
+            # number is reported once, under its own column).
             e["sex"] = "非身份证证件必须填写性别"
 
     if "birth_date" in raw or not partial:

@@ -29,3 +29,9 @@ def test_user_create_refuses_an_unknown_role(db):
 def test_scope_codes_become_prefixes(db):
     user = make_user("mixed", Role.COMMUNITY_WORKER, ["420106001000", "420106002001001"])
     assert user.scope_prefixes == ["420106001", "420106002001001"]
+
+
+@pytest.mark.parametrize("code", ["4201", "420106001"])
+def test_a_bare_prefix_is_not_a_scope_code(db, code):
+    with pytest.raises(ValidationFailed, match="12位区划代码或15位网格代码"):
+        user_create(username="w2", password="Shequ2026grid", role=Role.GRID_WORKER, scope_codes=[code])

@@ -185,3 +185,10 @@ def test_a_partial_clean_leaves_absent_fields_alone():
     result = clean_resident_fields({"phone": "13900000000"}, partial=True)
     assert result.errors == {}
     assert result.values == {"phone": "13900000000"}
+
+
+def test_a_bad_id_card_number_is_reported_once_and_not_as_a_missing_sex():
+    from wangge.people.validation import clean_resident_fields
+
+    clean = clean_resident_fields({"name": "张三", "id_number": "110105194912310021"})
+    assert set(clean.errors) == {"id_number"}
