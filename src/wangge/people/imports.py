@@ -408,7 +408,16 @@ def _existing_ids(keys: dict[str, list[str]]) -> dict[tuple[str, str], int]:
     """(id_type, id_number) -> resident id for the numbers already registered."""
     found: dict[tuple[str, str], int] = {}
     for id_type, numbers in keys.items():
-        rows = Resident.objects.filter(id_type=id_type, id_number__in=numbers).values_list("id_number", "pk")
+        if connection.vendor == "postgresql":
+            # One array parameter instead of thousands: the query is built and planned in microseconds.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT id_number, id FROM {Resident._meta.db_table} WHERE id_type = %s AND id_number = ANY(%s)",
+                    [id_type, numbers],
+                )
+                rows = cursor.fetchall()
+        else:
+            rows = Resident.objects.filter(id_type=id_type, id_number__in=numbers).values_list("id_number", "pk")
         for number, pk in rows:
             found[(id_type, number)] = pk
     return found
