@@ -18,7 +18,7 @@ def _tag_choices():
 class ResidentSearchForm(forms.Form):
     q = forms.CharField(
         label=_("搜索"), required=False, max_length=30,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("姓名、手机号或证件号后四位")}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("姓名、手机号、证件后4位")}),
     )
     tag = forms.ChoiceField(label=_("重点人群"), required=False)
     residence_type = forms.ChoiceField(
