@@ -69,3 +69,12 @@ def test_resident_list_fits_a_phone(live_server, new_page, city, grid_worker, tm
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     page.screenshot(path="/tmp/wangge-resident-list-phone.png", full_page=True)
+
+    # The search runs through htmx: the table is swapped in place and the address follows.
+    page.evaluate("window.stillTheSamePage = true")
+    page.fill("#id_q", "李")
+    page.get_by_role("button", name="搜索").click()
+    expect(page.get_by_test_id("resident-table")).not_to_contain_text("张伟")
+    expect(page.get_by_test_id("resident-table")).to_contain_text("李娜")
+    expect(page).to_have_url(re.compile(r"q=%E6%9D%8E"))
+    assert page.evaluate("window.stillTheSamePage === true")  # no full page load
