@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet
 
 from wangge.audit.models import AuditEntry
 
@@ -35,3 +39,41 @@ def audit_entry_list(
     if until:
         qs = qs.filter(at__lt=until)
     return qs.order_by("-at", "-id")
+
+
+@dataclass
+class AuditPage:
+    entries: list[AuditEntry]
+    next_cursor: str | None
+    has_previous: bool
+
+
+def _encode_cursor(at: dt.datetime, pk: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([at.isoformat(), pk]).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
+    try:
+        at, pk = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()))
+        return dt.datetime.fromisoformat(at), int(pk)
+    except (ValueError, TypeError):
+        return None
+
+
+def audit_entry_page(*, user, cursor: str = "", limit: int | None = None, **filters) -> AuditPage:
+    """One page of ``audit_entry_list``, newest first, after ``cursor``.
+
+    Keyset on (-at, -id): page 1,000 of a busy city's log costs what page 1 does.
+    """
+    qs = audit_entry_list(user=user, **filters)
+    position = _decode_cursor(cursor) if cursor else None
+    if position:
+        at, pk = position
+        qs = qs.filter(Q(at__lt=at) | Q(at=at, id__lt=pk))
+    limit = limit or settings.WANGGE_PAGE_SIZE
+    entries = list(qs[: limit + 1])
+    next_cursor = None
+    if len(entries) > limit:
+        entries = entries[:limit]
+        next_cursor = _encode_cursor(entries[-1].at, entries[-1].pk)
+    return AuditPage(entries=entries, next_cursor=next_cursor, has_previous=bool(position))

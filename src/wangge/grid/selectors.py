@@ -13,7 +13,7 @@ from wangge.core.codes import LEVEL_BY_LENGTH, PREFIX_LENGTH, Level, ancestors, 
 from wangge.core.errors import NotFound
 from wangge.core.scoping import user_can_reach
 from wangge.grid.models import Building, Division, Grid, GridAssignment, Household, Unit
-from wangge.people.models import HouseholdMove, Resident
+from wangge.people.models import Resident
 
 CHILD_PREFIX_LENGTH = {2: 4, 4: 6, 6: 9, 9: 12, 12: 15}
 
@@ -270,16 +270,6 @@ def household_members(*, user, household):
     for member in members:
         member.age = age_on(member.birth_date, today)
     return members
-
-
-def resident_moves(*, user, resident):
-    """A resident's household moves that lie in the user's reach, newest first."""
-    return list(
-        HouseholdMove.objects.restrict(user)
-        .filter(resident=resident)
-        .select_related("from_household", "to_household", "moved_by")
-        .order_by("-moved_at", "-id")
-    )
 
 
 def age_on(birth_date: dt.date | None, today: dt.date) -> int | None:

@@ -12,7 +12,6 @@ from wangge.audit.context import Actor
 from wangge.core.errors import ValidationFailed
 from wangge.grid.api import household_out, page_limit, subtree_prefix
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
-from wangge.grid.selectors import resident_moves
 from wangge.people import selectors, services
 from wangge.people.models import Resident
 from wangge.people.schemas import (
@@ -67,7 +66,7 @@ def resident_detail_out(request: HttpRequest, resident: Resident) -> dict:
     out["household"] = household_out(resident.household)
     out["created_at"] = resident.created_at
     out["updated_at"] = resident.updated_at
-    out["moves"] = [move_out(m) for m in resident_moves(user=request.auth, resident=resident)]
+    out["moves"] = [move_out(m) for m in selectors.resident_moves(user=request.auth, resident=resident)]
     return out
 
 

@@ -13,7 +13,7 @@ from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.errors import NotFound
-from wangge.people.models import KeyGroupTag, Resident, ResidentTag
+from wangge.people.models import HouseholdMove, KeyGroupTag, Resident, ResidentTag
 
 
 def tag_lookup() -> dict[str, int]:
@@ -125,3 +125,13 @@ def resident_detail(*, actor: Actor, pk: int) -> Resident:
     resident = resident_in_reach(user=actor.user, pk=pk)
     audit.record(actor=actor, action=AuditAction.VIEW, obj=resident)
     return resident
+
+
+def resident_moves(*, user, resident):
+    """A resident's household moves that lie in the user's reach, newest first."""
+    return list(
+        HouseholdMove.objects.restrict(user)
+        .filter(resident=resident)
+        .select_related("from_household", "to_household", "moved_by")
+        .order_by("-moved_at", "-id")
+    )

@@ -95,7 +95,7 @@ def _detail_context(request, resident: Resident, *, revealed: dict | None = None
         "resident": resident,
         "age": grid_selectors.age_on(resident.birth_date, dt.date.today()),
         "crumbs": crumbs,
-        "moves": grid_selectors.resident_moves(user=request.user, resident=resident),
+        "moves": selectors.resident_moves(user=request.user, resident=resident),
         "tags": list(resident.tags.all()),
         "revealed": revealed or {},
     }
