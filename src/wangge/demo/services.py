@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 import string
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.errors import Conflict
-from wangge.demo.builder import BuildResult, build_city
+from wangge.demo.builder import BuildResult, ProgressReport, build_city
 from wangge.grid.models import Building, Division, Grid, GridAssignment, Household, Unit
 from wangge.people.models import HouseholdMove, Resident, ResidentTag
 
@@ -121,7 +120,7 @@ def demo_accounts_create(result: BuildResult) -> list[DemoAccount]:
 
 
 def demo_city_build(
-    *, residents: int, seed: int = 2020, reset: bool = False, progress: Callable[[int, bool], None] | None = None
+    *, residents: int, seed: int = 2020, reset: bool = False, progress: ProgressReport | None = None
 ) -> tuple[BuildResult, list[DemoAccount]]:
     """Build the demo city and its accounts; refuse if a city is there unless ``reset``."""
     existing_users = User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True)

@@ -193,3 +193,26 @@ def test_the_same_seed_builds_the_same_city(db, var_dir):
     run_demo("--seed", "7", "--reset")
     second = list(Resident.objects.order_by("id").values_list("name", "id_number", "phone", "grid_code"))
     assert first == second
+
+
+def test_a_bulk_load_on_postgresql_puts_back_every_index_and_constraint(db, var_dir, monkeypatch):
+    from django.db import connection
+
+    from wangge.demo import builder
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the bulk path drops and rebuilds PostgreSQL indexes")
+    query = (
+        "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = ANY(%s::regclass[]) UNION ALL "
+        "SELECT conname FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])"
+    )
+    tables = ["people_resident", "people_residenttag", "grid_household", "grid_unit", "grid_building"]
+    with connection.cursor() as cursor:
+        cursor.execute(query, [tables, tables])
+        before = sorted(cursor.fetchall())
+    monkeypatch.setattr(builder, "BULK_LOAD_THRESHOLD", 1)
+    run_demo()
+    with connection.cursor() as cursor:
+        cursor.execute(query, [tables, tables])
+        assert sorted(cursor.fetchall()) == before
+    assert Resident.objects.count() == RESIDENTS

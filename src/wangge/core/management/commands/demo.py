@@ -22,7 +22,7 @@ class Command(BaseCommand):
             raise CommandError("居民人数必须是正整数")
         progress = Progress(residents, stream=self.stderr._out, enabled=verbosity >= 1)
         try:
-            result, accounts = demo_city_build(residents=residents, seed=seed, reset=reset, progress=progress.update)
+            result, accounts = demo_city_build(residents=residents, seed=seed, reset=reset, progress=progress)
         except DomainError as exc:
             raise CommandError(exc.message) from None
         if verbosity >= 1:
