@@ -23,8 +23,9 @@ import codecs
 import csv
 import datetime as dt
 import logging
+import queue
 import re
-import tempfile
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,8 +33,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db import IntegrityError, connection, connections, transaction
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -296,85 +297,28 @@ def _copy_text(value: str) -> str:
 
 
 class _ResidentSink:
-    """Valid rows waiting for phase 2: COPY text in a spooled file on PostgreSQL, tuples on SQLite."""
+    """SQLite: valid rows held until every row is checked, then written in one short transaction.
 
-    def __init__(self, *, postgres: bool):
-        self.postgres = postgres
+    SQLite has one writer at a time, so the write lock is taken only for the write itself, never
+    for the minutes a large file takes to check.
+    """
+
+    def __init__(self):
         self.count = 0
-        self.households: Counter[int] = Counter()
-        self.grids: set[str] = set()
         self.tagged = 0
-        if postgres:
-            # Closed by ``close()`` at the end of the import, whatever happens.
-            self.file = tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024)  # noqa: SIM115
-            self.tag_file = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
-            self.now = timezone.now().isoformat()
-        else:
-            self.rows: list[tuple] = []
+        self.households: Counter[int] = Counter()
+        self.grids: Counter[str] = Counter()
+        self.rows: list[tuple] = []
 
     def add_many(self, rows: list[tuple]) -> None:
         """``rows``: (household_id, grid_code, clean values, tag ids)."""
-        if not rows:
-            return
         self.count += len(rows)
-        if not self.postgres:
-            for household_id, grid_code, _values, _tags in rows:
-                self.households[household_id] += 1
-                self.grids.add(grid_code)
-            self.rows.extend(rows)
-            return
-        lines, tag_lines, now = [], [], self.now
-        for household_id, grid_code, v, tags in rows:
+        for household_id, grid_code, _values, _tags in rows:
             self.households[household_id] += 1
-            self.grids.add(grid_code)
-            number = v["id_number"]
-            birth = v.get("birth_date")
-            lines.append("\t".join((
-                str(household_id), grid_code, _copy_text(v["name"]), v["sex"],
-                birth.isoformat() if birth else "\\N", v["id_type"], _copy_text(number), _copy_text(number[-4:]),
-                v["phone"], v["relation"], v["residence_type"], _copy_text(v.get("note", "")), now, now,
-            )))
-            for tag_id in tags:
-                tag_lines.append(f"{v['id_type']}\t{_copy_text(number)}\t{tag_id}\t{grid_code}")
-        lines.append("")
-        self.file.write("\n".join(lines).encode())
-        if tag_lines:
-            tag_lines.append("")
-            self.tagged += len(tag_lines) - 1
-            self.tag_file.write("\n".join(tag_lines).encode())
+            self.grids[grid_code] += 1
+        self.rows.extend(rows)
 
     def write(self) -> None:
-        """Phase 2: write every spooled row; call inside the import's transaction."""
-        if self.postgres:
-            self._copy()
-        else:
-            self._bulk_create()
-
-    def _copy(self) -> None:
-        table = Resident._meta.db_table
-        columns = ", ".join(Resident._meta.get_field(f).column for f in _RESIDENT_FIELDS)
-        self.file.seek(0)
-        with connection.cursor() as cursor:
-            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                while data := self.file.read(1024 * 1024):
-                    copy.write(data)
-            if self.tagged:
-                self.tag_file.seek(0)
-                cursor.execute(
-                    "CREATE TEMP TABLE wangge_import_tags (id_type varchar(20), id_number varchar(30), "
-                    "tag_id bigint, grid_code varchar(15)) ON COMMIT DROP"
-                )
-                with cursor.copy("COPY wangge_import_tags FROM STDIN") as copy:
-                    while data := self.tag_file.read(1024 * 1024):
-                        copy.write(data)
-                cursor.execute(
-                    f"INSERT INTO {ResidentTag._meta.db_table} (resident_id, tag_id, grid_code) "
-                    f"SELECT r.id, t.tag_id, t.grid_code FROM wangge_import_tags t "
-                    f"JOIN {table} r ON r.id_type = t.id_type AND r.id_number = t.id_number"
-                )
-                cursor.execute("DROP TABLE wangge_import_tags")
-
-    def _bulk_create(self) -> None:
         residents, tag_sets = [], []
         for household_id, grid_code, v, tags in self.rows:
             values = {k: v[k] for k in ("name", "sex", "id_type", "id_number", "phone", "relation",
@@ -392,10 +336,64 @@ class _ResidentSink:
         self.tagged = len(links)
         ResidentTag.objects.bulk_create(links, batch_size=500)
 
-    def close(self) -> None:
-        if self.postgres:
-            self.file.close()
-            self.tag_file.close()
+
+class _PostgresResidentWriter:
+    """PostgreSQL: valid rows streamed with ``COPY`` chunk by chunk while later rows are still checked.
+
+    The server maintains the residents table's indexes on its own core while this process checks
+    the next chunk, so the import runs at the pace of the slower of the two, not their sum.
+    """
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+        self.count = 0
+        self.tagged = 0
+        self.households: Counter[int] = Counter()
+        self.grids: Counter[str] = Counter()
+        self.tag_lines: list[str] = []
+        self.now = timezone.now().isoformat()
+        table = Resident._meta.db_table
+        columns = ", ".join(Resident._meta.get_field(f).column for f in _RESIDENT_FIELDS)
+        self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
+
+    def add_many(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        self.count += len(rows)
+        lines, now = [], self.now
+        for household_id, grid_code, v, tags in rows:
+            self.households[household_id] += 1
+            self.grids[grid_code] += 1
+            number = v["id_number"]
+            birth = v.get("birth_date")
+            lines.append("\t".join((
+                str(household_id), grid_code, _copy_text(v["name"]), v["sex"],
+                birth.isoformat() if birth else "\\N", v["id_type"], _copy_text(number), _copy_text(number[-4:]),
+                v["phone"], v["relation"], v["residence_type"], _copy_text(v.get("note", "")), now, now,
+            )))
+            for tag_id in tags:
+                self.tag_lines.append(f"{v['id_type']}\t{_copy_text(number)}\t{tag_id}\t{grid_code}")
+        lines.append("")
+        with self.cursor.copy(self.copy_sql) as copy:
+            copy.write("\n".join(lines))
+
+    def write_tags(self) -> None:
+        """Link tags once every resident has its id: one COPY into a scratch table and one join."""
+        if not self.tag_lines:
+            return
+        self.tagged = len(self.tag_lines)
+        self.cursor.execute(
+            "CREATE TEMP TABLE wangge_import_tags (id_type varchar(20), id_number varchar(30), "
+            "tag_id bigint, grid_code varchar(15)) ON COMMIT DROP"
+        )
+        with self.cursor.copy("COPY wangge_import_tags FROM STDIN") as copy:
+            copy.write("\n".join(self.tag_lines) + "\n")
+        self.cursor.execute(
+            f"INSERT INTO {ResidentTag._meta.db_table} (resident_id, tag_id, grid_code) "
+            f"SELECT r.id, t.tag_id, t.grid_code FROM wangge_import_tags t "
+            f"JOIN {Resident._meta.db_table} r ON r.id_type = t.id_type AND r.id_number = t.id_number"
+        )
+        self.cursor.execute("DROP TABLE wangge_import_tags")
 
 
 def _households_in_reach(user) -> dict[str, tuple[int, str]]:
@@ -423,30 +421,177 @@ def _existing_ids(keys: dict[str, list[str]]) -> dict[tuple[str, str], int]:
     return found
 
 
-def recount_residents(*, household_ids: list[int], grid_codes: list[str]) -> None:
-    """Recount Household.resident_count and Grid.resident_count from the residents table."""
+def update_resident_counts(*, households: Counter[int], grids: Counter[str]) -> None:
+    """Add the newly written residents to the household and grid counters.
+
+    The rows are new, so adding is exact, and it touches only the affected counters instead of
+    counting their residents again.
+    """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {Household._meta.db_table} h SET resident_count = c.n FROM ("
-                f"  SELECT household_id, count(*) AS n FROM {Resident._meta.db_table}"
-                f"  WHERE household_id = ANY(%s) GROUP BY household_id) c WHERE h.id = c.household_id",
-                [household_ids],
+                f"UPDATE {Household._meta.db_table} h SET resident_count = h.resident_count + v.n "
+                f"FROM unnest(%s::bigint[], %s::int[]) AS v(id, n) WHERE h.id = v.id",
+                [list(households), list(households.values())],
             )
-    else:
-        per_household = (
-            Resident.objects.filter(household_id=OuterRef("pk")).order_by().values("household_id")
-            .annotate(n=Count("*")).values("n")
-        )
-        for start in range(0, len(household_ids), 2000):
-            Household.objects.filter(pk__in=household_ids[start:start + 2000]).update(
-                resident_count=Coalesce(Subquery(per_household), 0)
+            cursor.execute(
+                f"UPDATE {Grid._meta.db_table} g SET resident_count = g.resident_count + v.n "
+                f"FROM unnest(%s::varchar[], %s::int[]) AS v(code, n) WHERE g.code = v.code",
+                [list(grids), list(grids.values())],
             )
-    per_grid = (
-        Resident.objects.filter(grid_code=OuterRef("code")).order_by().values("grid_code")
-        .annotate(n=Count("*")).values("n")
-    )
-    Grid.objects.filter(code__in=grid_codes).update(resident_count=Coalesce(Subquery(per_grid), 0))
+        return
+    by_count: dict[int, list[int]] = {}
+    for pk, n in households.items():
+        by_count.setdefault(n, []).append(pk)
+    for n, pks in by_count.items():
+        for start in range(0, len(pks), 500):
+            Household.objects.filter(pk__in=pks[start:start + 500]).update(resident_count=F("resident_count") + n)
+    for code, n in grids.items():
+        Grid.objects.filter(code=code).update(resident_count=F("resident_count") + n)
+
+
+@dataclass
+class _CheckProgress:
+    processed: int = 0
+
+
+def _checked_chunks(
+    *, table: Table, mapping: dict[str, int], households: dict[str, tuple[int, str]], tags: dict[str, int],
+    report: ErrorReport, state: _CheckProgress, progress: ProgressCallback | None, chunk_size: int,
+) -> Iterator[list[tuple[int, tuple]]]:
+    """Phase 1: check every row; report the bad ones and yield the good ones in chunks.
+
+    Touches no database, so it can run beside the writer in a thread.  Duplicates against the
+    database are checked by the caller, on its own connection, chunk by chunk.
+    """
+    keys = list(mapping)
+    width = max(mapping.values()) + 1
+    pick = itemgetter(*mapping.values())
+    household_index = keys.index("household_code")
+    today = dt.date.today()
+    total = table.estimated_rows
+    seen: dict[tuple[str, str], int] = {}  # (id_type, id_number) -> first row in this file
+    pending: list[tuple[int, tuple]] = []
+    for row_number, cells in table.rows:
+        state.processed += 1
+        if progress and state.processed % PROGRESS_EVERY == 0:
+            progress(state.processed, max(total, state.processed))
+        if len(cells) < width:
+            cells = _row_cells(cells, width)
+        code = cells[household_index].strip()
+        if not code and not "".join(cells).strip():
+            state.processed -= 1  # an empty row is not a row
+            continue
+        if max(map(len, cells)) > MAX_CELL_CHARS:
+            index = next(i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS)
+            header = table.headers[index] if index < len(table.headers) else f"第{index + 1}列"
+            report.add(row_number, str(header), f"单元格内容过长（超过{MAX_CELL_CHARS}个字），请检查")
+            continue
+        raw = dict(zip(keys, pick(cells), strict=True))
+        del raw["household_code"]
+        bad = False
+        household = households.get(code)
+        if household is None:
+            bad = True
+            if not code:
+                reason = "户编码不能为空"
+            elif not _HOUSEHOLD_CODE_RE.match(code):
+                reason = "户编码应为24位数字（请将该列设置为文本格式）"
+            else:
+                reason = f"户编码 {code} 不存在，或不在您的管辖范围内"
+            report.add(row_number, _HEADER_OF["household_code"], reason)
+        clean = clean_resident_fields(raw, tag_lookup=tags, today=today)
+        if clean.errors:
+            bad = True
+            for key, message in clean.errors.items():
+                report.add(row_number, _HEADER_OF.get(key, key), message)
+        values = clean.values
+        number = values.get("id_number")
+        if number and "id_type" in values:
+            key = (values["id_type"], number)
+            first = seen.get(key)
+            if first is not None:
+                bad = True
+                report.add(row_number, _HEADER_OF["id_number"], f"证件号码与第{first}行重复")
+            else:
+                seen[key] = row_number
+        if bad:
+            continue
+        pending.append((row_number, (household[0], household[1], values, values.get("tags", ()))))
+        if len(pending) >= chunk_size:
+            yield pending
+            pending = []
+    if pending:
+        yield pending
+    if progress:
+        progress(state.processed, state.processed)
+
+
+def _in_background(chunks: Iterator[list]) -> Iterator[list]:
+    """Run a chunk generator in a thread, a few chunks ahead of the consumer.
+
+    Checking rows is Python work; writing them is the database server's.  With the checker in a
+    thread the two overlap.  The checker's own database use (progress updates) goes through its
+    own connection, outside the import's transaction, so the page sees progress as it happens.
+    """
+    results: queue.Queue = queue.Queue(maxsize=4)
+    stop = threading.Event()
+    done = object()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                results.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            for chunk in chunks:
+                if not put(chunk):
+                    return
+            put(done)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            put(exc)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=run, name="wangge-import-check", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = results.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+
+
+def _drop_registered(chunk: list[tuple[int, tuple]], report: ErrorReport) -> list[tuple]:
+    """The chunk's rows whose ID number is not yet registered; the others are reported."""
+    by_type: dict[str, list[str]] = {}
+    for _row, (_hh, _grid, values, _tags) in chunk:
+        by_type.setdefault(values["id_type"], []).append(values["id_number"])
+    existing = _existing_ids(by_type)
+    good = []
+    for row, item in chunk:
+        values = item[2]
+        pk = existing.get((values["id_type"], values["id_number"]))
+        if pk is None:
+            good.append(item)
+        else:
+            report.add(row, _HEADER_OF["id_number"], f"证件号码已登记，为居民编号 {pk}，请勿重复登记")
+    return good
+
+
+class _Rejected(Exception):
+    """Raised inside the import's transaction to roll back everything it streamed."""
 
 
 def import_residents(
@@ -458,127 +603,73 @@ def import_residents(
         raise Forbidden("您的角色不能导入居民")
     table = read_table(file_path)
     mapping = map_columns(table.headers, RESIDENT_COLUMNS)
-    keys = list(mapping)
-    width = max(mapping.values()) + 1
-    pick = itemgetter(*mapping.values())
-    household_index = keys.index("household_code")
-
-    households = _households_in_reach(user)
-    tags = tag_lookup()
-    today = dt.date.today()
-    postgres = connection.vendor == "postgresql"
-    chunk_size = 10_000 if postgres else 2000
     report = ErrorReport()
-    sink = _ResidentSink(postgres=postgres)
-    seen: dict[tuple[str, str], int] = {}  # (id_type, id_number) -> first row in this file
-    pending: list[tuple[int, tuple]] = []  # valid so far, awaiting the database duplicate check
-    total = table.estimated_rows
-    processed = 0
-
-    def flush() -> None:
-        by_type: dict[str, list[str]] = {}
-        for _row, (_hh, _grid, values, _tags) in pending:
-            by_type.setdefault(values["id_type"], []).append(values["id_number"])
-        existing = _existing_ids(by_type)
-        good = []
-        for row, item in pending:
-            values = item[2]
-            pk = existing.get((values["id_type"], values["id_number"]))
-            if pk is None:
-                good.append(item)
-            else:
-                report.add(row, _HEADER_OF["id_number"], f"证件号码已登记，为居民编号 {pk}，请勿重复登记")
-        sink.add_many(good)
-        pending.clear()
-
+    state = _CheckProgress()
+    postgres = connection.vendor == "postgresql"
+    chunks = _checked_chunks(
+        table=table, mapping=mapping, households=_households_in_reach(user), tags=tag_lookup(), report=report,
+        state=state, progress=progress, chunk_size=10_000 if postgres else 2000,
+    )
+    result = ImportResult(status=ImportJob.Status.SUCCEEDED)
     try:
-        for row_number, cells in table.rows:
-            processed += 1
-            if progress and processed % PROGRESS_EVERY == 0:
-                progress(processed, max(total, processed))
-            if len(cells) < width:
-                cells = _row_cells(cells, width)
-            code = cells[household_index].strip()
-            if not code and not "".join(cells).strip():
-                processed -= 1  # an empty row is not a row
-                continue
-            if max(map(len, cells)) > MAX_CELL_CHARS:
-                index = next(i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS)
-                header = table.headers[index] if index < len(table.headers) else f"第{index + 1}列"
-                report.add(row_number, str(header), f"单元格内容过长（超过{MAX_CELL_CHARS}个字），请检查")
-                continue
-            raw = dict(zip(keys, pick(cells), strict=True))
-            del raw["household_code"]
-            bad = False
-            household = households.get(code)
-            if household is None:
-                bad = True
-                if not code:
-                    reason = "户编码不能为空"
-                elif not _HOUSEHOLD_CODE_RE.match(code):
-                    reason = "户编码应为24位数字（请将该列设置为文本格式）"
-                else:
-                    reason = f"户编码 {code} 不存在，或不在您的管辖范围内"
-                report.add(row_number, _HEADER_OF["household_code"], reason)
-            clean = clean_resident_fields(raw, tag_lookup=tags, today=today)
-            if clean.errors:
-                bad = True
-                for key, message in clean.errors.items():
-                    report.add(row_number, _HEADER_OF.get(key, key), message)
-            values = clean.values
-            number = values.get("id_number")
-            if number and "id_type" in values:
-                key = (values["id_type"], number)
-                first = seen.get(key)
-                if first is not None:
-                    bad = True
-                    report.add(row_number, _HEADER_OF["id_number"], f"证件号码与第{first}行重复")
-                else:
-                    seen[key] = row_number
-            if bad:
-                continue
-            pending.append((row_number, (household[0], household[1], values, values.get("tags", ()))))
-            if len(pending) >= chunk_size:
-                flush()
-        flush()
-        total = processed
-        if progress:
-            progress(processed, total)
-
-        result = ImportResult(
-            status=ImportJob.Status.SUCCEEDED, total_rows=total, error_rows=len(report.rows),
-            error_count=report.count, errors=report.details(),
-        )
-        if report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING:
-            result.status = ImportJob.Status.REJECTED
-            result.message = f"共 {total} 行，其中 {len(report.rows)} 行有错误，按“全部成功才导入”未导入任何数据"
-            return result
-        if not sink.count:
-            result.status = ImportJob.Status.REJECTED if report.count else ImportJob.Status.SUCCEEDED
-            result.message = "没有可导入的有效行" if report.count else "文件中没有数据行"
-            return result
-        ImportJob.objects.filter(pk=job.pk).update(message="校验完成，正在写入数据库…")
-        try:
-            _write_residents(actor=actor, job=job, sink=sink, total=total, error_rows=len(report.rows))
-        except IntegrityError:
-            log.warning("resident import %s hit a duplicate while writing", job.pk, exc_info=True)
-            result.status = ImportJob.Status.FAILED
-            result.message = "写入时发现重复的证件号码（可能有人同时登记了相同的人），未导入任何数据，请重新导入"
-            return result
-        result.imported_rows = sink.count
-        result.extra = {"households": len(sink.households), "grids": sorted(sink.grids), "tags": sink.tagged}
-        result.message = f"共 {total} 行，导入 {sink.count} 行" + (
-            f"，{len(report.rows)} 行有错误未导入" if report.count else ""
-        )
+        if postgres:
+            sink = _stream_residents_postgres(actor=actor, job=job, chunks=chunks, report=report, state=state)
+        else:
+            sink = _ResidentSink()
+            for chunk in chunks:
+                sink.add_many(_drop_registered(chunk, report))
+            if not (report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING) and sink.count:
+                ImportJob.objects.filter(pk=job.pk).update(message="校验完成，正在写入数据库…")
+                with transaction.atomic():
+                    sink.write()
+                    _finish_residents(actor=actor, job=job, sink=sink, total=state.processed,
+                                      error_rows=len(report.rows))
+    except _Rejected:
+        sink = None
+    except IntegrityError:
+        log.warning("resident import %s hit a duplicate while writing", job.pk, exc_info=True)
+        result.status = ImportJob.Status.FAILED
+        result.message = "写入时发现重复的证件号码（可能有人同时登记了相同的人），未导入任何数据，请重新导入"
+        sink = None
+    total = state.processed
+    result.total_rows, result.error_rows = total, len(report.rows)
+    result.error_count, result.errors = report.count, report.details()
+    if result.status == ImportJob.Status.FAILED:
         return result
-    finally:
-        sink.close()
+    if report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING:
+        result.status = ImportJob.Status.REJECTED
+        result.message = f"共 {total} 行，其中 {len(report.rows)} 行有错误，按“全部成功才导入”未导入任何数据"
+        return result
+    if sink is None or not sink.count:
+        result.status = ImportJob.Status.REJECTED if report.count else ImportJob.Status.SUCCEEDED
+        result.message = "没有可导入的有效行" if report.count else "文件中没有数据行"
+        return result
+    result.imported_rows = sink.count
+    result.extra = {"households": len(sink.households), "grids": sorted(sink.grids), "tags": sink.tagged}
+    result.message = f"共 {total} 行，导入 {sink.count} 行" + (
+        f"，{len(report.rows)} 行有错误未导入" if report.count else ""
+    )
+    return result
 
 
-@transaction.atomic
-def _write_residents(*, actor: Actor, job: ImportJob, sink: _ResidentSink, total: int, error_rows: int) -> None:
-    sink.write()
-    recount_residents(household_ids=sorted(sink.households), grid_codes=sorted(sink.grids))
+def _stream_residents_postgres(
+    *, actor: Actor, job: ImportJob, chunks: Iterator[list], report: ErrorReport, state: _CheckProgress
+) -> _PostgresResidentWriter:
+    """Check and write at once, in ONE transaction; a rejected file is rolled back whole."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        writer = _PostgresResidentWriter(cursor)
+        for chunk in _in_background(chunks):
+            writer.add_many(_drop_registered(chunk, report))
+        if (report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING) or not writer.count:
+            raise _Rejected
+        writer.write_tags()
+        _finish_residents(actor=actor, job=job, sink=writer, total=state.processed, error_rows=len(report.rows))
+    return writer
+
+
+def _finish_residents(*, actor: Actor, job: ImportJob, sink, total: int, error_rows: int) -> None:
+    """Counters and the audit entry, inside the import's transaction."""
+    update_resident_counts(households=sink.households, grids=sink.grids)
     audit.record(
         actor=actor, action=AuditAction.IMPORT, object_type="people.importjob", object_id=str(job.pk),
         object_repr=f"导入居民 {job.file_name}"[:200], grid_code=job.grid_code,

@@ -138,7 +138,7 @@ def test_a_failure_while_writing_leaves_the_database_as_it_was(tmp_path, city, g
     def broken_recount(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(imports, "recount_residents", broken_recount)
+    monkeypatch.setattr(imports, "update_resident_counts", broken_recount)
     before = Resident.objects.count()
     rows = [resident_row(households[0], valid_id_number(), tags="独居老人") for _ in range(3)]
     job, _ = run_job(grid_worker, write_csv(tmp_path, rows))
