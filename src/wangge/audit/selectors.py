@@ -69,7 +69,8 @@ def audit_entry_page(*, user, cursor: str = "", limit: int | None = None, **filt
     position = _decode_cursor(cursor) if cursor else None
     if position:
         at, pk = position
-        qs = qs.filter(Q(at__lt=at) | Q(at=at, id__lt=pk))
+        # ``at <= x`` bounds the index scan; the OR only breaks ties within the same instant.
+        qs = qs.filter(at__lte=at).filter(Q(at__lt=at) | Q(at=at, id__lt=pk))
     limit = limit or settings.WANGGE_PAGE_SIZE
     entries = list(qs[: limit + 1])
     next_cursor = None

@@ -91,7 +91,8 @@ class Resident(models.Model):
         indexes = [
             # Keyset pagination of every scoped list walks this index: (grid_code, id) > cursor.
             models.Index(fields=["grid_code", "id"], name="resident_grid_id_idx"),
-            models.Index(fields=["name", "grid_code"], name="resident_name_idx"),
+            # Pattern ops: a name-prefix search (LIKE '张%') uses it under any collation on PostgreSQL.
+            models.Index(fields=["name"], opclasses=["varchar_pattern_ops"], name="resident_name_prefix_idx"),
             models.Index(fields=["id_tail", "grid_code"], name="resident_id_tail_idx"),
             models.Index(fields=["phone"], name="resident_phone_idx"),
         ]

@@ -97,7 +97,9 @@ def keyset_page(qs: QuerySet, *, cursor: str = "", limit: int | None = None) -> 
     position = decode_cursor(cursor) if cursor else None
     if position:
         grid_code, pk = position
-        qs = qs.filter(Q(grid_code__gt=grid_code) | Q(grid_code=grid_code, id__gt=pk))
+        # The plain ``grid_code >= x`` is what lets the database start the index scan at the cursor;
+        # the OR alone is only a filter, and a deep page would walk the index from the beginning.
+        qs = qs.filter(grid_code__gte=grid_code).filter(Q(grid_code__gt=grid_code) | Q(grid_code=grid_code, id__gt=pk))
     rows = list(qs[: limit + 1])
     next_cursor = None
     if len(rows) > limit:

@@ -1,5 +1,6 @@
 """``wangge demo``: build the demo city and print its accounts (``role username password scope-code``)."""
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from wangge.core.errors import DomainError
@@ -20,6 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args, residents, seed, reset, verbosity, **options):
         if residents < 1:
             raise CommandError("居民人数必须是正整数")
+        # A fresh database works too: the demo is often the first thing run against it.
+        call_command("migrate", interactive=False, verbosity=0)
         progress = Progress(residents, stream=self.stderr._out, enabled=verbosity >= 1)
         try:
             result, accounts = demo_city_build(residents=residents, seed=seed, reset=reset, progress=progress)
