@@ -188,10 +188,9 @@ def main() -> None:
 
 def explain(label: str, user) -> None:
     from django.db import connection
-    from django.db.models import Q
 
     from wangge.grid.models import Household
-    from wangge.people.selectors import ResidentFilters, resident_queryset
+    from wangge.people.selectors import ResidentFilters, after_position, resident_queryset
 
     reach = resident_queryset(user=user)
     middle = reach.values_list("grid_code", "id")[reach.count() // 2]
@@ -199,7 +198,7 @@ def explain(label: str, user) -> None:
     tail = reach.values_list("id_tail", flat=True)[11]
     plans = {
         "list first page": reach.select_related("household")[:51],
-        "list deep page": reach.filter(Q(grid_code__gt=middle[0]) | Q(grid_code=middle[0], id__gt=middle[1]))[:51],
+        "list deep page": after_position(reach, *middle)[:51],
         "name prefix search": resident_queryset(user=user, filters=ResidentFilters(q=name[:2]))[:51],
         "ID tail search": resident_queryset(user=user, filters=ResidentFilters(q=tail))[:51],
         "grid household list": Household.objects.restrict(user).filter(grid_code=middle[0]).order_by("code"),

@@ -87,6 +87,15 @@ def decode_cursor(cursor: str) -> tuple[str, int] | None:
         return None
 
 
+def after_position(qs: QuerySet, grid_code: str, pk: int) -> QuerySet:
+    """Rows after (grid_code, pk) in keyset order.
+
+    The plain ``grid_code >= x`` is what lets the database start the index scan at the cursor;
+    the OR alone is only a filter, and a deep page would walk the index from the beginning.
+    """
+    return qs.filter(grid_code__gte=grid_code).filter(Q(grid_code__gt=grid_code) | Q(grid_code=grid_code, id__gt=pk))
+
+
 def keyset_page(qs: QuerySet, *, cursor: str = "", limit: int | None = None) -> Page:
     """One page of a queryset ordered by (grid_code, id), after ``cursor``.
 
@@ -96,10 +105,7 @@ def keyset_page(qs: QuerySet, *, cursor: str = "", limit: int | None = None) -> 
     limit = limit or settings.WANGGE_PAGE_SIZE
     position = decode_cursor(cursor) if cursor else None
     if position:
-        grid_code, pk = position
-        # The plain ``grid_code >= x`` is what lets the database start the index scan at the cursor;
-        # the OR alone is only a filter, and a deep page would walk the index from the beginning.
-        qs = qs.filter(grid_code__gte=grid_code).filter(Q(grid_code__gt=grid_code) | Q(grid_code=grid_code, id__gt=pk))
+        qs = after_position(qs, *position)
     rows = list(qs[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
