@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from operator import mul
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d would admit full-width digits
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
@@ -24,9 +25,17 @@ class IdNumberFacts:
     sex: str  # "M" or "F"
 
 
+_WEIGHT_OF_ZEROS = 48 * sum(_WEIGHTS)  # ord("0") times every weight
+
+
 def check_char(first17: str) -> str:
-    """The ISO 7064 MOD 11-2 check character of the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    """The ISO 7064 MOD 11-2 check character of the first 17 digits.
+
+    Works on the ASCII codes (ord(d) - 48 == int(d)): the importer calls this for every row.
+    """
+    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
+        raise ValueError("check_char needs exactly 17 digits")
+    total = sum(map(mul, _WEIGHTS, first17.encode())) - _WEIGHT_OF_ZEROS
     return _CHECK_CHARS[total % 11]
 
 

@@ -25,6 +25,7 @@ import datetime as dt
 import logging
 import queue
 import re
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -351,28 +352,22 @@ class _PostgresResidentWriter:
         self.households: Counter[int] = Counter()
         self.grids: Counter[str] = Counter()
         self.tag_lines: list[str] = []
-        self.now = timezone.now().isoformat()
         table = Resident._meta.db_table
         columns = ", ".join(Resident._meta.get_field(f).column for f in _RESIDENT_FIELDS)
         self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
 
     def add_many(self, rows: list[tuple]) -> None:
+        """``rows``: (household_id, grid_code, clean values, tag ids, COPY line, tag lines)."""
         if not rows:
             return
         self.count += len(rows)
-        lines, now = [], self.now
-        for household_id, grid_code, v, tags in rows:
+        lines = []
+        for household_id, grid_code, _values, _tags, line, tag_lines in rows:
             self.households[household_id] += 1
             self.grids[grid_code] += 1
-            number = v["id_number"]
-            birth = v.get("birth_date")
-            lines.append("\t".join((
-                str(household_id), grid_code, _copy_text(v["name"]), v["sex"],
-                birth.isoformat() if birth else "\\N", v["id_type"], _copy_text(number), _copy_text(number[-4:]),
-                v["phone"], v["relation"], v["residence_type"], _copy_text(v.get("note", "")), now, now,
-            )))
-            for tag_id in tags:
-                self.tag_lines.append(f"{v['id_type']}\t{_copy_text(number)}\t{tag_id}\t{grid_code}")
+            lines.append(line)
+            if tag_lines:
+                self.tag_lines.extend(tag_lines)
         lines.append("")
         with self.cursor.copy(self.copy_sql) as copy:
             copy.write("\n".join(lines))
@@ -396,6 +391,27 @@ class _PostgresResidentWriter:
         self.cursor.execute("DROP TABLE wangge_import_tags")
 
 
+def copy_formatter() -> Callable[[int, str, dict, tuple], tuple[str, list[str]]]:
+    """Turns a checked row into its ``COPY`` text line (and its tag lines) for people_resident.
+
+    Called in the checker thread, so the writer only has to send bytes.
+    """
+    now = timezone.now().isoformat()
+
+    def format_row(household_id: int, grid_code: str, v: dict, tags) -> tuple[str, list[str]]:
+        number = v["id_number"]
+        birth = v.get("birth_date")
+        line = "\t".join((
+            str(household_id), grid_code, _copy_text(v["name"]), v["sex"],
+            birth.isoformat() if birth else "\\N", v["id_type"], _copy_text(number), _copy_text(number[-4:]),
+            v["phone"], v["relation"], v["residence_type"], _copy_text(v.get("note", "")), now, now,
+        ))
+        tag_lines = [f"{v['id_type']}\t{_copy_text(number)}\t{tag_id}\t{grid_code}" for tag_id in tags]
+        return line, tag_lines
+
+    return format_row
+
+
 def _households_in_reach(user) -> dict[str, tuple[int, str]]:
     """Household code -> (id, grid code) for every household the importer reaches: one query."""
     qs = Household.objects.restrict(user).values_list("code", "id", "grid_code")
@@ -410,7 +426,10 @@ def _existing_ids(keys: dict[str, list[str]]) -> dict[tuple[str, str], int]:
             # One array parameter instead of thousands: the query is built and planned in microseconds.
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT id_number, id FROM {Resident._meta.db_table} WHERE id_type = %s AND id_number = ANY(%s)",
+                    # varchar[], not text[]: with text[] the column is cast and the unique index cannot serve
+                    # it, so every chunk would rescan every row written so far.
+                    f"SELECT id_number, id FROM {Resident._meta.db_table} "
+                    f"WHERE id_type = %s AND id_number = ANY(%s::varchar[])",
                     [id_type, numbers],
                 )
                 rows = cursor.fetchall()
@@ -458,6 +477,7 @@ class _CheckProgress:
 def _checked_chunks(
     *, table: Table, mapping: dict[str, int], households: dict[str, tuple[int, str]], tags: dict[str, int],
     report: ErrorReport, state: _CheckProgress, progress: ProgressCallback | None, chunk_size: int,
+    format_row: Callable | None = None,
 ) -> Iterator[list[tuple[int, tuple]]]:
     """Phase 1: check every row; report the bad ones and yield the good ones in chunks.
 
@@ -517,7 +537,10 @@ def _checked_chunks(
                 seen[key] = row_number
         if bad:
             continue
-        pending.append((row_number, (household[0], household[1], values, values.get("tags", ()))))
+        item = (household[0], household[1], values, values.get("tags", ()))
+        if format_row is not None:
+            item += format_row(*item)
+        pending.append((row_number, item))
         if len(pending) >= chunk_size:
             yield pending
             pending = []
@@ -576,7 +599,8 @@ def _in_background(chunks: Iterator[list]) -> Iterator[list]:
 def _drop_registered(chunk: list[tuple[int, tuple]], report: ErrorReport) -> list[tuple]:
     """The chunk's rows whose ID number is not yet registered; the others are reported."""
     by_type: dict[str, list[str]] = {}
-    for _row, (_hh, _grid, values, _tags) in chunk:
+    for _row, item in chunk:
+        values = item[2]
         by_type.setdefault(values["id_type"], []).append(values["id_number"])
     existing = _existing_ids(by_type)
     good = []
@@ -609,6 +633,7 @@ def import_residents(
     chunks = _checked_chunks(
         table=table, mapping=mapping, households=_households_in_reach(user), tags=tag_lookup(), report=report,
         state=state, progress=progress, chunk_size=10_000 if postgres else 2000,
+        format_row=copy_formatter() if postgres else None,
     )
     result = ImportResult(status=ImportJob.Status.SUCCEEDED)
     try:
@@ -656,14 +681,22 @@ def _stream_residents_postgres(
     *, actor: Actor, job: ImportJob, chunks: Iterator[list], report: ErrorReport, state: _CheckProgress
 ) -> _PostgresResidentWriter:
     """Check and write at once, in ONE transaction; a rejected file is rolled back whole."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        writer = _PostgresResidentWriter(cursor)
-        for chunk in _in_background(chunks):
-            writer.add_many(_drop_registered(chunk, report))
-        if (report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING) or not writer.count:
-            raise _Rejected
-        writer.write_tags()
-        _finish_residents(actor=actor, job=job, sink=writer, total=state.processed, error_rows=len(report.rows))
+    # With the checker thread busy, the writer would wait up to the GIL switch interval (5 ms) each
+    # time the server answers; a short interval lets it hand each chunk over at once.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0002)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            writer = _PostgresResidentWriter(cursor)
+            for chunk in _in_background(chunks):
+                writer.add_many(_drop_registered(chunk, report))
+            if (report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING) or not writer.count:
+                raise _Rejected
+            writer.write_tags()
+            _finish_residents(actor=actor, job=job, sink=writer, total=state.processed,
+                              error_rows=len(report.rows))
+    finally:
+        sys.setswitchinterval(interval)
     return writer
 
 

@@ -73,3 +73,15 @@ def test_short_values_are_masked_entirely_or_mostly():
     assert mask_phone("12345") == "*****"
     assert mask_id_number("E1234567") == "E*******"
     assert mask_id_number("") == ""
+
+
+def test_full_width_digits_are_refused():
+    with pytest.raises(IdNumberError, match="前17位必须是数字"):
+        parse_id_number("１１０１０５１９４９１２３１００２X")
+
+
+def test_check_char_refuses_anything_but_seventeen_ascii_digits():
+    with pytest.raises(ValueError):
+        check_char("1101051949123100")
+    with pytest.raises(ValueError):
+        check_char("１１０１０５１９４９１２３１００２")
