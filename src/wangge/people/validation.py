@@ -98,6 +98,8 @@ def clean_resident_fields(
             e["id_number"] = "证件号码不能为空"
         elif len(number) > ID_MAX:
             e["id_number"] = f"证件号码不能超过{ID_MAX}位"
+        elif not number.isprintable():
+            e["id_number"] = "证件号码含有不可见的控制字符，请检查"
         elif id_type == Resident.IdType.RESIDENT_ID:
             try:
                 facts = parse_id_number(number, today=today)

@@ -192,3 +192,10 @@ def test_a_bad_id_card_number_is_reported_once_and_not_as_a_missing_sex():
 
     clean = clean_resident_fields({"name": "张三", "id_number": "110105194912310021"})
     assert set(clean.errors) == {"id_number"}
+
+
+def test_an_id_number_with_a_control_character_is_refused():
+    from wangge.people.validation import clean_resident_fields
+
+    clean = clean_resident_fields({"name": "张三", "id_type": "passport", "id_number": "E123\x1f45", "sex": "男"})
+    assert clean.errors["id_number"] == "证件号码含有不可见的控制字符，请检查"
