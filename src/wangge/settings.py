@@ -61,6 +61,12 @@ INSTALLED_APPS = [
     "wangge.accounts",
     "wangge.grid",
     "wangge.people",
+    "wangge.alerts",
+    "wangge.health",
+    "wangge.screening",
+    "wangge.tracing",
+    "wangge.quarantine",
+    "wangge.transfer",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,54 @@
+"""Raising and resolving alerts.  Idempotent by ``dedupe_key``, so jobs can run any number of times."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from wangge.alerts.models import Alert, AlertRead
+
+
+def alert_raise(
+    *,
+    kind: str,
+    role: str,
+    grid_code: str,
+    title: str,
+    dedupe_key: str,
+    body: str = "",
+    link: str = "",
+    object_type: str = "",
+    object_id: str = "",
+) -> tuple[Alert, bool]:
+    """The alert for ``dedupe_key``, created if it did not exist yet; returns (alert, created)."""
+    existing = Alert.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                kind=kind,
+                role=role,
+                grid_code=grid_code,
+                title=title[:200],
+                body=body[:1000],
+                link=link[:300],
+                object_type=object_type,
+                object_id=str(object_id),
+                dedupe_key=dedupe_key[:200],
+            )
+    except IntegrityError:
+        # Another worker raised it at the same moment.
+        return Alert.objects.get(dedupe_key=dedupe_key), False
+    return alert, True
+
+
+def alert_resolve(*, dedupe_key: str) -> bool:
+    """Mark the alert for ``dedupe_key`` resolved (the condition is gone); True if one was open."""
+    return bool(
+        Alert.objects.filter(dedupe_key=dedupe_key, resolved_at__isnull=True).update(resolved_at=timezone.now())
+    )
+
+
+def alert_mark_read(*, user, alert: Alert) -> None:
+    AlertRead.objects.get_or_create(alert=alert, user=user)

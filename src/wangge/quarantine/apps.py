@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class QuarantineConfig(AppConfig):
+    name = "wangge.quarantine"
+    verbose_name = "隔离管理"
