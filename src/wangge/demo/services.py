@@ -7,6 +7,7 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -65,15 +66,32 @@ def new_password() -> str:
             return password
 
 
+# The epidemic work recorded against the city, children before parents: a rebuilt city starts clean.
+EPIDEMIC_WORK_MODELS = [
+    "alerts.AlertRead", "alerts.Alert",
+    "screening.MemberCheck", "screening.Visit", "screening.SelfDeclaration", "screening.DeclarationLink",
+    "screening.Campaign",
+    "transfer.Admission", "transfer.TransferPatient", "transfer.TransferOrder", "transfer.Facility",
+    "quarantine.QuarantineTest", "quarantine.QuarantineOrder", "quarantine.Room", "quarantine.Site",
+    "tracing.Contact", "tracing.TrajectoryEntry", "tracing.Investigation",
+    "health.HealthReport", "health.StatusTransition", "health.PersonStatus",
+]
+
+
+def _epidemic_work_models() -> list:
+    return [apps.get_model(label) for label in EPIDEMIC_WORK_MODELS]
+
+
 def city_wipe() -> None:
     """Remove every division, grid, building, household and resident, and the demo accounts.
 
     The audit log is append-only and is left exactly as it is (its actor column has no
     database constraint, so removing an account never touches it).
     """
+    work = _epidemic_work_models()
     if connection.vendor == "postgresql":
         tables = [m._meta.db_table for m in (
-            ResidentTag, HouseholdMove, Resident, GridAssignment, Household, Unit, Building, Grid, Division,
+            *work, ResidentTag, HouseholdMove, Resident, GridAssignment, Household, Unit, Building, Grid, Division,
         )]
         with transaction.atomic(), connection.cursor() as cursor:
             # Foreign keys are checked at commit; settle any pending checks, or TRUNCATE refuses.
@@ -84,7 +102,7 @@ def city_wipe() -> None:
             User.objects.filter(username__in=DEMO_USERNAMES).delete()
         return
     with transaction.atomic():
-        for model in (ResidentTag, HouseholdMove, Resident, GridAssignment, Household, Unit, Building, Grid):
+        for model in (*work, ResidentTag, HouseholdMove, Resident, GridAssignment, Household, Unit, Building, Grid):
             model.objects.all().delete()
         for level in sorted(Division.Kind.values, reverse=True):
             Division.objects.filter(level=level).delete()
