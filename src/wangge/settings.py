@@ -218,6 +218,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 WANGGE_PAGE_SIZE = int(os.environ.get("WANGGE_PAGE_SIZE", "50"))
 # Optional map tile URL; closed government networks usually have none, so maps draw on blank.
 WANGGE_MAP_TILE_URL = os.environ.get("WANGGE_MAP_TILE_URL", "")
+# Days without a confirmed, suspected, fever or close-contact person before a compound is epidemic-free.
+WANGGE_EPIDEMIC_FREE_DAYS = int(os.environ.get("WANGGE_EPIDEMIC_FREE_DAYS", "14"))
 
 LOGGING = {
     "version": 1,

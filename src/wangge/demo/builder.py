@@ -193,7 +193,7 @@ class TableWriter:
 
 TABLES = {
     "building": (Building._meta.db_table, ["id", "code", "grid_id", "grid_code", "name", "address", "lat", "lng",
-                                           "floors"]),
+                                           "floors", "compound"]),
     "unit": (Unit._meta.db_table, ["id", "code", "building_id", "grid_code", "name"]),
     "household": (Household._meta.db_table, ["id", "code", "unit_id", "grid_code", "door_number", "address",
                                              "resident_count"]),
@@ -504,7 +504,7 @@ class CityGenerator:
                 rows["building"].append((
                     building_id, building_code, grid_id, code, building_name, address,
                     round(rng.uniform(south + TILE_LAT * 0.1, north - TILE_LAT * 0.1), 6),
-                    round(rng.uniform(west + TILE_LNG * 0.1, east - TILE_LNG * 0.1), 6), floors,
+                    round(rng.uniform(west + TILE_LNG * 0.1, east - TILE_LNG * 0.1), 6), floors, compound,
                 ))
                 if rng.random() < 0.4:
                     building_leaders.append(building_id)

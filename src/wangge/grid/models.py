@@ -129,6 +129,8 @@ class Building(models.Model):
     grid = models.ForeignKey(Grid, verbose_name=_("网格"), on_delete=models.PROTECT, related_name="buildings")
     grid_code = models.CharField(_("网格代码"), max_length=15, db_index=True, editable=False)
     name = models.CharField(_("名称"), max_length=100)
+    # The compound (小区) the building belongs to; blank: the building's grid counts as its compound.
+    compound = models.CharField(_("小区"), max_length=100, blank=True, db_index=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
