@@ -6,19 +6,22 @@ investigation; a fever or confirmation alerts the CDC role.
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from wangge.accounts.models import Role
 from wangge.alerts.models import AlertKind
 from wangge.alerts.services import alert_raise
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.errors import Forbidden, ValidationFailed
-from wangge.health.models import EpidemicStatus, PersonStatus, Severity, StatusTransition
+from wangge.health.models import EpidemicStatus, HealthReport, PersonStatus, Severity, StatusTransition
 from wangge.health.transitions import EVIDENCE_REQUIRED, ROLES_FOR, is_allowed
 from wangge.people.selectors import resident_in_reach
 
@@ -111,3 +114,118 @@ def mark_admitted(*, resident, at=None) -> None:
     at = at or timezone.now()
     PersonStatus.objects.filter(resident=resident).update(admitted_at=at)
     mark_isolated(resident=resident, at=at)
+
+
+# --- Health monitoring (twice daily) and the doctor's visit ------------------------------------
+
+# Out of the loop: a fever or symptom found in monitoring brings the person back into it as a fever.
+_REENTRY_ON_FEVER = {EpidemicStatus.NONE, EpidemicStatus.EXCLUDED, EpidemicStatus.RECOVERED}
+# Who may enter a monitoring report (staff at the door or on the phone; never an auditor).
+ROLES_THAT_REPORT = {
+    Role.GRID_WORKER, Role.COMMUNITY_WORKER, Role.VOLUNTEER, Role.CDC, Role.COMMAND, Role.POLICE,
+}
+# Who may record that a fever was seen by a doctor.
+ROLES_THAT_RECORD_VISITS = {Role.GRID_WORKER, Role.COMMUNITY_WORKER, Role.CDC, Role.COMMAND}
+TEMPERATURE_MIN = Decimal("34.0")
+TEMPERATURE_MAX = Decimal("43.0")
+
+
+def _require_role(user, roles: set[str], message: str) -> None:
+    if not user.is_superuser and user.role not in roles:
+        raise Forbidden(message)
+
+
+def parse_temperature(value) -> Decimal:
+    """A body temperature in °C, one decimal, 34.0–43.0; a Chinese error otherwise."""
+    try:
+        temperature = Decimal(str(value).strip().replace("，", ".").replace(",", "."))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationFailed("体温应为数字，如 36.5", errors={"temperature": "应为数字"}) from None
+    if not temperature.is_finite() or not TEMPERATURE_MIN <= temperature <= TEMPERATURE_MAX:
+        raise ValidationFailed("体温应在 34.0 至 43.0 ℃ 之间", errors={"temperature": "超出范围"})
+    return temperature.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@transaction.atomic
+def health_report_record(
+    *,
+    actor: Actor,
+    resident_id: int,
+    date: dt.date,
+    slot: str,
+    temperature,
+    symptoms: list[str] | None = None,
+    source: str = HealthReport.Source.STAFF,
+) -> HealthReport:
+    """Record the morning or afternoon report of a resident in reach; a second report in the same
+    slot updates it.  A fever or symptoms alert the CDC (once per report) and bring a person who is
+    out of the loop back into it as a fever."""
+    user = actor.user
+    _require_role(user, ROLES_THAT_REPORT, "您的角色不能录入健康监测")
+    resident = resident_in_reach(user=user, pk=resident_id)
+    if slot not in HealthReport.Slot.values:
+        raise ValidationFailed("时段应为上午或下午", errors={"slot": "取值无效"})
+    if source not in HealthReport.Source.values:
+        raise ValidationFailed("来源应为工作人员录入或本人申报", errors={"source": "取值无效"})
+    if date > timezone.localdate():
+        raise ValidationFailed("不能录入未来日期的健康监测", errors={"date": "不能晚于今天"})
+    temperature = parse_temperature(temperature)
+    symptoms = [str(s).strip()[:40] for s in (symptoms or []) if str(s).strip()]
+
+    report = HealthReport.objects.select_for_update().filter(resident=resident, date=date, slot=slot).first()
+    before = audit.snapshot(report, ["temperature", "symptoms", "source"]) if report else {}
+    if report is None:
+        report = HealthReport(resident=resident, date=date, slot=slot)
+    report.grid_code = resident.grid_code
+    report.temperature, report.symptoms, report.source = temperature, symptoms, source
+    report.reported_by = user if user.is_authenticated else None
+    report.save()
+    after = audit.snapshot(report, ["temperature", "symptoms", "source"])
+    audit.record(
+        actor=actor, action=AuditAction.UPDATE if before else AuditAction.CREATE, obj=report,
+        object_repr=f"{resident.name} {date} {report.get_slot_display()}",
+        changes=audit.diff(before, after) if before else {k: [None, v] for k, v in after.items()},
+    )
+    if report.is_fever or symptoms:
+        _after_abnormal_report(actor=actor, resident=resident, report=report)
+    return report
+
+
+def _after_abnormal_report(*, actor: Actor, resident, report: HealthReport) -> None:
+    found = f"体温 {report.temperature}℃" if report.is_fever else "出现症状"
+    if report.symptoms:
+        found += "（" + "、".join(report.symptoms) + "）"
+    alert_raise(
+        kind=AlertKind.FEVER, role="cdc", grid_code=resident.grid_code,
+        title=f"健康监测异常：{resident.name} {report.date} {report.get_slot_display()} {found}",
+        body=f"{resident.household.address or resident.household.code}",
+        link=reverse("health:person", args=[resident.pk]), object_type="health.healthreport",
+        object_id=str(report.pk), dedupe_key=f"health_report:{report.pk}",
+    )
+    if current_status(resident) in _REENTRY_ON_FEVER:
+        status_change(
+            actor=actor, resident_id=resident.pk, to_status=EpidemicStatus.FEVER,
+            reason="健康监测发现发热" if report.is_fever else "健康监测发现症状",
+            evidence={"health_report_id": report.pk, "temperature": str(report.temperature),
+                      "symptoms": report.symptoms},
+        )
+
+
+@transaction.atomic
+def record_doctor_visit(*, actor: Actor, resident_id: int, note: str = "") -> PersonStatus:
+    """Record that a fever under observation was seen by a doctor (closes 应治尽治 for fevers)."""
+    user = actor.user
+    _require_role(user, ROLES_THAT_RECORD_VISITS, "您的角色不能登记就诊")
+    resident = resident_in_reach(user=user, pk=resident_id)
+    row = PersonStatus.objects.select_for_update().filter(resident=resident).first()
+    if row is None or row.status != EpidemicStatus.FEVER:
+        raise ValidationFailed("该人员不是发热待排查人员，无需登记就诊", code="not_fever")
+    if row.seen_by_doctor_at is not None:
+        return row
+    row.seen_by_doctor_at = timezone.now()
+    row.save(update_fields=["seen_by_doctor_at", "updated_at"])
+    audit.record(
+        actor=actor, action=AuditAction.UPDATE, obj=resident, field="seen_by_doctor_at",
+        changes={"seen_by_doctor_at": [None, audit.plain(row.seen_by_doctor_at)]}, note=(note or "").strip()[:500],
+    )
+    return row

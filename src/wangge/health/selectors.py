@@ -1,0 +1,555 @@
+"""Reads of the four categories: the board, the daily table, the gap lists, monitoring and the
+epidemic-free compounds.  Every read for a user narrows by ``.restrict(user)``; the few unscoped
+functions (``missing_reports``, ``stale_gap_entries``) are for the background jobs only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from wangge.core.codes import LEVEL_BY_LENGTH, Level, pad_division, significant_prefix
+from wangge.core.errors import NotFound
+from wangge.core.scoping import user_can_reach
+from wangge.grid.models import Building, Division, Grid
+from wangge.health.models import (
+    FOUR_CATEGORIES,
+    MONITORED_STATUSES,
+    EpidemicStatus,
+    HealthReport,
+    PersonStatus,
+    StatusTransition,
+)
+from wangge.people.models import Resident
+from wangge.quarantine.models import QuarantineOrder, QuarantineTest
+
+# The four categories and the secondary contacts, in the order every table shows them.
+BOARD_CATEGORIES = [*FOUR_CATEGORIES, EpidemicStatus.SECONDARY_CONTACT]
+# The children of an area: a city's districts, a district's streets, ... a community's grids.
+CHILD_PREFIX_LENGTH = {0: 4, 2: 4, 4: 6, 6: 9, 9: 12, 12: 15}
+
+
+# --- Areas ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Area:
+    prefix: str
+    name: str
+    level: Level | None
+
+    @property
+    def child_length(self) -> int:
+        return CHILD_PREFIX_LENGTH.get(len(self.prefix), 15)
+
+    @property
+    def has_children(self) -> bool:
+        return len(self.prefix) < 15
+
+
+def area_in_reach(*, user, prefix: str) -> Area:
+    """An area the user may look at: inside their reach or on the way down to it (counts only ever
+    include what the user may see).  An empty prefix is the top of the user's reach."""
+    from wangge.accounts.services import common_prefix
+
+    prefix = (prefix or "").strip()
+    if not prefix:
+        prefix = common_prefix(user)
+    if len(prefix) == 12 and prefix.isdigit():
+        try:
+            prefix = significant_prefix(prefix)  # a padded division code: its subtree's prefix
+        except ValueError:
+            raise NotFound("未找到该区域") from None
+    if prefix and (not prefix.isdigit() or len(prefix) not in LEVEL_BY_LENGTH or len(prefix) > 15):
+        raise NotFound("未找到该区域")
+    if not user.scope_prefixes:
+        raise NotFound("未找到该区域，或不在您的管辖范围内")
+    if not (user_can_reach(user, prefix) or any(p.startswith(prefix) for p in user.scope_prefixes)):
+        raise NotFound("未找到该区域，或不在您的管辖范围内")
+    return Area(prefix, area_names([prefix]).get(prefix, prefix or "全部"), LEVEL_BY_LENGTH.get(len(prefix)))
+
+
+def area_names(prefixes) -> dict[str, str]:
+    """Names of divisions and grids by their prefix (names are not personal data; not scoped)."""
+    prefixes = set(prefixes)
+    names = {}
+    divisions = [pad_division(p) for p in prefixes if p and len(p) <= 12]
+    for d in Division.objects.filter(code__in=divisions).only("grid_code", "name"):
+        names[d.grid_code] = d.name
+    grids = [p for p in prefixes if len(p) == 15]
+    for g in Grid.objects.filter(code__in=grids).only("code", "name"):
+        names[g.code] = g.name
+    return names
+
+
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC instants at which the local (Asia/Shanghai) ``day`` begins and ends."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    return start, end
+
+
+# --- The board and the daily four-category table ---------------------------------------------
+
+
+@dataclass
+class CategoryFigures:
+    current: int = 0
+    new: int = 0
+    cumulative: int = 0
+
+
+@dataclass
+class TableRow:
+    prefix: str
+    name: str
+    figures: dict[str, CategoryFigures] = field(
+        default_factory=lambda: {c: CategoryFigures() for c in BOARD_CATEGORIES}
+    )
+
+    @property
+    def cells(self) -> list[CategoryFigures]:
+        return [self.figures[c] for c in BOARD_CATEGORIES]
+
+
+@dataclass
+class FourCategoryTable:
+    area: Area
+    date: dt.date
+    rows: list[TableRow]
+    total: TableRow
+
+
+def four_category_table(*, user, area: Area, date: dt.date | None = None) -> FourCategoryTable:
+    """The daily four-category table (四类人员日报) for ``area`` on the local ``date``, by child area.
+
+    current: people in the category now; new: transitions into it on ``date``; cumulative: people
+    who entered it up to the end of ``date``.  Three grouped queries, whatever the population:
+    they read the status tables (a few thousand rows in a bad week), never the residents.
+    """
+    date = date or timezone.localdate()
+    start, end = _day_bounds(date)
+    child_len = area.child_length
+    rows: dict[str, TableRow] = {}
+
+    def row(child: str) -> TableRow:
+        if child not in rows:
+            rows[child] = TableRow(child, child)
+        return rows[child]
+
+    current = (
+        PersonStatus.objects.restrict(user).within(area.prefix)
+        .filter(status__in=BOARD_CATEGORIES)
+        .annotate(child=Substr("grid_code", 1, child_len))
+        .values("child", "status")
+        .annotate(n=Count("id"))
+    )
+    for r in current:
+        row(r["child"]).figures[r["status"]].current = r["n"]
+    entered = (
+        StatusTransition.objects.restrict(user).within(area.prefix)
+        .filter(to_status__in=BOARD_CATEGORIES, at__lt=end)
+        .annotate(child=Substr("grid_code", 1, child_len))
+        .values("child", "to_status")
+        .annotate(
+            cumulative=Count("resident_id", distinct=True),
+            new=Count("resident_id", distinct=True, filter=Q(at__gte=start)),
+        )
+    )
+    for r in entered:
+        figures = row(r["child"]).figures[r["to_status"]]
+        figures.new, figures.cumulative = r["new"], r["cumulative"]
+    # Every child area in reach is listed, with zeros where nothing happened.
+    if area.has_children:
+        children = (
+            Grid.objects.restrict(user).within(area.prefix)
+            .annotate(child=Substr("code", 1, child_len)).values_list("child", flat=True).distinct()
+        )
+        for child in children:
+            row(child)
+    names = area_names(rows)
+    ordered = []
+    total = TableRow(area.prefix, area.name)
+    for child in sorted(rows):
+        r = rows[child]
+        r.name = names.get(child, child)
+        ordered.append(r)
+        for category in BOARD_CATEGORIES:
+            t, f = total.figures[category], r.figures[category]
+            t.current += f.current
+            t.new += f.new
+            t.cumulative += f.cumulative
+    return FourCategoryTable(area=area, date=date, rows=ordered, total=total)
+
+
+FOUR_CATEGORY_HEADERS = ["区域代码", "区域"] + [
+    f"{EpidemicStatus(c).label}{part}" for c in BOARD_CATEGORIES for part in ("现有", "当日新增", "累计")
+]
+
+
+def four_category_rows(table: FourCategoryTable):
+    for r in [*table.rows, table.total]:
+        name = r.name if r is not table.total else f"{table.area.name}合计"
+        yield [r.prefix, name] + [v for f in r.cells for v in (f.current, f.new, f.cumulative)]
+
+
+# --- The gap lists: 应收尽收、应治尽治、应检尽检、应隔尽隔 ----------------------------------------
+
+
+class GapEntry(NamedTuple):
+    kind: str
+    resident: Resident
+    grid_code: str
+    since: dt.datetime  # when the wait began: the status began, or the test fell due
+    waited: dt.timedelta
+    object_id: int  # the PersonStatus or QuarantineTest behind the entry
+    detail: str = ""
+
+
+GAP_KINDS = {
+    "unadmitted": "确诊未收治",
+    "unisolated": "疑似未隔离",
+    "unquarantined": "密接未隔离",
+    "tests_overdue": "核酸检测逾期",
+    "fevers_unseen": "发热未就诊",
+}
+GAP_PRINCIPLES = {
+    "unadmitted": "应收尽收",
+    "unisolated": "应隔尽隔",
+    "unquarantined": "应隔尽隔",
+    "tests_overdue": "应检尽检",
+    "fevers_unseen": "应治尽治",
+}
+
+
+def _statuses(user, within: str):
+    qs = PersonStatus.objects.all() if user is None else PersonStatus.objects.restrict(user)
+    return qs.within(within) if within else qs
+
+
+def confirmed_not_admitted(*, user, within: str = ""):
+    """Confirmed cases not yet admitted to a hospital or 方舱 (应收尽收), longest wait first."""
+    return _statuses(user, within).filter(status=EpidemicStatus.CONFIRMED, admitted_at__isnull=True).order_by(
+        "since", "id"
+    )
+
+
+def suspected_not_isolated(*, user, within: str = ""):
+    """Suspected cases not yet isolated (应隔尽隔), longest wait first."""
+    return _statuses(user, within).filter(status=EpidemicStatus.SUSPECTED, isolated_at__isnull=True).order_by(
+        "since", "id"
+    )
+
+
+def contacts_not_quarantined(*, user, within: str = ""):
+    """Close contacts without an active quarantine order (应隔尽隔), longest wait first."""
+    active = QuarantineOrder.objects.filter(status=QuarantineOrder.Status.ACTIVE).values("resident_id")
+    return (
+        _statuses(user, within).filter(status=EpidemicStatus.CLOSE_CONTACT)
+        .exclude(resident_id__in=active).order_by("since", "id")
+    )
+
+
+def fevers_not_seen(*, user, within: str = ""):
+    """Fevers under observation not yet seen by a doctor (应治尽治), longest wait first."""
+    return _statuses(user, within).filter(status=EpidemicStatus.FEVER, seen_by_doctor_at__isnull=True).order_by(
+        "since", "id"
+    )
+
+
+def tests_overdue(*, user, within: str = "", today: dt.date | None = None):
+    """Quarantine tests still pending after their due date (应检尽检), longest overdue first."""
+    today = today or timezone.localdate()
+    qs = QuarantineTest.objects.all() if user is None else QuarantineTest.objects.restrict(user)
+    if within:
+        qs = qs.within(within)
+    return qs.filter(result=QuarantineTest.Result.PENDING, due_date__lt=today).order_by("due_date", "id")
+
+
+STATUS_GAPS = {
+    "unadmitted": confirmed_not_admitted,
+    "unisolated": suspected_not_isolated,
+    "unquarantined": contacts_not_quarantined,
+    "fevers_unseen": fevers_not_seen,
+}
+
+
+def gap_queryset(kind: str, *, user, within: str = ""):
+    if kind == "tests_overdue":
+        return tests_overdue(user=user, within=within)
+    if kind in STATUS_GAPS:
+        return STATUS_GAPS[kind](user=user, within=within)
+    raise NotFound("未知的闭环事项类型")
+
+
+def gap_entries(kind: str, *, user, within: str = "", limit: int | None = None, now=None) -> list[GapEntry]:
+    """One gap list as entries with how long each has waited, longest first."""
+    now = now or timezone.now()
+    qs = gap_queryset(kind, user=user, within=within)
+    if limit:
+        qs = qs[:limit]
+    return gap_entries_from(kind, qs, now)
+
+
+def gap_counts(*, user, within: str = "") -> dict[str, int]:
+    return {kind: gap_queryset(kind, user=user, within=within).count() for kind in GAP_KINDS}
+
+
+GAP_EXPORT_HEADERS = ["事项", "居民编号", "姓名", "性别", "证件号码", "手机号", "地址", "网格代码", "开始等待",
+                      "已等待（小时）", "说明"]
+
+
+def gap_export_rows(entries: list[GapEntry]):
+    for e in entries:
+        r = e.resident
+        yield (
+            GAP_KINDS[e.kind], r.pk, r.name, r.get_sex_display(), r.id_number_masked, r.phone_masked,
+            r.household.address, e.grid_code, e.since, round(e.waited.total_seconds() / 3600, 1), e.detail,
+        )
+
+
+def stale_gap_entries(*, older_than: dt.timedelta, now=None) -> list[GapEntry]:
+    """Every gap-list entry, city-wide, that has waited longer than ``older_than`` (for the job that
+    raises GAP_STALE alerts).  Unscoped: never call it for a user's page."""
+    now = now or timezone.now()
+    cutoff = now - older_than
+    stale = []
+    for kind in GAP_KINDS:
+        if kind == "tests_overdue":
+            last_due = timezone.localtime(cutoff).date() - dt.timedelta(days=1)
+            qs = tests_overdue(user=None).filter(due_date__lte=last_due)
+            entries = gap_entries_from(kind, qs, now)
+            stale += [e for e in entries if e.waited > older_than]
+        else:
+            qs = STATUS_GAPS[kind](user=None).filter(since__lt=cutoff)
+            stale += gap_entries_from(kind, qs, now)
+    return stale
+
+
+def gap_entries_from(kind: str, qs, now) -> list[GapEntry]:
+    if kind == "tests_overdue":
+        out = []
+        for test in qs.select_related("order__resident__household"):
+            since = _day_bounds(test.due_date)[0]
+            detail = f"{test.get_phase_display()}第{test.day}天（应检 {test.due_date:%Y-%m-%d}）"
+            out.append(GapEntry(kind, test.order.resident, test.grid_code, since, now - since, test.pk, detail))
+        return out
+    return [
+        GapEntry(kind, s.resident, s.grid_code, s.since, now - s.since, s.pk, s.get_severity_display() or "")
+        for s in qs.select_related("resident__household")
+    ]
+
+
+# --- The board ----------------------------------------------------------------------------
+
+
+@dataclass
+class BoardRow:
+    prefix: str
+    name: str
+    counts: dict[str, int]
+    is_grid: bool
+
+    @property
+    def cells(self) -> list[int]:
+        return [self.counts.get(c, 0) for c in BOARD_CATEGORIES]
+
+
+@dataclass
+class Board:
+    area: Area
+    totals: dict[str, int]
+    new_today: dict[str, int]
+    children: list[BoardRow]
+    gaps: dict[str, int]
+
+    @property
+    def total_cells(self) -> list[tuple[str, str, int, int]]:
+        return [(c, EpidemicStatus(c).label, self.totals.get(c, 0), self.new_today.get(c, 0)) for c in BOARD_CATEGORIES]
+
+
+def board(*, user, area: Area) -> Board:
+    """Counts by category for ``area`` and by child area, today's new entries, and the gap counts."""
+    table = four_category_table(user=user, area=area)
+    totals = {c: table.total.figures[c].current for c in BOARD_CATEGORIES}
+    new_today = {c: table.total.figures[c].new for c in BOARD_CATEGORIES}
+    children = [
+        BoardRow(r.prefix, r.name, {c: r.figures[c].current for c in BOARD_CATEGORIES}, len(r.prefix) == 15)
+        for r in table.rows
+    ]
+    return Board(area=area, totals=totals, new_today=new_today, children=children,
+                 gaps=gap_counts(user=user, within=area.prefix))
+
+
+# --- A person's epidemic record --------------------------------------------------------------
+
+
+def person_status(*, user, resident) -> PersonStatus | None:
+    return PersonStatus.objects.restrict(user).filter(resident=resident).first()
+
+
+def person_transitions(*, user, resident):
+    return list(StatusTransition.objects.restrict(user).filter(resident=resident).select_related("by")
+                .order_by("-at", "-id"))
+
+
+def person_reports(*, user, resident, days: int = 21):
+    since = timezone.localdate() - dt.timedelta(days=days)
+    return list(HealthReport.objects.restrict(user).filter(resident=resident, date__gte=since)
+                .select_related("reported_by").order_by("-date", "-slot"))
+
+
+# --- Monitoring ---------------------------------------------------------------------------
+
+
+@dataclass
+class MonitoredPerson:
+    resident: Resident
+    status: str  # the epidemic status ("none" for someone only under a quarantine order)
+    am: HealthReport | None
+    pm: HealthReport | None
+
+    @property
+    def status_label(self) -> str:
+        return EpidemicStatus(self.status).label
+
+
+def _monitored_residents(residents, statuses, orders):
+    monitored = statuses.filter(status__in=MONITORED_STATUSES).values("resident_id")
+    quarantined = orders.filter(status=QuarantineOrder.Status.ACTIVE).values("resident_id")
+    return residents.filter(Q(id__in=monitored) | Q(id__in=quarantined))
+
+
+def monitored_people(*, user, date: dt.date | None = None, within: str = "", limit: int | None = None):
+    """People under twice-daily monitoring in reach (a monitored status or an active quarantine
+    order), each with their morning and afternoon report of ``date`` (None when missing)."""
+    date = date or timezone.localdate()
+    residents = Resident.objects.restrict(user)
+    statuses = PersonStatus.objects.restrict(user)
+    orders = QuarantineOrder.objects.restrict(user)
+    if within:
+        residents, statuses, orders = residents.within(within), statuses.within(within), orders.within(within)
+    qs = _monitored_residents(residents, statuses, orders).select_related("household").order_by("grid_code", "id")
+    if limit:
+        qs = qs[:limit]
+    people = list(qs)
+    ids = [p.pk for p in people]
+    status_by_id = dict(PersonStatus.objects.filter(resident_id__in=ids).values_list("resident_id", "status"))
+    reports: dict[tuple[int, str], HealthReport] = {}
+    for report in HealthReport.objects.filter(resident_id__in=ids, date=date):
+        reports[(report.resident_id, report.slot)] = report
+    return [
+        MonitoredPerson(p, status_by_id.get(p.pk, EpidemicStatus.NONE), reports.get((p.pk, "am")),
+                        reports.get((p.pk, "pm")))
+        for p in people
+    ]
+
+
+def monitored_in_reach(*, user, resident_id: int) -> MonitoredPerson:
+    """One monitored person for a page row (404 when out of reach)."""
+    from wangge.people.selectors import resident_in_reach
+
+    resident = resident_in_reach(user=user, pk=resident_id)
+    row = PersonStatus.objects.filter(resident=resident).first()
+    date = timezone.localdate()
+    reports = {r.slot: r for r in HealthReport.objects.filter(resident=resident, date=date)}
+    return MonitoredPerson(resident, row.status if row else EpidemicStatus.NONE, reports.get("am"), reports.get("pm"))
+
+
+def missing_reports(*, date: dt.date, slot: str) -> list[tuple[int, str, str]]:
+    """(resident_id, grid_code, name) of everyone monitored with no report for ``date``/``slot``.
+    Unscoped: for the job that alerts the responsible grid worker."""
+    reported = HealthReport.objects.filter(date=date, slot=slot).values("resident_id")
+    qs = _monitored_residents(Resident.objects.all(), PersonStatus.objects.all(), QuarantineOrder.objects.all())
+    return list(qs.exclude(id__in=reported).order_by("grid_code", "id").values_list("id", "grid_code", "name"))
+
+
+# --- Epidemic-free compounds and communities (无疫情小区/社区) ----------------------------------
+
+
+@dataclass
+class FreeFigures:
+    compounds: int = 0
+    compounds_free: int = 0
+    communities: int = 0
+    communities_free: int = 0
+
+    @property
+    def compound_share(self) -> float | None:
+        return self.compounds_free / self.compounds * 100 if self.compounds else None
+
+    @property
+    def community_share(self) -> float | None:
+        return self.communities_free / self.communities * 100 if self.communities else None
+
+
+@dataclass
+class EpidemicFreeSummary:
+    area: Area
+    days: int
+    total: FreeFigures
+    children: list[tuple[str, str, FreeFigures]]  # (prefix, name, figures)
+
+
+def _compound_key(grid_code: str, compound: str) -> tuple[str, str]:
+    """A compound is (community code, compound name); a building without one counts as its grid."""
+    return (grid_code[:12], compound or f"#{grid_code}")
+
+
+def affected_residents(*, user, within: str = "", days: int | None = None, now=None):
+    """Residents in reach who were confirmed, suspected, fever or close contact at any time in the
+    last ``days`` days: in one of them now, or left one less than ``days`` days ago."""
+    days = settings.WANGGE_EPIDEMIC_FREE_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    current = _statuses(user, within).filter(status__in=FOUR_CATEGORIES).values("resident_id")
+    left = StatusTransition.objects.restrict(user)
+    if within:
+        left = left.within(within)
+    left = left.filter(from_status__in=FOUR_CATEGORIES, at__gt=cutoff).values("resident_id")
+    return Resident.objects.restrict(user).filter(Q(id__in=current) | Q(id__in=left))
+
+
+def epidemic_free_summary(*, user, prefix: str, now=None, days: int | None = None) -> EpidemicFreeSummary:
+    """Compounds and communities with no epidemic for N days, in total and by child area."""
+    area = prefix if isinstance(prefix, Area) else area_in_reach(user=user, prefix=prefix)
+    days = settings.WANGGE_EPIDEMIC_FREE_DAYS if days is None else days
+    child_len = area.child_length
+    # A compound may span grids: it then belongs to every child area it touches.
+    touching: dict[tuple[str, str], set[str]] = defaultdict(set)
+    buildings = Building.objects.restrict(user).within(area.prefix).values_list("grid_code", "compound").distinct()
+    for g, c in buildings:
+        touching[_compound_key(g, c)].add(g[:child_len])
+    compounds = set(touching)
+    affected = set(
+        _compound_key(g, c)
+        for g, c in affected_residents(user=user, within=area.prefix, days=days, now=now)
+        .values_list("household__unit__building__grid_code", "household__unit__building__compound").distinct()
+    )
+    affected_communities = {k[0] for k in affected}
+    by_child: dict[str, FreeFigures] = defaultdict(FreeFigures)
+    communities_by_child: dict[str, set[str]] = defaultdict(set)
+    total = FreeFigures()
+    for key in compounds:
+        for child in touching[key]:
+            f = by_child[child]
+            f.compounds += 1
+            f.compounds_free += key not in affected
+            communities_by_child[child].add(key[0])
+    all_communities = {k[0] for k in compounds}
+    total.compounds = len(compounds)
+    total.compounds_free = len(compounds - affected)
+    total.communities = len(all_communities)
+    total.communities_free = len(all_communities - affected_communities)
+    for child, communities in communities_by_child.items():
+        by_child[child].communities = len(communities)
+        by_child[child].communities_free = len(communities - affected_communities)
+    names = area_names(by_child)
+    children = [(c, names.get(c, c), by_child[c]) for c in sorted(by_child)]
+    return EpidemicFreeSummary(area=area, days=days, total=total, children=children)
