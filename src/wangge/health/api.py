@@ -1,3 +1,223 @@
-from ninja import Router
+"""API of the four categories: a hospital or CDC system pushes status changes and monitoring
+reports; command reads the daily table and the gap lists.  Thin callers of selectors/services."""
 
-router = Router(tags=["health"])
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from wangge.audit.context import Actor
+from wangge.core.errors import NotFound
+from wangge.grid.api import subtree_prefix
+from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
+from wangge.health import selectors, services
+from wangge.health.models import EpidemicStatus, HealthReport, StatusTransition
+from wangge.people.selectors import resident_detail
+
+router = Router(tags=["四类人员与健康监测"])
+
+
+class StatusChangeIn(Schema):
+    to_status: str  # fever / suspected / confirmed / close_contact / secondary_contact / excluded / ...
+    reason: str
+    evidence: dict = {}  # e.g. {"test_result": "核酸阳性", "hospital": "武汉市金银潭医院"}
+    severity: str = ""  # required for confirmed: asymptomatic / mild / moderate / severe / critical
+
+
+class TransitionOut(Schema):
+    id: int
+    resident_id: int
+    from_status: str
+    to_status: str
+    severity: str
+    at: dt.datetime
+    by: str | None = None
+    reason: str
+    evidence: dict
+
+
+class StatusOut(Schema):
+    resident_id: int
+    name: str
+    grid_code: str
+    status: str
+    status_name: str
+    severity: str
+    since: dt.datetime | None = None
+    isolated_at: dt.datetime | None = None
+    admitted_at: dt.datetime | None = None
+    seen_by_doctor_at: dt.datetime | None = None
+    history: list[TransitionOut]
+
+
+class FiguresOut(Schema):
+    current: int
+    new: int
+    cumulative: int
+
+
+class TableRowOut(Schema):
+    code: str
+    name: str
+    categories: dict[str, FiguresOut]  # keyed by status: confirmed, suspected, fever, close_contact, ...
+
+
+class FourCategoryOut(Schema):
+    date: dt.date
+    area: str
+    area_name: str
+    rows: list[TableRowOut]
+    total: TableRowOut
+
+
+class GapOut(Schema):
+    kind: str
+    resident_id: int
+    name: str
+    phone_masked: str
+    grid_code: str
+    since: dt.datetime
+    waited_hours: float
+    detail: str
+
+
+class GapListOut(Schema):
+    kind: str
+    kind_name: str
+    count: int
+    items: list[GapOut]
+
+
+class ReportIn(Schema):
+    resident_id: int
+    date: dt.date | None = None  # the local date; today when omitted
+    slot: str  # am / pm
+    temperature: Decimal
+    symptoms: list[str] = []
+    source: str = HealthReport.Source.STAFF  # staff / self
+
+
+class ReportOut(Schema):
+    id: int
+    resident_id: int
+    date: dt.date
+    slot: str
+    temperature: Decimal
+    symptoms: list[str]
+    source: str
+    is_fever: bool
+    status: str  # the person's epidemic status after the report
+
+
+def transition_out(t: StatusTransition) -> dict:
+    return {
+        "id": t.pk, "resident_id": t.resident_id, "from_status": t.from_status, "to_status": t.to_status,
+        "severity": t.severity, "at": t.at, "by": t.by.username if t.by else None, "reason": t.reason,
+        "evidence": t.evidence,
+    }
+
+
+def _row_out(row) -> dict:
+    return {
+        "code": row.prefix, "name": row.name,
+        "categories": {c: {"current": f.current, "new": f.new, "cumulative": f.cumulative}
+                       for c, f in row.figures.items()},
+    }
+
+
+@router.post(
+    "/residents/{resident_id}/status",
+    response={200: TransitionOut, **WRITE_ERRORS},
+    summary="变更疫情状态（医院、疾控系统推送；记入审计日志）",
+)
+def change_status(request: HttpRequest, resident_id: int, payload: StatusChangeIn):
+    transition = services.status_change(
+        actor=Actor.for_api(request), resident_id=resident_id, to_status=payload.to_status,
+        reason=payload.reason, evidence=payload.evidence, severity=payload.severity,
+    )
+    return transition_out(transition)
+
+
+@router.get(
+    "/health/status/{resident_id}",
+    response={200: StatusOut, **READ_ERRORS},
+    summary="居民当前疫情状态与变更记录（记入审计日志）",
+)
+def get_status(request: HttpRequest, resident_id: int):
+    user = request.auth
+    resident = resident_detail(actor=Actor.for_api(request), pk=resident_id)
+    status = selectors.person_status(user=user, resident=resident)
+    code = status.status if status else EpidemicStatus.NONE
+    return {
+        "resident_id": resident.pk, "name": resident.name, "grid_code": resident.grid_code, "status": code,
+        "status_name": str(EpidemicStatus(code).label), "severity": status.severity if status else "",
+        "since": status and status.since, "isolated_at": status and status.isolated_at,
+        "admitted_at": status and status.admitted_at, "seen_by_doctor_at": status and status.seen_by_doctor_at,
+        "history": [transition_out(t) for t in selectors.person_transitions(user=user, resident=resident)],
+    }
+
+
+class TableQuery(Schema):
+    within: str = ""  # a division or grid code; the top of the caller's reach when omitted
+    date: dt.date | None = None
+
+
+@router.get(
+    "/health/four-categories",
+    response={200: FourCategoryOut, **READ_ERRORS},
+    summary="四类人员日报：各下级区域现有、当日新增、累计",
+)
+def four_categories(request: HttpRequest, query: Query[TableQuery]):
+    area = selectors.area_in_reach(user=request.auth, prefix=subtree_prefix(query.within))
+    table = selectors.four_category_table(user=request.auth, area=area, date=query.date or timezone.localdate())
+    return {"date": table.date, "area": area.prefix, "area_name": area.name,
+            "rows": [_row_out(r) for r in table.rows], "total": _row_out(table.total)}
+
+
+class GapQuery(Schema):
+    within: str = ""
+    limit: int = 200
+
+
+@router.get(
+    "/health/gaps/{kind}",
+    response={200: GapListOut, **READ_ERRORS},
+    summary="闭环事项清单（unadmitted / unisolated / unquarantined / tests_overdue / fevers_unseen），等待最久的在前",
+)
+def gap_list(request: HttpRequest, kind: str, query: Query[GapQuery]):
+    if kind not in selectors.GAP_KINDS:
+        raise NotFound("未知的闭环事项类型")
+    area = selectors.area_in_reach(user=request.auth, prefix=subtree_prefix(query.within))
+    limit = max(1, min(query.limit, 1000))
+    entries = selectors.gap_entries(kind, user=request.auth, within=area.prefix, limit=limit)
+    count = selectors.gap_queryset(kind, user=request.auth, within=area.prefix).count()
+    return {
+        "kind": kind, "kind_name": selectors.GAP_KINDS[kind], "count": count,
+        "items": [
+            {"kind": e.kind, "resident_id": e.resident.pk, "name": e.resident.name,
+             "phone_masked": e.resident.phone_masked, "grid_code": e.grid_code, "since": e.since,
+             "waited_hours": round(e.waited.total_seconds() / 3600, 1), "detail": e.detail}
+            for e in entries
+        ],
+    }
+
+
+@router.post(
+    "/health/reports",
+    response={200: ReportOut, **WRITE_ERRORS},
+    summary="录入健康监测（每人每天上午、下午各一次；同一时段再次提交即更新）",
+)
+def record_report(request: HttpRequest, payload: ReportIn):
+    report = services.health_report_record(
+        actor=Actor.for_api(request), resident_id=payload.resident_id, date=payload.date or timezone.localdate(),
+        slot=payload.slot, temperature=payload.temperature, symptoms=payload.symptoms, source=payload.source,
+    )
+    return {
+        "id": report.pk, "resident_id": report.resident_id, "date": report.date, "slot": report.slot,
+        "temperature": report.temperature, "symptoms": report.symptoms, "source": report.source,
+        "is_fever": report.is_fever, "status": services.current_status(report.resident),
+    }

@@ -420,6 +420,10 @@ class MonitoredPerson:
     def status_label(self) -> str:
         return EpidemicStatus(self.status).label
 
+    @property
+    def slots(self) -> list[tuple[str, str, HealthReport | None]]:
+        return [("am", HealthReport.Slot.MORNING.label, self.am), ("pm", HealthReport.Slot.AFTERNOON.label, self.pm)]
+
 
 def _monitored_residents(residents, statuses, orders):
     monitored = statuses.filter(status__in=MONITORED_STATUSES).values("resident_id")

@@ -1,0 +1,255 @@
+"""Pages of the four categories: a person's status, the board, the daily table, the gap lists and
+the twice-daily monitoring list.  Views read the request, call a selector or a service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from wangge.audit.context import Actor
+from wangge.core.errors import DomainError, NotFound
+from wangge.core.exports import audited_export
+from wangge.core.views import not_found_as_404
+from wangge.grid.selectors import breadcrumb
+from wangge.health import selectors, services
+from wangge.health.models import EpidemicStatus, HealthReport, Severity
+from wangge.health.transitions import ALLOWED_TRANSITIONS, ROLES_FOR
+from wangge.people.selectors import resident_detail
+
+EVIDENCE_FIELDS = [
+    ("test_result", gettext_lazy("检测结果")), ("diagnosis", gettext_lazy("诊断意见")),
+    ("hospital", gettext_lazy("医疗机构")), ("note", gettext_lazy("其他依据")),
+]
+GAP_PAGE_LIMIT = 500
+EXPORT_LIMIT = 100_000
+
+
+def _date_param(request, name: str = "date") -> dt.date:
+    text = request.GET.get(name, "").strip()
+    if not text:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise NotFound("日期格式应为 YYYY-MM-DD") from None
+
+
+def _area_crumbs(user, area):
+    if not area.prefix:
+        return []
+    return breadcrumb(user=user, code=area.prefix if len(area.prefix) == 15 else area.prefix.ljust(12, "0"))
+
+
+def allowed_targets(user, from_status: str) -> list[tuple[str, str]]:
+    """The statuses this user may move a person in ``from_status`` to (the form offers only these)."""
+    return [
+        (s, EpidemicStatus(s).label)
+        for s in EpidemicStatus.values
+        if s in ALLOWED_TRANSITIONS.get(from_status, set())
+        and (user.is_superuser or user.role in ROLES_FOR.get(s, set()))
+    ]
+
+
+@login_required
+@not_found_as_404
+def person(request, resident_id: int):
+    user = request.user
+    if request.method == "POST":
+        evidence = {k: request.POST.get(k, "").strip() for k, _label in EVIDENCE_FIELDS}
+        try:
+            services.status_change(
+                actor=Actor.from_request(request), resident_id=resident_id,
+                to_status=request.POST.get("to_status", ""), reason=request.POST.get("reason", ""),
+                evidence={k: v for k, v in evidence.items() if v}, severity=request.POST.get("severity", ""),
+            )
+        except NotFound:
+            raise
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("状态已变更"))
+        return redirect("health:person", resident_id=resident_id)
+    resident = resident_detail(actor=Actor.from_request(request), pk=resident_id)
+    status = selectors.person_status(user=user, resident=resident)
+    current = status.status if status else EpidemicStatus.NONE
+    return render(request, "health/person.html", {
+        "resident": resident,
+        "status": status,
+        "current": current,
+        "current_label": EpidemicStatus(current).label,
+        "transitions": selectors.person_transitions(user=user, resident=resident),
+        "reports": selectors.person_reports(user=user, resident=resident),
+        "targets": allowed_targets(user, current),
+        "severities": Severity.choices,
+        "evidence_fields": EVIDENCE_FIELDS,
+    })
+
+
+@login_required
+@not_found_as_404
+def board(request):
+    user = request.user
+    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    data = selectors.board(user=user, area=area)
+    free = selectors.epidemic_free_summary(user=user, prefix=area)
+    chart = {
+        "names": [c.name for c in data.children],
+        "series": [{"name": EpidemicStatus(c).label, "data": [row.counts.get(c, 0) for row in data.children]}
+                   for c in selectors.BOARD_CATEGORIES],
+    }
+    free_by_child = {p: f for p, _name, f in free.children}
+    return render(request, "health/board.html", {
+        "area": area,
+        "crumbs": _area_crumbs(user, area),
+        "board": data,
+        "categories": [EpidemicStatus(c).label for c in selectors.BOARD_CATEGORIES],
+        "rows": [(row, free_by_child.get(row.prefix)) for row in data.children],
+        "gaps": [(k, label, selectors.GAP_PRINCIPLES[k], data.gaps[k]) for k, label in selectors.GAP_KINDS.items()],
+        "free": free,
+        "chart": chart,
+    })
+
+
+@login_required
+@not_found_as_404
+def daily_table(request):
+    user = request.user
+    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    table = selectors.four_category_table(user=user, area=area, date=_date_param(request))
+    return render(request, "health/daily.html", {
+        "area": area,
+        "crumbs": _area_crumbs(user, area),
+        "table": table,
+        "categories": [EpidemicStatus(c).label for c in selectors.BOARD_CATEGORIES],
+    })
+
+
+@login_required
+@not_found_as_404
+def daily_table_export(request):
+    user = request.user
+    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    table = selectors.four_category_table(user=user, area=area, date=_date_param(request))
+    return audited_export(
+        actor=Actor.from_request(request), object_type="health.four_category_table", grid_code=area.prefix,
+        filters={"area": area.prefix, "date": table.date.isoformat()},
+        filename=f"四类人员日报_{area.name}_{table.date:%Y%m%d}.xlsx",
+        headers=selectors.FOUR_CATEGORY_HEADERS, rows=selectors.four_category_rows(table), sheet_title="四类人员日报",
+    )
+
+
+def _gap_kind(request) -> str:
+    kind = request.GET.get("kind", "") or "unadmitted"
+    if kind not in selectors.GAP_KINDS:
+        raise NotFound("未知的闭环事项类型")
+    return kind
+
+
+@login_required
+@not_found_as_404
+def gaps(request):
+    user = request.user
+    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    kind = _gap_kind(request)
+    counts = selectors.gap_counts(user=user, within=area.prefix)
+    entries = selectors.gap_entries(kind, user=user, within=area.prefix, limit=GAP_PAGE_LIMIT)
+    return render(request, "health/gaps.html", {
+        "area": area,
+        "crumbs": _area_crumbs(user, area),
+        "kind": kind,
+        "kind_label": selectors.GAP_KINDS[kind],
+        "tabs": [(k, label, selectors.GAP_PRINCIPLES[k], counts[k]) for k, label in selectors.GAP_KINDS.items()],
+        "entries": entries,
+        "truncated": counts[kind] > len(entries),
+        "count": counts[kind],
+    })
+
+
+@login_required
+@not_found_as_404
+def gaps_export(request):
+    user = request.user
+    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    kind = _gap_kind(request)
+    entries = selectors.gap_entries(kind, user=user, within=area.prefix, limit=EXPORT_LIMIT)
+    label = selectors.GAP_KINDS[kind]
+    return audited_export(
+        actor=Actor.from_request(request), object_type="health.gap_list", grid_code=area.prefix,
+        filters={"kind": kind, "area": area.prefix}, filename=f"{label}_{timezone.localdate():%Y%m%d}.xlsx",
+        headers=selectors.GAP_EXPORT_HEADERS, rows=selectors.gap_export_rows(entries), sheet_title=label,
+    )
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def doctor_visit(request, resident_id: int):
+    try:
+        services.record_doctor_visit(actor=Actor.from_request(request), resident_id=resident_id,
+                                     note=request.POST.get("note", ""))
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已登记就诊"))
+    return redirect(request.POST.get("next") or reverse("health:gaps") + "?kind=fevers_unseen")
+
+
+@login_required
+@not_found_as_404
+def monitoring(request):
+    user = request.user
+    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    today = timezone.localdate()
+    people = selectors.monitored_people(user=user, date=today, within=area.prefix, limit=GAP_PAGE_LIMIT)
+    return render(request, "health/monitoring.html", {
+        "area": area,
+        "today": today,
+        "people": people,
+        "missing_am": sum(1 for p in people if p.am is None),
+        "missing_pm": sum(1 for p in people if p.pm is None),
+        "sources": HealthReport.Source.choices,
+        "symptoms": _symptom_choices(),
+    })
+
+
+def _symptom_choices() -> list[str]:
+    from wangge.screening.models import SYMPTOMS
+
+    return [s for s in SYMPTOMS if s != "发热"]
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def monitoring_report(request, resident_id: int):
+    error = ""
+    try:
+        services.health_report_record(
+            actor=Actor.from_request(request), resident_id=resident_id, date=timezone.localdate(),
+            slot=request.POST.get("slot", ""), temperature=request.POST.get("temperature", ""),
+            symptoms=request.POST.getlist("symptoms"), source=request.POST.get("source", "staff"),
+        )
+    except NotFound:
+        raise
+    except DomainError as exc:
+        error = exc.message
+    row = selectors.monitored_in_reach(user=request.user, resident_id=resident_id)
+    context = {"p": row, "error": error, "sources": HealthReport.Source.choices, "symptoms": _symptom_choices()}
+    htmx = getattr(request, "htmx", None)
+    if htmx:
+        return render(request, "health/_monitoring_row.html", context, status=422 if error else 200)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("已记录"))
+    return redirect("health:monitoring")
