@@ -1,0 +1,388 @@
+"""Reads of door-to-door screening: which campaigns a user sees, and live coverage at every level.
+
+Coverage of a campaign on a day, for an area inside the user's reach:
+
+- households total and persons total come from the per-grid counters (``Grid.household_count``,
+  ``Grid.resident_count``), so a district is a sum over its grids, not a count of its people;
+- a household is covered when it has a visit with outcome "visited" that day, or when any of its
+  members declared for themselves that day; "nobody home" and "refused" are still missing;
+- a person is covered when found present in a visited household that day, or when they declared.
+
+Every query starts from ``.restrict(user)``; the area (``within``) is a navigation filter on top.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from wangge.core.codes import LEVEL_BY_LENGTH, Level, ancestors
+from wangge.core.errors import NotFound
+from wangge.core.scoping import prefix_q, user_can_reach
+from wangge.grid.models import Building, Division, Grid, Household, Unit
+from wangge.screening.models import Campaign, MemberCheck, SelfDeclaration, Visit
+
+# Child level of each area level: district > street > community > grid > building > unit > household.
+CHILD_LENGTH = {2: 4, 4: 6, 6: 9, 9: 12, 12: 15, 15: 18, 18: 20, 20: 24}
+LEVEL_NAMES = {
+    Level.PROVINCE: "省", Level.CITY: "市", Level.DISTRICT: "区县", Level.STREET: "街道", Level.COMMUNITY: "社区",
+    Level.GRID: "网格", Level.BUILDING: "楼栋", Level.UNIT: "单元", Level.HOUSEHOLD: "户",
+}
+MAX_MISSING_PAGE = 500
+
+
+# --- Campaigns ---------------------------------------------------------------------------------
+
+
+def campaigns_for(*, user, on_date: dt.date | None = None):
+    """Campaigns whose area overlaps the user's reach: inside it, or containing it.
+
+    A grid worker must see the district's campaign, so a campaign whose area is an ancestor of one
+    of the user's scope prefixes counts too; what they can then *read* of it is still their reach.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Campaign.objects.none()
+    above = {a for p in user.scope_prefixes for a in [*ancestors(p), p] if a}
+    qs = Campaign.objects.filter(Q(pk__in=Campaign.objects.restrict(user).values("pk")) | Q(grid_code__in=above))
+    if on_date is not None:
+        qs = qs.filter(is_active=True, start_date__lte=on_date, end_date__gte=on_date)
+    return qs.order_by("-start_date", "-id")
+
+
+def campaign_in_reach(*, user, pk) -> Campaign:
+    try:
+        campaign = campaigns_for(user=user).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        campaign = None
+    if campaign is None:
+        raise NotFound("未找到该排查任务，或不在您的管辖范围内")
+    return campaign
+
+
+def is_active_on(campaign: Campaign, date: dt.date) -> bool:
+    return campaign.is_active and campaign.start_date <= date <= campaign.end_date
+
+
+def default_area(*, user, campaign: Campaign) -> str:
+    """Where a user starts on a campaign: its whole area if in reach, else their own part of it."""
+    if user_can_reach(user, campaign.grid_code):
+        return campaign.grid_code
+    mine = [p for p in user.scope_prefixes if p.startswith(campaign.grid_code)]
+    return mine[0] if len(mine) == 1 else campaign.grid_code
+
+
+def area_in_campaign(*, user, campaign: Campaign, within: str = "") -> str:
+    """The area prefix to show: inside the campaign, and in or on the way to the user's reach."""
+    within = (within or "").strip()
+    if not within:
+        return default_area(user=user, campaign=campaign)
+    if len(within) == 12 and within.isdigit():
+        from wangge.core.codes import significant_prefix
+
+        within = significant_prefix(within)
+    ok = (
+        within.isdigit() and len(within) in CHILD_LENGTH and within.startswith(campaign.grid_code)
+        and (user_can_reach(user, within) or any(p.startswith(within) for p in user.scope_prefixes))
+    )
+    if not ok:
+        raise NotFound("未找到该区域，或不在您的管辖范围内")
+    return within
+
+
+# --- Coverage ----------------------------------------------------------------------------------
+
+
+@dataclass
+class AreaCoverage:
+    prefix: str
+    name: str
+    households_total: int = 0
+    households_covered: int = 0
+    persons_total: int = 0
+    persons_covered: int = 0
+    navigable: bool = True
+
+    @property
+    def households_missing(self) -> int:
+        return max(self.households_total - self.households_covered, 0)
+
+    @property
+    def household_share(self) -> float:
+        return self.households_covered / self.households_total if self.households_total else 0.0
+
+    @property
+    def person_share(self) -> float:
+        return self.persons_covered / self.persons_total if self.persons_total else 0.0
+
+    @property
+    def household_percent(self) -> int:
+        return int(self.household_share * 100)
+
+    @property
+    def level_name(self) -> str:
+        return LEVEL_NAMES.get(LEVEL_BY_LENGTH.get(len(self.prefix)), "")
+
+
+@dataclass
+class Coverage:
+    campaign: Campaign
+    date: dt.date
+    area: AreaCoverage
+    children: list[AreaCoverage] = field(default_factory=list)
+
+
+def _area_filter(qs, prefix: str, code_field: str):
+    """Narrow a scoped queryset to ``prefix``: by grid code down to a grid, by household code below."""
+    qs = qs.within(prefix[:15])
+    if len(prefix) > 15:
+        qs = qs.filter(prefix_q(code_field, prefix))
+    return qs
+
+
+def _group(qs, *, code_field: str, child_len: int, **aggregates) -> dict[str, dict]:
+    field_name = code_field if child_len > 15 else "grid_code"
+    rows = qs.annotate(child=Substr(field_name, 1, child_len)).values("child").annotate(**aggregates).order_by()
+    return {r["child"]: r for r in rows}
+
+
+def _visited(*, user, campaign: Campaign, date: dt.date | None = None):
+    qs = Visit.objects.restrict(user).filter(campaign=campaign, outcome=Visit.Outcome.VISITED)
+    return qs.filter(date=date) if date else qs
+
+
+def _declared_not_visited(*, user, campaign: Campaign, prefix: str, date_q: Q):
+    """Declarations in the area whose household had no visited visit the same day (no double count)."""
+    visited = Visit.objects.filter(
+        campaign=campaign, outcome=Visit.Outcome.VISITED, household=OuterRef("household"), date=OuterRef("date")
+    )
+    qs = SelfDeclaration.objects.restrict(user).filter(date_q)
+    return _area_filter(qs, prefix, "household__code").filter(~Exists(visited))
+
+
+def _totals(*, user, prefix: str, child_len: int) -> dict[str, dict]:
+    if child_len <= 15:
+        return _group(
+            Grid.objects.restrict(user).within(prefix), code_field="code", child_len=child_len,
+            households=Sum("household_count"), persons=Sum("resident_count"),
+        )
+    qs = _area_filter(Household.objects.restrict(user), prefix, "code")
+    return _group(qs, code_field="code", child_len=child_len, households=Count("id"), persons=Sum("resident_count"))
+
+
+def _names(prefixes: list[str], child_len: int) -> dict[str, str]:
+    if child_len <= 12:
+        return {d.grid_code: d.name for d in Division.objects.filter(grid_code__in=prefixes).only("grid_code", "name")}
+    model, label = {15: (Grid, "name"), 18: (Building, "name"), 20: (Unit, "name"), 24: (Household, "door_number")}[
+        child_len
+    ]
+    return dict(model.objects.filter(code__in=prefixes).values_list("code", label))
+
+
+def area_name(prefix: str) -> str:
+    return _names([prefix], len(prefix)).get(prefix, prefix)
+
+
+def coverage(*, user, campaign: Campaign, prefix: str, date: dt.date) -> Coverage:
+    """Households and persons covered on ``date`` in ``prefix``, in total and by child area."""
+    child_len = CHILD_LENGTH[len(prefix)]
+    totals = _totals(user=user, prefix=prefix, child_len=child_len)
+    visits = _area_filter(_visited(user=user, campaign=campaign, date=date), prefix, "household__code")
+    households = _group(visits, code_field="household__code", child_len=child_len, n=Count("id"))
+    declared_households = _group(
+        _declared_not_visited(user=user, campaign=campaign, prefix=prefix, date_q=Q(date=date)),
+        code_field="household__code", child_len=child_len, n=Count("household", distinct=True),
+    )
+    present = MemberCheck.objects.restrict(user).filter(
+        visit__campaign=campaign, visit__date=date, visit__outcome=Visit.Outcome.VISITED, present=True
+    )
+    persons = _group(_area_filter(present, prefix, "visit__household__code"), code_field="visit__household__code",
+                     child_len=child_len, n=Count("id"))
+    checked = MemberCheck.objects.filter(
+        resident=OuterRef("resident"), present=True, visit__campaign=campaign, visit__date=date,
+        visit__outcome=Visit.Outcome.VISITED,
+    )
+    declared_persons = _group(
+        _area_filter(SelfDeclaration.objects.restrict(user).filter(date=date), prefix, "household__code")
+        .filter(~Exists(checked)),
+        code_field="household__code", child_len=child_len, n=Count("id"),
+    )
+    keys = sorted(set(totals) | set(households) | set(declared_households))
+    names = _names(keys, child_len)
+
+    def n(rows, key, name="n"):
+        return (rows.get(key) or {}).get(name) or 0
+
+    children = [
+        AreaCoverage(
+            prefix=key, name=names.get(key, key),
+            households_total=n(totals, key, "households"),
+            households_covered=n(households, key) + n(declared_households, key),
+            persons_total=n(totals, key, "persons"),
+            persons_covered=n(persons, key) + n(declared_persons, key),
+            navigable=user_can_reach(user, key) or any(p.startswith(key) for p in user.scope_prefixes),
+        )
+        for key in keys
+    ]
+    area = AreaCoverage(
+        prefix=prefix, name=area_name(prefix),
+        households_total=sum(c.households_total for c in children),
+        households_covered=sum(c.households_covered for c in children),
+        persons_total=sum(c.persons_total for c in children),
+        persons_covered=sum(c.persons_covered for c in children),
+    )
+    return Coverage(campaign=campaign, date=date, area=area, children=children)
+
+
+@dataclass
+class DayCoverage:
+    date: dt.date
+    households_covered: int
+    households_total: int
+    persons_covered: int
+    persons_total: int
+
+    @property
+    def share(self) -> float:
+        return self.households_covered / self.households_total if self.households_total else 0.0
+
+    @property
+    def percent(self) -> int:
+        return int(self.share * 100)
+
+
+def history(*, user, campaign: Campaign, prefix: str, until: dt.date | None = None) -> list[DayCoverage]:
+    """Coverage day by day from the campaign's start to today (or its end): a day with no visits
+    shows 0%, so a gap stays visible.  Totals are today's counters."""
+    until = min(until or timezone.localdate(), campaign.end_date)
+    if until < campaign.start_date:
+        return []
+    totals = _totals(user=user, prefix=prefix, child_len=len(prefix) if len(prefix) <= 15 else 24)
+    households_total = sum(r["households"] or 0 for r in totals.values())
+    persons_total = sum(r["persons"] or 0 for r in totals.values())
+    dates = Q(date__gte=campaign.start_date, date__lte=until)
+    visited = dict(
+        _area_filter(_visited(user=user, campaign=campaign), prefix, "household__code").filter(dates)
+        .values("date").annotate(n=Count("id")).order_by().values_list("date", "n")
+    )
+    declared = dict(
+        _declared_not_visited(user=user, campaign=campaign, prefix=prefix, date_q=dates)
+        .values("date").annotate(n=Count("household", distinct=True)).order_by().values_list("date", "n")
+    )
+    present = dict(
+        _area_filter(MemberCheck.objects.restrict(user), prefix, "visit__household__code")
+        .filter(visit__campaign=campaign, visit__outcome=Visit.Outcome.VISITED, present=True,
+                visit__date__gte=campaign.start_date, visit__date__lte=until)
+        .values("visit__date").annotate(n=Count("id")).order_by().values_list("visit__date", "n")
+    )
+    checked = MemberCheck.objects.filter(
+        resident=OuterRef("resident"), present=True, visit__campaign=campaign, visit__date=OuterRef("date"),
+        visit__outcome=Visit.Outcome.VISITED,
+    )
+    self_declared = dict(
+        _area_filter(SelfDeclaration.objects.restrict(user).filter(dates), prefix, "household__code")
+        .filter(~Exists(checked)).values("date").annotate(n=Count("id")).order_by().values_list("date", "n")
+    )
+    days = []
+    day = campaign.start_date
+    while day <= until:
+        days.append(DayCoverage(
+            date=day, households_covered=visited.get(day, 0) + declared.get(day, 0), households_total=households_total,
+            persons_covered=present.get(day, 0) + self_declared.get(day, 0), persons_total=persons_total,
+        ))
+        day += dt.timedelta(days=1)
+    return days
+
+
+# --- What is still missing ---------------------------------------------------------------------
+
+
+def missing_queryset(*, user, campaign: Campaign, prefix: str, date: dt.date):
+    """Households in ``prefix`` with no visited visit and no declaration on ``date``, in code order
+    (grid > building > unit > door), each annotated with ``attempt``: the outcome of a visit that
+    did not cover it ("nobody_home", "refused") or None."""
+    day_visits = Visit.objects.filter(campaign=campaign, household=OuterRef("pk"), date=date)
+    declared = SelfDeclaration.objects.filter(household=OuterRef("pk"), date=date)
+    qs = _area_filter(Household.objects.restrict(user), prefix, "code")
+    return (
+        qs.filter(~Exists(day_visits.filter(outcome=Visit.Outcome.VISITED)), ~Exists(declared))
+        .annotate(attempt=Subquery(day_visits.values("outcome")[:1]))
+        .select_related("unit__building__grid")
+        .order_by("grid_code", "code")
+    )
+
+
+@dataclass
+class MissingPage:
+    items: list
+    next_cursor: str | None
+
+
+def missing_page(*, user, campaign: Campaign, prefix: str, date: dt.date, cursor: str = "",
+                 limit: int | None = None) -> MissingPage:
+    """One keyset page of missing households; the cursor is the last household's code."""
+    limit = min(limit or settings.WANGGE_PAGE_SIZE, MAX_MISSING_PAGE)
+    qs = missing_queryset(user=user, campaign=campaign, prefix=prefix, date=date)
+    if cursor:
+        if not cursor.isdigit() or len(cursor) != 24:
+            raise NotFound("分页游标无效")
+        # The plain grid_code bound lets the (grid_code, code) index start at the cursor.
+        qs = qs.filter(grid_code__gte=cursor[:15], code__gt=cursor)
+    rows = list(qs[: limit + 1])
+    next_cursor = rows[limit - 1].code if len(rows) > limit else None
+    return MissingPage(items=rows[:limit], next_cursor=next_cursor)
+
+
+def next_household(*, user, campaign: Campaign, household: Household, date: dt.date) -> Household | None:
+    """The next door to knock on: a household not yet tried today, in the same unit, else the same
+    building, else the same grid; up the stairwell first, then from the bottom again."""
+    tried = Visit.objects.filter(campaign=campaign, household=OuterRef("pk"), date=date)
+    code = household.code
+    for prefix in (code[:20], code[:18], code[:15]):
+        qs = missing_queryset(user=user, campaign=campaign, prefix=prefix, date=date).filter(~Exists(tried)).exclude(
+            pk=household.pk
+        )
+        found = qs.filter(code__gt=code).first() or qs.first()
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass
+class UnitProgress:
+    unit_id: int
+    building: str
+    unit: str
+    grid_code: str
+    households: int
+    missing: int
+    first_missing_id: int | None
+
+
+def units_progress(*, user, campaign: Campaign, prefix: str, date: dt.date) -> list[UnitProgress]:
+    """Per unit (stairwell) of a grid or smaller: households and how many are still missing today."""
+    qs = _area_filter(Household.objects.restrict(user), prefix, "code")
+    missing = {h.pk: h for h in missing_queryset(user=user, campaign=campaign, prefix=prefix, date=date)}
+    first_missing: dict[int, int] = {}
+    for h in sorted(missing.values(), key=lambda h: h.code):
+        first_missing.setdefault(h.unit_id, h.pk)
+    rows = (
+        qs.values("unit_id", "unit__name", "unit__building__name", "unit__code", "grid_code")
+        .annotate(households=Count("id"))
+        .order_by("unit__code")
+    )
+    counts: dict[int, int] = {}
+    for h in missing.values():
+        counts[h.unit_id] = counts.get(h.unit_id, 0) + 1
+    return [
+        UnitProgress(
+            unit_id=r["unit_id"], building=r["unit__building__name"], unit=r["unit__name"], grid_code=r["grid_code"],
+            households=r["households"], missing=counts.get(r["unit_id"], 0),
+            first_missing_id=first_missing.get(r["unit_id"]),
+        )
+        for r in rows
+    ]

@@ -1,0 +1,493 @@
+"""Writes of door-to-door screening: campaigns, visits at the door, and residents' own declarations.
+
+A fever or a symptom found at a door becomes a lead in the same transaction as the visit that
+found it (``health.services.status_change`` to "fever"), so a visit is never saved without its
+lead, nor a lead without its visit.  A resident's own declaration has no staff member behind it,
+and ``status_change`` needs one whose role answers for the change: a declared fever therefore
+raises alerts (a lead for the grid worker and the community worker, a fever for the CDC) and
+staff confirm the lead by changing the status themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from wangge.accounts.models import Role
+from wangge.alerts.models import AlertKind
+from wangge.alerts.services import alert_raise
+from wangge.audit import services as audit
+from wangge.audit.context import Actor
+from wangge.audit.models import AuditAction
+from wangge.core.codes import significant_prefix
+from wangge.core.errors import Forbidden, NotFound, ValidationFailed
+from wangge.core.scoping import user_can_reach
+from wangge.grid.models import Division, Grid, Household
+from wangge.health.models import FEVER_THRESHOLD, EpidemicStatus, StatusTransition
+from wangge.health.services import current_status, status_change
+from wangge.people.models import Resident
+from wangge.screening.models import (
+    DEFAULT_QUESTIONS,
+    SYMPTOMS,
+    Campaign,
+    DeclarationLink,
+    MemberCheck,
+    SelfDeclaration,
+    Visit,
+)
+from wangge.screening.selectors import campaign_in_reach
+
+CAMPAIGN_ROLES = {Role.COMMAND, Role.COMMUNITY_WORKER, Role.CDC}
+VISIT_ROLES = {Role.GRID_WORKER, Role.VOLUNTEER, Role.COMMUNITY_WORKER, Role.COMMAND}
+TEMPERATURE_MIN = Decimal("34.0")
+TEMPERATURE_MAX = Decimal("43.0")
+QUESTION_TYPES = {"bool", "text"}
+MAX_CAMPAIGN_DAYS = 366
+
+# A fever at the door moves these statuses to "fever"; people already in the loop get an alert.
+LEAD_FROM = {
+    EpidemicStatus.NONE, EpidemicStatus.EXCLUDED, EpidemicStatus.RECOVERED,
+    EpidemicStatus.CLOSE_CONTACT, EpidemicStatus.SECONDARY_CONTACT,
+}
+ALREADY_IN_LOOP = {EpidemicStatus.FEVER, EpidemicStatus.SUSPECTED, EpidemicStatus.CONFIRMED}
+LEAD_REASON = "入户排查发现发热/症状"
+
+
+def _require_role(user, roles: set[str], message: str) -> None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise Forbidden("请先登录")
+    if not user.is_superuser and user.role not in roles:
+        raise Forbidden(message)
+
+
+def can_create_campaign(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role in CAMPAIGN_ROLES))
+
+
+def can_record_visit(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or user.role in VISIT_ROLES))
+
+
+# --- Campaigns ---------------------------------------------------------------------------------
+
+
+def _clean_questions(questions: Any) -> list[dict]:
+    if questions is None:
+        return [dict(q) for q in DEFAULT_QUESTIONS]
+    if not isinstance(questions, list):
+        raise ValidationFailed("询问项目格式有误", errors={"questions": "应为列表"})
+    cleaned, keys = [], set()
+    for i, q in enumerate(questions):
+        if not isinstance(q, dict):
+            raise ValidationFailed(f"第{i + 1}个询问项目格式有误", errors={f"questions.{i}": "应为对象"})
+        key, label, kind = str(q.get("key", "")).strip(), str(q.get("label", "")).strip(), q.get("type", "bool")
+        if not key or not key.replace("_", "").isalnum() or len(key) > 40:
+            raise ValidationFailed(f"第{i + 1}个询问项目的代码无效", errors={f"questions.{i}.key": "代码无效"})
+        if key in keys:
+            raise ValidationFailed(f"询问项目代码“{key}”重复", errors={f"questions.{i}.key": "重复"})
+        if not label:
+            raise ValidationFailed(f"第{i + 1}个询问项目缺少问题文字", errors={f"questions.{i}.label": "必填"})
+        if kind not in QUESTION_TYPES:
+            raise ValidationFailed(f"第{i + 1}个询问项目的类型无效", errors={f"questions.{i}.type": "类型无效"})
+        keys.add(key)
+        cleaned.append({"key": key, "label": label[:100], "type": kind})
+    return cleaned
+
+
+def _area_exists(prefix: str) -> bool:
+    if len(prefix) == 15:
+        return Grid.objects.filter(code=prefix).exists()
+    return Division.objects.filter(grid_code=prefix).exists()
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor: Actor,
+    name: str,
+    area_code: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    frequency: str = Campaign.Frequency.DAILY,
+    questions: list[dict] | None = None,
+) -> Campaign:
+    """Start a screening campaign over a division or grid inside the actor's reach."""
+    user = actor.user
+    _require_role(user, CAMPAIGN_ROLES, "您的角色不能发起排查任务")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("请填写任务名称", errors={"name": "必填"})
+    area_code = (area_code or "").strip()
+    if len(area_code) not in (12, 15) or not area_code.isdigit():
+        raise ValidationFailed("排查范围应为12位区划代码或15位网格代码", errors={"area_code": "代码无效"})
+    try:
+        prefix = significant_prefix(area_code)
+    except ValueError:
+        raise ValidationFailed("排查范围代码无效", errors={"area_code": "代码无效"}) from None
+    if not user_can_reach(user, prefix) or not _area_exists(prefix):
+        raise NotFound("未找到该区域，或不在您的管辖范围内")
+    if not isinstance(start_date, dt.date) or not isinstance(end_date, dt.date):
+        raise ValidationFailed("请填写开始和结束日期", errors={"start_date": "必填", "end_date": "必填"})
+    if end_date < start_date:
+        raise ValidationFailed("结束日期不能早于开始日期", errors={"end_date": "早于开始日期"})
+    if (end_date - start_date).days >= MAX_CAMPAIGN_DAYS:
+        raise ValidationFailed("排查任务不能超过一年", errors={"end_date": "时间过长"})
+    if frequency not in Campaign.Frequency.values:
+        raise ValidationFailed("频次无效", errors={"frequency": "应为 once 或 daily"})
+    campaign = Campaign.objects.create(
+        name=name[:100], grid_code=prefix, start_date=start_date, end_date=end_date, frequency=frequency,
+        questions=_clean_questions(questions), created_by=user,
+    )
+    audit.record(
+        actor=actor, action=AuditAction.CREATE, obj=campaign,
+        changes={"name": [None, campaign.name], "area": [None, prefix],
+                 "dates": [None, f"{start_date.isoformat()}~{end_date.isoformat()}"], "frequency": [None, frequency]},
+    )
+    return campaign
+
+
+# --- Visits ------------------------------------------------------------------------------------
+
+
+def parse_temperature(value: Any) -> Decimal | None:
+    """A body temperature in ℃ with at most one decimal, or None when blank; ValueError otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValueError("体温应为数字，如 36.5") from None
+    if not number.is_finite() or number != number.quantize(Decimal("0.1")):
+        raise ValueError("体温最多保留一位小数")
+    if not TEMPERATURE_MIN <= number <= TEMPERATURE_MAX:
+        raise ValueError("体温应在34.0至43.0℃之间")
+    return number.quantize(Decimal("0.1"))
+
+
+def _clean_symptoms(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list | tuple):
+        raise ValueError("症状应为列表")
+    unknown = [s for s in value if s not in SYMPTOMS]
+    if unknown:
+        raise ValueError(f"未知的症状：{'、'.join(str(s) for s in unknown)[:50]}")
+    return [s for s in SYMPTOMS if s in value]  # canonical order, no duplicates
+
+
+def _clean_answers(value: Any, questions: list[dict]) -> dict:
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError("询问结果格式有误")
+    types = {q["key"]: q.get("type", "bool") for q in questions}
+    unknown = [k for k in value if k not in types]
+    if unknown:
+        raise ValueError(f"本次排查没有这些询问项目：{'、'.join(unknown)[:50]}")
+    answers = {}
+    for key, answer in value.items():
+        if types[key] == "bool":
+            if not isinstance(answer, bool):
+                raise ValueError(f"“{key}”应回答是或否")
+        else:
+            answer = str(answer or "").strip()[:200]
+        answers[key] = answer
+    return answers
+
+
+def is_lead(temperature: Decimal | None, symptoms: list[str]) -> bool:
+    return bool(symptoms) or (temperature is not None and temperature >= FEVER_THRESHOLD)
+
+
+def _check_date(campaign: Campaign, date: dt.date) -> None:
+    if not campaign.is_active:
+        raise ValidationFailed("该排查任务已结束", errors={"campaign_id": "任务已结束"})
+    if not campaign.start_date <= date <= campaign.end_date:
+        raise ValidationFailed("该日期不在排查任务的起止日期内", errors={"date": "不在任务期间"})
+    if date > timezone.localdate():
+        raise ValidationFailed("不能登记未来日期的排查", errors={"date": "未来日期"})
+
+
+def household_in_campaign(*, user, campaign: Campaign, household_id: int) -> Household:
+    household = (
+        Household.objects.restrict(user).select_related("unit__building__grid").filter(pk=household_id).first()
+    )
+    if household is None or not household.code.startswith(campaign.grid_code):
+        raise NotFound("未找到该户，或不在本次排查范围内")
+    return household
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor: Actor,
+    campaign_id: int,
+    household_id: int,
+    outcome: str,
+    members: list[dict],
+    note: str = "",
+    date: dt.date | None = None,
+) -> Visit:
+    """Record (or re-record, the same day) a household's visit; fevers become leads in this transaction.
+
+    ``members``: ``[{"resident_id", "present", "temperature", "symptoms": [...], "answers": {...}}]``,
+    kept only when the outcome is "visited".  ``visit.leads`` lists the residents who became or
+    were reported as leads.
+    """
+    user = actor.user
+    _require_role(user, VISIT_ROLES, "您的角色不能登记入户排查")
+    campaign = campaign_in_reach(user=user, pk=campaign_id)
+    household = household_in_campaign(user=user, campaign=campaign, household_id=household_id)
+    date = date or timezone.localdate()
+    _check_date(campaign, date)
+    if outcome not in Visit.Outcome.values:
+        raise ValidationFailed("请选择排查结果", errors={"outcome": "取值无效"})
+    note = (note or "").strip()
+    if len(note) > 300:
+        raise ValidationFailed("备注不能超过300字", errors={"note": "内容过长"})
+
+    checks = _clean_members(user=user, household=household, campaign=campaign, members=members) \
+        if outcome == Visit.Outcome.VISITED else []
+
+    visit = Visit.objects.select_for_update().filter(campaign=campaign, household=household, date=date).first()
+    before = {"outcome": visit.outcome, "members": visit.members.count()} if visit else {}
+    if visit is None:
+        visit = Visit(campaign=campaign, household=household, date=date, grid_code=household.grid_code)
+    else:
+        visit.members.all().delete()
+    visit.outcome, visit.note, visit.visited_by = outcome, note, user
+    visit.save()
+    MemberCheck.objects.bulk_create([
+        MemberCheck(visit=visit, resident=c["resident"], grid_code=c["resident"].grid_code, present=c["present"],
+                    temperature=c["temperature"], symptoms=c["symptoms"], answers=c["answers"])
+        for c in checks
+    ])
+    visit.leads = [
+        c["resident"].pk for c in checks
+        if c["present"] and is_lead(c["temperature"], c["symptoms"])
+        and _raise_lead(actor=actor, visit=visit, resident=c["resident"], temperature=c["temperature"],
+                        symptoms=c["symptoms"])
+    ]
+    audit.record(
+        actor=actor, action=AuditAction.UPDATE if before else AuditAction.CREATE, obj=visit,
+        object_repr=f"{household.address or household.door_number} {date.isoformat()}",
+        changes={"outcome": [before.get("outcome"), outcome], "members": [before.get("members"), len(checks)],
+                 "leads": [None, visit.leads]} if visit.leads else
+        {"outcome": [before.get("outcome"), outcome], "members": [before.get("members"), len(checks)]},
+        note=f"campaign {campaign.pk}",
+    )
+    return visit
+
+
+def _clean_members(*, user, household: Household, campaign: Campaign, members: Any) -> list[dict]:
+    """Every member entry checked at once; one ValidationFailed naming each bad field."""
+    if not isinstance(members, list):
+        raise ValidationFailed("成员信息格式有误", errors={"members": "应为列表"})
+    people = {r.pk: r for r in Resident.objects.restrict(user).filter(household=household)}
+    errors: dict[str, str] = {}
+    checks, seen = [], set()
+    for i, entry in enumerate(members):
+        if not isinstance(entry, dict):
+            errors[f"members.{i}"] = "应为对象"
+            continue
+        try:
+            resident_id = int(entry.get("resident_id"))
+        except (TypeError, ValueError):
+            resident_id = None
+        resident = people.get(resident_id)
+        if resident is None:
+            errors[f"members.{i}.resident_id"] = "不是该户成员"
+            continue
+        if resident_id in seen:
+            errors[f"members.{i}.resident_id"] = "重复"
+            continue
+        seen.add(resident_id)
+        present = bool(entry.get("present", True))
+        check = {"resident": resident, "present": present, "temperature": None, "symptoms": [], "answers": {}}
+        if present:
+            for field, clean in (
+                ("temperature", parse_temperature),
+                ("symptoms", _clean_symptoms),
+                ("answers", lambda v: _clean_answers(v, campaign.questions)),
+            ):
+                try:
+                    check[field] = clean(entry.get(field))
+                except ValueError as exc:
+                    errors[f"members.{i}.{field}"] = str(exc)
+            if check["temperature"] is None and f"members.{i}.temperature" not in errors:
+                errors[f"members.{i}.temperature"] = "在家成员须测量体温"
+        checks.append(check)
+    if errors:
+        first = next(iter(errors.values()))
+        raise ValidationFailed(f"成员信息有误：{first}", errors=errors)
+    return checks
+
+
+def _raise_lead(*, actor: Actor, visit: Visit, resident: Resident, temperature, symptoms) -> bool:
+    """Make the person a fever lead, or tell the community worker when they are already in the loop."""
+    status = current_status(resident)
+    if status in LEAD_FROM:
+        status_change(
+            actor=actor, resident_id=resident.pk, to_status=EpidemicStatus.FEVER, reason=LEAD_REASON,
+            evidence={"visit_id": visit.pk, "temperature": str(temperature) if temperature is not None else None,
+                      "symptoms": symptoms},
+        )
+        return True
+    if status in ALREADY_IN_LOOP:
+        if StatusTransition.objects.filter(resident=resident, evidence__visit_id=visit.pk).exists():
+            return True  # this very visit made them a lead; saving it again changes nothing
+        alert_raise(
+            kind=AlertKind.NEW_LEAD, role=Role.COMMUNITY_WORKER, grid_code=resident.grid_code,
+            title=f"入户排查发现发热/症状（已是{EpidemicStatus(status).label}）：{resident.name}",
+            body=_lead_body(temperature, symptoms), link=reverse("people:resident_detail", args=[resident.pk]),
+            object_type="people.resident", object_id=str(resident.pk),
+            dedupe_key=f"screening:visit:{visit.pk}:{resident.pk}",
+        )
+        return True
+    return False  # deceased: nothing to follow
+
+
+def _lead_body(temperature, symptoms) -> str:
+    parts = []
+    if temperature is not None:
+        parts.append(f"体温 {temperature}℃")
+    if symptoms:
+        parts.append("症状：" + "、".join(symptoms))
+    return "；".join(parts)
+
+
+# --- Self-declaration through a link or QR code ------------------------------------------------
+
+
+@transaction.atomic
+def declaration_link_for(*, actor: Actor, household_id: int) -> DeclarationLink:
+    """The household's declaration link, created (or renewed, if it was revoked) on first use."""
+    user = actor.user
+    _require_role(user, VISIT_ROLES, "您的角色不能生成申报链接")
+    household = Household.objects.restrict(user).filter(pk=household_id).first()
+    if household is None:
+        raise NotFound("未找到该户，或不在您的管辖范围内")
+    link = DeclarationLink.objects.select_for_update().filter(household=household).first()
+    if link is not None and not link.revoked:
+        return link
+    renewed = link is not None
+    if link is None:
+        link = DeclarationLink(household=household, grid_code=household.grid_code)
+    link.token, link.revoked, link.grid_code = secrets.token_urlsafe(24), False, household.grid_code
+    link.save()
+    audit.record(actor=actor, action=AuditAction.UPDATE if renewed else AuditAction.CREATE, obj=link,
+                 object_repr=f"{household.address or household.code} 申报链接")
+    return link
+
+
+@transaction.atomic
+def declaration_link_revoke(*, actor: Actor, household_id: int) -> None:
+    user = actor.user
+    _require_role(user, VISIT_ROLES, "您的角色不能停用申报链接")
+    link = DeclarationLink.objects.restrict(user).filter(household_id=household_id, revoked=False).first()
+    if link is None:
+        raise NotFound("未找到该户的申报链接")
+    link.revoked = True
+    link.save(update_fields=["revoked"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=link, changes={"revoked": [False, True]})
+
+
+def link_for_token(token: str) -> DeclarationLink:
+    """The live link for ``token``; unknown and revoked tokens are the same 404."""
+    link = None
+    if token and len(token) <= 64:
+        link = DeclarationLink.objects.select_related("household").filter(token=token, revoked=False).first()
+    if link is None:
+        raise NotFound("该申报链接无效或已停用")
+    return link
+
+
+@transaction.atomic
+def declaration_submit(
+    *,
+    actor: Actor,
+    token: str,
+    resident_id: int,
+    temperature: Any,
+    symptoms: list[str] | None = None,
+    travel_history: str = "",
+    travel_risk_area: bool = False,
+    contact_case: bool = False,
+    date: dt.date | None = None,
+) -> SelfDeclaration:
+    """A household member declares for today (GB/T 38962 fields); the same day again updates it.
+
+    Nobody is logged in, so a fever does not change anyone's status: it raises alerts, and staff
+    confirm the lead.  ``declaration.leads`` is True when it did.
+    """
+    link = link_for_token(token)
+    household = link.household
+    try:
+        resident = Resident.objects.get(pk=int(resident_id), household=household)
+    except (Resident.DoesNotExist, TypeError, ValueError):
+        raise ValidationFailed("请选择本户的成员", errors={"resident_id": "不是该户成员"}) from None
+    errors = {}
+    try:
+        temperature = parse_temperature(temperature)
+        if temperature is None:
+            errors["temperature"] = "请填写体温"
+    except ValueError as exc:
+        errors["temperature"] = str(exc)
+    try:
+        symptoms = _clean_symptoms(symptoms)
+    except ValueError as exc:
+        errors["symptoms"] = str(exc)
+    travel_history = (travel_history or "").strip()
+    if len(travel_history) > 300:
+        errors["travel_history"] = "不能超过300字"
+    if errors:
+        raise ValidationFailed(f"申报信息有误：{next(iter(errors.values()))}", errors=errors)
+    date = date or timezone.localdate()
+    fields = {"temperature": temperature, "symptoms": symptoms, "travel_history": travel_history,
+              "travel_risk_area": bool(travel_risk_area), "contact_case": bool(contact_case)}
+    declaration = SelfDeclaration.objects.select_for_update().filter(resident=resident, date=date).first()
+    created = declaration is None
+    if created:
+        declaration = SelfDeclaration(resident=resident, household=household, grid_code=resident.grid_code, date=date)
+    for name, value in fields.items():
+        setattr(declaration, name, value)
+    declaration.household, declaration.grid_code = household, resident.grid_code
+    declaration.save()
+    declaration.leads = is_lead(temperature, symptoms)
+    if declaration.leads:
+        _declaration_alerts(declaration=declaration, resident=resident)
+    audit.record(
+        actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=declaration,
+        object_repr=f"{mask_name(resident.name)} {date.isoformat()} 自主申报",
+        changes={"temperature": [None, str(temperature)], "symptoms": [None, symptoms]},
+    )
+    return declaration
+
+
+def _declaration_alerts(*, declaration: SelfDeclaration, resident: Resident) -> None:
+    title = f"居民自主申报发热/症状：{resident.name}"
+    body = _lead_body(declaration.temperature, declaration.symptoms) + "（待工作人员核实）"
+    link = reverse("people:resident_detail", args=[resident.pk])
+    for kind, role in ((AlertKind.NEW_LEAD, Role.GRID_WORKER), (AlertKind.NEW_LEAD, Role.COMMUNITY_WORKER),
+                       (AlertKind.FEVER, Role.CDC)):
+        alert_raise(
+            kind=kind, role=role, grid_code=resident.grid_code, title=title, body=body, link=link,
+            object_type="people.resident", object_id=str(resident.pk),
+            dedupe_key=f"screening:declaration:{declaration.pk}:{role}",
+        )
+
+
+def mask_name(name: str) -> str:
+    """张*伟, 李*, 欧**锋: enough for a family to find themselves, not enough to identify them."""
+    name = name or ""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
