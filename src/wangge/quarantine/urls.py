@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from wangge.quarantine import views
 
 app_name = "quarantine"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.order_list, name="order_list"),
+    path("orders/export/", views.order_export, name="order_export"),
+    path("orders/new/", views.order_new, name="order_new"),
+    path("orders/<int:pk>/", views.order_detail, name="order_detail"),
+    path("orders/<int:pk>/release/", views.order_release, name="order_release"),
+    path("orders/<int:pk>/extend/", views.order_extend, name="order_extend"),
+    path("orders/<int:pk>/home/", views.order_move_home, name="order_move_home"),
+    path("orders/<int:pk>/certificate/", views.certificate, name="certificate"),
+    path("tests/<int:pk>/result/", views.test_result, name="test_result"),
+    path("sites/", views.site_list, name="site_list"),
+    path("sites/new/", views.site_create, name="site_create"),
+    path("sites/<int:pk>/", views.site_detail, name="site_detail"),
+]

@@ -1,0 +1,188 @@
+"""Reads of quarantine orders, tests and sites, always narrowed to the user's reach."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from wangge.audit import services as audit
+from wangge.audit.context import Actor
+from wangge.audit.models import AuditAction
+from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
+from wangge.quarantine.services import order_in_reach, release_problems, room_occupancy, site_in_reach
+
+Status = QuarantineOrder.Status
+Phase = QuarantineOrder.Phase
+Result = QuarantineTest.Result
+
+# Which slice of the order list: every active order, those due for release today, those with overdue tests.
+VIEWS = {"active": "隔离中", "due": "今日可解除", "overdue": "核酸逾期", "released": "已解除", "all": "全部"}
+
+
+@dataclass
+class OrderFilters:
+    view: str = "active"
+    place: str = ""
+    site_id: int | None = None
+    q: str = ""  # a name prefix
+
+
+def order_queryset(*, user, filters: OrderFilters | None = None, today: dt.date | None = None) -> QuerySet:
+    filters = filters or OrderFilters()
+    today = today or timezone.localdate()
+    qs = QuarantineOrder.objects.restrict(user).select_related("resident", "regime", "site", "room")
+    overdue = QuarantineTest.objects.filter(order=OuterRef("pk"), result=Result.PENDING, due_date__lt=today)
+    qs = qs.annotate(
+        has_overdue=Exists(overdue),
+        tests_total=Count("tests", distinct=True),
+        tests_done=Count("tests", filter=~Q(tests__result=Result.PENDING), distinct=True),
+    )
+    if filters.view == "active":
+        qs = qs.filter(status=Status.ACTIVE)
+    elif filters.view == "due":
+        qs = qs.filter(status=Status.ACTIVE, planned_release__lte=today)
+    elif filters.view == "overdue":
+        qs = qs.filter(status=Status.ACTIVE, has_overdue=True)
+    elif filters.view == "released":
+        qs = qs.filter(status=Status.RELEASED)
+    if filters.place:
+        qs = qs.filter(place=filters.place)
+    if filters.site_id:
+        qs = qs.filter(site_id=filters.site_id)
+    if filters.q:
+        qs = qs.filter(resident__name__startswith=filters.q)
+    if filters.view == "due":
+        return qs.order_by("planned_release", "pk")
+    return qs.order_by("-start_date", "-pk")
+
+
+def order_counts(*, user, today: dt.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    active = QuarantineOrder.objects.restrict(user).filter(status=Status.ACTIVE)
+    overdue = QuarantineTest.objects.restrict(user).filter(
+        order__status=Status.ACTIVE, result=Result.PENDING, due_date__lt=today
+    )
+    return {
+        "active": active.count(),
+        "home": active.filter(place=QuarantineOrder.Place.HOME).count(),
+        "central": active.filter(place=QuarantineOrder.Place.CENTRAL).count(),
+        "due": active.filter(planned_release__lte=today).count(),
+        "overdue_orders": overdue.values("order_id").distinct().count(),
+    }
+
+
+def order_detail(*, actor: Actor, pk: int) -> QuarantineOrder:
+    """An order in reach; reading it (a person's record) is audited."""
+    order = order_in_reach(user=actor.user, pk=pk)
+    order = QuarantineOrder.objects.select_related("resident__household", "regime", "site", "room").get(pk=order.pk)
+    audit.record(actor=actor, action=AuditAction.VIEW, obj=order)
+    return order
+
+
+def order_tests(order: QuarantineOrder) -> list[QuarantineTest]:
+    return list(order.tests.order_by("due_date", "phase", "day"))
+
+
+def order_release_problems(order: QuarantineOrder, *, today: dt.date | None = None) -> list[str]:
+    return release_problems(order, today=today or timezone.localdate())
+
+
+def certificate_order(*, actor: Actor, pk: int) -> QuarantineOrder:
+    """A released order in reach, for its certificate (viewing it is audited)."""
+    from wangge.core.errors import NotFound
+
+    order = order_detail(actor=actor, pk=pk)
+    if order.status != Status.RELEASED or not order.certificate_number:
+        raise NotFound("该隔离令尚未解除，没有解除隔离证明")
+    return order
+
+
+def active_regimes() -> list[Regime]:
+    return list(Regime.objects.filter(is_active=True).order_by("central_days", "code"))
+
+
+@dataclass
+class SiteOccupancy:
+    site: Site
+    rooms: int = 0
+    beds: int = 0
+    occupied: int = 0
+
+    @property
+    def free(self) -> int:
+        return max(self.beds - self.occupied, 0)
+
+    @property
+    def percent(self) -> int:
+        return round(self.occupied * 100 / self.beds) if self.beds else 0
+
+
+def site_occupancy(*, user, active_only: bool = True) -> list[SiteOccupancy]:
+    """Per site in reach: rooms, beds, occupied (live from ACTIVE central-phase orders) and free."""
+    sites = Site.objects.restrict(user)
+    if active_only:
+        sites = sites.filter(is_active=True)
+    sites = list(sites.order_by("name", "pk"))
+    by_id = {s.pk: SiteOccupancy(site=s) for s in sites}
+    room_rows = (
+        Room.objects.filter(site_id__in=by_id, is_active=True).values("site_id")
+        .annotate(rooms=Count("id"), beds=Sum("capacity"))
+    )
+    for row in room_rows:
+        by_id[row["site_id"]].rooms = row["rooms"]
+        by_id[row["site_id"]].beds = row["beds"] or 0
+    taken = (
+        QuarantineOrder.objects.filter(site_id__in=by_id, status=Status.ACTIVE, phase=Phase.CENTRAL)
+        .values("site_id").annotate(n=Count("id"))
+    )
+    for row in taken:
+        by_id[row["site_id"]].occupied = row["n"]
+    return [by_id[s.pk] for s in sites]
+
+
+@dataclass
+class RoomState:
+    room: Room
+    occupied: int
+    occupants: list = field(default_factory=list)
+
+    @property
+    def free(self) -> int:
+        return max(self.room.capacity - self.occupied, 0) if self.room.is_active else 0
+
+
+def site_rooms(*, user, site_id: int) -> tuple[Site, list[RoomState]]:
+    site = site_in_reach(user=user, pk=site_id)
+    rooms = list(site.rooms.order_by("number", "pk"))
+    taken = room_occupancy(r.pk for r in rooms)
+    # Occupants are shown only when the user also reaches the person's order.
+    occupants: dict[int, list] = {}
+    for order in (QuarantineOrder.objects.restrict(user)
+                  .filter(site=site, status=Status.ACTIVE, phase=Phase.CENTRAL).select_related("resident")):
+        occupants.setdefault(order.room_id, []).append(order)
+    return site, [RoomState(room=r, occupied=taken.get(r.pk, 0), occupants=occupants.get(r.pk, [])) for r in rooms]
+
+
+def site_free_rooms(*, user, site_id: int) -> list[Room]:
+    _site, states = site_rooms(user=user, site_id=site_id)
+    return [s.room for s in states if s.free > 0]
+
+
+ORDER_EXPORT_HEADERS = [
+    "隔离令编号", "姓名", "证件号码", "手机号", "网格代码", "隔离方案", "隔离方式", "当前阶段", "隔离点", "房间",
+    "开始日期", "计划解除日期", "状态", "已检/应检", "有逾期检测", "隔离原因", "解除证明编号",
+]
+
+
+def order_export_rows(qs):
+    for o in qs.iterator(chunk_size=2000):
+        r = o.resident
+        yield (
+            o.pk, r.name, r.id_number_masked, r.phone_masked, o.grid_code, o.regime.name, o.get_place_display(),
+            o.get_phase_display(), o.site.name if o.site_id else "", o.room.number if o.room_id else "",
+            o.start_date, o.planned_release, o.get_status_display(), f"{o.tests_done}/{o.tests_total}",
+            "是" if o.has_overdue else "", o.reason, o.certificate_number or "",
+        )

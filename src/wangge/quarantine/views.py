@@ -1,0 +1,242 @@
+"""Quarantine pages: sites with occupancy, orders (lists, detail, results, release, extension),
+the printable release certificate, and the Excel export.  Thin callers of selectors and services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wangge.accounts.services import common_prefix
+from wangge.audit.context import Actor
+from wangge.core.errors import DomainError, NotFound
+from wangge.core.exports import audited_export
+from wangge.core.views import not_found_as_404
+from wangge.people.selectors import resident_in_reach
+from wangge.quarantine import selectors, services
+from wangge.quarantine.forms import ExtendForm, OrderFilterForm, OrderForm, SiteForm
+from wangge.quarantine.models import QuarantineTest
+
+PAGE_SIZE = 50
+
+
+def _may(user, roles) -> bool:
+    return bool(user.is_superuser or user.role in roles)
+
+
+@login_required
+def site_list(request):
+    context = {
+        "sites": selectors.site_occupancy(user=request.user),
+        "can_manage": _may(request.user, services.ROLES_THAT_MANAGE_SITES),
+        "form": SiteForm(initial={"division_code": common_prefix(request.user).ljust(12, "0")[:12]}),
+    }
+    return render(request, "quarantine/site_list.html", context)
+
+
+@login_required
+@require_POST
+def site_create(request):
+    form = SiteForm(request.POST)
+    if form.is_valid():
+        try:
+            site = services.site_create(actor=Actor.from_request(request), **form.cleaned_data)
+        except NotFound as exc:
+            messages.error(request, exc.message)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("隔离点已设立"))
+            return redirect("quarantine:site_detail", pk=site.pk)
+    else:
+        messages.error(request, _("请检查隔离点信息"))
+    return redirect("quarantine:site_list")
+
+
+@login_required
+@not_found_as_404
+def site_detail(request, pk: int):
+    site, rooms = selectors.site_rooms(user=request.user, site_id=pk)
+    occupancy = next((s for s in selectors.site_occupancy(user=request.user, active_only=False) if s.site.pk == pk),
+                     None)
+    return render(request, "quarantine/site_detail.html", {"site": site, "rooms": rooms, "occupancy": occupancy})
+
+
+def _order_filters(request) -> selectors.OrderFilters:
+    form = OrderFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    site = request.GET.get("site", "")
+    return selectors.OrderFilters(
+        view=data.get("view") or "active", place=data.get("place", ""), q=data.get("q", "").strip(),
+        site_id=int(site) if site.isdigit() else None,
+    )
+
+
+@login_required
+def order_list(request):
+    filters = _order_filters(request)
+    qs = selectors.order_queryset(user=request.user, filters=filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": OrderFilterForm(request.GET or None, initial={"view": "active"}),
+        "filters": filters,
+        "page": page,
+        "counts": selectors.order_counts(user=request.user),
+        "views": selectors.VIEWS,
+        "query": query.urlencode(),
+        "today": timezone.localdate(),
+        "can_order": _may(request.user, services.ROLES_THAT_ORDER),
+    }
+    return render(request, "quarantine/order_list.html", context)
+
+
+@login_required
+def order_export(request):
+    filters = _order_filters(request)
+    qs = selectors.order_queryset(user=request.user, filters=filters)
+    return audited_export(
+        actor=Actor.from_request(request), object_type="quarantine.quarantineorder",
+        grid_code=common_prefix(request.user), filters=vars(filters), filename="隔离人员名单.xlsx",
+        headers=selectors.ORDER_EXPORT_HEADERS, rows=selectors.order_export_rows(qs),
+    )
+
+
+@login_required
+@not_found_as_404
+def order_new(request):
+    user = request.user
+    site_choices = [(s.site.pk, f"{s.site.name}（{_('空余')} {s.free}）") for s in selectors.site_occupancy(user=user)]
+    initial = {"resident_id": request.GET.get("resident") or None, "place": "home", "regime_code": "7+3",
+               "start_date": timezone.localdate()}
+    form = OrderForm(request.POST or None, initial=initial, site_choices=site_choices)
+    resident = None
+    resident_pk = request.POST.get("resident_id") or request.GET.get("resident")
+    if resident_pk and str(resident_pk).isdigit():
+        try:
+            resident = resident_in_reach(user=user, pk=int(resident_pk))
+        except NotFound:
+            resident = None
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            room_id = None
+            if data["place"] == "central" and data["site_id"]:
+                room_id = services.first_free_room(user=user, site_id=data["site_id"]).pk
+            order = services.quarantine_order_create(
+                actor=Actor.from_request(request), resident_id=data["resident_id"], regime_code=data["regime_code"],
+                place=data["place"], site_id=data["site_id"] if data["place"] == "central" else None,
+                room_id=room_id, start_date=data["start_date"], reason=data["reason"],
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("隔离令已下达"))
+            return redirect("quarantine:order_detail", pk=order.pk)
+    status = 422 if error or (request.method == "POST" and not form.is_valid()) else 200
+    return render(request, "quarantine/order_new.html", {"form": form, "resident": resident, "error": error},
+                  status=status)
+
+
+@login_required
+@not_found_as_404
+def order_detail(request, pk: int):
+    order = selectors.order_detail(actor=Actor.from_request(request), pk=pk)
+    user = request.user
+    context = {
+        "order": order,
+        "tests": selectors.order_tests(order),
+        "problems": selectors.order_release_problems(order),
+        "today": timezone.localdate(),
+        "extend_form": ExtendForm(),
+        "can_record": _may(user, services.ROLES_THAT_RECORD_RESULTS),
+        "can_release": _may(user, services.ROLES_THAT_RELEASE),
+        "home_from": order.start_date + dt.timedelta(days=order.regime.central_days),
+    }
+    return render(request, "quarantine/order_detail.html", context)
+
+
+def _run(request, pk: int, call, success: str):
+    try:
+        call()
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("quarantine:order_detail", pk=pk)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def test_result(request, pk: int):
+    actor = Actor.from_request(request)
+    try:
+        test = services.test_result_record(actor=actor, test_id=pk, result=request.POST.get("result", ""))
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        order_id = QuarantineTest.objects.restrict(request.user).values_list("order_id", flat=True).get(pk=pk)
+        return redirect("quarantine:order_detail", pk=order_id)
+    messages.success(request, _("检测结果已录入：%(result)s") % {"result": test.get_result_display()})
+    return redirect("quarantine:order_detail", pk=test.order_id)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def order_release(request, pk: int):
+    actor = Actor.from_request(request)
+    try:
+        order = services.order_release(actor=actor, order_id=pk)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("quarantine:order_detail", pk=pk)
+    messages.success(request, _("已解除隔离，证明编号 %(n)s") % {"n": order.certificate_number})
+    return redirect("quarantine:certificate", pk=order.pk)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def order_extend(request, pk: int):
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        services.order_in_reach(user=request.user, pk=pk)
+        messages.error(request, _("延长隔离须填写天数（1-28）和原因"))
+        return redirect("quarantine:order_detail", pk=pk)
+    return _run(request, pk, lambda: services.order_extend(
+        actor=Actor.from_request(request), order_id=pk, days=form.cleaned_data["days"],
+        reason=form.cleaned_data["reason"]), _("已延长隔离"))
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def order_move_home(request, pk: int):
+    return _run(request, pk, lambda: services.order_move_to_home_phase(actor=Actor.from_request(request), order_id=pk),
+                _("已转为居家隔离，房间已释放"))
+
+
+@login_required
+@not_found_as_404
+def certificate(request, pk: int):
+    order = selectors.certificate_order(actor=Actor.from_request(request), pk=pk)
+    last_day = order.planned_release - dt.timedelta(days=1)
+    return render(request, "quarantine/certificate.html", {
+        "order": order, "last_day": last_day, "issuer": order.site.name if order.site_id else None,
+    })
+
