@@ -143,12 +143,18 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 HUEY_IMMEDIATE = env_bool("WANGGE_HUEY_IMMEDIATE", False)
+# The consumer (``run_huey``, started by ``wangge serve``) schedules periodic tasks (alerts.tasks)
+# every minute.  It flushes the per-job locks at start-up: a worker killed mid-job must not leave
+# a lock that stops that job for good; the jobs are idempotent, so an overlap after a restart is
+# harmless.  The scheduler works in UTC; the jobs read local time themselves.
+HUEY_CONSUMER = {"periodic": True, "flush_locks": True}
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",
         "name": "wangge",
         "url": REDIS_URL,
         "immediate": HUEY_IMMEDIATE,
+        "consumer": HUEY_CONSUMER,
     }
 else:
     HUEY = {
@@ -156,6 +162,7 @@ else:
         "name": "wangge",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
+        "consumer": HUEY_CONSUMER,
     }
 
 # --- Authentication -------------------------------------------------------------------------

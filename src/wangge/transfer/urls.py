@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from wangge.transfer import views
 
 app_name = "transfer"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.transfer_list, name="list"),
+    path("export.xlsx", views.transfer_export, name="export"),
+    path("new/", views.transfer_new, name="new"),
+    path("new/patients/", views.patient_search, name="patient_search"),
+    path("new/patients/<int:pk>/", views.patient_pick, name="patient_pick"),
+    path("<int:pk>/", views.transfer_detail, name="detail"),
+    path("<int:pk>/depart/", views.transfer_depart, name="depart"),
+    path("<int:pk>/arrive/", views.transfer_arrive, name="arrive"),
+    path("<int:pk>/handover/", views.transfer_handover, name="handover"),
+    path("<int:pk>/cancel/", views.transfer_cancel, name="cancel"),
+    path("facilities/", views.facility_board, name="facilities"),
+    path("facilities/new/", views.facility_new, name="facility_new"),
+]

@@ -1,0 +1,247 @@
+"""Reads of facilities, transfers and admissions, narrowed to the user's reach.
+
+Facilities are run by a district or street (``Facility.grid_code`` is that division's prefix).
+A community worker must be able to send patients to their district's hospitals, so the
+facilities *available* to a user are those in reach plus those run by a division above their
+reach (the same "on the way" rule as the grid breadcrumb).  Transfers are seen by the sending
+side (the transfer's ``grid_code`` is the origin's) and by the receiving side (the destination
+facility in reach).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from wangge.core.codes import ancestors
+from wangge.core.errors import NotFound
+from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
+
+# Alerts and the "late" highlight on the list share these thresholds.
+ARRIVAL_GRACE = dt.timedelta(minutes=15)  # late arrival alert after planned_arrival + this
+DEPARTURE_GRACE = dt.timedelta(minutes=30)  # not departed alert after planned_departure + this
+HANDOVER_GRACE = dt.timedelta(minutes=30)  # arrived but not handed over after this
+
+# Statuses that still hold seats at the destination (the patients are on their way).
+ACTIVE_STATUSES = [TransferOrder.Status.PLANNED, TransferOrder.Status.EN_ROUTE, TransferOrder.Status.ARRIVED]
+
+
+def transfer_alert_keys(transfer_id: int) -> dict[str, str]:
+    """Dedupe keys of every alert a transfer can raise, so the steps and the jobs agree on them."""
+    return {
+        "late_departure": f"transfer:{transfer_id}:late_departure",
+        "late_arrival": f"transfer:{transfer_id}:late_arrival",
+        "handover_command": f"transfer:{transfer_id}:handover:command",
+        "handover_cdc": f"transfer:{transfer_id}:handover:cdc",
+    }
+
+
+# --- Facilities ------------------------------------------------------------------------------
+
+
+def facilities_available(*, user) -> QuerySet[Facility]:
+    """Facilities in reach, and those run by a division above the user's reach."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Facility.objects.none()
+    above = {a for p in user.scope_prefixes for a in ancestors(p)}
+    q = Q(pk__in=Facility.objects.restrict(user).values("pk"))
+    if above:
+        q |= Q(grid_code__in=above)
+    return Facility.objects.filter(q)
+
+
+def facility_in_reach(*, user, pk) -> Facility:
+    try:
+        return facilities_available(user=user).get(pk=pk)
+    except (Facility.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该收治机构，或不在您的管辖范围内") from None
+
+
+@dataclass
+class FacilityOccupancy:
+    facility: Facility
+    occupied: int  # open admissions
+    incoming: int  # patients on transfers not yet handed over
+
+    @property
+    def capacity(self) -> int:
+        return self.facility.capacity
+
+    @property
+    def free(self) -> int:
+        return max(0, self.capacity - self.occupied - self.incoming)
+
+    @property
+    def percent(self) -> int:
+        if not self.capacity:
+            return 100 if self.occupied else 0
+        return min(100, round((self.occupied + self.incoming) * 100 / self.capacity))
+
+
+def occupancy_counts(facility_ids) -> tuple[dict[int, int], dict[int, int]]:
+    """Open admissions and incoming patients per facility (aggregates, not personal data)."""
+    occupied = dict(
+        Admission.objects.filter(facility_id__in=facility_ids, discharged_at__isnull=True)
+        .values_list("facility_id").annotate(n=Count("id")).values_list("facility_id", "n")
+    )
+    incoming = dict(
+        TransferPatient.objects.filter(
+            transfer__destination_id__in=facility_ids, transfer__status__in=ACTIVE_STATUSES
+        ).values_list("transfer__destination_id").annotate(n=Count("id")).values_list("transfer__destination_id", "n")
+    )
+    return occupied, incoming
+
+
+def facility_occupancy(*, user, tier: int | None = None, active_only: bool = True) -> list[FacilityOccupancy]:
+    """Facilities available to the user, by tier, each with capacity and live occupancy."""
+    qs = facilities_available(user=user)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    if tier:
+        qs = qs.filter(tier=tier)
+    facilities = list(qs.order_by("tier", "name", "id"))
+    occupied, incoming = occupancy_counts([f.pk for f in facilities])
+    return [FacilityOccupancy(f, occupied.get(f.pk, 0), incoming.get(f.pk, 0)) for f in facilities]
+
+
+def free_beds(facility: Facility) -> int:
+    occupied, incoming = occupancy_counts([facility.pk])
+    return max(0, facility.capacity - occupied.get(facility.pk, 0) - incoming.get(facility.pk, 0))
+
+
+# --- Transfers -------------------------------------------------------------------------------
+
+
+def transfers_visible(*, user) -> QuerySet[TransferOrder]:
+    """Transfers sent from the user's reach, or bound for a facility in it."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return TransferOrder.objects.none()
+    return TransferOrder.objects.filter(
+        Q(pk__in=TransferOrder.objects.restrict(user).values("pk"))
+        | Q(destination_id__in=Facility.objects.restrict(user).values("pk"))
+    )
+
+
+@dataclass(frozen=True)
+class TransferFilters:
+    status: str = ""
+    destination_id: int | None = None
+    late_only: bool = False
+
+
+def late_q(now: dt.datetime) -> Q:
+    """Not arrived after the planned arrival, or arrived and not handed over for too long."""
+    return Q(status__in=[TransferOrder.Status.PLANNED, TransferOrder.Status.EN_ROUTE], planned_arrival__lt=now) | Q(
+        status=TransferOrder.Status.ARRIVED, arrived_at__lt=now - HANDOVER_GRACE
+    )
+
+
+def is_late(transfer: TransferOrder, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    if transfer.status in (TransferOrder.Status.PLANNED, TransferOrder.Status.EN_ROUTE):
+        return now > transfer.planned_arrival
+    if transfer.status == TransferOrder.Status.ARRIVED:
+        return transfer.arrived_at is not None and now - transfer.arrived_at > HANDOVER_GRACE
+    return False
+
+
+STATUS_ORDER = {
+    TransferOrder.Status.EN_ROUTE: 0,
+    TransferOrder.Status.ARRIVED: 1,
+    TransferOrder.Status.PLANNED: 2,
+    TransferOrder.Status.HANDED_OVER: 3,
+    TransferOrder.Status.CANCELLED: 4,
+}
+
+
+def transfer_list(*, user, filters: TransferFilters | None = None, now: dt.datetime | None = None,
+                  limit: int = 200) -> list[TransferOrder]:
+    """Transfers in sight, en route first, then arrived, planned, done; late ones flagged ``late``."""
+    filters = filters or TransferFilters()
+    now = now or timezone.now()
+    qs = transfers_visible(user=user).select_related("destination").annotate(patient_count=Count("patients"))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.destination_id:
+        qs = qs.filter(destination_id=filters.destination_id)
+    if filters.late_only:
+        qs = qs.filter(late_q(now))
+    items = list(qs.order_by("-planned_departure", "-id")[:limit])
+    for t in items:
+        t.late = is_late(t, now)
+    items.sort(key=lambda t: (STATUS_ORDER.get(t.status, 9), not t.late))
+    return items
+
+
+def transfer_export_rows(*, user, filters: TransferFilters | None = None):
+    """Rows for the Excel download: one per patient on each transfer, names only (no identifiers)."""
+    now = timezone.now()
+    for t in transfer_list(user=user, filters=filters, now=now, limit=100_000):
+        names = "、".join(p.resident.name for p in t.patients.select_related("resident").order_by("id"))
+        yield (
+            t.pk, t.get_status_display(), "是" if t.late else "", t.origin, str(t.destination),
+            t.vehicle, t.driver, t.escort, t.escort_phone, t.patient_count, names, t.planned_departure,
+            t.departed_at, t.planned_arrival, t.arrived_at, t.handed_over_at, t.received_by, t.grid_code,
+        )
+
+
+TRANSFER_EXPORT_HEADERS = [
+    "转运单号", "状态", "延误", "出发地", "目的地", "车辆", "司机", "随车人员", "随车人员电话", "人数", "转运人员",
+    "计划出发", "实际出发", "计划到达", "实际到达", "交接时间", "接收人", "网格代码",
+]
+
+
+def transfer_in_reach(*, user, pk) -> TransferOrder:
+    try:
+        return transfers_visible(user=user).select_related("destination", "created_by").get(pk=pk)
+    except (TransferOrder.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该转运单，或不在您的管辖范围内") from None
+
+
+def transfer_patients(*, transfer: TransferOrder) -> list[TransferPatient]:
+    """The patients of a transfer the user already may see (the transfer is in sight)."""
+    return list(transfer.patients.select_related("resident__household").order_by("id"))
+
+
+@dataclass
+class TimelineStep:
+    label: str
+    planned: dt.datetime | None
+    actual: dt.datetime | None
+    done: bool
+    note: str = ""
+
+
+def transfer_timeline(transfer: TransferOrder) -> list[TimelineStep]:
+    cancelled = transfer.status == TransferOrder.Status.CANCELLED
+    steps = [
+        TimelineStep("登记", None, transfer.created_at, True,
+                     f"登记人：{transfer.created_by}" if transfer.created_by_id else ""),
+        TimelineStep("出发", transfer.planned_departure, transfer.departed_at, transfer.departed_at is not None),
+        TimelineStep("到达", transfer.planned_arrival, transfer.arrived_at, transfer.arrived_at is not None),
+        TimelineStep("交接", None, transfer.handed_over_at, transfer.handed_over_at is not None,
+                     f"接收人：{transfer.received_by}" if transfer.received_by else ""),
+    ]
+    if cancelled:
+        steps.append(TimelineStep("已取消", None, None, True))
+    return steps
+
+
+# --- Admissions ------------------------------------------------------------------------------
+
+
+def admissions_in_reach(*, user, open_only: bool = True) -> QuerySet[Admission]:
+    qs = Admission.objects.restrict(user).select_related("facility", "resident")
+    if open_only:
+        qs = qs.filter(discharged_at__isnull=True)
+    return qs.order_by("-admitted_at", "-id")
+
+
+def admission_in_reach(*, user, pk) -> Admission:
+    try:
+        return Admission.objects.restrict(user).select_related("facility", "resident").get(pk=pk)
+    except (Admission.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该收治记录，或不在您的管辖范围内") from None
