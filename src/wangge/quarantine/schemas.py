@@ -1,0 +1,83 @@
+"""Shapes of quarantine orders, tests and sites in the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Schema
+
+
+class TestOut(Schema):
+    __test__ = False  # not a pytest class
+
+    id: int
+    phase: str  # central / home (the regime's phase; a home order serves the central phase at home)
+    day: int
+    due_date: dt.date
+    result: str  # pending / negative / positive
+    sampled_at: dt.datetime | None = None
+    result_at: dt.datetime | None = None
+
+
+class OrderOut(Schema):
+    id: int
+    resident_id: int
+    resident_name: str
+    id_number_masked: str
+    grid_code: str
+    regime: str
+    place: str
+    phase: str
+    site_id: int | None = None
+    site_name: str | None = None
+    room_number: str | None = None
+    start_date: dt.date
+    planned_release: dt.date
+    status: str
+    extension_days: int
+    certificate_number: str | None = None
+
+
+class OrderDetailOut(OrderOut):
+    reason: str
+    extension_reason: str
+    released_at: dt.datetime | None = None
+    tests: list[TestOut]
+    release_problems: list[str]  # why it cannot be released today; empty when it can
+
+
+class OrderPage(Schema):
+    items: list[OrderOut]
+    next_cursor: str | None = None
+
+
+class OrderCreateIn(Schema):
+    resident_id: int
+    regime_code: str  # 14, 14+7, 7+3, 5+3 or any active regime
+    place: Literal["home", "central"]
+    site_id: int | None = None
+    room_id: int | None = None  # central: leave empty to take the site's first room with a free bed
+    start_date: dt.date | None = None
+    reason: str
+
+
+class ExtendIn(Schema):
+    days: int
+    reason: str
+
+
+class ResultIn(Schema):
+    result: Literal["negative", "positive"]
+    sampled_at: dt.datetime | None = None
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    grid_code: str
+    address: str
+    rooms: int
+    beds: int
+    occupied: int
+    free: int

@@ -1,0 +1,91 @@
+"""The /api/v1/quarantine endpoints: scoped (out of reach is 404), audited, thin over the services."""
+
+import datetime as dt
+
+from django.test import Client
+from django.utils import timezone
+
+from wangge.accounts.services import api_token_issue
+from wangge.audit.models import AuditEntry
+from wangge.quarantine import services
+
+
+def api(user) -> Client:
+    return Client(headers={"Authorization": f"Bearer {api_token_issue(user=user)}"})
+
+
+def post(user, path, body):
+    return api(user).post(f"/api/v1{path}", body, content_type="application/json")
+
+
+def make_order(actor, user, resident, days_ago=0, **kw):
+    kw.setdefault("place", "home")
+    return services.quarantine_order_create(
+        actor=actor(user), resident_id=resident.pk, regime_code="7+3", reason="密接",
+        start_date=timezone.localdate() - dt.timedelta(days=days_ago), **kw)
+
+
+def test_the_order_list_shows_only_orders_in_reach_with_masked_numbers(city, street_officer, outsider, actor):
+    make_order(actor, street_officer, city["residents"]["A"])
+    items = api(street_officer).get("/api/v1/quarantine/orders").json()["items"]
+    assert len(items) == 1 and "*" in items[0]["id_number_masked"]
+    assert api(outsider).get("/api/v1/quarantine/orders").json()["items"] == []
+
+
+def test_an_order_out_of_reach_is_404(city, street_officer, outsider, actor):
+    order = make_order(actor, street_officer, city["residents"]["A"])
+    assert api(outsider).get(f"/api/v1/quarantine/orders/{order.pk}").status_code == 404
+
+
+def test_reading_an_order_is_audited_and_shows_its_schedule(city, street_officer, actor):
+    order = make_order(actor, street_officer, city["residents"]["A"])
+    body = api(street_officer).get(f"/api/v1/quarantine/orders/{order.pk}").json()
+    assert [t["day"] for t in body["tests"]] == [1, 2, 3, 5, 7, 3]
+    assert AuditEntry.objects.filter(action="view", object_id=str(order.pk), channel="api").exists()
+
+
+def test_creating_a_central_order_takes_the_first_free_room(city, street_officer, site):
+    response = post(street_officer, "/quarantine/orders", {
+        "resident_id": city["residents"]["A"].pk, "regime_code": "5+3", "place": "central", "site_id": site.pk,
+        "reason": "密切接触者"})
+    assert response.status_code == 201, response.json()
+    assert response.json()["room_number"] == "101"
+
+
+def test_creating_an_order_for_someone_out_of_reach_is_404(city, outsider):
+    response = post(outsider, "/quarantine/orders", {
+        "resident_id": city["residents"]["A"].pk, "regime_code": "7+3", "place": "home", "reason": "密接"})
+    assert response.status_code == 404
+
+
+def test_a_lab_system_pushes_a_result(city, cdc, actor):
+    order = make_order(actor, cdc, city["residents"]["A"])
+    test = order.tests.order_by("due_date").first()
+    response = post(cdc, f"/quarantine/tests/{test.pk}/result", {"result": "negative"})
+    assert response.status_code == 200 and response.json()["result"] == "negative"
+
+
+def test_a_result_for_a_test_out_of_reach_is_404(city, cdc, outsider, actor):
+    order = make_order(actor, cdc, city["residents"]["A"])
+    test = order.tests.first()
+    assert post(outsider, f"/quarantine/tests/{test.pk}/result", {"result": "negative"}).status_code == 404
+
+
+def test_release_refused_answers_422_in_chinese(city, street_officer, actor):
+    order = make_order(actor, street_officer, city["residents"]["A"], days_ago=10)
+    response = post(street_officer, f"/quarantine/orders/{order.pk}/release", {})
+    assert response.status_code == 422
+    assert "未出结果" in response.json()["message"]
+
+
+def test_an_extension_through_the_api_needs_a_reason(city, street_officer, actor):
+    order = make_order(actor, street_officer, city["residents"]["A"])
+    assert post(street_officer, f"/quarantine/orders/{order.pk}/extend", {"days": 2, "reason": ""}).status_code == 422
+    response = post(street_officer, f"/quarantine/orders/{order.pk}/extend", {"days": 2, "reason": "复核"})
+    assert response.status_code == 200 and response.json()["extension_days"] == 2
+
+
+def test_sites_list_their_live_occupancy_in_reach_only(city, street_officer, outsider, site, other_site):
+    sites = api(street_officer).get("/api/v1/quarantine/sites").json()
+    assert [(s["name"], s["beds"], s["free"]) for s in sites] == [("江滩酒店隔离点", 4, 4)]
+    assert [s["name"] for s in api(outsider).get("/api/v1/quarantine/sites").json()] == ["外街道隔离点"]
