@@ -1,0 +1,165 @@
+"""Twice-daily health monitoring: recording, validation, alerts, re-entry as a fever, and the lists."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from wangge.alerts.models import Alert, AlertKind
+from wangge.audit.models import AuditEntry
+from wangge.core.errors import Forbidden, NotFound, ValidationFailed
+from wangge.health import selectors
+from wangge.health.models import EpidemicStatus as S
+from wangge.health.models import HealthReport, PersonStatus, StatusTransition
+from wangge.health.services import health_report_record
+from wangge.health.tests.conftest import put_in
+from wangge.quarantine.models import QuarantineOrder, Regime
+
+
+def report(actor, user, resident, temperature="36.5", slot="am", date=None, **kw):
+    return health_report_record(actor=actor(user), resident_id=resident.pk, date=date or timezone.localdate(),
+                                slot=slot, temperature=temperature, **kw)
+
+
+def quarantine(resident, status=QuarantineOrder.Status.ACTIVE):
+    today = timezone.localdate()
+    return QuarantineOrder.objects.create(
+        resident=resident, grid_code=resident.grid_code, regime=Regime.objects.first(), place="home", phase="home",
+        start_date=today, planned_release=today + dt.timedelta(days=14), status=status, reason="来自中风险地区",
+    )
+
+
+def test_a_report_is_recorded_with_its_slot_and_source(city, grid_worker, actor):
+    r = report(actor, grid_worker, city["residents"]["A"], "36.6", source="self")
+    assert (r.slot, r.temperature, r.source, r.reported_by) == ("am", Decimal("36.6"), "self", grid_worker)
+
+
+def test_a_second_report_in_the_same_slot_updates_the_first(city, grid_worker, actor):
+    resident = city["residents"]["A"]
+    first = report(actor, grid_worker, resident, "36.4")
+    second = report(actor, grid_worker, resident, "36.8")
+    assert first.pk == second.pk
+    assert HealthReport.objects.get().temperature == Decimal("36.8")
+
+
+def test_morning_and_afternoon_are_two_reports(city, grid_worker, actor):
+    resident = city["residents"]["A"]
+    report(actor, grid_worker, resident, slot="am")
+    report(actor, grid_worker, resident, slot="pm")
+    assert HealthReport.objects.count() == 2
+
+
+def test_the_update_is_audited_with_the_old_and_new_temperature(city, grid_worker, actor):
+    resident = city["residents"]["A"]
+    report(actor, grid_worker, resident, "36.4")
+    report(actor, grid_worker, resident, "36.9")
+    entry = AuditEntry.objects.filter(object_type="health.healthreport", action="update").get()
+    assert entry.changes["temperature"] == ["36.4", "36.9"]
+
+
+@pytest.mark.parametrize("value", ["33.9", "43.1", "abc", ""])
+def test_a_temperature_outside_34_to_43_is_refused_in_chinese(city, grid_worker, actor, value):
+    with pytest.raises(ValidationFailed) as exc:
+        report(actor, grid_worker, city["residents"]["A"], value)
+    assert "体温" in exc.value.message
+    assert not HealthReport.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["34.0", "43.0"])
+def test_the_bounds_34_and_43_are_accepted(city, grid_worker, actor, value):
+    assert report(actor, grid_worker, city["residents"]["A"], value).temperature == Decimal(value)
+
+
+def test_an_unknown_slot_is_refused(city, grid_worker, actor):
+    with pytest.raises(ValidationFailed):
+        report(actor, grid_worker, city["residents"]["A"], slot="noon")
+
+
+def test_a_report_for_someone_out_of_reach_is_not_found(city, grid_worker, actor):
+    with pytest.raises(NotFound):
+        report(actor, grid_worker, city["residents"]["B"])
+
+
+def test_an_auditor_cannot_enter_reports(city, auditor, actor):
+    with pytest.raises(Forbidden):
+        report(actor, auditor, city["residents"]["A"])
+
+
+def test_a_normal_report_raises_no_alert(city, grid_worker, actor):
+    report(actor, grid_worker, city["residents"]["A"], "37.2")
+    assert not Alert.objects.exists()
+    assert not PersonStatus.objects.exists()
+
+
+def test_a_fever_alerts_the_cdc_once_per_report(city, grid_worker, actor):
+    resident = city["residents"]["A"]
+    put_in(resident, S.CLOSE_CONTACT)
+    r = report(actor, grid_worker, resident, "37.3")
+    report(actor, grid_worker, resident, "38.0")
+    alert = Alert.objects.get(dedupe_key=f"health_report:{r.pk}")
+    assert (alert.kind, alert.role) == (AlertKind.FEVER, "cdc")
+    assert Alert.objects.count() == 1
+
+
+def test_symptoms_alone_alert_the_cdc(city, grid_worker, actor):
+    put_in(city["residents"]["A"], S.CLOSE_CONTACT)
+    r = report(actor, grid_worker, city["residents"]["A"], "36.5", symptoms=["干咳"])
+    assert Alert.objects.filter(dedupe_key=f"health_report:{r.pk}").exists()
+
+
+@pytest.mark.parametrize("status", [S.NONE, S.EXCLUDED, S.RECOVERED])
+def test_a_fever_brings_someone_out_of_the_loop_back_as_a_fever(city, grid_worker, actor, status):
+    resident = city["residents"]["A"]
+    if status != S.NONE:
+        put_in(resident, status)
+    report(actor, grid_worker, resident, "38.1")
+    assert PersonStatus.objects.get(resident=resident).status == S.FEVER
+    transition = StatusTransition.objects.filter(resident=resident).first()
+    assert transition.reason == "健康监测发现发热"
+    assert transition.evidence["temperature"] == "38.1"
+
+
+def test_a_fever_of_a_close_contact_leaves_the_status_to_the_cdc(city, grid_worker, actor):
+    resident = city["residents"]["A"]
+    put_in(resident, S.CLOSE_CONTACT)
+    report(actor, grid_worker, resident, "38.1")
+    assert PersonStatus.objects.get(resident=resident).status == S.CLOSE_CONTACT
+
+
+def test_monitored_people_are_those_under_observation_or_quarantine(city, street_officer):
+    put_in(city["residents"]["A"], S.CLOSE_CONTACT)
+    put_in(city["residents"]["A2"], S.CONFIRMED)
+    quarantine(city["residents"]["B"])
+    people = selectors.monitored_people(user=street_officer)
+    assert [p.resident.name for p in people] == ["张伟", "王芳"]
+    assert [p.status for p in people] == ["close_contact", "none"]
+
+
+def test_a_released_order_ends_monitoring(city, street_officer):
+    quarantine(city["residents"]["B"], status=QuarantineOrder.Status.RELEASED)
+    assert selectors.monitored_people(user=street_officer) == []
+
+
+def test_monitored_people_carry_their_reports_of_the_day(city, grid_worker, actor):
+    resident = city["residents"]["A"]
+    put_in(resident, S.FEVER)
+    r = report(actor, grid_worker, resident, "36.9", slot="pm")
+    [person] = selectors.monitored_people(user=grid_worker)
+    assert (person.am, person.pm) == (None, r)
+
+
+def test_monitored_people_are_scoped(city, grid_worker):
+    put_in(city["residents"]["B"], S.FEVER)
+    put_in(city["residents"]["C"], S.FEVER)
+    assert selectors.monitored_people(user=grid_worker) == []
+
+
+def test_missing_reports_lists_the_monitored_without_a_report_in_the_slot(city, grid_worker, actor):
+    put_in(city["residents"]["A"], S.FEVER)
+    put_in(city["residents"]["C"], S.SECONDARY_CONTACT)
+    report(actor, grid_worker, city["residents"]["A"], slot="am")
+    today = timezone.localdate()
+    c = city["residents"]["C"]
+    assert selectors.missing_reports(date=today, slot="am") == [(c.pk, c.grid_code, "刘洋")]
+    assert len(selectors.missing_reports(date=today, slot="pm")) == 2
