@@ -6,9 +6,11 @@ from wangge.alerts.models import Alert, AlertRead
 from wangge.core.errors import NotFound
 
 
-def inbox(*, user, unread_only: bool = False, include_resolved: bool = False) -> QuerySet[Alert]:
+def inbox(*, user, unread_only: bool = False, include_resolved: bool = False, kind: str = "") -> QuerySet[Alert]:
     """Alerts addressed to the user's role inside their reach, newest first, with ``is_read``."""
     qs = Alert.objects.restrict(user)
+    if kind:
+        qs = qs.filter(kind=kind)
     if not user.is_superuser:
         qs = qs.filter(role=user.role)
     qs = qs.annotate(is_read=Exists(AlertRead.objects.filter(alert=OuterRef("pk"), user=user)))
@@ -24,3 +26,14 @@ def alert_in_inbox(*, user, pk: int) -> Alert:
         return inbox(user=user, include_resolved=True).get(pk=pk)
     except (Alert.DoesNotExist, ValueError, TypeError):
         raise NotFound("未找到该预警，或不在您的管辖范围内") from None
+
+
+def inbox_list(*, user, kind: str = "", include_resolved: bool = False, limit: int = 200) -> list[Alert]:
+    """The inbox page: unread first, then newest first."""
+    qs = inbox(user=user, kind=kind, include_resolved=include_resolved)
+    return list(qs.order_by("is_read", "-created_at", "-id")[:limit])
+
+
+def unread_count(*, user) -> int:
+    """Unread open alerts, counted up to 100 (the badge shows "99+")."""
+    return inbox(user=user, unread_only=True).values("pk")[:100].count()

@@ -1,0 +1,59 @@
+"""The alert inbox: a user's alerts (their role, their reach), unread first; mark read; the badge."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from wangge.alerts import selectors, services
+from wangge.alerts.models import AlertKind
+from wangge.core.views import not_found_as_404
+
+
+@login_required
+def inbox(request):
+    kind = request.GET.get("kind", "")
+    if kind not in AlertKind.values:
+        kind = ""
+    show_resolved = request.GET.get("resolved") == "1"
+    alerts = selectors.inbox_list(user=request.user, kind=kind, include_resolved=show_resolved)
+    return render(request, "alerts/inbox.html", {
+        "alerts": alerts, "kind": kind, "kinds": AlertKind.choices, "show_resolved": show_resolved,
+    })
+
+
+@login_required
+@not_found_as_404
+def alert_open(request, pk: int):
+    """Open the record behind an alert; opening it marks it read."""
+    alert = selectors.alert_in_inbox(user=request.user, pk=pk)
+    services.alert_mark_read(user=request.user, alert=alert)
+    if alert.link and url_has_allowed_host_and_scheme(alert.link, allowed_hosts=None):
+        return redirect(alert.link)
+    return redirect("alerts:inbox")
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def alert_read(request, pk: int):
+    alert = selectors.alert_in_inbox(user=request.user, pk=pk)
+    services.alert_mark_read(user=request.user, alert=alert)
+    if getattr(request, "htmx", None):
+        alert.is_read = True
+        response = render(request, "alerts/_alert_row.html", {"a": alert})
+        response["HX-Trigger"] = "alerts-changed"
+        return response
+    return redirect("alerts:inbox")
+
+
+@login_required
+def badge(request):
+    """A tiny fragment for the nav: the unread count, or nothing."""
+    count = selectors.unread_count(user=request.user)
+    if not count:
+        return HttpResponse("")
+    return render(request, "alerts/_badge.html", {"count": count, "label": "99+" if count >= 100 else count})
