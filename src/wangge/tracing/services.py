@@ -1,14 +1,53 @@
-"""Investigations: opened when a case is confirmed; contacts found become close contacts under quarantine."""
+"""Investigations: opened when a case is confirmed; contacts found become close contacts under quarantine.
+
+The closed loop of seed 000 runs through here: confirmed > trajectory investigation (places and
+times) > close contacts identified > contacts quarantined > contacts tested.  ``contacts_add`` does
+the middle three steps for a whole list of contacts in one transaction: if any one of them fails,
+nothing is written and the error names the contact.
+
+Roles: the CDC and command add trajectory entries and contacts and close investigations; community
+workers may add trajectory entries (they know the places).  Registering a person who is not yet in
+the registry goes through ``people.services.resident_create`` and its own role rule.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime as dt
+from typing import Any
 
+from django.db import transaction
+from django.utils import timezone
+
+from wangge.accounts.models import Role
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from wangge.health import services as health
+from wangge.health.models import EpidemicStatus
+from wangge.health.transitions import is_allowed
+from wangge.people import services as people
+from wangge.people.idcard import normalise_id_number
 from wangge.people.models import Resident
-from wangge.tracing.models import Investigation
+from wangge.people.selectors import resident_in_reach
+from wangge.quarantine import services as quarantine
+from wangge.quarantine.models import QuarantineOrder
+from wangge.tracing.models import Contact, Investigation, TrajectoryEntry
+
+ROLES_THAT_TRACE = {Role.CDC, Role.COMMAND}
+ROLES_THAT_ADD_TRAJECTORY = {Role.CDC, Role.COMMAND, Role.COMMUNITY_WORKER}
+CONTACT_REASON = "流调判定为密切接触者"
+NEW_PERSON_FIELDS = ("name", "id_type", "id_number", "phone", "sex", "birth_date", "relation", "residence_type",
+                     "note")
+
+
+def _require(user, roles: set[str], message: str) -> None:
+    if not (user.is_superuser or user.role in roles):
+        raise Forbidden(message)
+
+
+def _user_or_none(actor: Actor):
+    return actor.user if getattr(actor.user, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -23,4 +62,189 @@ def investigation_open(*, actor: Actor, case_resident_id: int, reason: str = "")
         opened_by=actor.user if getattr(actor.user, "is_authenticated", False) else None,
     )
     audit.record(actor=actor, action=AuditAction.CREATE, obj=investigation, note=reason)
+    return investigation
+
+
+def investigation_in_reach(*, user, pk: int, for_update: bool = False) -> Investigation:
+    try:
+        investigation = Investigation.objects.restrict(user).select_related("case").get(pk=pk)
+    except (Investigation.DoesNotExist, ValueError, TypeError):
+        raise NotFound("未找到该流调，或不在您的管辖范围内") from None
+    if for_update:
+        investigation = Investigation.objects.select_for_update().select_related("case").get(pk=investigation.pk)
+    return investigation
+
+
+def _open(investigation: Investigation) -> None:
+    if investigation.status != Investigation.Status.OPEN:
+        raise Conflict("该流调已完成，不能再修改", code="investigation_closed")
+
+
+@transaction.atomic
+def trajectory_add(
+    *,
+    actor: Actor,
+    investigation_id: int,
+    place: str,
+    start: dt.datetime,
+    end: dt.datetime | None = None,
+    address: str = "",
+    note: str = "",
+    lat: float | None = None,
+    lng: float | None = None,
+) -> TrajectoryEntry:
+    """Add where the case was and when to an open investigation in reach."""
+    _require(actor.user, ROLES_THAT_ADD_TRAJECTORY, "您的角色不能录入流调轨迹")
+    investigation = investigation_in_reach(user=actor.user, pk=investigation_id)
+    _open(investigation)
+    place = (place or "").strip()
+    errors = {}
+    if not place:
+        errors["place"] = "请填写地点"
+    if start is None:
+        errors["start"] = "请填写开始时间"
+    elif end is not None and end < start:
+        errors["end"] = "结束时间不能早于开始时间"
+    if (lat is None) != (lng is None) or (lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180)):
+        errors["lat"] = "经纬度应同时填写且在有效范围内"
+    if errors:
+        raise ValidationFailed("轨迹信息有误：" + "；".join(errors.values()), errors=errors)
+    entry = TrajectoryEntry.objects.create(
+        investigation=investigation, grid_code=investigation.grid_code, place=place[:200], address=address[:200],
+        lat=lat, lng=lng, start=start, end=end, note=note[:500],
+    )
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=investigation, field="trajectory",
+                 changes={"trajectory": [None, {"place": entry.place, "start": audit.plain(start),
+                                                "end": audit.plain(end)}]})
+    return entry
+
+
+def _find_existing(data: dict[str, Any]) -> Resident | None:
+    number = normalise_id_number(str(data.get("id_number") or "").strip())
+    if not number:
+        return None
+    id_type = data.get("id_type") or Resident.IdType.RESIDENT_ID
+    return Resident.objects.filter(id_type=id_type, id_number=number).first()
+
+
+def _contact_person(*, actor: Actor, data: dict[str, Any]) -> tuple[Resident, bool]:
+    """The resident a contact row names: (resident, matched) where matched means found by ID number."""
+    if data.get("resident_id"):
+        return resident_in_reach(user=actor.user, pk=int(data["resident_id"])), False
+    existing = _find_existing(data)
+    if existing is not None:
+        # Already registered (perhaps under another household): use that record, never a duplicate.
+        return resident_in_reach(user=actor.user, pk=existing.pk), True
+    if not data.get("household_id"):
+        raise ValidationFailed("新登记的接触者须指定所在户", errors={"household_id": "必填"})
+    fields = {k: data[k] for k in NEW_PERSON_FIELDS if data.get(k) not in (None, "")}
+    return people.resident_create(actor=actor, household_id=int(data["household_id"]), data=fields), False
+
+
+def _label(data: dict[str, Any], index: int) -> str:
+    name = data.get("name") or (f"居民编号 {data['resident_id']}" if data.get("resident_id") else "")
+    return f"第{index}位接触者{f'（{name}）' if name else ''}"
+
+
+@transaction.atomic
+def contacts_add(
+    *,
+    actor: Actor,
+    investigation_id: int,
+    contacts: list[dict[str, Any]],
+    regime_code: str,
+    place: str = QuarantineOrder.Place.HOME,
+    site_id: int | None = None,
+    start_date: dt.date | None = None,
+) -> list[Contact]:
+    """Record the contacts an investigation found, mark them, and put each under quarantine.
+
+    Each item is ``{"resident_id": ...}`` or a new person ``{"name", "id_type", "id_number", "phone",
+    "household_id"}`` (an ID number already registered is matched, not duplicated), plus optional
+    ``kind`` (close / secondary), ``last_exposure`` and ``place``.  Central quarantine takes the
+    site's free rooms in order.  Returned contacts carry ``matched_by_id_number`` and
+    ``already_quarantined`` so the caller can tell the user.  All or nothing.
+    """
+    user = actor.user
+    _require(user, ROLES_THAT_TRACE, "只有疾控或指挥部可以判定密切接触者")
+    investigation = investigation_in_reach(user=user, pk=investigation_id, for_update=True)
+    _open(investigation)
+    if not contacts:
+        raise ValidationFailed("请至少填写一位接触者", errors={"contacts": "必填"})
+    if place == QuarantineOrder.Place.CENTRAL and not site_id:
+        raise ValidationFailed("集中隔离须指定隔离点", errors={"site_id": "必填"})
+    quarantine.regime_by_code(regime_code)
+    start_date = start_date or timezone.localdate()
+    created: list[Contact] = []
+    seen: set[int] = set()
+    for index, data in enumerate(contacts, start=1):
+        try:
+            created.append(_add_one(actor=actor, investigation=investigation, data=data, regime_code=regime_code,
+                                    place=place, site_id=site_id, start_date=start_date, seen=seen))
+        except DomainError as exc:
+            exc.message = f"{_label(data, index)}：{exc.message}"
+            exc.args = (exc.message,)
+            raise
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=investigation, field="contacts",
+                 changes={"contacts": [None, [c.resident_id for c in created]]},
+                 note=f"新增接触者 {len(created)} 人，{regime_code}，{place}")
+    return created
+
+
+def _add_one(*, actor, investigation, data, regime_code, place, site_id, start_date, seen) -> Contact:
+    kind = data.get("kind") or Contact.Kind.CLOSE
+    if kind not in Contact.Kind.values:
+        raise ValidationFailed("接触者类型应为密切接触者或次密切接触者", errors={"kind": "无效"})
+    resident, matched = _contact_person(actor=actor, data=data)
+    if resident.pk == investigation.case_id:
+        raise ValidationFailed("接触者不能是病例本人", errors={"resident_id": "病例本人"})
+    if resident.pk in seen or Contact.objects.filter(investigation=investigation, resident=resident).exists():
+        raise Conflict(f"{resident.name} 已登记为本次流调的接触者", code="duplicate_contact")
+    seen.add(resident.pk)
+    contact = Contact.objects.create(
+        investigation=investigation, resident=resident, grid_code=resident.grid_code, kind=kind,
+        last_exposure=data.get("last_exposure"), place=(data.get("place") or "")[:200],
+        created_by=_user_or_none(actor),
+    )
+    to_status = EpidemicStatus.CLOSE_CONTACT if kind == Contact.Kind.CLOSE else EpidemicStatus.SECONDARY_CONTACT
+    current = health.current_status(resident)
+    # Confirmed and suspected people keep their status; so does anyone for whom the state machine
+    # has no way to the contact status (already a contact, a fever under investigation, deceased).
+    if current not in (EpidemicStatus.CONFIRMED, EpidemicStatus.SUSPECTED) and is_allowed(current, to_status):
+        health.status_change(actor=actor, resident_id=resident.pk, to_status=to_status, reason=CONTACT_REASON,
+                             evidence={"investigation_id": investigation.pk, "contact_id": contact.pk})
+    active = QuarantineOrder.objects.filter(resident=resident, status=QuarantineOrder.Status.ACTIVE).first()
+    contact.matched_by_id_number = matched
+    contact.already_quarantined = active is not None
+    if active is None:
+        room_id = None
+        if place == QuarantineOrder.Place.CENTRAL:
+            room_id = quarantine.first_free_room(user=actor.user, site_id=site_id).pk
+        contact.order = quarantine.quarantine_order_create(
+            actor=actor, resident_id=resident.pk, regime_code=regime_code, place=place,
+            site_id=site_id if place == QuarantineOrder.Place.CENTRAL else None, room_id=room_id,
+            start_date=start_date, reason=f"{contact.get_kind_display()}（流调 {investigation.pk}）", contact=contact,
+        )
+    else:
+        contact.order = active
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=contact,
+                 changes={"investigation_id": [None, investigation.pk], "kind": [None, kind],
+                          "matched_by_id_number": [None, matched]})
+    return contact
+
+
+@transaction.atomic
+def investigation_close(*, actor: Actor, investigation_id: int, summary: str) -> Investigation:
+    _require(actor.user, ROLES_THAT_TRACE, "只有疾控或指挥部可以完成流调")
+    investigation = investigation_in_reach(user=actor.user, pk=investigation_id, for_update=True)
+    _open(investigation)
+    summary = (summary or "").strip()
+    if not summary:
+        raise ValidationFailed("请填写调查结论", errors={"summary": "必填"})
+    investigation.status = Investigation.Status.CLOSED
+    investigation.closed_at = timezone.now()
+    investigation.summary = summary
+    investigation.save(update_fields=["status", "closed_at", "summary"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=investigation, field="status",
+                 changes={"status": ["open", "closed"]}, note=summary[:500])
     return investigation

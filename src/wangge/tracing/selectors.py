@@ -1,0 +1,112 @@
+"""Reads of investigations, their trajectories and contacts, narrowed to the user's reach."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.utils import timezone
+
+from wangge.audit import services as audit
+from wangge.audit.context import Actor
+from wangge.audit.models import AuditAction
+from wangge.health.models import EpidemicStatus, PersonStatus
+from wangge.quarantine.models import QuarantineOrder, QuarantineTest
+from wangge.tracing.models import Contact, Investigation, TrajectoryEntry
+from wangge.tracing.services import investigation_in_reach
+
+
+def investigation_queryset(*, user, status: str = "") -> QuerySet[Investigation]:
+    """Investigations in reach, open ones first, newest first."""
+    qs = Investigation.objects.restrict(user).select_related("case")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.annotate(
+        open_first=Case(When(status=Investigation.Status.OPEN, then=Value(0)), default=Value(1),
+                        output_field=IntegerField()),
+        contact_count=Count("contacts", distinct=True),
+        place_count=Count("trajectory", distinct=True),
+    ).order_by("open_first", "-opened_at", "-id")
+
+
+def investigation_detail(*, actor: Actor, pk: int) -> Investigation:
+    """An investigation in reach; opening it (a case's record) is audited."""
+    investigation = investigation_in_reach(user=actor.user, pk=pk)
+    audit.record(actor=actor, action=AuditAction.VIEW, obj=investigation)
+    return investigation
+
+
+def trajectory(investigation: Investigation) -> list[TrajectoryEntry]:
+    return list(investigation.trajectory.order_by("start", "pk"))
+
+
+def map_points(entries: list[TrajectoryEntry]) -> list[dict]:
+    return [
+        {"lat": e.lat, "lng": e.lng, "place": e.place, "start": timezone.localtime(e.start).strftime("%m-%d %H:%M")}
+        for e in entries if e.lat is not None and e.lng is not None
+    ]
+
+
+@dataclass
+class ContactRow:
+    """One contact and where they are in the loop: marked > quarantined > tested."""
+
+    contact: Contact
+    status: str
+    status_label: str
+    order: QuarantineOrder | None
+    tests_done: int
+    tests_due: int  # tests due up to today
+    tests_total: int
+
+    @property
+    def quarantined(self) -> bool:
+        return self.order is not None and self.order.status == QuarantineOrder.Status.ACTIVE
+
+    @property
+    def tests_behind(self) -> int:
+        return max(self.tests_due - self.tests_done, 0)
+
+
+def contact_rows(*, user, investigation: Investigation, today: dt.date | None = None) -> list[ContactRow]:
+    today = today or timezone.localdate()
+    contacts = list(
+        Contact.objects.restrict(user).filter(investigation=investigation).select_related("resident")
+        .order_by("created_at", "pk")
+    )
+    resident_ids = [c.resident_id for c in contacts]
+    statuses = dict(PersonStatus.objects.filter(resident_id__in=resident_ids).values_list("resident_id", "status"))
+    # The order that quarantines each contact: the one the contact raised, else the person's latest order.
+    orders: dict[int, QuarantineOrder] = {}
+    for order in (QuarantineOrder.objects.restrict(user).filter(resident_id__in=resident_ids)
+                  .order_by("resident_id", "-start_date", "-pk")):
+        orders.setdefault(order.resident_id, order)
+    for order in QuarantineOrder.objects.restrict(user).filter(contact__in=contacts):
+        orders[order.resident_id] = order
+    order_ids = [o.pk for o in orders.values()]
+    done = dict(QuarantineTest.objects.filter(order_id__in=order_ids).exclude(result=QuarantineTest.Result.PENDING)
+                .values("order_id").annotate(n=Count("id")).values_list("order_id", "n"))
+    due = dict(QuarantineTest.objects.filter(order_id__in=order_ids, due_date__lte=today)
+               .values("order_id").annotate(n=Count("id")).values_list("order_id", "n"))
+    total = dict(QuarantineTest.objects.filter(order_id__in=order_ids)
+                 .values("order_id").annotate(n=Count("id")).values_list("order_id", "n"))
+    rows = []
+    for c in contacts:
+        status = statuses.get(c.resident_id, EpidemicStatus.NONE)
+        order = orders.get(c.resident_id)
+        key = order.pk if order else None
+        rows.append(ContactRow(
+            contact=c, status=status, status_label=str(EpidemicStatus(status).label), order=order,
+            tests_done=done.get(key, 0), tests_due=due.get(key, 0), tests_total=total.get(key, 0),
+        ))
+    return rows
+
+
+def loop_summary(rows: list[ContactRow]) -> dict[str, int]:
+    """The closed loop in numbers: contacts found > quarantined > tested (every due test done)."""
+    return {
+        "contacts": len(rows),
+        "quarantined": sum(1 for r in rows if r.order is not None),
+        "tested": sum(1 for r in rows if r.order is not None and r.tests_done and not r.tests_behind),
+    }
