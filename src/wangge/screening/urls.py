@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from wangge.screening import views
 
 app_name = "screening"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.campaign_list, name="campaign_list"),
+    path("new/", views.campaign_new, name="campaign_new"),
+    path("today/", views.my_today, name="my_today"),
+    path("<int:campaign_id>/", views.campaign_detail, name="campaign"),
+    path("<int:campaign_id>/missing/", views.campaign_missing, name="missing"),
+    path("<int:campaign_id>/today/", views.campaign_today, name="campaign_today"),
+    path("<int:campaign_id>/visit/<int:household_id>/", views.visit_form, name="visit"),
+    path("household/<int:household_id>/link/", views.declaration_link, name="declaration_link"),
+    path("d/<str:token>/", views.declare, name="declare"),
+]

@@ -1,0 +1,347 @@
+"""Pages of door-to-door screening.  Thin: parse the request, call a selector or a service, render.
+
+The visit form is built for a phone at a door on a slow connection: one household per screen, no
+chart or map library, and after saving it opens the next door in the same stairwell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from wangge.audit.context import Actor
+from wangge.core.errors import DomainError, NotFound, ValidationFailed
+from wangge.core.exports import audited_export
+from wangge.core.views import forbidden, not_found_as_404
+from wangge.grid.models import Household
+from wangge.grid.selectors import household_members
+from wangge.screening import selectors, services
+from wangge.screening.models import SYMPTOMS, Campaign, DeclarationLink, SelfDeclaration, Visit
+
+MISSING_HEADERS = ["网格", "楼栋", "单元", "门牌号", "地址", "户编码", "今日情况"]
+ATTEMPT_LABELS = dict(Visit.Outcome.choices)
+
+
+def _date(request) -> dt.date:
+    text = request.GET.get("date", "")
+    try:
+        return dt.date.fromisoformat(text) if text else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+# --- Campaigns ---------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request):
+    today = timezone.localdate()
+    campaigns = list(selectors.campaigns_for(user=request.user)[:200])
+    for c in campaigns:
+        c.running_today = selectors.is_active_on(c, today)
+    return render(request, "screening/campaign_list.html", {
+        "campaigns": campaigns,
+        "can_create": services.can_create_campaign(request.user),
+        "can_visit": services.can_record_visit(request.user),
+    })
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=100)
+    area_code = forms.CharField(label="排查范围（12位区划代码或15位网格代码）", max_length=15)
+    start_date = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    frequency = forms.ChoiceField(label="频次", choices=Campaign.Frequency.choices)
+
+
+@login_required
+@not_found_as_404
+def campaign_new(request):
+    user = request.user
+    if not services.can_create_campaign(user):
+        return forbidden(request, "您的角色不能发起排查任务")
+    today = timezone.localdate()
+    grants = list(user.scope_grants.values_list("code", flat=True))
+    form = CampaignForm(request.POST or None, initial={
+        "start_date": today, "end_date": today + dt.timedelta(days=13), "frequency": Campaign.Frequency.DAILY,
+        "area_code": grants[0] if grants else "", "name": f"{today:%m月%d日}起拉网式排查",
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(actor=Actor.from_request(request), **form.cleaned_data)
+        except NotFound as exc:
+            form.add_error("area_code", exc.message)
+        except ValidationFailed as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已发起排查任务“{campaign.name}”")
+            return redirect("screening:campaign", campaign.pk)
+    return render(request, "screening/campaign_form.html", {"form": form, "grants": grants})
+
+
+def _dashboard_context(request, campaign_id: int) -> dict:
+    user = request.user
+    campaign = selectors.campaign_in_reach(user=user, pk=campaign_id)
+    prefix = selectors.area_in_campaign(user=user, campaign=campaign, within=request.GET.get("within", ""))
+    return {"campaign": campaign, "prefix": prefix, "date": _date(request)}
+
+
+@login_required
+@not_found_as_404
+def campaign_detail(request, campaign_id: int):
+    ctx = _dashboard_context(request, campaign_id)
+    user, campaign, prefix, date = request.user, ctx["campaign"], ctx["prefix"], ctx["date"]
+    cov = selectors.coverage(user=user, campaign=campaign, prefix=prefix, date=date)
+    days = selectors.history(user=user, campaign=campaign, prefix=prefix)
+    page = selectors.missing_page(user=user, campaign=campaign, prefix=prefix, date=date)
+    trail = _trail(campaign.grid_code, prefix)
+    return render(request, "screening/campaign_detail.html", {
+        **ctx, "coverage": cov, "days": days, "page": page, "trail": trail,
+        "active_today": selectors.is_active_on(campaign, timezone.localdate()),
+        "can_visit": services.can_record_visit(user),
+        "chart": {"dates": [d.date.isoformat() for d in days], "share": [round(d.share * 100, 1) for d in days]},
+    })
+
+
+def _trail(top: str, prefix: str) -> list[dict]:
+    """The areas from the campaign's down to the one shown, for the drill-down breadcrumb."""
+    lengths = [n for n in sorted(set(selectors.CHILD_LENGTH) | {24}) if len(top) <= n <= len(prefix)]
+    prefixes = [prefix[:n] for n in lengths]
+    names = {p: selectors.area_name(p) for p in prefixes}
+    return [{"prefix": p, "name": names[p]} for p in prefixes]
+
+
+@login_required
+@not_found_as_404
+def campaign_missing(request, campaign_id: int):
+    """The missing households: an htmx page of rows, or the whole list as an audited .xlsx."""
+    ctx = _dashboard_context(request, campaign_id)
+    user, campaign, prefix, date = request.user, ctx["campaign"], ctx["prefix"], ctx["date"]
+    if request.GET.get("export") == "xlsx":
+        qs = selectors.missing_queryset(user=user, campaign=campaign, prefix=prefix, date=date)
+
+        def rows():
+            for h in qs.iterator(chunk_size=2000):
+                building = h.unit.building
+                yield (building.grid.name, building.name, h.unit.name, h.door_number, h.address, h.code,
+                       ATTEMPT_LABELS.get(h.attempt, "未排查"))
+
+        return audited_export(
+            actor=Actor.from_request(request), object_type="screening.visit", grid_code=prefix[:15],
+            filters={"campaign": campaign.pk, "within": prefix, "date": date.isoformat()},
+            filename=f"未排查户_{campaign.name}_{date.isoformat()}.xlsx", headers=MISSING_HEADERS, rows=rows(),
+        )
+    page = selectors.missing_page(user=user, campaign=campaign, prefix=prefix, date=date,
+                                  cursor=request.GET.get("cursor", ""))
+    template = "screening/_missing_rows.html" if request.headers.get("HX-Request") else "screening/missing.html"
+    return render(request, template, {**ctx, "page": page, "can_visit": services.can_record_visit(user),
+                                      "active_today": selectors.is_active_on(campaign, timezone.localdate())})
+
+
+# --- A grid worker's day -----------------------------------------------------------------------
+
+
+@login_required
+def my_today(request):
+    """Today's campaigns in the user's reach; with exactly one, straight to its list of stairwells."""
+    campaigns = list(selectors.campaigns_for(user=request.user, on_date=timezone.localdate()))
+    if len(campaigns) == 1:
+        return redirect("screening:campaign_today", campaigns[0].pk)
+    return render(request, "screening/my_today.html", {"campaigns": campaigns})
+
+
+@login_required
+@not_found_as_404
+def campaign_today(request, campaign_id: int):
+    user = request.user
+    campaign = selectors.campaign_in_reach(user=user, pk=campaign_id)
+    prefix = selectors.area_in_campaign(user=user, campaign=campaign, within=request.GET.get("within", ""))
+    today = timezone.localdate()
+    cov = selectors.coverage(user=user, campaign=campaign, prefix=prefix, date=today)
+    units = selectors.units_progress(user=user, campaign=campaign, prefix=prefix, date=today) \
+        if len(prefix) >= 15 else []
+    return render(request, "screening/campaign_today.html", {
+        "campaign": campaign, "prefix": prefix, "coverage": cov, "units": units, "today": today,
+        "active_today": selectors.is_active_on(campaign, today),
+    })
+
+
+# --- The visit form ----------------------------------------------------------------------------
+
+
+def _member_rows(members, campaign: Campaign, data=None, errors=None) -> list[dict]:
+    errors = errors or {}
+    rows = []
+    for i, m in enumerate(members):
+        row = {"resident": m, "present": True, "temperature": "", "symptoms": [], "answers": {}, "errors": []}
+        if data is not None:
+            row["present"] = data.get(f"present_{m.pk}") == "on"
+            row["temperature"] = data.get(f"temp_{m.pk}", "")
+            row["symptoms"] = data.getlist(f"symptoms_{m.pk}")
+            row["answers"] = {q["key"]: data.get(f"q_{q['key']}_{m.pk}", "") for q in campaign.questions}
+        row["errors"] = [v for k, v in errors.items() if k.startswith(f"members.{i}.")]
+        row["questions"] = [
+            {**q, "name": f"q_{q['key']}_{m.pk}", "value": row["answers"].get(q["key"], "")} for q in campaign.questions
+        ]
+        rows.append(row)
+    return rows
+
+
+def _members_from_post(data, members, campaign: Campaign) -> list[dict]:
+    out = []
+    for m in members:
+        is_present = data.get(f"present_{m.pk}") == "on"
+        entry = {"resident_id": m.pk, "present": is_present}
+        if is_present:
+            answers = {}
+            for q in campaign.questions:
+                raw = data.get(f"q_{q['key']}_{m.pk}", "")
+                answers[q["key"]] = raw == "on" if q.get("type", "bool") == "bool" else raw
+            entry.update(temperature=data.get(f"temp_{m.pk}", ""), symptoms=data.getlist(f"symptoms_{m.pk}"),
+                         answers=answers)
+        out.append(entry)
+    return out
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def visit_form(request, campaign_id: int, household_id: int):
+    user = request.user
+    if not services.can_record_visit(user):
+        return forbidden(request, "您的角色不能登记入户排查")
+    campaign = selectors.campaign_in_reach(user=user, pk=campaign_id)
+    household = services.household_in_campaign(user=user, campaign=campaign, household_id=household_id)
+    members = household_members(user=user, household=household)
+    today = timezone.localdate()
+    existing = Visit.objects.restrict(user).filter(campaign=campaign, household=household, date=today).first()
+    status, errors, data = 200, {}, None
+    if request.method == "POST":
+        data = request.POST
+        try:
+            visit = services.visit_record(
+                actor=Actor.from_request(request), campaign_id=campaign.pk, household_id=household.pk,
+                outcome=data.get("outcome", ""), members=_members_from_post(data, members, campaign),
+                note=data.get("note", ""),
+            )
+        except ValidationFailed as exc:
+            messages.error(request, exc.message)
+            errors, status = exc.errors, 422
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            status = 400
+        else:
+            label = f"{household.address or household.door_number}：{visit.get_outcome_display()}"
+            if visit.leads:
+                label += f"，{len(visit.leads)}人发热/有症状，已列为线索"
+            messages.success(request, f"已保存 {label}")
+            following = selectors.next_household(user=user, campaign=campaign, household=household, date=today)
+            if following is None:
+                messages.info(request, "本网格今日已全部走访（无人在家、拒绝配合的户请择时再访）")
+                return redirect(f"{reverse('screening:campaign_today', args=[campaign.pk])}"
+                                f"?within={household.grid_code}")
+            return redirect(f"{reverse('screening:visit', args=[campaign.pk, following.pk])}?next=1")
+    elif existing is not None:
+        checks = {c.resident_id: c for c in existing.members.all()}
+        rows = _member_rows(members, campaign)
+        for row in rows:
+            c = checks.get(row["resident"].pk)
+            if c is not None:
+                row.update(present=c.present, temperature=str(c.temperature or ""), symptoms=c.symptoms)
+                for q in row["questions"]:
+                    q["value"] = c.answers.get(q["key"], "")
+    building = household.unit.building
+    rows = _member_rows(members, campaign, data, errors) if data is not None or existing is None else rows
+    skip = selectors.next_household(user=user, campaign=campaign, household=household, date=today)
+    return render(request, "screening/visit_form.html", {
+        "campaign": campaign, "household": household, "building": building, "unit": household.unit,
+        "grid": building.grid, "rows": rows, "symptoms": SYMPTOMS, "existing": existing, "skip": skip,
+        "is_next": request.GET.get("next") == "1", "outcomes": Visit.Outcome.choices,
+        "active_today": selectors.is_active_on(campaign, today),
+    }, status=status)
+
+
+# --- Self-declaration --------------------------------------------------------------------------
+
+
+def qr_svg(url: str) -> str | None:
+    """An inline SVG QR code of ``url`` (segno, pure Python); None if segno is not installed."""
+    try:
+        import segno
+    except ImportError:
+        return None
+    return segno.make(url, error="m").svg_inline(scale=4, border=2)
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def declaration_link(request, household_id: int):
+    user = request.user
+    if not services.can_record_visit(user):
+        return forbidden(request, "您的角色不能生成申报链接")
+    household = Household.objects.restrict(user).select_related("unit__building").filter(
+        pk=household_id).first()
+    if household is None:
+        raise NotFound("未找到该户，或不在您的管辖范围内")
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.declaration_link_revoke(actor=Actor.from_request(request), household_id=household.pk)
+            messages.success(request, "已停用该户的申报链接")
+        else:
+            services.declaration_link_for(actor=Actor.from_request(request), household_id=household.pk)
+        return redirect(request.get_full_path())
+    link = DeclarationLink.objects.restrict(user).filter(household=household, revoked=False).first()
+    url = request.build_absolute_uri(reverse("screening:declare", args=[link.token])) if link else ""
+    return render(request, "screening/declaration_link.html", {
+        "household": household, "link": link, "url": url, "qr": qr_svg(url) if url else None,
+        "campaign_id": request.GET.get("campaign", ""),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def declare(request, token: str):
+    """The public page behind a household's link or QR code: no login, names masked."""
+    try:
+        link = services.link_for_token(token)
+    except NotFound:
+        raise Http404("该申报链接无效或已停用") from None
+    household = link.household
+    today = timezone.localdate()
+    members = list(household.residents.order_by("id"))
+    status, errors, posted = 200, {}, None
+    if request.method == "POST":
+        posted = request.POST
+        try:
+            declaration = services.declaration_submit(
+                actor=Actor.from_request(request, channel="public"), token=token,
+                resident_id=posted.get("resident_id"), temperature=posted.get("temperature", ""),
+                symptoms=posted.getlist("symptoms"), travel_history=posted.get("travel_history", ""),
+                travel_risk_area=posted.get("travel_risk_area") == "on",
+                contact_case=posted.get("contact_case") == "on",
+            )
+        except ValidationFailed as exc:
+            errors, status = exc.errors, 422
+            messages.error(request, exc.message)
+        else:
+            text = "已提交今日健康申报，谢谢！"
+            if declaration.leads:
+                text += "您报告了发热或症状，社区工作人员将尽快与您联系，请居家等候、避免外出。"
+            messages.success(request, text)
+            return redirect("screening:declare", token)
+    declared = set(SelfDeclaration.objects.filter(household=household, date=today).values_list("resident_id",
+                                                                                                flat=True))
+    rows = [{"pk": m.pk, "name": services.mask_name(m.name), "declared": m.pk in declared,
+             "open": posted is not None and posted.get("resident_id") == str(m.pk)} for m in members]
+    return render(request, "screening/declare.html", {
+        "rows": rows, "symptoms": SYMPTOMS, "errors": errors, "posted": posted, "today": today,
+        "address": household.unit.building.name + household.unit.name + household.door_number,
+    }, status=status)
