@@ -1,0 +1,93 @@
+"""The alert inbox: scoped by role and reach, unread first, kind filter, mark read, badge, API."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from wangge.accounts.services import api_token_issue
+from wangge.alerts.models import AlertRead
+from wangge.alerts.services import alert_raise
+
+pytestmark = pytest.mark.django_db
+
+GRID_A = "420106001001001"
+GRID_C = "420106002001001"
+
+
+def raise_for(role, grid_code, key, kind="missed_report", link="/people/residents/1/"):
+    alert, _ = alert_raise(kind=kind, role=role, grid_code=grid_code, title=f"预警 {key}", dedupe_key=key, link=link)
+    return alert
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_inbox_lists_alerts_for_the_users_role_in_reach_unread_first(city, grid_worker):
+    old = raise_for("grid_worker", GRID_A, "a1")
+    new = raise_for("grid_worker", GRID_A, "a2")
+    raise_for("grid_worker", GRID_C, "other-street")
+    raise_for("cdc", GRID_A, "other-role")
+    AlertRead.objects.create(alert=new, user=grid_worker)
+    alerts = client_for(grid_worker).get(reverse("alerts:inbox")).context["alerts"]
+    assert [a.pk for a in alerts] == [old.pk, new.pk]
+
+
+def test_the_inbox_filters_by_kind(city, street_officer):
+    raise_for("command", GRID_A, "late", kind="transfer_late")
+    raise_for("command", GRID_A, "missed", kind="missed_report")
+    alerts = client_for(street_officer).get(reverse("alerts:inbox"), {"kind": "transfer_late"}).context["alerts"]
+    assert [a.dedupe_key for a in alerts] == ["late"]
+
+
+def test_opening_an_alert_marks_it_read_and_goes_to_the_record(city, grid_worker):
+    alert = raise_for("grid_worker", GRID_A, "a1", link="/people/residents/7/")
+    response = client_for(grid_worker).get(reverse("alerts:open", args=[alert.pk]))
+    assert response.status_code == 302 and response["Location"] == "/people/residents/7/"
+    assert AlertRead.objects.filter(alert=alert, user=grid_worker).exists()
+
+
+def test_another_streets_alert_is_404_when_opened_or_marked(city, outsider):
+    alert = raise_for("community_worker", GRID_A, "a1")
+    client = client_for(outsider)
+    assert client.get(reverse("alerts:open", args=[alert.pk])).status_code == 404
+    assert client.post(reverse("alerts:read", args=[alert.pk])).status_code == 404
+
+
+def test_marking_read_with_htmx_returns_the_row(city, grid_worker):
+    alert = raise_for("grid_worker", GRID_A, "a1")
+    response = client_for(grid_worker).post(reverse("alerts:read", args=[alert.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert f'id="alert-{alert.pk}"' in response.content.decode()
+    assert response["HX-Trigger"] == "alerts-changed"
+    assert AlertRead.objects.filter(alert=alert, user=grid_worker).exists()
+
+
+def test_the_badge_shows_the_unread_count_and_nothing_when_all_read(city, grid_worker):
+    alert = raise_for("grid_worker", GRID_A, "a1")
+    raise_for("grid_worker", GRID_A, "a2")
+    client = client_for(grid_worker)
+    assert ">2<" in client.get(reverse("alerts:badge")).content.decode()
+    AlertRead.objects.create(alert=alert, user=grid_worker)
+    assert ">1<" in client.get(reverse("alerts:badge")).content.decode()
+    AlertRead.objects.create(alert_id=raise_for("grid_worker", GRID_A, "a2").pk, user=grid_worker)
+    assert client.get(reverse("alerts:badge")).content == b""
+
+
+def test_the_api_lists_the_callers_alerts_and_marks_one_read(city, grid_worker):
+    alert = raise_for("grid_worker", GRID_A, "a1")
+    raise_for("grid_worker", GRID_C, "foreign")
+    client = Client(headers={"Authorization": f"Bearer {api_token_issue(user=grid_worker)}"})
+    items = client.get("/api/v1/alerts").json()["items"]
+    assert [(i["id"], i["is_read"]) for i in items] == [(alert.pk, False)]
+    response = client.post(f"/api/v1/alerts/{alert.pk}/read")
+    assert response.status_code == 200 and response.json()["is_read"] is True
+
+
+def test_the_api_answers_404_for_an_alert_out_of_reach(city, outsider):
+    alert = raise_for("community_worker", GRID_A, "a1")
+    client = Client(headers={"Authorization": f"Bearer {api_token_issue(user=outsider)}"})
+    assert client.post(f"/api/v1/alerts/{alert.pk}/read").status_code == 404
+    assert client.get("/api/v1/alerts").json()["items"] == []
