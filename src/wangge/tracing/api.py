@@ -1,3 +1,174 @@
-from ninja import Router
+"""API of trajectory investigations: list, detail (audited), trajectory entries, and contacts added
+in one all-or-nothing call (a CDC system can push its findings).  Thin over ``tracing`` services."""
 
-router = Router(tags=["tracing"])
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from wangge.audit.context import Actor
+from wangge.grid.api import page_limit
+from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
+from wangge.people.selectors import keyset_page
+from wangge.tracing import selectors, services
+from wangge.tracing.models import Investigation
+
+router = Router(tags=["流调"])
+
+
+class InvestigationOut(Schema):
+    id: int
+    case_id: int
+    case_name: str
+    grid_code: str
+    status: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None = None
+
+
+class InvestigationPage(Schema):
+    items: list[InvestigationOut]
+    next_cursor: str | None = None
+
+
+class TrajectoryOut(Schema):
+    id: int
+    place: str
+    address: str
+    lat: float | None = None
+    lng: float | None = None
+    start: dt.datetime
+    end: dt.datetime | None = None
+    note: str
+
+
+class ContactOut(Schema):
+    id: int
+    resident_id: int
+    name: str
+    id_number_masked: str
+    kind: str
+    status: str  # the person's epidemic status now
+    quarantine_order_id: int | None = None
+    quarantine_status: str | None = None
+    tests_done: int
+    tests_due: int
+    tests_total: int
+
+
+class InvestigationDetailOut(InvestigationOut):
+    summary: str
+    trajectory: list[TrajectoryOut]
+    contacts: list[ContactOut]
+
+
+class TrajectoryIn(Schema):
+    place: str
+    start: dt.datetime
+    end: dt.datetime | None = None
+    address: str = ""
+    note: str = ""
+    lat: float | None = None
+    lng: float | None = None
+
+
+class ContactIn(Schema):
+    resident_id: int | None = None  # a registered resident, or a new person below
+    name: str = ""
+    id_type: str = ""
+    id_number: str = ""  # an ID number already registered is matched to that resident
+    phone: str = ""
+    household_id: int | None = None
+    kind: Literal["close", "secondary"] = "close"
+    last_exposure: dt.datetime | None = None
+    place: str = ""
+
+
+class ContactsIn(Schema):
+    contacts: list[ContactIn]
+    regime_code: str  # 14, 14+7, 7+3, 5+3
+    place: Literal["home", "central"] = "home"
+    site_id: int | None = None
+    start_date: dt.date | None = None
+
+
+class ContactAddedOut(Schema):
+    id: int
+    resident_id: int
+    name: str
+    kind: str
+    matched_by_id_number: bool
+    already_quarantined: bool
+    quarantine_order_id: int
+    room_number: str | None = None
+
+
+def investigation_out(inv: Investigation) -> dict:
+    return {"id": inv.pk, "case_id": inv.case_id, "case_name": inv.case.name, "grid_code": inv.grid_code,
+            "status": inv.status, "opened_at": inv.opened_at, "closed_at": inv.closed_at}
+
+
+def trajectory_out(e) -> dict:
+    return {"id": e.pk, "place": e.place, "address": e.address, "lat": e.lat, "lng": e.lng, "start": e.start,
+            "end": e.end, "note": e.note}
+
+
+class InvestigationQuery(Schema):
+    status: str = ""
+    cursor: str = ""
+    limit: int | None = None
+
+
+@router.get("/tracing/investigations", response={200: InvestigationPage, **READ_ERRORS}, summary="流调列表")
+def list_investigations(request: HttpRequest, query: Query[InvestigationQuery]):
+    qs = Investigation.objects.restrict(request.auth).select_related("case")
+    if query.status:
+        qs = qs.filter(status=query.status)
+    page = keyset_page(qs.order_by("grid_code", "id"), cursor=query.cursor, limit=page_limit(query.limit))
+    return {"items": [investigation_out(i) for i in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get("/tracing/investigations/{investigation_id}", response={200: InvestigationDetailOut, **READ_ERRORS},
+            summary="流调详情：轨迹与接触者（记入审计日志）")
+def get_investigation(request: HttpRequest, investigation_id: int):
+    inv = selectors.investigation_detail(actor=Actor.for_api(request), pk=investigation_id)
+    out = investigation_out(inv)
+    out["summary"] = inv.summary
+    out["trajectory"] = [trajectory_out(e) for e in selectors.trajectory(inv)]
+    out["contacts"] = [
+        {"id": r.contact.pk, "resident_id": r.contact.resident_id, "name": r.contact.resident.name,
+         "id_number_masked": r.contact.resident.id_number_masked, "kind": r.contact.kind, "status": r.status,
+         "quarantine_order_id": r.order.pk if r.order else None,
+         "quarantine_status": r.order.status if r.order else None,
+         "tests_done": r.tests_done, "tests_due": r.tests_due, "tests_total": r.tests_total}
+        for r in selectors.contact_rows(user=request.auth, investigation=inv)
+    ]
+    return out
+
+
+@router.post("/tracing/investigations/{investigation_id}/trajectory", response={201: TrajectoryOut, **WRITE_ERRORS},
+             summary="添加轨迹")
+def add_trajectory(request: HttpRequest, investigation_id: int, payload: TrajectoryIn):
+    entry = services.trajectory_add(actor=Actor.for_api(request), investigation_id=investigation_id,
+                                    **payload.dict())
+    return Status(201, trajectory_out(entry))
+
+
+@router.post("/tracing/investigations/{investigation_id}/contacts", response={201: list[ContactAddedOut],
+                                                                            **WRITE_ERRORS},
+             summary="登记接触者并下达隔离令（一次调用全部成功或全部不写入）")
+def add_contacts(request: HttpRequest, investigation_id: int, payload: ContactsIn):
+    added = services.contacts_add(
+        actor=Actor.for_api(request), investigation_id=investigation_id,
+        contacts=[c.dict(exclude_none=True) for c in payload.contacts], regime_code=payload.regime_code,
+        place=payload.place, site_id=payload.site_id, start_date=payload.start_date,
+    )
+    return Status(201, [
+        {"id": c.pk, "resident_id": c.resident_id, "name": c.resident.name, "kind": c.kind,
+         "matched_by_id_number": c.matched_by_id_number, "already_quarantined": c.already_quarantined,
+         "quarantine_order_id": c.order.pk, "room_number": c.order.room.number if c.order.room_id else None}
+        for c in added
+    ])

@@ -94,8 +94,8 @@ def trajectory_add(
     lng: float | None = None,
 ) -> TrajectoryEntry:
     """Add where the case was and when to an open investigation in reach."""
-    _require(actor.user, ROLES_THAT_ADD_TRAJECTORY, "您的角色不能录入流调轨迹")
     investigation = investigation_in_reach(user=actor.user, pk=investigation_id)
+    _require(actor.user, ROLES_THAT_ADD_TRAJECTORY, "您的角色不能录入流调轨迹")
     _open(investigation)
     place = (place or "").strip()
     errors = {}
@@ -166,8 +166,9 @@ def contacts_add(
     ``already_quarantined`` so the caller can tell the user.  All or nothing.
     """
     user = actor.user
-    _require(user, ROLES_THAT_TRACE, "只有疾控或指挥部可以判定密切接触者")
+    # Out of reach is 404 before any role question, so nothing about the record leaks.
     investigation = investigation_in_reach(user=user, pk=investigation_id, for_update=True)
+    _require(user, ROLES_THAT_TRACE, "只有疾控或指挥部可以判定密切接触者")
     _open(investigation)
     if not contacts:
         raise ValidationFailed("请至少填写一位接触者", errors={"contacts": "必填"})
@@ -235,8 +236,8 @@ def _add_one(*, actor, investigation, data, regime_code, place, site_id, start_d
 
 @transaction.atomic
 def investigation_close(*, actor: Actor, investigation_id: int, summary: str) -> Investigation:
-    _require(actor.user, ROLES_THAT_TRACE, "只有疾控或指挥部可以完成流调")
     investigation = investigation_in_reach(user=actor.user, pk=investigation_id, for_update=True)
+    _require(actor.user, ROLES_THAT_TRACE, "只有疾控或指挥部可以完成流调")
     _open(investigation)
     summary = (summary or "").strip()
     if not summary:

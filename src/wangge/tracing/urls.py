@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from wangge.tracing import views
 
 app_name = "tracing"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.investigation_list, name="investigation_list"),
+    path("investigations/<int:pk>/", views.investigation_detail, name="investigation_detail"),
+    path("investigations/<int:pk>/trajectory/", views.trajectory_add, name="trajectory_add"),
+    path("investigations/<int:pk>/contacts/", views.contacts_add, name="contacts_add"),
+    path("investigations/<int:pk>/close/", views.investigation_close, name="investigation_close"),
+]

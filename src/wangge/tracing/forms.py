@@ -1,0 +1,58 @@
+"""Forms of the investigation pages: shape input only; the rules are in ``tracing.services``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wangge.quarantine.forms import regime_choices
+from wangge.quarantine.models import QuarantineOrder
+from wangge.tracing.models import Contact
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class TrajectoryForm(forms.Form):
+    place = forms.CharField(label=_("地点"), max_length=200)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    start = forms.DateTimeField(label=_("开始时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"])
+    end = forms.DateTimeField(label=_("结束时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"], required=False)
+    lat = forms.FloatField(label=_("纬度"), required=False)
+    lng = forms.FloatField(label=_("经度"), required=False)
+    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+
+
+class ContactBatchForm(forms.Form):
+    """What applies to every contact of the batch."""
+
+    regime_code = forms.ChoiceField(label=_("隔离方案"))
+    place = forms.ChoiceField(label=_("隔离方式"), choices=QuarantineOrder.Place.choices)
+    site_id = forms.TypedChoiceField(label=_("隔离点"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, site_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regime_code"].choices = regime_choices()
+        self.fields["site_id"].choices = [("", "—")] + list(site_choices)
+
+
+class ContactRowForm(forms.Form):
+    """One contact: a registered resident by number, or a new person with their household code."""
+
+    resident_id = forms.IntegerField(label=_("居民编号"), required=False, min_value=1)
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    id_number = forms.CharField(label=_("证件号码"), max_length=30, required=False)
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
+    household_code = forms.CharField(label=_("户编码"), max_length=24, required=False)
+    kind = forms.ChoiceField(label=_("类型"), choices=Contact.Kind.choices, initial=Contact.Kind.CLOSE)
+    contact_place = forms.CharField(label=_("接触地点"), max_length=200, required=False)
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("resident_id") or data.get("name") or data.get("id_number"))
+
+
+ContactFormSet = forms.formset_factory(ContactRowForm, extra=5, max_num=50)
+
+
+class CloseForm(forms.Form):
+    summary = forms.CharField(label=_("调查结论"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,157 @@
+"""Investigation pages: the list (open first) and the detail with trajectory, map and contacts,
+with forms to add trajectory entries and several contacts at once.  Thin over services/selectors."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wangge.audit.context import Actor
+from wangge.core.errors import DomainError, NotFound
+from wangge.core.views import not_found_as_404
+from wangge.grid.models import Household
+from wangge.quarantine import selectors as quarantine_selectors
+from wangge.tracing import selectors, services
+from wangge.tracing.forms import CloseForm, ContactBatchForm, ContactFormSet, TrajectoryForm
+from wangge.tracing.models import Investigation
+
+
+def _may(user, roles) -> bool:
+    return bool(user.is_superuser or user.role in roles)
+
+
+@login_required
+def investigation_list(request):
+    status = request.GET.get("status", "")
+    if status not in Investigation.Status.values:
+        status = ""
+    qs = selectors.investigation_queryset(user=request.user, status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "tracing/investigation_list.html", {"page": page, "status": status})
+
+
+def _site_choices(user):
+    sites = quarantine_selectors.site_occupancy(user=user)
+    return [(s.site.pk, f"{s.site.name}（{_('空余')} {s.free}）") for s in sites]
+
+
+def _detail(request, investigation, *, trajectory_form=None, batch_form=None, formset=None, status=200):
+    user = request.user
+    entries = selectors.trajectory(investigation)
+    rows = selectors.contact_rows(user=user, investigation=investigation)
+    context = {
+        "investigation": investigation,
+        "entries": entries,
+        "map_data": {"points": selectors.map_points(entries), "tile_url": settings.WANGGE_MAP_TILE_URL},
+        "rows": rows,
+        "loop": selectors.loop_summary(rows),
+        "can_trace": _may(user, services.ROLES_THAT_TRACE),
+        "can_add_trajectory": _may(user, services.ROLES_THAT_ADD_TRAJECTORY),
+        "trajectory_form": trajectory_form or TrajectoryForm(),
+        "batch_form": batch_form or ContactBatchForm(initial={"regime_code": "7+3", "place": "home"},
+                                                     site_choices=_site_choices(user)),
+        "formset": formset or ContactFormSet(prefix="c"),
+        "close_form": CloseForm(),
+    }
+    return render(request, "tracing/investigation_detail.html", context, status=status)
+
+
+@login_required
+@not_found_as_404
+def investigation_detail(request, pk: int):
+    investigation = selectors.investigation_detail(actor=Actor.from_request(request), pk=pk)
+    return _detail(request, investigation)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def trajectory_add(request, pk: int):
+    investigation = services.investigation_in_reach(user=request.user, pk=pk)
+    form = TrajectoryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.trajectory_add(actor=Actor.from_request(request), investigation_id=pk, **form.cleaned_data)
+        except NotFound:
+            raise
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("轨迹已添加"))
+            return redirect("tracing:investigation_detail", pk=pk)
+    return _detail(request, investigation, trajectory_form=form, status=422)
+
+
+def _contact_dicts(user, formset) -> list[dict]:
+    contacts = []
+    for index, form in enumerate(formset.forms, start=1):
+        if not form.is_valid() or form.is_blank():
+            continue
+        data = form.cleaned_data
+        row = {"kind": data["kind"], "place": data["contact_place"]}
+        if data["resident_id"]:
+            row["resident_id"] = data["resident_id"]
+        else:
+            row.update(name=data["name"], id_number=data["id_number"], phone=data["phone"])
+            code = data["household_code"].strip()
+            if code:
+                household = Household.objects.restrict(user).filter(code=code).only("pk").first()
+                if household is None:
+                    raise NotFound(f"第{index}位接触者：户编码 {code} 不存在或不在您的管辖范围内")
+                row["household_id"] = household.pk
+        contacts.append(row)
+    return contacts
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def contacts_add(request, pk: int):
+    user = request.user
+    investigation = services.investigation_in_reach(user=user, pk=pk)
+    batch = ContactBatchForm(request.POST, site_choices=_site_choices(user))
+    formset = ContactFormSet(request.POST, prefix="c")
+    if batch.is_valid() and formset.is_valid():
+        try:
+            contacts = _contact_dicts(user, formset)
+            added = services.contacts_add(
+                actor=Actor.from_request(request), investigation_id=pk, contacts=contacts,
+                regime_code=batch.cleaned_data["regime_code"], place=batch.cleaned_data["place"],
+                site_id=batch.cleaned_data["site_id"],
+            )
+        except DomainError as exc:
+            # Scope failures of a row are reported on the form too: nothing was written.
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已登记接触者 %(n)d 人并下达隔离令") % {"n": len(added)})
+            for contact in added:
+                if contact.matched_by_id_number:
+                    messages.info(request, _("%(name)s 的证件号码已登记，已关联到现有居民记录") % {
+                        "name": contact.resident.name})
+                if contact.already_quarantined:
+                    messages.info(request, _("%(name)s 已在隔离中，沿用现有隔离令") % {"name": contact.resident.name})
+            return redirect("tracing:investigation_detail", pk=pk)
+    return _detail(request, investigation, batch_form=batch, formset=formset, status=422)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def investigation_close(request, pk: int):
+    services.investigation_in_reach(user=request.user, pk=pk)
+    form = CloseForm(request.POST)
+    try:
+        services.investigation_close(actor=Actor.from_request(request), investigation_id=pk,
+                                     summary=form.data.get("summary", ""))
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("流调已完成"))
+    return redirect("tracing:investigation_detail", pk=pk)
