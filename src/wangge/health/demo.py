@@ -51,6 +51,8 @@ def sample_residents(rng: random.Random, n: int, *, within: str = "") -> list[tu
     """``n`` distinct residents, (id, grid_code), drawn by id without reading the whole table."""
     qs = Resident.objects.within(within) if within else Resident.objects.all()
     bounds = qs.aggregate(lo=Min("id"), hi=Max("id"))
+    # Nobody already in the loop (a person has one status row).
+    qs = qs.exclude(id__in=PersonStatus.objects.values("resident_id"))
     if bounds["lo"] is None:
         return []
     found: dict[int, str] = {}
@@ -59,10 +61,12 @@ def sample_residents(rng: random.Random, n: int, *, within: str = "") -> list[tu
         if need <= 0:
             break
         ids = {rng.randint(bounds["lo"], bounds["hi"]) for _ in range(need * 2)} - found.keys()
-        for pk, grid_code in qs.filter(id__in=ids).values_list("id", "grid_code"):
-            if len(found) < n:
-                found[pk] = grid_code
-    return sorted(found.items())
+        rows = sorted(qs.filter(id__in=ids).values_list("id", "grid_code"))
+        for pk, grid_code in rng.sample(rows, min(need, len(rows))):
+            found[pk] = grid_code
+    people = sorted(found.items())
+    rng.shuffle(people)
+    return people
 
 
 def seed_statuses(
