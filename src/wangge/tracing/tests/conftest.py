@@ -25,3 +25,9 @@ def site(db):
     for number in ("101", "102", "103"):
         Room.objects.create(site=site, grid_code="420106001", number=number, capacity=1)
     return site
+
+
+@pytest.fixture
+def street_grid_worker(db):
+    """A grid worker whose reach covers the case's grid (B), to ask role questions rather than scope ones."""
+    return make_user("gw_b", Role.GRID_WORKER, ["420106001001002"])

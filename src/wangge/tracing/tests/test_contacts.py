@@ -114,9 +114,9 @@ def test_the_same_contact_twice_is_refused(city, cdc, investigation, actor):
         add(actor, cdc, investigation, [{"resident_id": resident.pk}, {"resident_id": resident.pk}])
 
 
-def test_a_grid_worker_may_not_add_contacts(city, grid_worker, investigation, actor):
+def test_a_grid_worker_may_not_add_contacts(city, street_grid_worker, investigation, actor):
     with pytest.raises(Forbidden):
-        add(actor, grid_worker, investigation, [{"resident_id": city["residents"]["A"].pk}])
+        add(actor, street_grid_worker, investigation, [{"resident_id": city["residents"]["B"].pk}])
 
 
 def test_an_investigation_out_of_reach_is_not_found(city, investigation, actor):

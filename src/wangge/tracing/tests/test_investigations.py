@@ -32,9 +32,9 @@ def test_a_trajectory_entry_needs_a_place(cdc, investigation, actor):
         services.trajectory_add(actor=actor(cdc), investigation_id=investigation.pk, place=" ", start=at(10))
 
 
-def test_a_grid_worker_may_not_add_trajectory(grid_worker, investigation, actor):
+def test_a_grid_worker_may_not_add_trajectory(street_grid_worker, investigation, actor):
     with pytest.raises(Forbidden):
-        services.trajectory_add(actor=actor(grid_worker), investigation_id=investigation.pk, place="超市",
+        services.trajectory_add(actor=actor(street_grid_worker), investigation_id=investigation.pk, place="超市",
                                 start=at(9))
 
 
