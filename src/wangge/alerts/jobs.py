@@ -44,7 +44,7 @@ def _resolve_open(*, kind: str, keep: Iterable[str], prefix: str = "") -> None:
     qs = Alert.objects.filter(kind=kind, resolved_at__isnull=True)
     if prefix:
         qs = qs.filter(dedupe_key__startswith=prefix)
-    for key in qs.values_list("dedupe_key", flat=True).iterator():
+    for key in list(qs.values_list("dedupe_key", flat=True)):
         if key not in keep:
             alert_resolve(dedupe_key=key)
 
