@@ -45,10 +45,15 @@ EVIDENCE = {
     S.SUSPECTED: {"diagnosis": "肺部磨玻璃影"}, S.CONFIRMED: {"test_result": "核酸阳性"},
     S.EXCLUDED: {"test_result": "两次核酸阴性"}, S.RECOVERED: {"test_result": "连续两次核酸阴性"},
 }
+# Ids of one outbreak's people lie within this many ids of each other: a few buildings.
+CLUSTER_SPAN = 600
 
 
-def sample_residents(rng: random.Random, n: int, *, within: str = "") -> list[tuple[int, str]]:
-    """``n`` distinct residents, (id, grid_code), drawn by id without reading the whole table."""
+def sample_residents(rng: random.Random, n: int, *, within: str = "", clusters: int = 0) -> list[tuple[int, str]]:
+    """``n`` distinct residents, (id, grid_code), drawn by id without reading the whole table.
+
+    With ``clusters``, people are drawn near that many random residents (ids run building by
+    building), so cases gather in a few compounds as outbreaks do."""
     qs = Resident.objects.within(within) if within else Resident.objects.all()
     bounds = qs.aggregate(lo=Min("id"), hi=Max("id"))
     # Nobody already in the loop (a person has one status row).
@@ -60,7 +65,11 @@ def sample_residents(rng: random.Random, n: int, *, within: str = "") -> list[tu
         need = n - len(found)
         if need <= 0:
             break
-        ids = {rng.randint(bounds["lo"], bounds["hi"]) for _ in range(need * 2)} - found.keys()
+        if clusters:
+            centres = [rng.randint(bounds["lo"], bounds["hi"]) for _ in range(clusters)]
+            ids = {rng.choice(centres) + rng.randint(0, CLUSTER_SPAN) for _ in range(need * 2)} - found.keys()
+        else:
+            ids = {rng.randint(bounds["lo"], bounds["hi"]) for _ in range(need * 2)} - found.keys()
         rows = sorted(qs.filter(id__in=ids).values_list("id", "grid_code"))
         for pk, grid_code in rng.sample(rows, min(need, len(rows))):
             found[pk] = grid_code
@@ -71,11 +80,11 @@ def sample_residents(rng: random.Random, n: int, *, within: str = "") -> list[tu
 
 def seed_statuses(
     *, rng: random.Random, today: dt.date, counts: dict[str, int], days: int = 14, reason_prefix: str = "",
-    within: str = "", by=None,
+    within: str = "", by=None, clusters: int = 0,
 ) -> tuple[int, int]:
     """Put randomly drawn residents into statuses, with their transitions spread over ``days`` days
     before ``today``; returns (people, transitions).  Also used by the bench at 30,000 people."""
-    people = sample_residents(rng, sum(counts.values()), within=within)
+    people = sample_residents(rng, sum(counts.values()), within=within, clusters=clusters)
     now = timezone.now()
     day_start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     statuses, transitions = [], []
@@ -139,5 +148,5 @@ def seed_demo(*, rng: random.Random, today) -> None:
     """A handful of people in each status across the demo city, and their monitoring reports."""
     if PersonStatus.objects.exists():
         return
-    seed_statuses(rng=rng, today=today, counts=DEMO_COUNTS, days=10)
+    seed_statuses(rng=rng, today=today, counts=DEMO_COUNTS, days=10, clusters=3)
     seed_reports(rng=rng, today=today)

@@ -49,3 +49,26 @@ def test_seeding_twice_adds_nothing(db):
     n = StatusTransition.objects.count()
     seed_demo(rng=random.Random(2), today=timezone.localdate())
     assert StatusTransition.objects.count() == n
+
+
+def test_the_demo_city_names_the_compound_of_every_building(db):
+    from wangge.demo.builder import build_city
+    from wangge.grid.models import Building
+
+    build_city(residents=3000, seed=11)
+    buildings = list(Building.objects.values_list("name", "compound"))
+    assert buildings
+    assert all(compound and name.startswith(compound) and name[len(compound):].endswith("栋")
+               for name, compound in buildings)
+
+
+def test_the_demo_city_seeds_statuses_and_has_epidemic_free_compounds(db):
+    from wangge.accounts.models import Role
+    from wangge.core.testing.factories import make_user
+    from wangge.demo.builder import build_city
+
+    build_city(residents=5000, seed=12)
+    seed_demo(rng=random.Random(12), today=timezone.localdate())
+    user = make_user("city_cmd", Role.COMMAND, ["420100000000"])
+    total = selectors.epidemic_free_summary(user=user, prefix="").total
+    assert 0 < total.compounds_free < total.compounds

@@ -142,3 +142,13 @@ def test_an_htmx_report_with_a_bad_temperature_shows_the_error_in_the_row(city, 
     )
     assert response.status_code == 422
     assert "34.0 至 43.0" in response.content.decode()
+
+
+def test_a_superuser_board_starts_at_the_top(city, django_user_model):
+    admin = django_user_model.objects.create_superuser("root_h", password="x")
+    put_in(city["residents"]["C"], S.FEVER)
+    c = Client()
+    c.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    response = c.get(reverse("health:board"))
+    assert response.status_code == 200
+    assert c.get(reverse("health:daily")).status_code == 200
