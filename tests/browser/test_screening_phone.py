@@ -46,6 +46,7 @@ def test_a_grid_worker_records_a_fever_at_the_door_and_moves_to_the_next_househo
     temperature.fill("38.2")
     page.get_by_test_id(f"present-{li.pk}").tap()  # 李娜 is not home
     expect(page.get_by_test_id(f"temp-{li.pk}")).to_be_hidden()
+    page.screenshot(path="/tmp/wangge-visit-form-phone.png", full_page=True)
     button = page.get_by_test_id("outcome-visited")
     assert button.bounding_box()["height"] >= 48  # a thumb-sized target
     button.tap()
