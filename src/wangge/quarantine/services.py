@@ -195,8 +195,8 @@ def quarantine_order_create(
 ) -> QuarantineOrder:
     """Place a resident in reach under quarantine, with the regime's test schedule."""
     user = actor.user
+    resident = resident_in_reach(user=user, pk=resident_id)  # out of reach is 404 before any role question
     _require(user, ROLES_THAT_ORDER, "您的角色不能下达隔离令")
-    resident = resident_in_reach(user=user, pk=resident_id)
     if place not in Place.values:
         raise ValidationFailed("隔离方式应为居家隔离或集中隔离", errors={"place": "无效"})
     reason = (reason or "").strip()
@@ -269,8 +269,8 @@ def test_result_record(
 ) -> QuarantineTest:
     """Record a test's result.  Recording the same result again is a no-op (a lab may push twice)."""
     user = actor.user
-    _require(user, ROLES_THAT_RECORD_RESULTS, "您的角色不能录入检测结果")
     test = _test_in_reach(user=user, pk=test_id)
+    _require(user, ROLES_THAT_RECORD_RESULTS, "您的角色不能录入检测结果")
     if result not in (Result.NEGATIVE, Result.POSITIVE):
         raise ValidationFailed("检测结果应为阴性或阳性", errors={"result": "无效"})
     if test.result == result:
@@ -350,8 +350,8 @@ def certificate_number_for(order: QuarantineOrder, released_on: dt.date) -> str:
 @transaction.atomic
 def order_release(*, actor: Actor, order_id: int) -> QuarantineOrder:
     """Release on or after the planned date with every required test negative; issues the certificate."""
-    _require(actor.user, ROLES_THAT_RELEASE, "您的角色不能解除隔离")
     order = order_in_reach(user=actor.user, pk=order_id, for_update=True)
+    _require(actor.user, ROLES_THAT_RELEASE, "您的角色不能解除隔离")
     today = timezone.localdate()
     problems = release_problems(order, today=today)
     if problems:
@@ -372,8 +372,8 @@ def order_release(*, actor: Actor, order_id: int) -> QuarantineOrder:
 @transaction.atomic
 def order_extend(*, actor: Actor, order_id: int, days: int, reason: str) -> QuarantineOrder:
     """Push the release back by ``days`` with a reason, adding the extension's tests."""
-    _require(actor.user, ROLES_THAT_RELEASE, "您的角色不能延长隔离")
     order = order_in_reach(user=actor.user, pk=order_id, for_update=True)
+    _require(actor.user, ROLES_THAT_RELEASE, "您的角色不能延长隔离")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("延长隔离须填写原因", errors={"reason": "必填"})
@@ -402,8 +402,8 @@ def order_extend(*, actor: Actor, order_id: int, days: int, reason: str) -> Quar
 @transaction.atomic
 def order_move_to_home_phase(*, actor: Actor, order_id: int) -> QuarantineOrder:
     """A central order whose central days are over goes home for the home phase; the bed is freed."""
-    _require(actor.user, ROLES_THAT_RELEASE, "您的角色不能办理转居家")
     order = order_in_reach(user=actor.user, pk=order_id, for_update=True)
+    _require(actor.user, ROLES_THAT_RELEASE, "您的角色不能办理转居家")
     if order.status != Status.ACTIVE or order.phase != Phase.CENTRAL:
         raise Conflict("只有集中隔离期中的隔离令可以转为居家", code="not_central")
     if not order.regime.home_days:
