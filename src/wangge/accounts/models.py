@@ -26,7 +26,8 @@ class Role(models.TextChoices):
 # Roles that may reveal a masked ID number or phone (always audited).
 ROLES_THAT_REVEAL = {Role.COMMAND, Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.POLICE, Role.CDC}
 # Roles that may change residents and import.
-ROLES_THAT_EDIT = {Role.COMMAND, Role.COMMUNITY_WORKER, Role.GRID_WORKER}
+# The CDC registers contacts found by an investigation who are not yet on the registry.
+ROLES_THAT_EDIT = {Role.COMMAND, Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.CDC}
 ROLES_THAT_READ_AUDIT = {Role.AUDITOR, Role.COMMAND}
 
 

@@ -52,3 +52,14 @@ def alert_resolve(*, dedupe_key: str) -> bool:
 
 def alert_mark_read(*, user, alert: Alert) -> None:
     AlertRead.objects.get_or_create(alert=alert, user=user)
+
+
+def alert_resolve_for(*, kind: str, object_type: str, object_id) -> int:
+    """Resolve every open alert of ``kind`` about one record (the order was released, the test done).
+
+    Services call this when they remove the condition, so the inbox clears at once rather than at
+    the next run of the job that raised it.
+    """
+    return Alert.objects.filter(
+        kind=kind, object_type=object_type, object_id=str(object_id), resolved_at__isnull=True
+    ).update(resolved_at=timezone.now())

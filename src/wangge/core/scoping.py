@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 
-from wangge.core.codes import prefix_upper_bound
+from wangge.core.codes import ancestors, prefix_upper_bound
 
 if TYPE_CHECKING:
     from wangge.accounts.models import User
@@ -50,6 +50,23 @@ class ScopedQuerySet(models.QuerySet):
         q = prefixes_q(self.scope_field, user.scope_prefixes)
         if q is None:
             return self.none()
+        return self.filter(q)
+
+    def serving(self, user: User | None) -> ScopedQuerySet:
+        """Rows in ``user``'s reach, and those run by a division above it.
+
+        For shared facilities (quarantine sites, hospitals): a community worker places people in
+        the district's sites without reaching the district's residents.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        above = {a for p in user.scope_prefixes for a in ancestors(p)}
+        q = prefixes_q(self.scope_field, user.scope_prefixes)
+        if q is None and not above:
+            return self.none()
+        if above:
+            above_q = Q(**{f"{self.scope_field}__in": above})
+            q = above_q if q is None else q | above_q
         return self.filter(q)
 
     def within(self, prefix: str) -> ScopedQuerySet:

@@ -121,8 +121,9 @@ class SiteOccupancy:
 
 
 def site_occupancy(*, user, active_only: bool = True) -> list[SiteOccupancy]:
-    """Per site in reach: rooms, beds, occupied (live from ACTIVE central-phase orders) and free."""
-    sites = Site.objects.restrict(user)
+    """Per site serving the user's area (in reach or run from above): rooms, beds, occupied (live
+    from ACTIVE central-phase orders) and free."""
+    sites = Site.objects.serving(user)
     if active_only:
         sites = sites.filter(is_active=True)
     sites = list(sites.order_by("name", "pk"))

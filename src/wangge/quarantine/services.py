@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from wangge.accounts.models import Role
 from wangge.alerts.models import AlertKind
-from wangge.alerts.services import alert_raise, alert_resolve
+from wangge.alerts.services import alert_raise, alert_resolve_for
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
@@ -140,7 +140,7 @@ def order_in_reach(*, user, pk: int, for_update: bool = False) -> QuarantineOrde
 
 def site_in_reach(*, user, pk: int) -> Site:
     try:
-        return Site.objects.restrict(user).get(pk=pk)
+        return Site.objects.serving(user).get(pk=pk)
     except (Site.DoesNotExist, ValueError, TypeError):
         raise NotFound("未找到该隔离点，或不在您的管辖范围内") from None
 
@@ -292,7 +292,7 @@ def test_result_record(
         changes={f"test:{test.phase}:{test.day}": [Result.PENDING.value, result]},
         note=f"{test.get_phase_display()} 第{test.day}天",
     )
-    alert_resolve(dedupe_key=f"quarantine_test_overdue:{test.pk}")
+    alert_resolve_for(kind=AlertKind.TEST_OVERDUE, object_type="quarantine.quarantinetest", object_id=test.pk)
     if result == Result.POSITIVE:
         _after_positive(actor=actor, test=test)
     return test
@@ -365,7 +365,7 @@ def order_release(*, actor: Actor, order_id: int) -> QuarantineOrder:
     order.save(update_fields=["status", "released_at", "released_by", "certificate_number"])
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=order, field="status",
                  changes=audit.diff(before, audit.snapshot(order, ORDER_AUDIT_FIELDS)), note="解除隔离")
-    alert_resolve(dedupe_key=f"quarantine_release_due:{order.pk}")
+    alert_resolve_for(kind=AlertKind.RELEASE_DUE, object_type="quarantine.quarantineorder", object_id=order.pk)
     return order
 
 
@@ -395,7 +395,7 @@ def order_extend(*, actor: Actor, order_id: int, days: int, reason: str) -> Quar
     order.save(update_fields=["extension_days", "planned_release", "extension_reason"])
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=order, field="planned_release",
                  changes=audit.diff(before, audit.snapshot(order, ORDER_AUDIT_FIELDS)), note=f"延长{days}天：{reason}")
-    alert_resolve(dedupe_key=f"quarantine_release_due:{order.pk}")
+    alert_resolve_for(kind=AlertKind.RELEASE_DUE, object_type="quarantine.quarantineorder", object_id=order.pk)
     return order
 
 

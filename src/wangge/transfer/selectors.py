@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from wangge.core.codes import ancestors
 from wangge.core.errors import NotFound
 from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
 
@@ -44,13 +43,7 @@ def transfer_alert_keys(transfer_id: int) -> dict[str, str]:
 
 def facilities_available(*, user) -> QuerySet[Facility]:
     """Facilities in reach, and those run by a division above the user's reach."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Facility.objects.none()
-    above = {a for p in user.scope_prefixes for a in ancestors(p)}
-    q = Q(pk__in=Facility.objects.restrict(user).values("pk"))
-    if above:
-        q |= Q(grid_code__in=above)
-    return Facility.objects.filter(q)
+    return Facility.objects.serving(user)
 
 
 def facility_in_reach(*, user, pk) -> Facility:
