@@ -27,7 +27,7 @@ def main() -> None:
     env = bench_env()
     wangge = str(ROOT / ".venv" / "bin" / "wangge")
     subprocess.run([wangge, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT)
-    command = [wangge, "demo", "--residents", str(args.residents), "--seed", str(args.seed), "--reset"]
+    command = [wangge, "demo", "--residents", str(args.residents), "--seed", str(args.seed), "--reset", "--city-only"]
     started = time.monotonic()
     done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     seconds = time.monotonic() - started

@@ -109,6 +109,28 @@ def city_wipe() -> None:
         User.objects.filter(username__in=DEMO_USERNAMES).delete()
 
 
+def epidemic_work_seed(*, seed: int) -> None:
+    """A city in the middle of an outbreak: cases in each category, quarantine sites and orders,
+    investigations, hospitals and transfers, and a screening campaign with a visible gap.
+
+    Order matters: health's cases first, quarantine for their contacts, investigations of the
+    confirmed, facilities (linked to the quarantine sites), then screening (uses the demo staff).
+    """
+    import random
+
+    from django.utils import timezone
+
+    from wangge.health.demo import seed_demo as seed_health
+    from wangge.quarantine.demo import seed_demo as seed_quarantine
+    from wangge.screening.demo import seed_demo as seed_screening
+    from wangge.tracing.demo import seed_demo as seed_tracing
+    from wangge.transfer.demo import seed_demo as seed_transfer
+
+    today = timezone.localdate()
+    for step in (seed_health, seed_quarantine, seed_tracing, seed_transfer, seed_screening):
+        step(rng=random.Random(seed), today=today)
+
+
 @transaction.atomic
 def demo_accounts_create(result: BuildResult) -> list[DemoAccount]:
     """One account per staff role, plus the superuser ``admin``, each with a fresh password."""
@@ -138,7 +160,8 @@ def demo_accounts_create(result: BuildResult) -> list[DemoAccount]:
 
 
 def demo_city_build(
-    *, residents: int, seed: int = 2020, reset: bool = False, progress: ProgressReport | None = None
+    *, residents: int, seed: int = 2020, reset: bool = False, progress: ProgressReport | None = None,
+    epidemic_work: bool = True,
 ) -> tuple[BuildResult, list[DemoAccount]]:
     """Build the demo city and its accounts; refuse if a city is there unless ``reset``."""
     existing_users = User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True)
@@ -156,6 +179,8 @@ def demo_city_build(
     accounts_file().unlink(missing_ok=True)
     result = build_city(residents=residents, seed=seed, progress=progress)
     accounts = demo_accounts_create(result)
+    if epidemic_work:
+        epidemic_work_seed(seed=seed)
     admin = User.objects.get(username="admin")
     audit.record(
         actor=Actor.cli(admin), action=AuditAction.IMPORT, object_type="demo.city", object_repr="示范城市",

@@ -17,15 +17,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help="先清空网格、居民数据和示范账号再生成（审计日志保留）"
         )
+        parser.add_argument(
+            "--city-only", action="store_true",
+            help="只生成城市、居民和账号，不生成疫情防控示范数据（病例、隔离、转运、排查）：用于基准测试",
+        )
 
-    def handle(self, *args, residents, seed, reset, verbosity, **options):
+    def handle(self, *args, residents, seed, reset, city_only, verbosity, **options):
         if residents < 1:
             raise CommandError("居民人数必须是正整数")
         # A fresh database works too: the demo is often the first thing run against it.
         call_command("migrate", interactive=False, verbosity=0)
         progress = Progress(residents, stream=self.stderr._out, enabled=verbosity >= 1)
         try:
-            result, accounts = demo_city_build(residents=residents, seed=seed, reset=reset, progress=progress)
+            result, accounts = demo_city_build(
+                residents=residents, seed=seed, reset=reset, progress=progress, epidemic_work=not city_only
+            )
         except DomainError as exc:
             raise CommandError(exc.message) from None
         if verbosity >= 1:
