@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from wangge.core.errors import NotFound
 from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
@@ -211,12 +212,14 @@ class TimelineStep:
 def transfer_timeline(transfer: TransferOrder) -> list[TimelineStep]:
     cancelled = transfer.status == TransferOrder.Status.CANCELLED
     steps = [
-        TimelineStep("登记", None, transfer.created_at, True,
-                     f"登记人：{transfer.created_by}" if transfer.created_by_id else ""),
-        TimelineStep("出发", transfer.planned_departure, transfer.departed_at, transfer.departed_at is not None),
-        TimelineStep("到达", transfer.planned_arrival, transfer.arrived_at, transfer.arrived_at is not None),
-        TimelineStep("交接", None, transfer.handed_over_at, transfer.handed_over_at is not None,
-                     f"接收人：{transfer.received_by}" if transfer.received_by else ""),
+        TimelineStep(gettext_noop("登记"), None, transfer.created_at, True,
+                     gettext("登记人：%(name)s") % {"name": transfer.created_by} if transfer.created_by_id else ""),
+        TimelineStep(gettext_noop("出发"), transfer.planned_departure, transfer.departed_at,
+                     transfer.departed_at is not None),
+        TimelineStep(gettext_noop("到达"), transfer.planned_arrival, transfer.arrived_at,
+                     transfer.arrived_at is not None),
+        TimelineStep(gettext_noop("交接"), None, transfer.handed_over_at, transfer.handed_over_at is not None,
+                     gettext("接收人：%(name)s") % {"name": transfer.received_by} if transfer.received_by else ""),
     ]
     if cancelled:
         steps.append(TimelineStep("已取消", None, None, True))
