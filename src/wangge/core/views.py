@@ -1,11 +1,14 @@
+from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 
-from wangge.core.errors import NotFound
+from wangge.core.errors import DomainError, NotFound
 from wangge.grid.selectors import area_overview
 
 
@@ -20,6 +23,26 @@ def not_found_as_404(view):
             raise Http404(exc.message) from None
 
     return wrapper
+
+
+T = TypeVar("T")
+
+
+def flash_outcome(request, call: Callable[[], T], *, success: str) -> T | None:
+    """Run a service call for a POST and say on the next page how it went.
+
+    A refusal (any DomainError) becomes an error message and returns None; NotFound passes
+    through, so the page answers 404 (see ``not_found_as_404``) and existence does not leak.
+    """
+    try:
+        result = call()
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, success)
+    return result
 
 
 def forbidden(request, message: str):

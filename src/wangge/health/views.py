@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, NotFound
 from wangge.core.exports import audited_export
-from wangge.core.views import not_found_as_404
+from wangge.core.views import flash_outcome, not_found_as_404
 from wangge.grid.selectors import breadcrumb
 from wangge.health import selectors, services
 from wangge.health.models import EpidemicStatus, HealthReport, Severity
@@ -64,18 +64,11 @@ def person(request, resident_id: int):
     user = request.user
     if request.method == "POST":
         evidence = {k: request.POST.get(k, "").strip() for k, _label in EVIDENCE_FIELDS}
-        try:
-            services.status_change(
-                actor=Actor.from_request(request), resident_id=resident_id,
-                to_status=request.POST.get("to_status", ""), reason=request.POST.get("reason", ""),
-                evidence={k: v for k, v in evidence.items() if v}, severity=request.POST.get("severity", ""),
-            )
-        except NotFound:
-            raise
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("状态已变更"))
+        flash_outcome(request, lambda: services.status_change(
+            actor=Actor.from_request(request), resident_id=resident_id,
+            to_status=request.POST.get("to_status", ""), reason=request.POST.get("reason", ""),
+            evidence={k: v for k, v in evidence.items() if v}, severity=request.POST.get("severity", ""),
+        ), success=_("状态已变更"))
         return redirect("health:person", resident_id=resident_id)
     resident = resident_detail(actor=Actor.from_request(request), pk=resident_id)
     status = selectors.person_status(user=user, resident=resident)
@@ -192,15 +185,9 @@ def gaps_export(request):
 @require_POST
 @not_found_as_404
 def doctor_visit(request, resident_id: int):
-    try:
-        services.record_doctor_visit(actor=Actor.from_request(request), resident_id=resident_id,
-                                     note=request.POST.get("note", ""))
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已登记就诊"))
+    flash_outcome(request, lambda: services.record_doctor_visit(
+        actor=Actor.from_request(request), resident_id=resident_id, note=request.POST.get("note", ""),
+    ), success=_("已登记就诊"))
     return redirect(request.POST.get("next") or reverse("health:gaps") + "?kind=fevers_unseen")
 
 

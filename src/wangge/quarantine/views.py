@@ -17,7 +17,7 @@ from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, NotFound
 from wangge.core.exports import audited_export
-from wangge.core.views import not_found_as_404
+from wangge.core.views import flash_outcome, not_found_as_404
 from wangge.people.selectors import resident_in_reach
 from wangge.quarantine import selectors, services
 from wangge.quarantine.forms import ExtendForm, OrderFilterForm, OrderForm, SiteForm
@@ -165,14 +165,7 @@ def order_detail(request, pk: int):
 
 
 def _run(request, pk: int, call, success: str):
-    try:
-        call()
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
+    flash_outcome(request, call, success=success)
     return redirect("quarantine:order_detail", pk=pk)
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, NotFound
-from wangge.core.views import not_found_as_404
+from wangge.core.views import flash_outcome, not_found_as_404
 from wangge.grid.models import Household
 from wangge.quarantine import selectors as quarantine_selectors
 from wangge.tracing import selectors, services
@@ -145,13 +145,7 @@ def contacts_add(request, pk: int):
 def investigation_close(request, pk: int):
     services.investigation_in_reach(user=request.user, pk=pk)
     form = CloseForm(request.POST)
-    try:
-        services.investigation_close(actor=Actor.from_request(request), investigation_id=pk,
-                                     summary=form.data.get("summary", ""))
-    except NotFound:
-        raise
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("流调已完成"))
+    flash_outcome(request, lambda: services.investigation_close(
+        actor=Actor.from_request(request), investigation_id=pk, summary=form.data.get("summary", ""),
+    ), success=_("流调已完成"))
     return redirect("tracing:investigation_detail", pk=pk)
