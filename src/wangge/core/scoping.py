@@ -83,3 +83,14 @@ def user_can_reach(user: User, code: str) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     return any(code.startswith(p) for p in user.scope_prefixes)
+
+
+def user_can_navigate(user: User, code: str) -> bool:
+    """Whether ``code`` is in ``user``'s reach or on the way down to it (an ancestor of it).
+
+    Ancestors can be opened for navigation (a grid worker's breadcrumb shows their street), but
+    what they show is always narrowed to the reach.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user_can_reach(user, code) or any(p.startswith(code) for p in user.scope_prefixes)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from wangge.core.codes import LEVEL_BY_LENGTH, PREFIX_LENGTH, Level, ancestors, pad_division, significant_prefix
 from wangge.core.errors import NotFound
-from wangge.core.scoping import user_can_reach
+from wangge.core.scoping import user_can_navigate, user_can_reach
 from wangge.grid.models import Building, Division, Grid, GridAssignment, Household, Unit
 from wangge.people.models import Resident
 
@@ -120,7 +120,7 @@ def division_in_reach(*, user, code: str) -> Division:
     division = Division.objects.filter(code=code).first()
     if division is None:
         raise NotFound("未找到该区域")
-    if user_can_reach(user, prefix) or any(p.startswith(prefix) for p in user.scope_prefixes):
+    if user_can_navigate(user, prefix):
         return division
     raise NotFound("未找到该区域，或不在您的管辖范围内")
 
@@ -183,7 +183,7 @@ def area_children(*, user, division: Division) -> list[AreaNode]:
     nodes = []
     for child in division.children.order_by("code"):
         p = child.grid_code
-        on_way = user_can_reach(user, p) or any(s.startswith(p) for s in user.scope_prefixes)
+        on_way = user_can_navigate(user, p)
         if on_way:
             nodes.append(AreaNode(p, child.name, Level(child.level), counts.get(p, AreaCounts())))
     return nodes

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from wangge.core.codes import LEVEL_BY_LENGTH, Level, pad_division, significant_prefix
 from wangge.core.errors import NotFound
-from wangge.core.scoping import user_can_reach
+from wangge.core.scoping import user_can_navigate
 from wangge.grid.models import Building, Division, Grid
 from wangge.health.models import (
     FOUR_CATEGORIES,
@@ -71,7 +71,7 @@ def area_in_reach(*, user, prefix: str) -> Area:
         raise NotFound("未找到该区域")
     if not user.scope_prefixes:
         raise NotFound("未找到该区域，或不在您的管辖范围内")
-    if not (user_can_reach(user, prefix) or any(p.startswith(prefix) for p in user.scope_prefixes)):
+    if not user_can_navigate(user, prefix):
         raise NotFound("未找到该区域，或不在您的管辖范围内")
     return Area(prefix, area_names([prefix]).get(prefix, prefix or "全部"), LEVEL_BY_LENGTH.get(len(prefix)))
 

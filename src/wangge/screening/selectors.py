@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from wangge.core.codes import LEVEL_BY_LENGTH, Level, ancestors
 from wangge.core.errors import NotFound
-from wangge.core.scoping import prefix_q, user_can_reach
+from wangge.core.scoping import prefix_q, user_can_navigate, user_can_reach
 from wangge.grid.models import Building, Division, Grid, Household, Unit
 from wangge.screening.models import Campaign, MemberCheck, SelfDeclaration, Visit
 
@@ -87,7 +87,7 @@ def area_in_campaign(*, user, campaign: Campaign, within: str = "") -> str:
         within = significant_prefix(within)
     ok = (
         within.isdigit() and len(within) in CHILD_LENGTH and within.startswith(campaign.grid_code)
-        and (user_can_reach(user, within) or any(p.startswith(within) for p in user.scope_prefixes))
+        and user_can_navigate(user, within)
     )
     if not ok:
         raise NotFound("未找到该区域，或不在您的管辖范围内")
@@ -224,7 +224,7 @@ def coverage(*, user, campaign: Campaign, prefix: str, date: dt.date) -> Coverag
             households_covered=n(households, key) + n(declared_households, key),
             persons_total=n(totals, key, "persons"),
             persons_covered=n(persons, key) + n(declared_persons, key),
-            navigable=user_can_reach(user, key) or any(p.startswith(key) for p in user.scope_prefixes),
+            navigable=user_can_navigate(user, key),
         )
         for key in keys
     ]

@@ -48,3 +48,12 @@ def test_the_range_filter_does_not_leak_a_neighbouring_prefix(city, django_user_
     user = make_user("gw_b", scope=[GRID_B])
     # GRID_B ends 002; a range bound error would let 010 or 020 in.
     assert set(Grid.objects.restrict(user).values_list("code", flat=True)) == {GRID_B}
+
+
+def test_a_user_can_navigate_down_through_the_ancestors_of_their_reach_but_not_sideways(grid_worker):
+    from wangge.core.scoping import user_can_navigate
+
+    assert user_can_navigate(grid_worker, "420106")  # their district, on the way down
+    assert user_can_navigate(grid_worker, GRID_A)
+    assert not user_can_navigate(grid_worker, GRID_B)  # a neighbouring grid
+    assert not user_can_navigate(grid_worker, "420102")  # another district
