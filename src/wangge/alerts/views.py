@@ -8,21 +8,37 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from wangge.accounts.services import common_prefix
 from wangge.alerts import selectors, services
 from wangge.alerts.models import AlertKind
+from wangge.audit.context import Actor
+from wangge.core.exports import audited_export
 from wangge.core.views import not_found_as_404
+
+
+def _filters(request) -> tuple[str, bool]:
+    kind = request.GET.get("kind", "")
+    return (kind if kind in AlertKind.values else ""), request.GET.get("resolved") == "1"
 
 
 @login_required
 def inbox(request):
-    kind = request.GET.get("kind", "")
-    if kind not in AlertKind.values:
-        kind = ""
-    show_resolved = request.GET.get("resolved") == "1"
+    kind, show_resolved = _filters(request)
     alerts = selectors.inbox_list(user=request.user, kind=kind, include_resolved=show_resolved)
     return render(request, "alerts/inbox.html", {
         "alerts": alerts, "kind": kind, "kinds": AlertKind.choices, "show_resolved": show_resolved,
     })
+
+
+@login_required
+def inbox_export(request):
+    kind, show_resolved = _filters(request)
+    return audited_export(
+        actor=Actor.from_request(request), object_type="alerts.alert", grid_code=common_prefix(request.user),
+        filters={"kind": kind, "resolved": show_resolved or None}, filename="预警.xlsx",
+        headers=selectors.INBOX_EXPORT_HEADERS,
+        rows=selectors.inbox_export_rows(user=request.user, kind=kind, include_resolved=show_resolved),
+    )
 
 
 @login_required

@@ -14,6 +14,7 @@ urlpatterns = [
     path("orders/<int:pk>/certificate/", views.certificate, name="certificate"),
     path("tests/<int:pk>/result/", views.test_result, name="test_result"),
     path("sites/", views.site_list, name="site_list"),
+    path("sites/export/", views.site_export, name="site_export"),
     path("sites/new/", views.site_create, name="site_create"),
     path("sites/<int:pk>/", views.site_detail, name="site_detail"),
 ]

@@ -5,6 +5,7 @@ from wangge.tracing import views
 app_name = "tracing"
 urlpatterns = [
     path("", views.investigation_list, name="investigation_list"),
+    path("export.xlsx", views.investigation_export, name="investigation_export"),
     path("investigations/<int:pk>/", views.investigation_detail, name="investigation_detail"),
     path("investigations/<int:pk>/trajectory/", views.trajectory_add, name="trajectory_add"),
     path("investigations/<int:pk>/contacts/", views.contacts_add, name="contacts_add"),

@@ -11,8 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, NotFound
+from wangge.core.exports import audited_export
 from wangge.core.views import flash_outcome, not_found_as_404
 from wangge.grid.models import Household
 from wangge.quarantine import selectors as quarantine_selectors
@@ -25,14 +27,28 @@ def _may(user, roles) -> bool:
     return bool(user.is_superuser or user.role in roles)
 
 
+def _status(request) -> str:
+    status = request.GET.get("status", "")
+    return status if status in Investigation.Status.values else ""
+
+
 @login_required
 def investigation_list(request):
-    status = request.GET.get("status", "")
-    if status not in Investigation.Status.values:
-        status = ""
+    status = _status(request)
     qs = selectors.investigation_queryset(user=request.user, status=status)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "tracing/investigation_list.html", {"page": page, "status": status})
+
+
+@login_required
+def investigation_export(request):
+    status = _status(request)
+    qs = selectors.investigation_queryset(user=request.user, status=status)
+    return audited_export(
+        actor=Actor.from_request(request), object_type="tracing.investigation",
+        grid_code=common_prefix(request.user), filters={"status": status}, filename="流调名单.xlsx",
+        headers=selectors.INVESTIGATION_EXPORT_HEADERS, rows=selectors.investigation_export_rows(qs),
+    )
 
 
 def _site_choices(user):

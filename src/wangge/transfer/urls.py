@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/handover/", views.transfer_handover, name="handover"),
     path("<int:pk>/cancel/", views.transfer_cancel, name="cancel"),
     path("facilities/", views.facility_board, name="facilities"),
+    path("facilities/export.xlsx", views.facility_export, name="facility_export"),
     path("facilities/new/", views.facility_new, name="facility_new"),
 ]

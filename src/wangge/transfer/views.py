@@ -174,6 +174,15 @@ def facility_board(request):
 
 
 @login_required
+def facility_export(request):
+    return audited_export(
+        actor=Actor.from_request(request), object_type="transfer.facility", grid_code=common_prefix(request.user),
+        filters={}, filename="收治机构床位.xlsx", headers=selectors.FACILITY_EXPORT_HEADERS,
+        rows=selectors.facility_export_rows(user=request.user),
+    )
+
+
+@login_required
 def facility_new(request):
     if not services.may(request.user, services.FACILITY_MANAGERS):
         return forbidden(request, _("只有指挥部或疾控可以登记收治机构"))
