@@ -467,6 +467,50 @@ def monitored_in_reach(*, user, resident_id: int) -> MonitoredPerson:
     return MonitoredPerson(resident, row.status if row else EpidemicStatus.NONE, reports.get("am"), reports.get("pm"))
 
 
+MONITORING_EXPORT_HEADERS = [
+    "居民编号", "姓名", "性别", "证件号码", "手机号", "地址", "网格代码", "状态",
+    "上午体温", "上午症状", "上午来源", "下午体温", "下午症状", "下午来源",
+]
+
+
+def monitoring_export_rows(people: list[MonitoredPerson]):
+    """Rows under ``MONITORING_EXPORT_HEADERS``: a person's am/pm temperatures, ID and phone masked."""
+    for p in people:
+        r = p.resident
+        cells = [r.pk, r.name, r.get_sex_display(), r.id_number_masked, r.phone_masked, r.household.address,
+                 r.grid_code, p.status_label]
+        for report in (p.am, p.pm):
+            if report is None:
+                cells += [None, "", "未报"]
+            else:
+                cells += [float(report.temperature), "、".join(report.symptoms), report.get_source_display()]
+        yield cells
+
+
+def is_monitored(resident) -> bool:
+    """Whether ``resident`` is under twice-daily monitoring now (the same rule as the lists)."""
+    residents = Resident.objects.filter(pk=resident.pk)
+    return _monitored_residents(residents, PersonStatus.objects.filter(resident_id=resident.pk),
+                                QuarantineOrder.objects.filter(resident_id=resident.pk)).exists()
+
+
+def household_monitoring(*, household, date: dt.date | None = None) -> list[MonitoredPerson]:
+    """The members of ``household`` under monitoring, with their reports of ``date``.  Unscoped:
+    for the household's own declaration page, reached only through its link's token."""
+    date = date or timezone.localdate()
+    members = Resident.objects.filter(household=household)
+    ids = list(members.values_list("pk", flat=True))
+    people = list(_monitored_residents(members, PersonStatus.objects.filter(resident_id__in=ids),
+                                       QuarantineOrder.objects.filter(resident_id__in=ids)).order_by("id"))
+    status_by_id = dict(PersonStatus.objects.filter(resident_id__in=ids).values_list("resident_id", "status"))
+    reports = {(r.resident_id, r.slot): r for r in HealthReport.objects.filter(resident_id__in=ids, date=date)}
+    return [
+        MonitoredPerson(p, status_by_id.get(p.pk, EpidemicStatus.NONE), reports.get((p.pk, "am")),
+                        reports.get((p.pk, "pm")))
+        for p in people
+    ]
+
+
 def missing_reports(*, date: dt.date, slot: str) -> list[tuple[int, str, str]]:
     """(resident_id, grid_code, name) of everyone monitored with no report for ``date``/``slot``.
     Unscoped: for the job that alerts the responsible grid worker."""

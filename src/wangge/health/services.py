@@ -20,9 +20,10 @@ from wangge.alerts.services import alert_raise
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
-from wangge.core.errors import Forbidden, ValidationFailed
+from wangge.core.errors import Forbidden, NotFound, ValidationFailed
 from wangge.health.models import EpidemicStatus, HealthReport, PersonStatus, Severity, StatusTransition
 from wangge.health.transitions import EVIDENCE_REQUIRED, ROLES_FOR, is_allowed
+from wangge.people.models import Resident
 from wangge.people.selectors import resident_in_reach
 
 
@@ -163,10 +164,75 @@ def health_report_record(
     user = actor.user
     _require_role(user, ROLES_THAT_REPORT, "您的角色不能录入健康监测")
     resident = resident_in_reach(user=user, pk=resident_id)
-    if slot not in HealthReport.Slot.values:
-        raise ValidationFailed("时段应为上午或下午", errors={"slot": "取值无效"})
     if source not in HealthReport.Source.values:
         raise ValidationFailed("来源应为工作人员录入或本人申报", errors={"source": "取值无效"})
+    return _report_save(
+        actor=actor, resident=resident, date=date, slot=slot, temperature=temperature, symptoms=symptoms,
+        source=source, reported_by=user if user.is_authenticated else None, may_change_status=True,
+    )
+
+
+@transaction.atomic
+def health_report_self(
+    *,
+    link_token: str,
+    resident_id: int,
+    slot: str,
+    temperature,
+    symptoms: list[str] | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    now: dt.datetime | None = None,
+) -> HealthReport:
+    """A person under monitoring reports for themselves, today, through their household's
+    declaration link (no login: the unguessable, revocable token is the credential).
+
+    Same validation, same slot-update and same CDC alert as staff entry (``_report_save``), but
+    the person's status is never changed: nobody whose role answers for the change is behind the
+    report, exactly as with a self-declaration; the CDC alert asks staff to confirm.  The audit
+    entry is anonymous, channel "link", with the caller's IP address.
+    """
+    from wangge.health.selectors import is_monitored
+    from wangge.screening.models import SYMPTOMS
+    from wangge.screening.services import link_for_token
+
+    link = link_for_token(link_token)
+    try:
+        resident = Resident.objects.select_related("household").get(pk=int(resident_id), household=link.household)
+    except (Resident.DoesNotExist, TypeError, ValueError):
+        raise NotFound("未找到该成员，或不是本户成员") from None
+    if not is_monitored(resident):
+        raise NotFound("该成员目前不需要健康监测")
+    now = timezone.localtime(now or timezone.now())
+    if slot == HealthReport.Slot.AFTERNOON and current_slot(now) == HealthReport.Slot.MORNING:
+        raise ValidationFailed("还未到下午的填报时间（12:00 起）", errors={"slot": "未到时间"})
+    symptoms = list(symptoms or [])
+    unknown = [s for s in symptoms if s not in SYMPTOMS]
+    if unknown:
+        names = "、".join(str(s) for s in unknown)[:50]
+        raise ValidationFailed(f"未知的症状：{names}", errors={"symptoms": "取值无效"})
+    actor = Actor(user=None, ip_address=ip_address, user_agent=(user_agent or "")[:300], channel="link")
+    return _report_save(
+        actor=actor, resident=resident, date=now.date(), slot=slot, temperature=temperature,
+        symptoms=[s for s in SYMPTOMS if s in symptoms], source=HealthReport.Source.SELF, reported_by=None,
+        may_change_status=False,
+    )
+
+
+def current_slot(now: dt.datetime | None = None) -> str:
+    """The slot a report made now belongs to: the morning until noon (local time), then the afternoon."""
+    local = timezone.localtime(now or timezone.now())
+    return HealthReport.Slot.MORNING if local.hour < 12 else HealthReport.Slot.AFTERNOON
+
+
+def _report_save(
+    *, actor: Actor, resident: Resident, date: dt.date, slot: str, temperature, symptoms, source: str,
+    reported_by, may_change_status: bool,
+) -> HealthReport:
+    """The one path of every health report, whoever enters it: validation, one report per slot,
+    the audit entry and the alert on a fever or symptoms."""
+    if slot not in HealthReport.Slot.values:
+        raise ValidationFailed("时段应为上午或下午", errors={"slot": "取值无效"})
     if date > timezone.localdate():
         raise ValidationFailed("不能录入未来日期的健康监测", errors={"date": "不能晚于今天"})
     temperature = parse_temperature(temperature)
@@ -178,7 +244,7 @@ def health_report_record(
         report = HealthReport(resident=resident, date=date, slot=slot)
     report.grid_code = resident.grid_code
     report.temperature, report.symptoms, report.source = temperature, symptoms, source
-    report.reported_by = user if user.is_authenticated else None
+    report.reported_by = reported_by
     report.save()
     after = audit.snapshot(report, ["temperature", "symptoms", "source"])
     audit.record(
@@ -187,22 +253,26 @@ def health_report_record(
         changes=audit.diff(before, after) if before else {k: [None, v] for k, v in after.items()},
     )
     if report.is_fever or symptoms:
-        _after_abnormal_report(actor=actor, resident=resident, report=report)
+        _after_abnormal_report(actor=actor, resident=resident, report=report, may_change_status=may_change_status)
     return report
 
 
-def _after_abnormal_report(*, actor: Actor, resident, report: HealthReport) -> None:
+def _after_abnormal_report(*, actor: Actor, resident, report: HealthReport, may_change_status: bool) -> None:
     found = f"体温 {report.temperature}℃" if report.is_fever else "出现症状"
     if report.symptoms:
         found += "（" + "、".join(report.symptoms) + "）"
+    # Entered by the person through the household link: nobody has seen them yet.
+    by_self = report.source == HealthReport.Source.SELF and report.reported_by_id is None
+    where = resident.household.address or resident.household.code
     alert_raise(
         kind=AlertKind.FEVER, role="cdc", grid_code=resident.grid_code,
-        title=f"健康监测异常：{resident.name} {report.date} {report.get_slot_display()} {found}",
-        body=f"{resident.household.address or resident.household.code}",
+        title=f"健康监测异常：{resident.name} {report.date} {report.get_slot_display()} {found}"
+        + ("（本人填报）" if by_self else ""),
+        body=where + ("；本人填报，待工作人员核实" if by_self else ""),
         link=reverse("health:person", args=[resident.pk]), object_type="health.healthreport",
         object_id=str(report.pk), dedupe_key=f"health_report:{report.pk}",
     )
-    if current_status(resident) in _REENTRY_ON_FEVER:
+    if may_change_status and current_status(resident) in _REENTRY_ON_FEVER:
         status_change(
             actor=actor, resident_id=resident.pk, to_status=EpidemicStatus.FEVER,
             reason="健康监测发现发热" if report.is_fever else "健康监测发现症状",

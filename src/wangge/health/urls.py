@@ -10,6 +10,7 @@ urlpatterns = [
     path("gaps/", views.gaps, name="gaps"),
     path("gaps/export/", views.gaps_export, name="gaps_export"),
     path("monitoring/", views.monitoring, name="monitoring"),
+    path("monitoring/export/", views.monitoring_export, name="monitoring_export"),
     path("monitoring/<int:resident_id>/", views.monitoring_report, name="monitoring_report"),
     path("person/<int:resident_id>/", views.person, name="person"),
     path("person/<int:resident_id>/doctor-visit/", views.doctor_visit, name="doctor_visit"),

@@ -209,6 +209,21 @@ def monitoring(request):
     })
 
 
+@login_required
+@not_found_as_404
+def monitoring_export(request):
+    user = request.user
+    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    date = _date_param(request)
+    people = selectors.monitored_people(user=user, date=date, within=area.prefix, limit=EXPORT_LIMIT)
+    return audited_export(
+        actor=Actor.from_request(request), object_type="health.healthreport", grid_code=area.prefix,
+        filters={"area": area.prefix, "date": date.isoformat()}, filename=f"健康监测_{area.name}_{date:%Y%m%d}.xlsx",
+        headers=selectors.MONITORING_EXPORT_HEADERS, rows=selectors.monitoring_export_rows(people),
+        sheet_title="健康监测",
+    )
+
+
 def _symptom_choices() -> list[str]:
     from wangge.screening.models import SYMPTOMS
 

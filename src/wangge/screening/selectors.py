@@ -54,6 +54,27 @@ def campaigns_for(*, user, on_date: dt.date | None = None):
     return qs.order_by("-start_date", "-id")
 
 
+CAMPAIGN_EXPORT_HEADERS = ["编号", "名称", "排查范围代码", "排查范围", "开始日期", "结束日期", "频次", "状态", "发起人",
+                           "创建时间"]
+
+
+def campaign_state(campaign: Campaign, today: dt.date) -> str:
+    if is_active_on(campaign, today):
+        return "进行中"
+    return "未在期间" if campaign.is_active else "已结束"
+
+
+def campaign_export_rows(*, user, today: dt.date | None = None):
+    """Rows under ``CAMPAIGN_EXPORT_HEADERS`` of the campaigns the user sees (as on the list page)."""
+    today = today or timezone.localdate()
+    names: dict[str, str] = {}
+    for c in campaigns_for(user=user).select_related("created_by"):
+        if c.grid_code not in names:
+            names[c.grid_code] = area_name(c.grid_code)
+        yield (c.pk, c.name, c.grid_code, names[c.grid_code], c.start_date, c.end_date, c.get_frequency_display(),
+               campaign_state(c, today), str(c.created_by) if c.created_by else "", c.created_at)
+
+
 def campaign_in_reach(*, user, pk) -> Campaign:
     try:
         campaign = campaigns_for(user=user).filter(pk=int(pk)).first()

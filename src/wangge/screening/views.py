@@ -15,14 +15,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from wangge.audit.context import Actor
+from wangge.accounts.services import common_prefix
+from wangge.audit.context import Actor, client_ip
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
 from wangge.core.exports import audited_export
 from wangge.core.views import forbidden, not_found_as_404
 from wangge.grid.models import Household
 from wangge.grid.selectors import household_members
+from wangge.health import selectors as health_selectors
+from wangge.health import services as health_services
+from wangge.health.models import HealthReport
 from wangge.screening import selectors, services
 from wangge.screening.models import SYMPTOMS, Campaign, DeclarationLink, SelfDeclaration, Visit
 
@@ -52,6 +56,21 @@ def campaign_list(request):
         "can_create": services.can_create_campaign(request.user),
         "can_visit": services.can_record_visit(request.user),
     })
+
+
+@login_required
+@not_found_as_404
+def campaign_list_export(request):
+    user = request.user
+    if not user.scope_prefixes:
+        raise NotFound("您没有管辖范围，无法导出排查任务")
+    today = timezone.localdate()
+    return audited_export(
+        actor=Actor.from_request(request), object_type="screening.campaign", grid_code=common_prefix(user),
+        filters={"date": today.isoformat()}, filename=f"排查任务_{today:%Y%m%d}.xlsx",
+        headers=selectors.CAMPAIGN_EXPORT_HEADERS, rows=selectors.campaign_export_rows(user=user, today=today),
+        sheet_title="排查任务",
+    )
 
 
 class CampaignForm(forms.Form):
@@ -314,9 +333,6 @@ def declare(request, token: str):
         link = services.link_for_token(token)
     except NotFound:
         raise Http404("该申报链接无效或已停用") from None
-    household = link.household
-    today = timezone.localdate()
-    members = list(household.residents.order_by("id"))
     status, errors, posted = 200, {}, None
     if request.method == "POST":
         posted = request.POST
@@ -337,11 +353,48 @@ def declare(request, token: str):
                 text += "您报告了发热或症状，社区工作人员将尽快与您联系，请居家等候、避免外出。"
             messages.success(request, text)
             return redirect("screening:declare", token)
+    return _declare_page(request, link, status=status, errors=errors, posted=posted)
+
+
+def _declare_page(request, link: DeclarationLink, *, status=200, errors=None, posted=None, monitor_errors=None,
+                  monitor_posted=None):
+    household = link.household
+    today = timezone.localdate()
+    members = list(household.residents.order_by("id"))
     declared = set(SelfDeclaration.objects.filter(household=household, date=today).values_list("resident_id",
                                                                                                 flat=True))
     rows = [{"pk": m.pk, "name": services.mask_name(m.name), "declared": m.pk in declared,
              "open": posted is not None and posted.get("resident_id") == str(m.pk)} for m in members]
+    slot = health_services.current_slot()
+    monitoring = [
+        {"pk": p.resident.pk, "name": services.mask_name(p.resident.name), "slots": p.slots,
+         "open": monitor_posted is not None and monitor_posted.get("resident_id") == str(p.resident.pk),
+         "done": (p.am if slot == "am" else p.pm) is not None}
+        for p in health_selectors.household_monitoring(household=household, date=today)
+    ]
     return render(request, "screening/declare.html", {
-        "rows": rows, "symptoms": SYMPTOMS, "errors": errors, "posted": posted, "today": today,
+        "rows": rows, "symptoms": SYMPTOMS, "errors": errors or {}, "posted": posted, "today": today,
         "address": household.unit.building.name + household.unit.name + household.door_number,
+        "token": link.token, "monitoring": monitoring, "slot": slot, "slot_label": HealthReport.Slot(slot).label,
+        "monitor_symptoms": [s for s in SYMPTOMS if s != "发热"], "monitor_errors": monitor_errors or {},
+        "monitor_posted": monitor_posted,
     }, status=status)
+
+
+@require_POST
+def declare_monitoring(request, token: str):
+    """A person under monitoring reports this slot's temperature on the household's public page."""
+    try:
+        link = services.link_for_token(token)
+        health_services.health_report_self(
+            link_token=token, resident_id=request.POST.get("resident_id"), slot=request.POST.get("slot", ""),
+            temperature=request.POST.get("temperature", ""), symptoms=request.POST.getlist("symptoms"),
+            ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return _declare_page(request, link, status=422, monitor_errors=exc.errors, monitor_posted=request.POST)
+    messages.success(request, "已提交本时段的体温，谢谢！如有发热或不适，社区工作人员将与您联系。")
+    return redirect("screening:declare", token)
