@@ -246,7 +246,7 @@ class DeclarationOut(Schema):
 @router.post("/screening/declare/{token}", auth=None, response={201: DeclarationOut, **WRITE_ERRORS},
              summary="居民自主健康申报（公开，凭户申报链接令牌；每人每天一次，再次提交即更新）")
 def declare(request: HttpRequest, token: str, payload: DeclarationIn):
-    d = services.declaration_submit(actor=Actor.from_request(request, channel="public"), token=token,
+    d = services.declaration_submit(actor=Actor.from_request(request, channel="link"), token=token,
                                     **payload.dict())
     return Status(201, {"id": d.pk, "date": d.date, "temperature": str(d.temperature), "symptoms": d.symptoms,
                         "lead": d.leads})

@@ -338,7 +338,7 @@ def declare(request, token: str):
         posted = request.POST
         try:
             declaration = services.declaration_submit(
-                actor=Actor.from_request(request, channel="public"), token=token,
+                actor=Actor.from_request(request, channel="link"), token=token,
                 resident_id=posted.get("resident_id"), temperature=posted.get("temperature", ""),
                 symptoms=posted.getlist("symptoms"), travel_history=posted.get("travel_history", ""),
                 travel_risk_area=posted.get("travel_risk_area") == "on",
