@@ -22,17 +22,22 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import gc
 import logging
+import multiprocessing
+import pickle
 import queue
 import re
 import sys
 import threading
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
@@ -338,6 +343,36 @@ class _ResidentSink:
         ResidentTag.objects.bulk_create(links, batch_size=500)
 
 
+class _Batch(NamedTuple):
+    """Checked rows as columns: only what the PostgreSQL writer needs, cheap to send between processes."""
+
+    rows: list[int]  # row numbers as the user sees them
+    household_ids: list[int]
+    grid_codes: list[str]
+    id_types: list[str]
+    id_numbers: list[str]
+    lines: list[str]  # COPY lines for people_resident
+    tag_lines: list[tuple[int, list[str]]]  # (index in the batch, its tag lines), rows with tags only
+
+    def subset(self, keep: list[int]) -> _Batch:
+        tags = dict(self.tag_lines)
+        return _Batch(
+            [self.rows[i] for i in keep], [self.household_ids[i] for i in keep], [self.grid_codes[i] for i in keep],
+            [self.id_types[i] for i in keep], [self.id_numbers[i] for i in keep], [self.lines[i] for i in keep],
+            [(n, tags[i]) for n, i in enumerate(keep) if i in tags],
+        )
+
+
+def _batch(chunk: list[tuple[int, tuple]]) -> _Batch:
+    """A chunk from ``_checked_chunks`` (formatted for COPY) as a ``_Batch``."""
+    items = [item for _row, item in chunk]
+    return _Batch(
+        [row for row, _item in chunk], [item[0] for item in items], [item[1] for item in items],
+        [item[2]["id_type"] for item in items], [item[2]["id_number"] for item in items],
+        [item[4] for item in items], [(n, item[5]) for n, item in enumerate(items) if item[5]],
+    )
+
+
 class _PostgresResidentWriter:
     """PostgreSQL: valid rows streamed with ``COPY`` chunk by chunk while later rows are still checked.
 
@@ -356,21 +391,16 @@ class _PostgresResidentWriter:
         columns = ", ".join(Resident._meta.get_field(f).column for f in _RESIDENT_FIELDS)
         self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
 
-    def add_many(self, rows: list[tuple]) -> None:
-        """``rows``: (household_id, grid_code, clean values, tag ids, COPY line, tag lines)."""
-        if not rows:
+    def add_batch(self, batch: _Batch) -> None:
+        if not batch.rows:
             return
-        self.count += len(rows)
-        lines = []
-        for household_id, grid_code, _values, _tags, line, tag_lines in rows:
-            self.households[household_id] += 1
-            self.grids[grid_code] += 1
-            lines.append(line)
-            if tag_lines:
-                self.tag_lines.extend(tag_lines)
-        lines.append("")
+        self.count += len(batch.rows)
+        self.households.update(batch.household_ids)
+        self.grids.update(batch.grid_codes)
+        for _index, tag_lines in batch.tag_lines:
+            self.tag_lines.extend(tag_lines)
         with self.cursor.copy(self.copy_sql) as copy:
-            copy.write("\n".join(lines))
+            copy.write("\n".join(batch.lines) + "\n")
 
     def write_tags(self) -> None:
         """Link tags once every resident has its id: one COPY into a scratch table and one join."""
@@ -617,6 +647,163 @@ def _drop_registered(chunk: list[tuple[int, tuple]], report: ErrorReport) -> lis
     return good
 
 
+def _drop_registered_batch(batch: _Batch, report: ErrorReport) -> _Batch:
+    """``_drop_registered`` for a ``_Batch``: the rows whose ID number is not yet registered."""
+    if len(set(batch.id_types)) == 1:
+        by_type = {batch.id_types[0]: batch.id_numbers}
+    else:
+        by_type = {}
+        for id_type, number in zip(batch.id_types, batch.id_numbers, strict=True):
+            by_type.setdefault(id_type, []).append(number)
+    existing = _existing_ids(by_type)
+    if not existing:
+        return batch
+    keep = []
+    for index, key in enumerate(zip(batch.id_types, batch.id_numbers, strict=True)):
+        pk = existing.get(key)
+        if pk is None:
+            keep.append(index)
+        else:
+            report.add(batch.rows[index], _HEADER_OF["id_number"], f"证件号码已登记，为居民编号 {pk}，请勿重复登记")
+    return batch.subset(keep)
+
+
+# Below this many rows the checker runs in a thread: starting a process costs more than it saves.
+PROCESS_MIN_ROWS = 20_000
+CheckRun = Callable[..., Iterator[_Batch]]  # (report=, state=, progress=) -> batches
+
+
+def _use_process(estimated_rows: int) -> bool:
+    return estimated_rows >= PROCESS_MIN_ROWS and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _check_in_child(check: CheckRun, messages, limit: int) -> None:
+    """The checker process: runs ``check`` and sends its batches, progress and errors to the parent.
+
+    Forked from the importer, it shares its database sockets.  It uses none of them and must not
+    close them either (closing tells the server to end the importer's session): Django forgets them
+    here, so nothing in this process can reach the importer's transaction.
+    """
+    for wrapper in connections.all(initialized_only=True):
+        wrapper.connection = None
+    # What the importer built (households in reach, tags) is only read here: keep the cycle
+    # collector from walking it again and again, and run it less often over the rows checked.
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    report = ErrorReport(limit=limit)
+    state = _CheckProgress()
+    try:
+        def progress(processed: int, total: int) -> None:
+            messages.put(("progress", processed, total))
+
+        for batch in check(report=report, state=state, progress=progress):
+            messages.put(("batch", batch))
+        messages.put(("done", state.processed, report.count, report.rows, report.items))
+    except BaseException as exc:  # sent to the importer, which raises it
+        trace = traceback.format_exc()
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+        messages.put(("error", exc, trace))
+
+
+class _ProgressRelay:
+    """Progress from the checker process, saved by a thread on its own connection.
+
+    Outside the import's transaction, so the page sees it as it happens (as with the checker thread).
+    """
+
+    def __init__(self, progress: ProgressCallback):
+        self.progress = progress
+        self.updates: queue.SimpleQueue = queue.SimpleQueue()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="wangge-import-progress", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            while (update := self.updates.get()) is not None:
+                if self.error is None:
+                    try:
+                        self.progress(*update)
+                    except BaseException as exc:
+                        self.error = exc
+        finally:
+            connections.close_all()
+
+    def send(self, processed: int, total: int) -> None:
+        if self.error is not None:
+            raise self.error
+        self.updates.put((processed, total))
+
+    def close(self) -> None:
+        """Wait for every update to be saved; raises what the callback raised."""
+        self.updates.put(None)
+        self.thread.join(timeout=30)
+        if self.error is not None:
+            raise self.error
+
+
+def _in_process(
+    check: CheckRun, *, report: ErrorReport, state: _CheckProgress, progress: ProgressCallback | None
+) -> Iterator[_Batch]:
+    """Run the checker in a forked process, a few batches ahead of the writer.
+
+    The checker is Python work and so is sending rows to the server: in one process they share
+    one interpreter lock; in two they run on two cores.  The child's error report and row count
+    are merged into ``report`` and ``state`` when it is done; its exceptions are raised here.
+    """
+    context = multiprocessing.get_context("fork")
+    messages = context.Queue(maxsize=8)
+    child = context.Process(target=_check_in_child, args=(check, messages, report.limit),
+                            name="wangge-import-check", daemon=True)
+    child.start()
+    relay = _ProgressRelay(progress) if progress else None
+    finished = False
+    try:
+        while True:
+            kind, *payload = _receive(messages, child)
+            if kind == "batch":
+                yield payload[0]
+            elif kind == "progress":
+                if relay is not None:
+                    relay.send(*payload)
+            elif kind == "done":
+                state.processed, count, rows, items = payload
+                report.count += count
+                report.rows |= rows
+                report.items.extend(items)
+                finished = True
+                if relay is not None:
+                    relay, closing = None, relay
+                    closing.close()
+                return
+            else:
+                exc, trace = payload
+                exc.add_note(f"检查进程中的出错位置：\n{trace}")
+                raise exc
+    finally:
+        if relay is not None:
+            relay.updates.put(None)
+        if not finished and child.is_alive():
+            child.kill()
+        child.join(timeout=10)
+        messages.close()
+
+
+def _receive(messages, child) -> tuple:
+    while True:
+        try:
+            return messages.get(timeout=1)
+        except queue.Empty:
+            if not child.is_alive():
+                try:
+                    return messages.get(timeout=1)
+                except queue.Empty:
+                    raise RuntimeError(f"导入检查进程意外退出（退出码 {child.exitcode}）") from None
+
+
 class _Rejected(Exception):
     """Raised inside the import's transaction to roll back everything it streamed."""
 
@@ -633,18 +820,27 @@ def import_residents(
     report = ErrorReport()
     state = _CheckProgress()
     postgres = connection.vendor == "postgresql"
-    chunks = _checked_chunks(
-        table=table, mapping=mapping, households=_households_in_reach(user), tags=tag_lookup(), report=report,
-        state=state, progress=progress, chunk_size=10_000 if postgres else 2000,
-        format_row=copy_formatter() if postgres else None,
-    )
+    households, tags = _households_in_reach(user), tag_lookup()
+
+    def check(*, report: ErrorReport, state: _CheckProgress, progress: ProgressCallback | None) -> Iterator:
+        return _checked_chunks(
+            table=table, mapping=mapping, households=households, tags=tags, report=report, state=state,
+            progress=progress, chunk_size=10_000 if postgres else 2000,
+            format_row=copy_formatter() if postgres else None,
+        )
+
     result = ImportResult(status=ImportJob.Status.SUCCEEDED)
     try:
         if postgres:
-            sink = _stream_residents_postgres(actor=actor, job=job, chunks=chunks, report=report, state=state)
+            if _use_process(table.estimated_rows):
+                batches = _in_process(lambda **kwargs: map(_batch, check(**kwargs)), report=report, state=state,
+                                      progress=progress)
+            else:
+                batches = _in_background(map(_batch, check(report=report, state=state, progress=progress)))
+            sink = _stream_residents_postgres(actor=actor, job=job, batches=batches, report=report, state=state)
         else:
             sink = _ResidentSink()
-            for chunk in chunks:
+            for chunk in check(report=report, state=state, progress=progress):
                 sink.add_many(_drop_registered(chunk, report))
             if not (report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING) and sink.count:
                 ImportJob.objects.filter(pk=job.pk).update(message="校验完成，正在写入数据库…")
@@ -681,20 +877,26 @@ def import_residents(
 
 
 def _stream_residents_postgres(
-    *, actor: Actor, job: ImportJob, chunks: Iterator[list], report: ErrorReport, state: _CheckProgress
+    *, actor: Actor, job: ImportJob, batches: Iterator[_Batch], report: ErrorReport, state: _CheckProgress
 ) -> _PostgresResidentWriter:
     """Check and write at once, in ONE transaction; a rejected file is rolled back whole."""
     # With the checker thread busy, the writer would wait up to the GIL switch interval (5 ms) each
     # time the server answers; a short interval lets it hand each chunk over at once.
     interval = sys.getswitchinterval()
     sys.setswitchinterval(0.0002)
+    owns_transaction = not connection.in_atomic_block
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with closing(batches), transaction.atomic(), connection.cursor() as cursor:
             # Hundreds of small index-lookup statements: compiling each with JIT costs more than it saves.
             cursor.execute("SET LOCAL jit = off")
+            if owns_transaction:
+                # Check each row's foreign keys as it is copied, while the checker works on the next
+                # rows, rather than all at once at COMMIT (seconds of work nothing else overlaps).
+                # Only when the import is the whole transaction: the setting lasts until its end.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             writer = _PostgresResidentWriter(cursor)
-            for chunk in _in_background(chunks):
-                writer.add_many(_drop_registered(chunk, report))
+            for batch in batches:
+                writer.add_batch(_drop_registered_batch(batch, report))
             if (report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING) or not writer.count:
                 raise _Rejected
             writer.write_tags()
