@@ -114,7 +114,7 @@ def write_csv(path: Path, rows: int, household_codes: list[str]) -> None:
 
 def reset_residents() -> None:
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE people_residenttag, people_householdmove, people_resident RESTART IDENTITY")
+        cursor.execute("TRUNCATE people_residenttag, people_householdmove, people_resident RESTART IDENTITY CASCADE")
     Household.objects.filter(grid_code__startswith=COMMUNITY).update(resident_count=0)
     Grid.objects.filter(code__startswith=COMMUNITY).update(resident_count=0)
 
