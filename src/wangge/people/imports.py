@@ -792,16 +792,27 @@ def _in_process(
         messages.close()
 
 
-def _receive(messages, child) -> tuple:
+# The checker reports progress every few thousand rows; this long without a word means it is stuck
+# (a process forked from a threaded worker can inherit a lock that nobody will release).
+CHECKER_STALL_SECONDS = 300
+
+
+def _receive(messages, child, *, stall_seconds: float | None = None) -> tuple:
+    stall_seconds = CHECKER_STALL_SECONDS if stall_seconds is None else stall_seconds
+    waited = 0.0
     while True:
         try:
             return messages.get(timeout=1)
         except queue.Empty:
+            waited += 1
             if not child.is_alive():
                 try:
                     return messages.get(timeout=1)
                 except queue.Empty:
                     raise RuntimeError(f"导入检查进程意外退出（退出码 {child.exitcode}）") from None
+            if waited >= stall_seconds:
+                child.kill()
+                raise RuntimeError(f"导入检查进程 {int(waited)} 秒无响应，已终止") from None
 
 
 class _Rejected(Exception):

@@ -112,6 +112,20 @@ def test_a_checker_process_that_dies_is_an_error_not_a_hang():
         run(check)
 
 
+def test_a_checker_process_that_hangs_is_stopped_and_reported(monkeypatch):
+    def check(*, report, state, progress):
+        time.sleep(60)
+        yield
+
+    monkeypatch.setattr(imports, "CHECKER_STALL_SECONDS", 2)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="无响应"):
+        run(check)
+    assert time.monotonic() - started < 15
+    time.sleep(0.1)
+    assert not multiprocessing.active_children()
+
+
 # --- The import through the process (PostgreSQL only: SQLite validates first and writes after) ---
 
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the checker process is PostgreSQL's")
