@@ -24,9 +24,8 @@ import secrets
 import statistics
 import sys
 import time
-from collections.abc import Callable
 
-from _common import bench_env, database_url, reproduce
+from _common import bench_env, database_url, percentile, reproduce, timed
 
 GOAL_MS = 1000
 MARK = "[bench] "
@@ -34,23 +33,6 @@ COUNTS = {
     "confirmed": 2000, "suspected": 3000, "fever": 5000, "close_contact": 20000, "secondary_contact": 5000,
     "excluded": 2000, "recovered": 1000,
 }
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
-def timed(fn: Callable[[], object], n: int, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(n):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
 
 
 def remove_seeded() -> int:

@@ -25,30 +25,11 @@ import random
 import re
 import statistics
 import sys
-import time
-from collections.abc import Callable
 
-from _common import bench_env, database_url, reproduce
+from _common import bench_env, database_url, percentile, reproduce, timed
 
 GOAL_MS = 300
 CURSOR_RE = re.compile(r'rel="next"[^>]*hx-get="[^"]*cursor=([A-Za-z0-9_\-]+)')
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
-def timed(fn: Callable[[], object], n: int, warmup: int = 3) -> list[float]:
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(n):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
 
 
 def measure(label: str, user, n: int, rng: random.Random) -> tuple[list, list[str]]:

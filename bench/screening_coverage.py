@@ -24,16 +24,10 @@ import statistics
 import sys
 import time
 
-from _common import bench_env, database_url, reproduce
+from _common import bench_env, database_url, percentile, reproduce
 
 GOAL_MS = 200
 CAMPAIGN_NAME = "基准：全区拉网式排查"
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
 
 
 def seed_visits(*, campaign, street_prefix: str, today, share: float, user) -> int:
