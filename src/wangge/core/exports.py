@@ -27,6 +27,7 @@ ID numbers and phones masked (an export is a list, and lists are masked)::
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -43,6 +44,9 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # Excel's hard limit, less the header row.
 MAX_ROWS = 1_048_575
 
+# Control characters XML 1.0 cannot hold; openpyxl refuses them (IllegalCharacterError).
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
 RESIDENT_EXPORT_HEADERS = [
     "居民编号", "姓名", "性别", "出生日期", "证件类型", "证件号码", "手机号", "与户主关系", "人口类型",
     "户编码", "地址", "网格代码", "重点人群",
@@ -57,7 +61,13 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
+# Text starting with one of these is read as a formula by Excel, LibreOffice or WPS (CSV/DDE injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return _ILLEGAL_XML.sub("\ufffd", value) if _ILLEGAL_XML.search(value) else value
     if isinstance(value, dt.datetime):
         # openpyxl cannot store aware datetimes; show local time as the pages do.
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
@@ -86,17 +96,25 @@ def write_xlsx(out, *, headers: Sequence[str], rows: Iterable[Sequence[Any]], sh
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     bold = Font(bold=True)
-    header_cells = []
-    for label in headers:
-        cell = WriteOnlyCell(sheet, value=str(label))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+
+    def as_text(value: str, **style) -> WriteOnlyCell:
+        # Every export writes what people typed as text, never as a formula: the cell is a string
+        # cell, and quotePrefix tells Excel to keep it text even when someone edits it later.
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        if value.startswith(FORMULA_PREFIXES):
+            cell.quotePrefix = True
+        for name, attr in style.items():
+            setattr(cell, name, attr)
+        return cell
+
+    sheet.append([as_text(_cell(str(label)), font=bold) for label in headers])
     count = 0
     for row in rows:
         if count >= MAX_ROWS:
             break
-        sheet.append([_cell(v) for v in row])
+        values = [_cell(v) for v in row]
+        sheet.append([as_text(v) if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v for v in values])
         count += 1
     workbook.save(out)
     return count

