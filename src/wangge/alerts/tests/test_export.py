@@ -60,7 +60,7 @@ def test_the_export_follows_the_kind_and_resolved_filters(city, street_officer):
 def test_the_export_writes_one_audit_entry_with_the_row_count(city, grid_worker):
     raise_for("grid_worker", GRID_A, "a1")
     raise_for("grid_worker", GRID_A, "a2", kind="fever")
-    client_for(grid_worker).get(reverse("alerts:export"), {"kind": "fever"})
+    b"".join(client_for(grid_worker).get(reverse("alerts:export"), {"kind": "fever"}).streaming_content)
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT, object_type="alerts.alert")
     assert entry.changes["rows"] == 1 and entry.changes["filters"] == {"kind": "fever"}
 

@@ -44,9 +44,10 @@ def test_a_chinese_file_name_survives_in_the_download_header():
 
 
 def test_an_audited_export_records_the_filters_and_row_count(city, street_officer, actor):
-    audited_export(actor=actor(street_officer), object_type="people.resident", grid_code="420106001",
-                   filters={"q": "张", "tag": ""}, filename="居民.xlsx", headers=["姓名"],
-                   rows=((n,) for n in ["张伟", "张敏", "张强"]))
+    response = audited_export(actor=actor(street_officer), object_type="people.resident", grid_code="420106001",
+                              filters={"q": "张", "tag": ""}, filename="居民.xlsx", headers=["姓名"],
+                              rows=((n,) for n in ["张伟", "张敏", "张强"]))
+    b"".join(response.streaming_content)
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
     assert entry.actor_username == "street_1"
     assert entry.object_type == "people.resident"
@@ -121,3 +122,47 @@ def test_characters_xml_cannot_hold_do_not_break_the_export():
     response = xlsx_response(filename="x.xlsx", headers=["备注"], rows=iter([("甲\x01乙\x1f丙",)]))
     cell = next(sheet_of(response).iter_rows(min_row=2))[0]
     assert cell.value == "甲\ufffd乙\ufffd丙"
+
+
+def test_the_download_starts_before_the_last_row_is_read(city, street_officer, actor):
+    read = []
+
+    def rows():
+        for i in range(20_000):
+            read.append(i)
+            yield (f"居民{i}", i, dt.date(2022, 4, 1))
+
+    response = audited_export(actor=actor(street_officer), object_type="people.resident", grid_code="420106001",
+                              filters={}, filename="x.xlsx", headers=["姓名", "序号", "日期"], rows=rows())
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    assert first.startswith(b"PK") and 0 < len(read) < 20_000
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+    rest = b"".join(chunks)
+    assert AuditEntry.objects.get(action=AuditAction.EXPORT).changes["rows"] == 20_000
+    sheet = load_workbook(io.BytesIO(first + rest)).worksheets[0]
+    assert sheet.max_row == 20_001 and sheet.cell(row=20_001, column=1).value == "居民19999"
+
+
+def test_an_abandoned_download_is_recorded_as_incomplete(city, street_officer, actor):
+    response = audited_export(actor=actor(street_officer), object_type="people.resident", grid_code="420106001",
+                              filters={}, filename="x.xlsx", headers=["姓名"],
+                              rows=((f"居民{i}",) for i in range(50_000)))
+    chunks = iter(response.streaming_content)
+    next(chunks)
+    response.close()  # what the server does when the client goes away
+    entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
+    assert entry.changes["complete"] is False and 0 < entry.changes["rows"] < 50_000
+
+
+def test_the_file_reads_back_in_the_importers_reader_too(tmp_path):
+    import python_calamine
+
+    response = xlsx_response(filename="x.xlsx", headers=["姓名", "数量", "在管"], sheet_title="名单[1]/2",
+                             rows=iter([("<张伟> & 李娜", 3.5, True), ("  前后空格  ", None, False)]))
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    assert workbook.sheet_names == ["名单 1  2"]
+    rows = workbook.get_sheet_by_index(0).to_python()
+    assert rows[1] == ["<张伟> & 李娜", 3.5, True] and rows[2][0] == "  前后空格  "

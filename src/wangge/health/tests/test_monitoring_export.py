@@ -52,7 +52,8 @@ def test_the_export_masks_id_numbers_and_phones(city, grid_worker):
 def test_the_export_writes_one_audit_entry_with_the_row_count(city, street_officer):
     put_in(city["residents"]["A"], S.CLOSE_CONTACT)
     put_in(city["residents"]["B"], S.FEVER)
-    client_for(street_officer).get(reverse("health:monitoring_export"), {"area": "420106001"})
+    response = client_for(street_officer).get(reverse("health:monitoring_export"), {"area": "420106001"})
+    b"".join(response.streaming_content)
     entry = AuditEntry.objects.get(action="export")
     assert (entry.object_type, entry.changes["rows"]) == ("health.healthreport", 2)
 

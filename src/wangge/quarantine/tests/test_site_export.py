@@ -39,7 +39,7 @@ def test_the_export_shows_rooms_beds_and_live_occupancy(city, street_officer, si
 
 
 def test_the_export_writes_one_audit_entry_with_the_row_count(city, street_officer, site, other_site):
-    client_for(street_officer).get(reverse("quarantine:site_export"))
+    b"".join(client_for(street_officer).get(reverse("quarantine:site_export")).streaming_content)
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT, object_type="quarantine.site")
     assert entry.changes["rows"] == 1 and entry.actor_id == street_officer.pk
 

@@ -115,6 +115,7 @@ def test_the_order_export_is_an_audited_masked_spreadsheet(city, street_officer,
     make_order(actor, street_officer, city["residents"]["A"])
     response = client_for(street_officer).get(reverse("quarantine:order_export"))
     assert response.status_code == 200
+    b"".join(response.streaming_content)  # the entry is written as the download completes
     entry = AuditEntry.objects.get(action="export", object_type="quarantine.quarantineorder")
     assert entry.changes["rows"] == 1
 

@@ -48,7 +48,7 @@ def test_an_outsider_exports_only_their_own_streets_campaigns(campaign, other_ca
 
 
 def test_the_export_writes_one_audit_entry(campaign, street_officer):
-    client_for(street_officer).get(reverse("screening:campaign_list_export"))
+    b"".join(client_for(street_officer).get(reverse("screening:campaign_list_export")).streaming_content)
     entry = AuditEntry.objects.get(action="export")
     assert (entry.object_type, entry.changes["rows"]) == ("screening.campaign", 1)
 

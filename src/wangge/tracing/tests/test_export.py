@@ -50,7 +50,7 @@ def test_the_export_follows_the_status_filter(cdc, investigation):
 
 
 def test_the_export_writes_one_audit_entry_with_the_row_count(cdc, investigation):
-    client_for(cdc).get(reverse("tracing:investigation_export"), {"status": "open"})
+    b"".join(client_for(cdc).get(reverse("tracing:investigation_export"), {"status": "open"}).streaming_content)
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT, object_type="tracing.investigation")
     assert entry.changes["rows"] == 1 and entry.changes["filters"] == {"status": "open"}
     assert entry.actor_id == cdc.pk

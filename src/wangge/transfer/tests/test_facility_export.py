@@ -47,7 +47,7 @@ def test_the_export_counts_patients_on_the_way_against_the_beds(city, street_off
 
 
 def test_the_export_writes_one_audit_entry_with_the_row_count(city, street_officer, fangcang, isolation_site):
-    client_for(street_officer).get(reverse("transfer:facility_export"))
+    b"".join(client_for(street_officer).get(reverse("transfer:facility_export")).streaming_content)
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT, object_type="transfer.facility")
     assert entry.changes["rows"] == 2 and entry.actor_id == street_officer.pk
 

@@ -126,4 +126,5 @@ def test_the_export_is_an_audited_xlsx(city, street_officer, planned):
     response = client_for(street_officer).get(reverse("transfer:export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    b"".join(response.streaming_content)  # the entry is written as the download completes
     assert AuditEntry.objects.filter(action="export", object_type="transfer.transferorder").exists()
