@@ -10,18 +10,17 @@ from django.db.models import F
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
-from wangge.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from wangge.core.errors import Forbidden, NotFound, ValidationFailed
 from wangge.grid.models import Grid, Household
-from wangge.people.idcard import mask_id_number, mask_phone
 from wangge.people.models import HouseholdMove, Resident, ResidentTag
 from wangge.people.selectors import resident_in_reach, tag_lookup
-from wangge.people.validation import clean_resident_fields
+from wangge.people.validation import clean_resident_fields, duplicate_id_number_refusal
 
 AUDITED_FIELDS = [
     "name", "sex", "birth_date", "id_type", "id_number", "phone", "relation", "residence_type", "note",
     "household_id",
 ]
-REVEALABLE_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
+REVEALABLE_FIELDS = ("id_number", "phone")
 
 
 def _require_editor(actor: Actor) -> None:
@@ -36,17 +35,15 @@ def household_in_reach(*, user, pk: int) -> Household:
         raise NotFound("未找到该户，或不在您的管辖范围内") from None
 
 
-def _refuse_duplicate(id_type: str, id_number: str, *, exclude_pk: int | None = None) -> None:
+def _refuse_duplicate(user, id_type: str, id_number: str, *, exclude_pk: int | None = None) -> None:
     existing = Resident.objects.filter(id_type=id_type, id_number=id_number)
     if exclude_pk:
         existing = existing.exclude(pk=exclude_pk)
     found = existing.select_related("household").first()
     if found is not None:
-        raise Conflict(
-            f"证件号码 {mask_id_number(id_number)} 已登记：{found.name}（居民编号 {found.pk}，"
-            f"户编码 {found.household.code}），请勿重复登记",
-            code="duplicate_id_number",
-            errors={"id_number": f"已登记为居民编号 {found.pk}"},
+        raise duplicate_id_number_refusal(
+            user=user, id_type=id_type, id_number=id_number, holder_pk=found.pk, holder_grid_code=found.grid_code,
+            holder_name=found.name, household_code=found.household.code,
         )
 
 
@@ -73,7 +70,7 @@ def resident_create(*, actor: Actor, household_id: int, data: dict[str, Any]) ->
         raise ValidationFailed("居民信息有误：" + "；".join(clean.errors.values()), errors=clean.errors)
     values = clean.values
     tag_ids = values.pop("tags", [])
-    _refuse_duplicate(values["id_type"], values["id_number"])
+    _refuse_duplicate(actor.user, values["id_type"], values["id_number"])
     resident = Resident(household=household, grid_code=household.grid_code, **values)
     resident.id_tail = resident.id_number[-4:]
     try:
@@ -81,7 +78,7 @@ def resident_create(*, actor: Actor, household_id: int, data: dict[str, Any]) ->
             resident.save()
     except IntegrityError:
         # A concurrent registration of the same person won the race.
-        _refuse_duplicate(values["id_type"], values["id_number"])
+        _refuse_duplicate(actor.user, values["id_type"], values["id_number"])
         raise
     _set_tags(resident, tag_ids)
     _adjust_counts(household.pk, household.grid_code, +1)
@@ -112,7 +109,8 @@ def resident_update(*, actor: Actor, resident_id: int, data: dict[str, Any]) -> 
     before = audit.snapshot(resident, AUDITED_FIELDS)
     before_tags = sorted(resident.tag_links.values_list("tag_id", flat=True))
     if "id_number" in values:
-        _refuse_duplicate(values.get("id_type", resident.id_type), values["id_number"], exclude_pk=resident.pk)
+        _refuse_duplicate(actor.user, values.get("id_type", resident.id_type), values["id_number"],
+                          exclude_pk=resident.pk)
     for name, value in values.items():
         setattr(resident, name, value)
     resident.id_tail = resident.id_number[-4:]
