@@ -7,6 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from wangge.accounts.services import common_prefix
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
@@ -164,13 +165,47 @@ def resident_move(
     return move
 
 
-@transaction.atomic
+# Why a reveal was refused, as the audit entry's note says it to an auditor.
+REVEAL_REFUSAL_NOTES = {
+    "role": "角色无权查看明文",
+    "not_in_reach": "不在管辖范围内或不存在（已按未找到答复）",
+}
+
+
+def _record_refused_reveal(*, actor: Actor, resident_id, field: str, reason: str, resident: Resident | None) -> None:
+    """Write the refusal where an auditor looks for it, saying nothing the actor could not see.
+
+    A record in reach is filed with it, as a reveal would be.  Otherwise (out of reach, or no such
+    record; the two are never told apart) the entry is filed under the actor's own reach, where the
+    auditor over the actor reads it, with only the id that was asked for.
+    """
+    if resident is not None:
+        where = {"obj": resident}
+    else:
+        where = {"object_type": Resident._meta.label_lower, "object_id": str(resident_id)[:64],
+                 "grid_code": common_prefix(actor.user)[:15] if actor.user.is_authenticated else ""}
+    audit.record(actor=actor, action=AuditAction.REVEAL_REFUSED, field=field,
+                 changes={"refused": True, "reason": reason}, note=REVEAL_REFUSAL_NOTES[reason], **where)
+
+
 def resident_reveal(*, actor: Actor, resident_id: int, field: str) -> str:
-    """The unmasked value of an ID number or phone; every reveal is recorded."""
+    """The unmasked value of an ID number or phone; every reveal, and every refusal, is recorded.
+
+    The refusal is committed before it is raised (raising inside the transaction would take the
+    entry back with it); the client still gets only 403 for the role, 404 for anything out of reach.
+    """
     if field not in REVEALABLE_FIELDS:
         raise ValidationFailed("只能显示证件号码或手机号", errors={"field": "不支持的字段"})
-    if not actor.user.can_reveal:
-        raise Forbidden("您的角色不能查看完整的证件号码或手机号")
-    resident = resident_in_reach(user=actor.user, pk=resident_id)
-    audit.record(actor=actor, action=AuditAction.REVEAL, obj=resident, field=field)
-    return getattr(resident, field)
+    with transaction.atomic():
+        try:
+            resident = resident_in_reach(user=actor.user, pk=resident_id)
+        except NotFound as exc:
+            resident, refusal, reason = None, exc, "not_in_reach"
+        # The role is asked first, so a role that may not reveal learns nothing about reach.
+        if not actor.user.can_reveal:
+            refusal, reason = Forbidden("您的角色不能查看完整的证件号码或手机号"), "role"
+        elif resident is not None:
+            audit.record(actor=actor, action=AuditAction.REVEAL, obj=resident, field=field)
+            return getattr(resident, field)
+        _record_refused_reveal(actor=actor, resident_id=resident_id, field=field, reason=reason, resident=resident)
+    raise refusal
