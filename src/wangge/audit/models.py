@@ -10,6 +10,8 @@ from wangge.core.scoping import ScopedManager, ScopedQuerySet
 class AuditAction(models.TextChoices):
     VIEW = "view", _("查看")
     REVEAL = "reveal", _("显示明文")
+    # A reveal refused (role, or a record out of reach or missing): the auditor sees the probing.
+    REVEAL_REFUSED = "reveal_refused", _("拒绝显示明文")
     EXPORT = "export", _("导出")
     CREATE = "create", _("新增")
     UPDATE = "update", _("修改")

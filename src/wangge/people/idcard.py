@@ -70,13 +70,34 @@ def make_id_number(region_code: str, birth_date: dt.date, sequence: int) -> str:
     return first17 + check_char(first17)
 
 
-def mask_id_number(value: str) -> str:
-    """``420106********1234``: region kept for the worker, birth date and sequence hidden."""
+# What a masked ID number keeps, by document type (``Resident.IdType``): at most this many leading and
+# trailing characters, and never more than two fifths of the number.  The mainland card keeps its
+# province and city (3) and the last four (what is read out at a door); the other documents are
+# short (a passport or a permit is 8 or 9 characters), so they keep the letter that says which kind
+# and the last two.  A type not listed here gets the strictest rule.
+ID_MASK_KEEP: dict[str, tuple[int, int]] = {
+    "resident_id": (3, 4),
+    "passport": (1, 2),
+    "hk_macao": (1, 2),
+    "taiwan": (1, 2),
+    "foreign_pr": (1, 3),
+    "other": (1, 2),
+}
+_STRICTEST = (1, 2)
+
+
+def mask_id_number(value: str, id_type: str) -> str:
+    """``420***********1234``, ``E******78``: the one masking of an ID number, by its type.
+
+    Lists, the API, exports and pages all show ``Resident.id_number_masked``, which calls this.
+    """
     if not value:
         return ""
-    if len(value) <= 8:
-        return value[:1] + "*" * (len(value) - 1)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    max_lead, max_trail = ID_MASK_KEEP.get(id_type, _STRICTEST)
+    budget = len(value) * 2 // 5
+    lead = min(max_lead, budget // 2)
+    trail = min(max_trail, budget - lead)
+    return value[:lead] + "*" * (len(value) - lead - trail) + (value[-trail:] if trail else "")
 
 
 def mask_phone(value: str) -> str:

@@ -51,7 +51,7 @@ from wangge.core.errors import Forbidden, NotFound
 from wangge.grid.models import Building, Grid, Household, Unit
 from wangge.people.models import ImportJob, Resident, ResidentTag
 from wangge.people.selectors import tag_lookup
-from wangge.people.validation import clean_resident_fields
+from wangge.people.validation import clean_resident_fields, duplicate_id_number_refusal
 
 log = logging.getLogger(__name__)
 
@@ -448,9 +448,9 @@ def _households_in_reach(user) -> dict[str, tuple[int, str]]:
     return {code: (pk, grid_code) for code, pk, grid_code in qs.iterator(chunk_size=20000)}
 
 
-def _existing_ids(keys: dict[str, list[str]]) -> dict[tuple[str, str], int]:
-    """(id_type, id_number) -> resident id for the numbers already registered."""
-    found: dict[tuple[str, str], int] = {}
+def _existing_ids(keys: dict[str, list[str]]) -> dict[tuple[str, str], tuple[int, str]]:
+    """(id_type, id_number) -> (resident id, grid code) for the numbers already registered."""
+    found: dict[tuple[str, str], tuple[int, str]] = {}
     for id_type, numbers in keys.items():
         if connection.vendor == "postgresql":
             # The numbers travel as ONE string split by the server (validation refuses control
@@ -461,15 +461,17 @@ def _existing_ids(keys: dict[str, list[str]]) -> dict[tuple[str, str], int]:
             # over every row written so far.
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT n.num, r.id FROM unnest(string_to_array(%s, chr(31))) AS n(num) CROSS JOIN LATERAL "
-                    f"(SELECT id FROM {Resident._meta.db_table} WHERE id_type = %s AND id_number = n.num LIMIT 1) r",
+                    f"SELECT n.num, r.id, r.grid_code FROM unnest(string_to_array(%s, chr(31))) AS n(num) "
+                    f"CROSS JOIN LATERAL (SELECT id, grid_code FROM {Resident._meta.db_table} "
+                    f"WHERE id_type = %s AND id_number = n.num LIMIT 1) r",
                     ["\x1f".join(numbers), id_type],
                 )
                 rows = cursor.fetchall()
         else:
-            rows = Resident.objects.filter(id_type=id_type, id_number__in=numbers).values_list("id_number", "pk")
-        for number, pk in rows:
-            found[(id_type, number)] = pk
+            rows = Resident.objects.filter(id_type=id_type, id_number__in=numbers).values_list(
+                "id_number", "pk", "grid_code")
+        for number, pk, grid_code in rows:
+            found[(id_type, number)] = (pk, grid_code)
     return found
 
 
@@ -629,7 +631,13 @@ def _in_background(chunks: Iterator[list]) -> Iterator[list]:
         worker.join(timeout=10)
 
 
-def _drop_registered(chunk: list[tuple[int, tuple]], report: ErrorReport) -> list[tuple]:
+def _registered_message(user, key: tuple[str, str], holder: tuple[int, str]) -> str:
+    """Who holds the number only if the importer reaches them (see ``duplicate_id_number_refusal``)."""
+    return duplicate_id_number_refusal(user=user, id_type=key[0], id_number=key[1], holder_pk=holder[0],
+                                       holder_grid_code=holder[1]).message
+
+
+def _drop_registered(chunk: list[tuple[int, tuple]], report: ErrorReport, user) -> list[tuple]:
     """The chunk's rows whose ID number is not yet registered; the others are reported."""
     by_type: dict[str, list[str]] = {}
     for _row, item in chunk:
@@ -639,15 +647,16 @@ def _drop_registered(chunk: list[tuple[int, tuple]], report: ErrorReport) -> lis
     good = []
     for row, item in chunk:
         values = item[2]
-        pk = existing.get((values["id_type"], values["id_number"]))
-        if pk is None:
+        key = (values["id_type"], values["id_number"])
+        holder = existing.get(key)
+        if holder is None:
             good.append(item)
         else:
-            report.add(row, _HEADER_OF["id_number"], f"证件号码已登记，为居民编号 {pk}，请勿重复登记")
+            report.add(row, _HEADER_OF["id_number"], _registered_message(user, key, holder))
     return good
 
 
-def _drop_registered_batch(batch: _Batch, report: ErrorReport) -> _Batch:
+def _drop_registered_batch(batch: _Batch, report: ErrorReport, user) -> _Batch:
     """``_drop_registered`` for a ``_Batch``: the rows whose ID number is not yet registered."""
     if len(set(batch.id_types)) == 1:
         by_type = {batch.id_types[0]: batch.id_numbers}
@@ -660,11 +669,11 @@ def _drop_registered_batch(batch: _Batch, report: ErrorReport) -> _Batch:
         return batch
     keep = []
     for index, key in enumerate(zip(batch.id_types, batch.id_numbers, strict=True)):
-        pk = existing.get(key)
-        if pk is None:
+        holder = existing.get(key)
+        if holder is None:
             keep.append(index)
         else:
-            report.add(batch.rows[index], _HEADER_OF["id_number"], f"证件号码已登记，为居民编号 {pk}，请勿重复登记")
+            report.add(batch.rows[index], _HEADER_OF["id_number"], _registered_message(user, key, holder))
     return batch.subset(keep)
 
 
@@ -852,7 +861,7 @@ def import_residents(
         else:
             sink = _ResidentSink()
             for chunk in check(report=report, state=state, progress=progress):
-                sink.add_many(_drop_registered(chunk, report))
+                sink.add_many(_drop_registered(chunk, report, actor.user))
             if not (report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING) and sink.count:
                 ImportJob.objects.filter(pk=job.pk).update(message="校验完成，正在写入数据库…")
                 with transaction.atomic():
@@ -907,7 +916,7 @@ def _stream_residents_postgres(
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             writer = _PostgresResidentWriter(cursor)
             for batch in batches:
-                writer.add_batch(_drop_registered_batch(batch, report))
+                writer.add_batch(_drop_registered_batch(batch, report, actor.user))
             if (report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING) or not writer.count:
                 raise _Rejected
             writer.write_tags()

@@ -102,7 +102,7 @@ class Resident(models.Model):
 
     @property
     def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
+        return mask_id_number(self.id_number, self.id_type)
 
     @property
     def phone_masked(self) -> str:

@@ -14,6 +14,7 @@ from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.errors import NotFound
 from wangge.people.models import HouseholdMove, KeyGroupTag, Resident, ResidentTag
+from wangge.people.validation import duplicate_id_number_refusal
 
 
 def tag_lookup() -> dict[str, int]:
@@ -126,6 +127,22 @@ def resident_in_reach(*, user, pk: int) -> Resident:
         return Resident.objects.restrict(user).select_related("household__unit__building__grid").get(pk=pk)
     except (Resident.DoesNotExist, ValueError, TypeError):
         raise NotFound("未找到该居民，或不在您的管辖范围内") from None
+
+
+def resident_by_id_number(*, user, id_type: str, id_number: str) -> Resident | None:
+    """The resident in reach registered under this ID number, or None when nobody is.
+
+    A holder outside the reach is refused as a duplicate is (registered elsewhere, nobody named):
+    the number cannot be registered again, and who holds it is not this user's to learn.
+    """
+    holder = Resident.objects.filter(id_type=id_type, id_number=id_number).values_list("pk", "grid_code").first()
+    if holder is None:
+        return None
+    try:
+        return resident_in_reach(user=user, pk=holder[0])
+    except NotFound:
+        raise duplicate_id_number_refusal(user=user, id_type=id_type, id_number=id_number, holder_pk=holder[0],
+                                          holder_grid_code=holder[1]) from None
 
 
 def resident_detail(*, actor: Actor, pk: int) -> Resident:

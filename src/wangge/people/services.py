@@ -7,21 +7,21 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from wangge.accounts.services import common_prefix
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
-from wangge.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from wangge.core.errors import Forbidden, NotFound, ValidationFailed
 from wangge.grid.models import Grid, Household
-from wangge.people.idcard import mask_id_number, mask_phone
 from wangge.people.models import HouseholdMove, Resident, ResidentTag
 from wangge.people.selectors import resident_in_reach, tag_lookup
-from wangge.people.validation import clean_resident_fields
+from wangge.people.validation import clean_resident_fields, duplicate_id_number_refusal
 
 AUDITED_FIELDS = [
     "name", "sex", "birth_date", "id_type", "id_number", "phone", "relation", "residence_type", "note",
     "household_id",
 ]
-REVEALABLE_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
+REVEALABLE_FIELDS = ("id_number", "phone")
 
 
 def _require_editor(actor: Actor) -> None:
@@ -36,17 +36,15 @@ def household_in_reach(*, user, pk: int) -> Household:
         raise NotFound("未找到该户，或不在您的管辖范围内") from None
 
 
-def _refuse_duplicate(id_type: str, id_number: str, *, exclude_pk: int | None = None) -> None:
+def _refuse_duplicate(user, id_type: str, id_number: str, *, exclude_pk: int | None = None) -> None:
     existing = Resident.objects.filter(id_type=id_type, id_number=id_number)
     if exclude_pk:
         existing = existing.exclude(pk=exclude_pk)
     found = existing.select_related("household").first()
     if found is not None:
-        raise Conflict(
-            f"证件号码 {mask_id_number(id_number)} 已登记：{found.name}（居民编号 {found.pk}，"
-            f"户编码 {found.household.code}），请勿重复登记",
-            code="duplicate_id_number",
-            errors={"id_number": f"已登记为居民编号 {found.pk}"},
+        raise duplicate_id_number_refusal(
+            user=user, id_type=id_type, id_number=id_number, holder_pk=found.pk, holder_grid_code=found.grid_code,
+            holder_name=found.name, household_code=found.household.code,
         )
 
 
@@ -73,7 +71,7 @@ def resident_create(*, actor: Actor, household_id: int, data: dict[str, Any]) ->
         raise ValidationFailed("居民信息有误：" + "；".join(clean.errors.values()), errors=clean.errors)
     values = clean.values
     tag_ids = values.pop("tags", [])
-    _refuse_duplicate(values["id_type"], values["id_number"])
+    _refuse_duplicate(actor.user, values["id_type"], values["id_number"])
     resident = Resident(household=household, grid_code=household.grid_code, **values)
     resident.id_tail = resident.id_number[-4:]
     try:
@@ -81,7 +79,7 @@ def resident_create(*, actor: Actor, household_id: int, data: dict[str, Any]) ->
             resident.save()
     except IntegrityError:
         # A concurrent registration of the same person won the race.
-        _refuse_duplicate(values["id_type"], values["id_number"])
+        _refuse_duplicate(actor.user, values["id_type"], values["id_number"])
         raise
     _set_tags(resident, tag_ids)
     _adjust_counts(household.pk, household.grid_code, +1)
@@ -112,7 +110,8 @@ def resident_update(*, actor: Actor, resident_id: int, data: dict[str, Any]) -> 
     before = audit.snapshot(resident, AUDITED_FIELDS)
     before_tags = sorted(resident.tag_links.values_list("tag_id", flat=True))
     if "id_number" in values:
-        _refuse_duplicate(values.get("id_type", resident.id_type), values["id_number"], exclude_pk=resident.pk)
+        _refuse_duplicate(actor.user, values.get("id_type", resident.id_type), values["id_number"],
+                          exclude_pk=resident.pk)
     for name, value in values.items():
         setattr(resident, name, value)
     resident.id_tail = resident.id_number[-4:]
@@ -166,13 +165,47 @@ def resident_move(
     return move
 
 
-@transaction.atomic
+# Why a reveal was refused, as the audit entry's note says it to an auditor.
+REVEAL_REFUSAL_NOTES = {
+    "role": "角色无权查看明文",
+    "not_in_reach": "不在管辖范围内或不存在（已按未找到答复）",
+}
+
+
+def _record_refused_reveal(*, actor: Actor, resident_id, field: str, reason: str, resident: Resident | None) -> None:
+    """Write the refusal where an auditor looks for it, saying nothing the actor could not see.
+
+    A record in reach is filed with it, as a reveal would be.  Otherwise (out of reach, or no such
+    record; the two are never told apart) the entry is filed under the actor's own reach, where the
+    auditor over the actor reads it, with only the id that was asked for.
+    """
+    if resident is not None:
+        where = {"obj": resident}
+    else:
+        where = {"object_type": Resident._meta.label_lower, "object_id": str(resident_id)[:64],
+                 "grid_code": common_prefix(actor.user)[:15] if actor.user.is_authenticated else ""}
+    audit.record(actor=actor, action=AuditAction.REVEAL_REFUSED, field=field,
+                 changes={"refused": True, "reason": reason}, note=REVEAL_REFUSAL_NOTES[reason], **where)
+
+
 def resident_reveal(*, actor: Actor, resident_id: int, field: str) -> str:
-    """The unmasked value of an ID number or phone; every reveal is recorded."""
+    """The unmasked value of an ID number or phone; every reveal, and every refusal, is recorded.
+
+    The refusal is committed before it is raised (raising inside the transaction would take the
+    entry back with it); the client still gets only 403 for the role, 404 for anything out of reach.
+    """
     if field not in REVEALABLE_FIELDS:
         raise ValidationFailed("只能显示证件号码或手机号", errors={"field": "不支持的字段"})
-    if not actor.user.can_reveal:
-        raise Forbidden("您的角色不能查看完整的证件号码或手机号")
-    resident = resident_in_reach(user=actor.user, pk=resident_id)
-    audit.record(actor=actor, action=AuditAction.REVEAL, obj=resident, field=field)
-    return getattr(resident, field)
+    with transaction.atomic():
+        try:
+            resident = resident_in_reach(user=actor.user, pk=resident_id)
+        except NotFound as exc:
+            resident, refusal, reason = None, exc, "not_in_reach"
+        # The role is asked first, so a role that may not reveal learns nothing about reach.
+        if not actor.user.can_reveal:
+            refusal, reason = Forbidden("您的角色不能查看完整的证件号码或手机号"), "role"
+        elif resident is not None:
+            audit.record(actor=actor, action=AuditAction.REVEAL, obj=resident, field=field)
+            return getattr(resident, field)
+        _record_refused_reveal(actor=actor, resident_id=resident_id, field=field, reason=reason, resident=resident)
+    raise refusal

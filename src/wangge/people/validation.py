@@ -11,7 +11,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from wangge.people.idcard import LANDLINE_RE, MOBILE_RE, IdNumberError, normalise_id_number, parse_id_number
+from wangge.core.errors import Conflict
+from wangge.core.scoping import user_can_reach
+from wangge.people.idcard import (
+    LANDLINE_RE,
+    MOBILE_RE,
+    IdNumberError,
+    mask_id_number,
+    normalise_id_number,
+    parse_id_number,
+)
 from wangge.people.models import Resident
 
 NAME_MAX = Resident._meta.get_field("name").max_length
@@ -38,6 +47,38 @@ RELATION_LOOKUP = _choice_lookup(Resident.Relation) | {
 RESIDENCE_LOOKUP = _choice_lookup(Resident.ResidenceType) | {
     "户籍人口": "registered", "常住人口": "permanent", "流动人口": "floating",
 }
+
+
+# An ID number is unique city-wide, so registering it twice is refused everywhere; but who holds it,
+# and where, is only said to someone whose reach covers the holder.  Anyone else learns only that it
+# is registered elsewhere and whom to ask: otherwise any grid worker could look up anyone's address.
+ID_NUMBER_REGISTERED_ELSEWHERE = "该证件号码已在其他辖区登记，请联系上级或该辖区的社区核实"
+
+
+def duplicate_id_number_refusal(
+    *,
+    user,
+    id_type: str,
+    id_number: str,
+    holder_pk: int,
+    holder_grid_code: str,
+    holder_name: str = "",
+    household_code: str = "",
+) -> Conflict:
+    """The refusal of an ID number already registered to resident ``holder_pk``, as ``user`` may read it.
+
+    The one place this message is built: the form, the API, the importer (which knows only the
+    holder's id and grid) and tracing all raise or report what it returns.
+    """
+    if not user_can_reach(user, holder_grid_code):
+        return Conflict(ID_NUMBER_REGISTERED_ELSEWHERE, code="id_number_registered_elsewhere",
+                        errors={"id_number": ID_NUMBER_REGISTERED_ELSEWHERE})
+    if holder_name:
+        message = (f"证件号码 {mask_id_number(id_number, id_type)} 已登记：{holder_name}（居民编号 {holder_pk}，"
+                   f"户编码 {household_code}），请勿重复登记")
+    else:
+        message = f"证件号码已登记，为居民编号 {holder_pk}，请勿重复登记"
+    return Conflict(message, code="duplicate_id_number", errors={"id_number": f"已登记为居民编号 {holder_pk}"})
 
 
 @dataclass

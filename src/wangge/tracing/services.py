@@ -29,7 +29,7 @@ from wangge.health.transitions import is_allowed
 from wangge.people import services as people
 from wangge.people.idcard import normalise_id_number
 from wangge.people.models import Resident
-from wangge.people.selectors import resident_in_reach
+from wangge.people.selectors import resident_by_id_number, resident_in_reach
 from wangge.quarantine import services as quarantine
 from wangge.quarantine.models import QuarantineOrder
 from wangge.tracing.models import Contact, Investigation, TrajectoryEntry
@@ -119,22 +119,18 @@ def trajectory_add(
     return entry
 
 
-def _find_existing(data: dict[str, Any]) -> Resident | None:
-    number = normalise_id_number(str(data.get("id_number") or "").strip())
-    if not number:
-        return None
-    id_type = data.get("id_type") or Resident.IdType.RESIDENT_ID
-    return Resident.objects.filter(id_type=id_type, id_number=number).first()
-
-
 def _contact_person(*, actor: Actor, data: dict[str, Any]) -> tuple[Resident, bool]:
     """The resident a contact row names: (resident, matched) where matched means found by ID number."""
     if data.get("resident_id"):
         return resident_in_reach(user=actor.user, pk=int(data["resident_id"])), False
-    existing = _find_existing(data)
-    if existing is not None:
+    number = normalise_id_number(str(data.get("id_number") or ""))
+    if number:
         # Already registered (perhaps under another household): use that record, never a duplicate.
-        return resident_in_reach(user=actor.user, pk=existing.pk), True
+        # Registered outside the reach: refused without naming the holder (see people.validation).
+        existing = resident_by_id_number(user=actor.user, id_type=data.get("id_type") or Resident.IdType.RESIDENT_ID,
+                                         id_number=number)
+        if existing is not None:
+            return existing, True
     if not data.get("household_id"):
         raise ValidationFailed("新登记的接触者须指定所在户", errors={"household_id": "必填"})
     fields = {k: data[k] for k in NEW_PERSON_FIELDS if data.get(k) not in (None, "")}

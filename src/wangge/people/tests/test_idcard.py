@@ -61,8 +61,8 @@ def test_make_id_number_round_trips():
     assert facts.birth_date == dt.date(1990, 7, 1) and facts.sex == "M"
 
 
-def test_id_numbers_are_masked_keeping_region_and_last_four():
-    assert mask_id_number("420106198005171234") == "420106********1234"
+def test_id_numbers_are_masked_keeping_province_city_and_last_four():
+    assert mask_id_number("420106198005171234", "resident_id") == "420***********1234"
 
 
 def test_phones_are_masked_keeping_prefix_and_last_four():
@@ -71,8 +71,8 @@ def test_phones_are_masked_keeping_prefix_and_last_four():
 
 def test_short_values_are_masked_entirely_or_mostly():
     assert mask_phone("12345") == "*****"
-    assert mask_id_number("E1234567") == "E*******"
-    assert mask_id_number("") == ""
+    assert mask_id_number("E1234567", "passport") == "E*****67"
+    assert mask_id_number("", "passport") == ""
 
 
 def test_full_width_digits_are_refused():
