@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     # The API docs page (/api/v1/docs) serves Swagger UI from ninja's bundled static files, never a CDN.
     "ninja",
+    "csp",
     "wangge.core",
     "wangge.audit",
     "wangge.accounts",
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Axes last: it must see the authenticated user to reset failure counts.
     "axes.middleware.AxesMiddleware",
@@ -227,6 +229,41 @@ WANGGE_PAGE_SIZE = int(os.environ.get("WANGGE_PAGE_SIZE", "50"))
 WANGGE_MAP_TILE_URL = os.environ.get("WANGGE_MAP_TILE_URL", "")
 # Days without a confirmed, suspected, fever or close-contact person before a compound is epidemic-free.
 WANGGE_EPIDEMIC_FREE_DAYS = int(os.environ.get("WANGGE_EPIDEMIC_FREE_DAYS", "14"))
+
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------
+# Script and style only from our own static files: no inline code, no eval, no other origin, so
+# a name typed into an import can never run as script even if a page forgot to escape it.  Pages
+# pass data to scripts with json_script; behaviour is wired in static/wangge/site.js.  Images may
+# also come from the optional map tile server.
+def map_tile_source(tile_url: str) -> str | None:
+    """The CSP source for a Leaflet tile URL: its origin, with a {s} subdomain as a wildcard."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(tile_url)
+    if not parts.scheme or not parts.netloc:
+        return None  # no tile server, or one under our own origin
+    host = parts.netloc
+    if host.startswith("{s}."):
+        host = "*" + host[3:]
+    if "{" in host:
+        return f"{parts.scheme}:"  # a placeholder CSP cannot express: the scheme is the narrowest source
+    return f"{parts.scheme}://{host}"
+
+
+_tile_source = map_tile_source(WANGGE_MAP_TILE_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *([_tile_source] if _tile_source else [])],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,9 @@
     var layers = [];
     if (d.polygon) layers.push(window.L.geoJSON(d.polygon, { style: { color: "#1a56db", weight: 2, fillOpacity: 0.08 } }));
     d.buildings.forEach(function (b) {
-      layers.push(window.L.circleMarker([b.lat, b.lng], { radius: 6, color: "#c62828" }).bindTooltip(b.name));
+      // The name as a text element: Leaflet would parse a string as HTML, and names come from imports.
+      layers.push(window.L.circleMarker([b.lat, b.lng], { radius: 6, color: "#c62828", className: "building-marker" })
+        .bindTooltip(window.wangge.textElement(b.name)));
     });
     if (!layers.length) { el.hidden = true; return; }
     var group = window.L.featureGroup(layers).addTo(map);

@@ -8,7 +8,7 @@
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
       grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", formatter: window.wangge.chartTooltip() },
       legend: { top: 0 },
       xAxis: { type: "value" },
       yAxis: { type: "category", data: d.names, inverse: true, axisLabel: { width: 96, overflow: "truncate" } },

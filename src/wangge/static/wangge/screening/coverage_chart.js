@@ -8,7 +8,7 @@
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
+      tooltip: { trigger: "axis", formatter: window.wangge.chartTooltip(function (v) { return v + "%"; }) },
       xAxis: { type: "category", data: d.dates },
       yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
       series: [{ name: el.getAttribute("aria-label") || "", type: "line", data: d.share, markLine: { data: [{ yAxis: 100 }], symbol: "none" } }],

@@ -11,8 +11,9 @@
     var layers = [], line = [];
     d.points.forEach(function (p, i) {
       line.push([p.lat, p.lng]);
-      layers.push(window.L.circleMarker([p.lat, p.lng], { radius: 8, color: "#c62828" })
-        .bindTooltip((i + 1) + ". " + p.place + " " + p.start, { permanent: d.points.length <= 8 }));
+      // The place as a text element: Leaflet would parse a string as HTML, and places are typed in by staff.
+      layers.push(window.L.circleMarker([p.lat, p.lng], { radius: 8, color: "#c62828", className: "trajectory-marker" })
+        .bindTooltip(window.wangge.textElement((i + 1) + ". " + p.place + " " + p.start), { permanent: d.points.length <= 8 }));
     });
     if (line.length > 1) layers.push(window.L.polyline(line, { color: "#c62828", weight: 2, dashArray: "4 4" }));
     var group = window.L.featureGroup(layers).addTo(map);

@@ -1,0 +1,75 @@
+// Behaviour for every page, wired from data attributes: the Content-Security-Policy runs no inline
+// script and no on...= handler, so templates say what they want and this file does it.
+//   data-autosubmit              a select or checkbox that submits its form when changed
+//   data-print                   a button that prints the page
+//   data-remove-closest="li"     a button that removes its nearest matching ancestor
+//   data-reveals="ID"            a checkbox that shows element ID while checked, hides it otherwise
+// It also holds the one way scripts put user data (names, places) on screen: as text, never HTML.
+(function () {
+  var wangge = (window.wangge = window.wangge || {});
+
+  // An element holding `text` as text: Leaflet and ECharts insert an element as it is, whereas a
+  // string they would parse as HTML (a building named <img onerror=...> would run).
+  wangge.textElement = function (text, tagName, className) {
+    var el = document.createElement(tagName || "span");
+    el.textContent = text == null ? "" : String(text);
+    if (className) el.className = className;
+    return el;
+  };
+
+  // An ECharts tooltip `formatter` for trigger "axis" that builds the tooltip from DOM nodes: the
+  // default one writes HTML with style="" attributes, which the policy refuses, and a formatter
+  // returning a string would be parsed as HTML.
+  wangge.chartTooltip = function (valueFormatter) {
+    var format = valueFormatter || function (v) { return v; };
+    return function (params) {
+      var items = Array.isArray(params) ? params : [params];
+      var box = wangge.textElement("", "div", "chart-tooltip");
+      if (items.length) box.appendChild(wangge.textElement(items[0].axisValueLabel || items[0].name, "div", "chart-tooltip-title"));
+      items.forEach(function (p) {
+        var row = wangge.textElement("", "div", "chart-tooltip-row");
+        var marker = wangge.textElement("", "span", "chart-tooltip-marker");
+        if (typeof p.color === "string") marker.style.backgroundColor = p.color;
+        row.appendChild(marker);
+        row.appendChild(wangge.textElement(p.seriesName, "span", "chart-tooltip-name"));
+        row.appendChild(wangge.textElement(format(p.value), "strong", "chart-tooltip-value"));
+        box.appendChild(row);
+      });
+      return box;
+    };
+  };
+
+  function syncReveal(checkbox) {
+    var target = document.getElementById(checkbox.getAttribute("data-reveals"));
+    if (target) target.hidden = !checkbox.checked;
+  }
+
+  function init(root) {
+    (root || document).querySelectorAll("[data-reveals]").forEach(syncReveal);
+  }
+
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!(el instanceof Element)) return;
+    if (el.hasAttribute("data-reveals")) syncReveal(el);
+    if (el.hasAttribute("data-autosubmit") && el.form) {
+      if (el.form.requestSubmit) el.form.requestSubmit();
+      else el.form.submit();
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    var el = event.target instanceof Element ? event.target.closest("[data-print], [data-remove-closest]") : null;
+    if (!el) return;
+    if (el.hasAttribute("data-print")) window.print();
+    if (el.hasAttribute("data-remove-closest")) {
+      var gone = el.closest(el.getAttribute("data-remove-closest"));
+      if (gone) gone.remove();
+    }
+  });
+
+  // htmx announces content it swapped in; pages load with it too.
+  document.addEventListener("htmx:load", function (event) { init(event.target); });
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { init(); });
+  else init();
+})();
