@@ -192,7 +192,7 @@ PAGES: dict[str, Entry] = {
     # quarantine
     "quarantine:order_list": Entry(EVERYONE),
     "quarantine:order_export": Entry(EVERYONE),
-    "quarantine:order_new": Entry(EVERYONE, note="the form; ordering itself is checked on POST (API below)"),
+    "quarantine:order_new": Entry(ORDERERS),
     "quarantine:order_detail": Entry(STAFF, on="order", path=_pk("order")),
     "quarantine:order_release": Entry(RELEASERS, on="order", method="POST", path=_pk("order_releasable")),
     "quarantine:order_extend": Entry(RELEASERS, on="order", method="POST", path=_pk("order"),

@@ -122,6 +122,8 @@ def order_export(request):
 @not_found_as_404
 def order_new(request):
     user = request.user
+    if not _may(user, services.ROLES_THAT_ORDER):
+        return forbidden(request, _("您的角色不能下达隔离令"))
     site_choices = [(s.site.pk, f"{s.site.name}（{_('空余')} {s.free}）") for s in selectors.site_occupancy(user=user)]
     initial = {"resident_id": request.GET.get("resident") or None, "place": "home", "regime_code": "7+3",
                "start_date": timezone.localdate()}
