@@ -8,12 +8,16 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 
-from wangge.core.errors import DomainError, NotFound
+from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.grid.selectors import area_overview
 
 
 def not_found_as_404(view):
-    """Selectors raise NotFound for missing and out-of-reach alike; a page turns both into 404."""
+    """Selectors raise NotFound for missing and out-of-reach alike; a page turns both into 404.
+
+    A service's Forbidden (the role may not do this at all) becomes the 403 page, the same answer
+    the API gives, rather than a message on a redirect that looks like any other refusal.
+    """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -21,6 +25,8 @@ def not_found_as_404(view):
             return view(request, *args, **kwargs)
         except NotFound as exc:
             raise Http404(exc.message) from None
+        except Forbidden as exc:
+            return forbidden(request, exc.message)
 
     return wrapper
 
@@ -31,12 +37,13 @@ T = TypeVar("T")
 def flash_outcome(request, call: Callable[[], T], *, success: str) -> T | None:
     """Run a service call for a POST and say on the next page how it went.
 
-    A refusal (any DomainError) becomes an error message and returns None; NotFound passes
-    through, so the page answers 404 (see ``not_found_as_404``) and existence does not leak.
+    A refusal (any DomainError) becomes an error message and returns None.  NotFound and Forbidden
+    pass through, so the page answers 404 or 403 (see ``not_found_as_404``): existence does not
+    leak, and a role refused answers as it does on the API.
     """
     try:
         result = call()
-    except NotFound:
+    except (NotFound, Forbidden):
         raise
     except DomainError as exc:
         messages.error(request, exc.message)

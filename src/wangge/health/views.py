@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wangge.audit.context import Actor
-from wangge.core.errors import DomainError, NotFound
+from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.exports import audited_export
 from wangge.core.views import flash_outcome, not_found_as_404
 from wangge.grid.selectors import breadcrumb
@@ -241,7 +241,7 @@ def monitoring_report(request, resident_id: int):
             slot=request.POST.get("slot", ""), temperature=request.POST.get("temperature", ""),
             symptoms=request.POST.getlist("symptoms"), source=request.POST.get("source", "staff"),
         )
-    except NotFound:
+    except (NotFound, Forbidden):
         raise
     except DomainError as exc:
         error = exc.message

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
-from wangge.core.errors import DomainError, NotFound
+from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.exports import audited_export
-from wangge.core.views import flash_outcome, not_found_as_404
+from wangge.core.views import flash_outcome, forbidden, not_found_as_404
 from wangge.people.selectors import resident_in_reach
 from wangge.quarantine import selectors, services
 from wangge.quarantine.forms import ExtendForm, OrderFilterForm, OrderForm, SiteForm
@@ -56,8 +56,8 @@ def site_create(request):
     if form.is_valid():
         try:
             site = services.site_create(actor=Actor.from_request(request), **form.cleaned_data)
-        except NotFound as exc:
-            messages.error(request, exc.message)
+        except Forbidden as exc:
+            return forbidden(request, exc.message)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -122,6 +122,8 @@ def order_export(request):
 @not_found_as_404
 def order_new(request):
     user = request.user
+    if not _may(user, services.ROLES_THAT_ORDER):
+        return forbidden(request, _("您的角色不能下达隔离令"))
     site_choices = [(s.site.pk, f"{s.site.name}（{_('空余')} {s.free}）") for s in selectors.site_occupancy(user=user)]
     initial = {"resident_id": request.GET.get("resident") or None, "place": "home", "regime_code": "7+3",
                "start_date": timezone.localdate()}
@@ -185,7 +187,7 @@ def test_result(request, pk: int):
     actor = Actor.from_request(request)
     try:
         test = services.test_result_record(actor=actor, test_id=pk, result=request.POST.get("result", ""))
-    except NotFound:
+    except (NotFound, Forbidden):
         raise
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -202,7 +204,7 @@ def order_release(request, pk: int):
     actor = Actor.from_request(request)
     try:
         order = services.order_release(actor=actor, order_id=pk)
-    except NotFound:
+    except (NotFound, Forbidden):
         raise
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
-from wangge.core.errors import DomainError, NotFound
+from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.exports import audited_export
 from wangge.core.views import flash_outcome, not_found_as_404
 from wangge.grid.models import Household
@@ -93,7 +93,7 @@ def trajectory_add(request, pk: int):
     if form.is_valid():
         try:
             services.trajectory_add(actor=Actor.from_request(request), investigation_id=pk, **form.cleaned_data)
-        except NotFound:
+        except (NotFound, Forbidden):
             raise
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -140,6 +140,8 @@ def contacts_add(request, pk: int):
                 regime_code=batch.cleaned_data["regime_code"], place=batch.cleaned_data["place"],
                 site_id=batch.cleaned_data["site_id"],
             )
+        except Forbidden:
+            raise
         except DomainError as exc:
             # Scope failures of a row are reported on the form too: nothing was written.
             messages.error(request, exc.message)

@@ -136,3 +136,24 @@ def test_ordering_from_the_page(city, street_officer, client_for):
         "resident_id": city["residents"]["A"].pk, "regime_code": "7+3", "place": "home",
         "start_date": timezone.localdate().isoformat(), "reason": "密切接触者"})
     assert response.status_code == 302
+
+
+def test_the_order_form_is_refused_to_a_role_that_may_not_order(city, volunteer, client_for):
+    response = client_for(volunteer).get(reverse("quarantine:order_new"))
+    assert response.status_code == 403
+    assert "您的角色不能下达隔离令" in response.content.decode()
+
+
+def test_a_site_is_refused_to_a_role_that_may_not_manage_sites(city, grid_worker, client_for):
+    from wangge.quarantine.models import Site
+
+    response = client_for(grid_worker).post(reverse("quarantine:site_create"), {
+        "name": "新隔离点", "division_code": "420106001000", "rooms": 2, "beds_per_room": 1})
+    assert response.status_code == 403
+    assert not Site.objects.filter(name="新隔离点").exists()
+
+
+def test_releasing_is_refused_to_a_role_that_may_not_release(city, street_officer, grid_worker, client_for, actor):
+    order = make_order(actor, street_officer, city["residents"]["A"], days_ago=10)
+    response = client_for(grid_worker).post(reverse("quarantine:order_release", args=[order.pk]))
+    assert response.status_code == 403

@@ -79,3 +79,13 @@ def test_contacts_out_of_reach_investigation_is_404(city, outsider, investigatio
     response = client_for(outsider).post(reverse("tracing:contacts_add", args=[investigation.pk]),
                                          formset_data([{"resident_id": city["residents"]["C"].pk}]))
     assert response.status_code == 404
+
+
+def test_a_role_that_may_not_trace_is_refused_with_403_on_the_page(investigation, street_grid_worker, client_for):
+    response = client_for(street_grid_worker).post(
+        reverse("tracing:investigation_close", args=[investigation.pk]), {"summary": "完成"})
+    assert response.status_code == 403
+    response = client_for(street_grid_worker).post(
+        reverse("tracing:trajectory_add", args=[investigation.pk]), {"place": "超市", "start": "2026-01-01T10:00"})
+    assert response.status_code == 403
+    assert not TrajectoryEntry.objects.exists()

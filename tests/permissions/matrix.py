@@ -1,0 +1,335 @@
+"""The permission matrix: who may use every page and every API operation, as data.
+
+``test_matrix.py`` enumerates the endpoints from the code (the URL conf for pages, the OpenAPI
+document for ``/api/v1/``) and fails when one has no entry here, or an entry names an endpoint that
+no longer exists.  For each entry it then asks, for every role (one user per role, reach = grid A)
+and for an object inside that reach (grid A) and one outside it (grid C, another street):
+
+* outside the reach: 404, never 403, 200 or 500, and the body does not name the outside object;
+* inside, a role not in ``roles``: ``denied`` (403: the role may not do this at all), never 2xx or 500;
+* inside, a role in ``roles``: 2xx or a redirect (a write with the minimal ``body`` succeeds);
+* anonymous: a redirect to the login page (pages) or 401 (API); ``PUBLIC`` entries answer everyone.
+
+**Adding an endpoint.**  Add one entry to ``PAGES`` (keyed by ``namespace:url_name``) or ``API``
+(keyed by ``"METHOD /api/v1/path/{param}"`` exactly as in the OpenAPI document):
+
+* ``roles``: the roles that may use it inside their reach (``STAFF``, ``EVERYONE``, or a set
+  built from ``CMD, CW, GW, POL, CDC, VOL, AUD, RES``), or ``PUBLIC``;
+* ``on``: what the path, query or body points at (a resident, an order, ...); leave it empty for a
+  list, which is then checked not to show anything from outside the reach;
+* ``path`` / ``query`` / ``body``: functions of ``o``, the objects of one side (``o.resident``,
+  ``o.order``, ``o.campaign``, ... see ``world.build_place``), giving the URL parameters, the
+  query string and the form or JSON body;
+* ``method``: ``GET`` unless the endpoint only takes ``POST``; API keys carry their own method.
+
+If the object you need is not in ``world.build_place`` yet, add it there, inside and outside alike.
+A case the code gets wrong today goes in ``KNOWN_HOLES`` with the reason: it is expected to fail
+(strictly, so the entry must be removed when the hole is fixed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from wangge.accounts.models import Role
+
+CMD, CW, GW, POL, CDC, VOL, AUD, RES = (
+    Role.COMMAND.value, Role.COMMUNITY_WORKER.value, Role.GRID_WORKER.value, Role.POLICE.value, Role.CDC.value,
+    Role.VOLUNTEER.value, Role.AUDITOR.value, Role.RESIDENT.value,
+)
+EVERYONE = frozenset({CMD, CW, GW, POL, CDC, VOL, AUD, RES})
+STAFF = EVERYONE - {RES}  # residents have no reach: every scoped object is outside it
+PUBLIC = "public"
+
+# The role tables of the code, said again here on purpose: changing who may do what must change
+# this file too.
+EDITORS = frozenset({CMD, CW, GW, CDC})  # accounts.models.ROLES_THAT_EDIT
+REVEALERS = frozenset({CMD, CW, GW, POL, CDC})  # accounts.models.ROLES_THAT_REVEAL
+AUDIT_READERS = frozenset({AUD, CMD})  # accounts.models.ROLES_THAT_READ_AUDIT
+CAMPAIGNERS = frozenset({CMD, CW, CDC})  # screening CAMPAIGN_ROLES
+VISITORS = frozenset({GW, VOL, CW, CMD})  # screening VISIT_ROLES
+FEVER_REPORTERS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health.transitions ROLES_FOR[fever]
+MONITORS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health ROLES_THAT_REPORT
+DOCTOR_VISIT_RECORDERS = frozenset({GW, CW, CDC, CMD})  # health ROLES_THAT_RECORD_VISITS
+TRACERS = frozenset({CDC, CMD})  # tracing ROLES_THAT_TRACE
+TRAJECTORY_WRITERS = frozenset({CDC, CMD, CW})  # tracing ROLES_THAT_ADD_TRAJECTORY
+ORDERERS = frozenset({CMD, CW, CDC, GW})  # quarantine ROLES_THAT_ORDER
+RELEASERS = frozenset({CMD, CW, CDC})  # quarantine ROLES_THAT_RELEASE
+RESULT_RECORDERS = frozenset({CMD, CW, CDC, GW})  # quarantine ROLES_THAT_RECORD_RESULTS
+SITE_MANAGERS = frozenset({CMD})  # quarantine ROLES_THAT_MANAGE_SITES
+SENDERS = frozenset({CMD, CDC, CW})  # transfer SENDERS
+RECEIVERS = frozenset({CMD, CDC})  # transfer RECEIVERS (handover), ADMISSION_RECORDERS, FACILITY_MANAGERS
+
+
+@dataclass(frozen=True)
+class Entry:
+    roles: frozenset[str] | str
+    on: str = ""
+    method: str = "GET"
+    path: Callable[[Any], dict] | None = None
+    query: Callable[[Any], dict] | None = None
+    body: Callable[[Any], dict] | None = None
+    denied: int = 403
+    status: int | None = None  # everyone, anonymous included, gets exactly this
+    # How an outside object is refused: 404, or "message" for a code typed into a form, refused on the
+    # form with the same words as a code that does not exist.
+    outside: int | str = 404
+    note: str = ""
+
+    @property
+    def scoped(self) -> bool:
+        return bool(self.on)
+
+
+def _pk(attr: str, name: str = "pk"):
+    return lambda o: {name: getattr(o, attr).pk}
+
+
+def _area(o) -> dict:
+    return {"area": o.grid_code}
+
+
+def _within(o) -> dict:
+    return {"within": o.grid_code}
+
+
+def _now() -> str:
+    return timezone.now().isoformat()
+
+
+def _slot() -> str:
+    from wangge.health.services import current_slot
+
+    return current_slot()
+
+
+PAGES: dict[str, Entry] = {
+    # core, accounts
+    "core:home": Entry(EVERYONE),
+    "core:healthz": Entry(PUBLIC),
+    "accounts:login": Entry(PUBLIC),
+    "accounts:logout": Entry(PUBLIC, method="POST"),
+    "api:openapi-json": Entry(PUBLIC),
+    "api:openapi-view": Entry(PUBLIC),
+    "api:unknown_endpoint": Entry(PUBLIC, path=lambda o: {"path": "no-such-endpoint"}, status=404,
+                                  note="the API's catch-all: a JSON 404 for any path no operation matches"),
+    "api:api-root": Entry(PUBLIC, status=404, note="ninja's root has no page of its own"),
+    # grid
+    "grid:area": Entry(STAFF, on="community", path=lambda o: {"code": o.area_code}),
+    "grid:grid": Entry(STAFF, on="grid", path=lambda o: {"code": o.grid_code}),
+    "grid:building": Entry(STAFF, on="building", path=_pk("building")),
+    "grid:unit": Entry(STAFF, on="unit", path=_pk("unit")),
+    "grid:household": Entry(STAFF, on="household", path=_pk("household")),
+    # people
+    "people:resident_list": Entry(EVERYONE),
+    "people:resident_export": Entry(EVERYONE),
+    "people:resident_detail": Entry(STAFF, on="resident", path=_pk("resident")),
+    "people:resident_reveal": Entry(REVEALERS, on="resident", method="POST",
+                                    path=lambda o: {"pk": o.resident.pk, "field": "id_number"}),
+    "people:resident_edit": Entry(EDITORS, on="resident", path=_pk("resident")),
+    "people:resident_move": Entry(EDITORS, on="resident", path=_pk("resident")),
+    "people:resident_create": Entry(EDITORS, on="household", path=_pk("household", "household_pk")),
+    "people:import_list": Entry(EVERYONE),
+    "people:import_new": Entry(EDITORS),
+    "people:import_template": Entry(EVERYONE, path=lambda o: {"kind": "residents"}),
+    "people:import_detail": Entry(STAFF, on="import job", path=_pk("import_job")),
+    "people:import_progress": Entry(STAFF, on="import job", path=_pk("import_job")),
+    # audit
+    "audit:entry_list": Entry(AUDIT_READERS, denied=404, note="the audit log does not admit it exists"),
+    # alerts (each role's own alert in the place)
+    "alerts:inbox": Entry(EVERYONE),
+    "alerts:export": Entry(EVERYONE),
+    "alerts:badge": Entry(EVERYONE),
+    "alerts:open": Entry(STAFF, on="alert", path=_pk("alert")),
+    "alerts:read": Entry(STAFF, on="alert", method="POST", path=_pk("alert")),
+    # health
+    "health:board": Entry(STAFF, on="area", query=_area),
+    "health:daily": Entry(STAFF, on="area", query=_area),
+    "health:daily_export": Entry(STAFF, on="area", query=_area),
+    "health:gaps": Entry(STAFF, on="area", query=_area),
+    "health:gaps_export": Entry(STAFF, on="area", query=_area),
+    "health:monitoring": Entry(STAFF, on="area", query=_area),
+    "health:monitoring_export": Entry(STAFF, on="area", query=_area),
+    "health:monitoring_report": Entry(
+        MONITORS, on="resident", method="POST", path=_pk("contact", "resident_id"),
+        body=lambda o: {"slot": _slot(), "temperature": "36.5", "source": "staff"}),
+    "health:person": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
+    "health:doctor_visit": Entry(DOCTOR_VISIT_RECORDERS, on="resident", method="POST",
+                                 path=_pk("fever", "resident_id"), body=lambda o: {"note": "已就诊"}),
+    # screening
+    "screening:campaign_list": Entry(EVERYONE),
+    "screening:campaign_new": Entry(CAMPAIGNERS),
+    "screening:campaign_list_export": Entry(STAFF, note="without a reach there is nothing to export: 404"),
+    "screening:my_today": Entry(EVERYONE),
+    "screening:campaign": Entry(STAFF, on="campaign", path=_pk("campaign", "campaign_id")),
+    "screening:missing": Entry(STAFF, on="campaign", path=_pk("campaign", "campaign_id")),
+    "screening:campaign_today": Entry(STAFF, on="campaign", path=_pk("campaign", "campaign_id")),
+    "screening:visit": Entry(VISITORS, on="campaign and household",
+                             path=lambda o: {"campaign_id": o.campaign.pk, "household_id": o.household.pk}),
+    "screening:declaration_link": Entry(VISITORS, on="household", path=_pk("household", "household_id")),
+    "screening:declare": Entry(PUBLIC, path=lambda o: {"token": o.link.token}),
+    "screening:declare_monitoring": Entry(
+        PUBLIC, method="POST", path=lambda o: {"token": o.link.token},
+        body=lambda o: {"resident_id": o.contact.pk, "slot": _slot(), "temperature": "36.6"}),
+    # tracing
+    "tracing:investigation_list": Entry(EVERYONE),
+    "tracing:investigation_export": Entry(EVERYONE),
+    "tracing:investigation_detail": Entry(STAFF, on="investigation", path=_pk("investigation")),
+    "tracing:trajectory_add": Entry(
+        TRAJECTORY_WRITERS, on="investigation", method="POST", path=_pk("investigation"),
+        body=lambda o: {"place": "超市", "start": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
+    "tracing:contacts_add": Entry(
+        TRACERS, on="investigation", method="POST", path=_pk("investigation"),
+        body=lambda o: {"regime_code": "7+3", "place": "home", "c-TOTAL_FORMS": "1", "c-INITIAL_FORMS": "0",
+                        "c-0-resident_id": o.spouse.pk, "c-0-kind": "close"}),
+    "tracing:investigation_close": Entry(TRACERS, on="investigation", method="POST", path=_pk("investigation"),
+                                         body=lambda o: {"summary": "流调完成"}),
+    # quarantine
+    "quarantine:order_list": Entry(EVERYONE),
+    "quarantine:order_export": Entry(EVERYONE),
+    "quarantine:order_new": Entry(ORDERERS),
+    "quarantine:order_detail": Entry(STAFF, on="order", path=_pk("order")),
+    "quarantine:order_release": Entry(RELEASERS, on="order", method="POST", path=_pk("order_releasable")),
+    "quarantine:order_extend": Entry(RELEASERS, on="order", method="POST", path=_pk("order"),
+                                     body=lambda o: {"days": "3", "reason": "复检"}),
+    "quarantine:order_move_home": Entry(RELEASERS, on="order", method="POST", path=_pk("order_central")),
+    "quarantine:certificate": Entry(STAFF, on="order", path=_pk("order_released")),
+    "quarantine:test_result": Entry(RESULT_RECORDERS, on="test", method="POST", path=_pk("test"),
+                                    body=lambda o: {"result": "negative"}),
+    "quarantine:site_list": Entry(EVERYONE),
+    "quarantine:site_export": Entry(EVERYONE),
+    "quarantine:site_create": Entry(SITE_MANAGERS, on="division", method="POST", outside="message", body=lambda o: {
+        "name": f"{o.label}新隔离点", "division_code": o.area_code, "rooms": "2", "beds_per_room": "1"}),
+    "quarantine:site_detail": Entry(STAFF, on="site", path=_pk("site")),
+    # transfer
+    "transfer:list": Entry(EVERYONE),
+    "transfer:export": Entry(EVERYONE),
+    "transfer:new": Entry(SENDERS),
+    "transfer:patient_search": Entry(EVERYONE, query=lambda o: {"q": o.resident.name}),
+    "transfer:patient_pick": Entry(STAFF, on="resident", path=_pk("resident")),
+    "transfer:detail": Entry(STAFF, on="transfer", path=_pk("transfer_planned")),
+    "transfer:depart": Entry(SENDERS, on="transfer", method="POST", path=_pk("transfer_planned")),
+    "transfer:arrive": Entry(SENDERS | RECEIVERS, on="transfer", method="POST", path=_pk("transfer_en_route")),
+    "transfer:handover": Entry(RECEIVERS, on="transfer", method="POST", path=_pk("transfer_arrived"),
+                               body=lambda o: {"received_by": "接收护士"}),
+    "transfer:cancel": Entry(SENDERS, on="transfer", method="POST", path=_pk("transfer_planned"),
+                             body=lambda o: {"reason": "病人已自行就医"}),
+    "transfer:facilities": Entry(EVERYONE),
+    "transfer:facility_export": Entry(EVERYONE),
+    "transfer:facility_new": Entry(RECEIVERS),
+}
+
+
+def _new_person(o) -> dict:
+    from wangge.core.testing.factories import valid_id_number
+
+    return {"household_id": o.household2.pk, "name": "赵敏", "id_number": valid_id_number(male=False)}
+
+
+API: dict[str, Entry] = {
+    # grid
+    "GET /api/v1/areas": Entry(EVERYONE),
+    "GET /api/v1/areas/{code}": Entry(STAFF, on="community", path=lambda o: {"code": o.area_code}),
+    "GET /api/v1/grids": Entry(EVERYONE),
+    "GET /api/v1/grids/{code}": Entry(STAFF, on="grid", path=lambda o: {"code": o.grid_code}),
+    "GET /api/v1/buildings": Entry(EVERYONE),
+    "GET /api/v1/buildings/{building_id}": Entry(STAFF, on="building", path=_pk("building", "building_id")),
+    "GET /api/v1/households": Entry(EVERYONE),
+    "GET /api/v1/households/{household_id}": Entry(STAFF, on="household", path=_pk("household", "household_id")),
+    # people
+    "GET /api/v1/residents": Entry(EVERYONE),
+    "POST /api/v1/residents": Entry(EDITORS, on="household", body=_new_person),
+    "GET /api/v1/residents/{resident_id}": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
+    "PATCH /api/v1/residents/{resident_id}": Entry(EDITORS, on="resident", path=_pk("resident", "resident_id"),
+                                                   body=lambda o: {"note": "矩阵测试"}),
+    "POST /api/v1/residents/{resident_id}/reveal": Entry(REVEALERS, on="resident",
+                                                         path=_pk("resident", "resident_id"),
+                                                         body=lambda o: {"field": "phone"}),
+    "POST /api/v1/residents/{resident_id}/move": Entry(EDITORS, on="resident", path=_pk("mover", "resident_id"),
+                                                       body=lambda o: {"to_household_id": o.household.pk,
+                                                                       "relation": "other", "reason": "投亲"}),
+    # screening
+    "GET /api/v1/screening/campaigns": Entry(EVERYONE),
+    "POST /api/v1/screening/campaigns": Entry(CAMPAIGNERS, on="area", body=lambda o: {
+        "name": "矩阵排查", "area_code": o.grid_code, "start_date": str(timezone.localdate()),
+        "end_date": str(timezone.localdate() + dt.timedelta(days=3)), "frequency": "once"}),
+    "POST /api/v1/screening/visits": Entry(VISITORS, on="campaign and household", body=lambda o: {
+        "campaign_id": o.campaign.pk, "household_id": o.household.pk, "outcome": "nobody_home"}),
+    "GET /api/v1/screening/campaigns/{campaign_id}/coverage": Entry(STAFF, on="campaign",
+                                                                   path=_pk("campaign", "campaign_id")),
+    "GET /api/v1/screening/campaigns/{campaign_id}/missing": Entry(STAFF, on="campaign",
+                                                                  path=_pk("campaign", "campaign_id")),
+    "POST /api/v1/screening/declare/{token}": Entry(PUBLIC, path=lambda o: {"token": o.link.token},
+                                                    body=lambda o: {"resident_id": o.contact.pk,
+                                                                    "temperature": "36.4"}),
+    # health
+    "POST /api/v1/residents/{resident_id}/status": Entry(FEVER_REPORTERS, on="resident",
+                                                         path=_pk("resident", "resident_id"),
+                                                         body=lambda o: {"to_status": "fever", "reason": "入户测温"},
+                                                         note="the fever transition: the one most roles may make"),
+    "GET /api/v1/health/status/{resident_id}": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
+    "GET /api/v1/health/four-categories": Entry(STAFF, on="area", query=_within),
+    "GET /api/v1/health/gaps/{kind}": Entry(STAFF, on="area", path=lambda o: {"kind": "unadmitted"}, query=_within),
+    "POST /api/v1/health/reports": Entry(MONITORS, on="resident", body=lambda o: {
+        "resident_id": o.contact.pk, "slot": _slot(), "temperature": "36.5"}),
+    # tracing
+    "GET /api/v1/tracing/investigations": Entry(EVERYONE),
+    "GET /api/v1/tracing/investigations/{investigation_id}": Entry(
+        STAFF, on="investigation", path=_pk("investigation", "investigation_id")),
+    "POST /api/v1/tracing/investigations/{investigation_id}/trajectory": Entry(
+        TRAJECTORY_WRITERS, on="investigation", path=_pk("investigation", "investigation_id"),
+        body=lambda o: {"place": "菜市场", "start": _now()}),
+    "POST /api/v1/tracing/investigations/{investigation_id}/contacts": Entry(
+        TRACERS, on="investigation", path=_pk("investigation", "investigation_id"),
+        body=lambda o: {"contacts": [{"resident_id": o.spouse.pk}], "regime_code": "7+3"}),
+    # quarantine
+    "GET /api/v1/quarantine/orders": Entry(EVERYONE),
+    "POST /api/v1/quarantine/orders": Entry(ORDERERS, on="resident", body=lambda o: {
+        "resident_id": o.resident.pk, "regime_code": "7+3", "place": "home", "reason": "密接"}),
+    "GET /api/v1/quarantine/orders/{order_id}": Entry(STAFF, on="order", path=_pk("order", "order_id")),
+    "POST /api/v1/quarantine/orders/{order_id}/release": Entry(RELEASERS, on="order",
+                                                              path=_pk("order_releasable", "order_id")),
+    "POST /api/v1/quarantine/orders/{order_id}/extend": Entry(RELEASERS, on="order", path=_pk("order", "order_id"),
+                                                             body=lambda o: {"days": 3, "reason": "复检"}),
+    "POST /api/v1/quarantine/tests/{test_id}/result": Entry(RESULT_RECORDERS, on="test", path=_pk("test", "test_id"),
+                                                           body=lambda o: {"result": "negative"}),
+    "GET /api/v1/quarantine/sites": Entry(EVERYONE),
+    # transfer
+    "GET /api/v1/facilities": Entry(EVERYONE),
+    "GET /api/v1/transfers": Entry(EVERYONE),
+    "POST /api/v1/transfers": Entry(SENDERS, on="resident and facility", body=lambda o: {
+        "resident_ids": [o.fever.pk], "origin": "社区门口", "destination_id": o.facility.pk, "vehicle": "鄂A·1",
+        "escort": "王医生", "planned_departure": (timezone.now() + dt.timedelta(hours=1)).isoformat(),
+        "planned_arrival": (timezone.now() + dt.timedelta(hours=2)).isoformat()}),
+    "GET /api/v1/transfers/{transfer_id}": Entry(STAFF, on="transfer", path=_pk("transfer_planned", "transfer_id")),
+    "POST /api/v1/transfers/{transfer_id}/depart": Entry(SENDERS, on="transfer",
+                                                        path=_pk("transfer_planned", "transfer_id")),
+    "POST /api/v1/transfers/{transfer_id}/arrive": Entry(SENDERS | RECEIVERS, on="transfer",
+                                                        path=_pk("transfer_en_route", "transfer_id")),
+    "POST /api/v1/transfers/{transfer_id}/handover": Entry(RECEIVERS, on="transfer",
+                                                          path=_pk("transfer_arrived", "transfer_id"),
+                                                          body=lambda o: {"received_by": "接收护士"}),
+    "POST /api/v1/admissions": Entry(RECEIVERS, on="resident and facility", body=lambda o: {
+        "resident_id": o.resident.pk, "facility_id": o.facility.pk, "admitted_at": _now()}),
+    "POST /api/v1/admissions/{admission_id}/discharge": Entry(RECEIVERS, on="admission",
+                                                             path=_pk("admission", "admission_id")),
+    # alerts
+    "GET /api/v1/alerts": Entry(EVERYONE),
+    "POST /api/v1/alerts/{alert_id}/read": Entry(STAFF, on="alert", path=_pk("alert", "alert_id")),
+}
+
+# Cases the code gets wrong today: (endpoint key, role or "*", "inside"/"outside"/"*") -> why.
+# Each is an expected failure (strict): fix the code, then delete the line.
+KNOWN_HOLES: dict[tuple[str, str, str], str] = {}
+
+# Cases the matrix cannot make succeed, though the code is right (also strict expected failures).
+MATRIX_LIMITS: dict[tuple[str, str, str], str] = {
+    ("quarantine:site_create", CMD, "inside"): (
+        "sites are run by a division (12-digit code) and the matrix's users reach one grid, so no division "
+        "is in their reach; quarantine/tests cover creating a site"),
+}

@@ -1,0 +1,159 @@
+"""The city the permission matrix runs in: one user per role, and one of every kind of object
+inside their reach (grid A) and outside it (grid C, another street).
+
+Everything is written straight to the tables (the matrix tests the endpoints, not the services
+that would normally make these rows), once per test module; each test then runs in a savepoint
+that is rolled back, so a write in one case never changes what the next case sees.
+
+Outside objects carry ``OUTSIDE_MARK`` in their names, so a response can be searched for a leak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from wangge.accounts.models import Role
+from wangge.accounts.services import api_token_issue
+from wangge.alerts.models import Alert
+from wangge.core.testing.factories import add_resident, build_grid, make_user
+from wangge.grid.models import Division, Grid
+from wangge.health.models import PersonStatus
+from wangge.people.models import ImportJob
+from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
+from wangge.screening.models import Campaign, DeclarationLink
+from wangge.tracing.models import Investigation
+from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
+
+GRID_A = "420106001001001"  # every user's reach
+GRID_C = "420106002001001"  # another street: out of everyone's reach
+INSIDE, OUTSIDE = "inside", "outside"
+OUTSIDE_MARK = "外区"
+INSIDE_MARK = "本区"
+ROLES = [r.value for r in Role]
+
+_names = itertools.count(1)
+
+
+@dataclass
+class World:
+    users: dict[str, object]  # role -> user
+    tokens: dict[str, str]  # role -> raw bearer token
+    places: dict[str, SimpleNamespace] = field(default_factory=dict)  # INSIDE / OUTSIDE -> objects
+    outside_markers: list[str] = field(default_factory=list)  # strings that must never leak
+
+    def objects(self, place: str, role: str | None) -> SimpleNamespace:
+        """The objects of ``place``, with the alert addressed to ``role`` as ``alert``."""
+        objs = self.places[place]
+        return SimpleNamespace(**vars(objs), alert=objs.alerts.get(role) or objs.alerts[Role.COMMAND])
+
+
+def _person(household, label: str, **extra):
+    return add_resident(household, name=f"{label}居民{next(_names)}", **extra)
+
+
+def build_place(grid_code: str, label: str, *, users: dict) -> SimpleNamespace:
+    """One of every scoped object in ``grid_code``, named with ``label``."""
+    grid = build_grid(grid_code, households=3)
+    Grid.objects.filter(pk=grid.pk).update(name=f"{label}网格")
+    community = Division.objects.get(code=grid_code[:12])
+    Division.objects.filter(pk=community.pk).update(name=f"{label}社区")
+    building = grid.buildings.get()
+    unit = building.units.get()
+    household, household2, household3 = unit.households.order_by("code")
+    today = timezone.localdate()
+    now = timezone.now()
+
+    resident = _person(household, label)
+    spouse = _person(household, label, male=False, relation="spouse")
+    mover = _person(household2, label)
+    fever = _person(household2, label)
+    PersonStatus.objects.create(resident=fever, grid_code=grid_code, status="fever", since=now)
+
+    regime_home = Regime.objects.get(code="7+3")
+    regime_14 = Regime.objects.get(code="14")
+
+    def order(person, **kw) -> QuarantineOrder:
+        defaults = dict(regime=regime_home, place="home", phase="home", start_date=today,
+                        planned_release=today + dt.timedelta(days=10), status="active", reason="密接")
+        defaults.update(kw)
+        return QuarantineOrder.objects.create(resident=person, grid_code=grid_code, **defaults)
+
+    site = Site.objects.create(name=f"{label}隔离点", grid_code=grid_code, address=f"{label}路1号")
+    room = Room.objects.create(site=site, grid_code=grid_code, number="101", capacity=2)
+
+    contact = _person(household3, label)
+    PersonStatus.objects.create(resident=contact, grid_code=grid_code, status="close_contact", since=now)
+    active = order(contact)
+    test_pending = QuarantineTest.objects.create(order=active, grid_code=grid_code, phase="home", day=1,
+                                                 due_date=today)
+    releasable = order(_person(household3, label), regime=regime_14, start_date=today - dt.timedelta(days=14),
+                       planned_release=today)
+    QuarantineTest.objects.create(order=releasable, grid_code=grid_code, phase="home", day=13,
+                                  due_date=today - dt.timedelta(days=1), result="negative")
+    central = order(_person(household3, label), regime=Regime.objects.get(code="14+7"), place="central",
+                    phase="central", site=site, room=room, start_date=today - dt.timedelta(days=15),
+                    planned_release=today + dt.timedelta(days=6))
+    released = order(_person(household3, label), start_date=today - dt.timedelta(days=10), planned_release=today,
+                     status="released", released_at=now, certificate_number=f"JC{next(_names):012d}")
+
+    case = _person(household3, label)
+    PersonStatus.objects.create(resident=case, grid_code=grid_code, status="confirmed", severity="mild", since=now)
+    investigation = Investigation.objects.create(case=case, grid_code=grid_code)
+
+    campaign = Campaign.objects.create(
+        name=f"{label}排查", grid_code=grid_code, start_date=today - dt.timedelta(days=1),
+        end_date=today + dt.timedelta(days=6), frequency="daily", created_by=users[Role.COMMAND])
+    # On the household of the person under quarantine, who may report their temperature through it.
+    link = DeclarationLink.objects.create(household=household3, grid_code=grid_code, token=f"matrix-{grid_code}")
+
+    facility = Facility.objects.create(name=f"{label}方舱", tier=Facility.Tier.FANGCANG, capacity=50,
+                                       grid_code=grid_code)
+
+    def transfer(status: str, **kw) -> TransferOrder:
+        t = TransferOrder.objects.create(
+            grid_code=grid_code, origin=f"{label}社区门口", destination=facility, vehicle="鄂A·12345",
+            escort=f"{label}医生", escort_phone="13900000000", planned_departure=now + dt.timedelta(hours=1),
+            planned_arrival=now + dt.timedelta(hours=2), status=status, **kw)
+        TransferPatient.objects.create(transfer=t, resident=case, grid_code=grid_code)
+        return t
+
+    transfer_planned = transfer("planned")
+    transfer_en_route = transfer("en_route", departed_at=now)
+    transfer_arrived = transfer("arrived", departed_at=now, arrived_at=now)
+    admitted = _person(household3, label)
+    admission = Admission.objects.create(resident=admitted, grid_code=grid_code, facility=facility, admitted_at=now)
+
+    alerts = {
+        role: Alert.objects.create(kind="new_lead", role=role, grid_code=grid_code, title=f"{label}预警{role}",
+                                   dedupe_key=f"matrix:{label}:{role}", link="/alerts/")
+        for role in ROLES
+    }
+    import_job = ImportJob.objects.create(kind="residents", grid_code=grid_code, file_name=f"{label}名单.csv",
+                                          file_path="/nonexistent.csv", status="succeeded")
+    return SimpleNamespace(
+        label=label, grid=grid, grid_code=grid_code, area_code=community.code, building=building, unit=unit,
+        household=household, household2=household2, resident=resident, spouse=spouse, mover=mover, fever=fever,
+        contact=contact, order=active, order_releasable=releasable, order_central=central, order_released=released,
+        test=test_pending, site=site, room=room, case=case, investigation=investigation, campaign=campaign,
+        link=link, facility=facility, transfer_planned=transfer_planned, transfer_en_route=transfer_en_route,
+        transfer_arrived=transfer_arrived, admitted=admitted, admission=admission, alerts=alerts,
+        import_job=import_job,
+    )
+
+
+def build_world() -> World:
+    users = {role: make_user(f"matrix_{role}", role, [GRID_A] if role != Role.RESIDENT else [],
+                             display_name=f"矩阵{role}") for role in ROLES}
+    tokens = {role: api_token_issue(user=user) for role, user in users.items()}
+    world = World(users=users, tokens=tokens)
+    world.places[INSIDE] = build_place(GRID_A, INSIDE_MARK, users=users)
+    world.places[OUTSIDE] = build_place(GRID_C, OUTSIDE_MARK, users=users)
+    outside = world.places[OUTSIDE]
+    # The outside people's ID numbers must not leak either, masked or not (the last 4 are unique enough).
+    world.outside_markers = [OUTSIDE_MARK, outside.resident.id_number, outside.case.id_number]
+    return world
