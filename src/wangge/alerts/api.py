@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from wangge.alerts import selectors, services
+from wangge.alerts.models import AlertKind
+from wangge.core.inputs import PageSize
 from wangge.grid.api import page_limit
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 
@@ -36,11 +39,11 @@ class AlertPage(Schema):
 
 
 class AlertQuery(Schema):
-    kind: str = ""
+    kind: Literal[("", *AlertKind.values)] = ""
     unread_only: bool = False
     include_resolved: bool = False
     cursor: str = ""  # the id of the last alert of the previous page
-    limit: int | None = None
+    limit: PageSize = None
 
 
 def alert_out(a) -> dict:

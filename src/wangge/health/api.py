@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from wangge.audit.context import Actor
 from wangge.core.errors import NotFound
+from wangge.core.inputs import CodeFilter, Day
 from wangge.grid.api import subtree_prefix
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.health import selectors, services
@@ -94,11 +96,11 @@ class GapListOut(Schema):
 
 class ReportIn(Schema):
     resident_id: int
-    date: dt.date | None = None  # the local date; today when omitted
-    slot: str  # am / pm
+    date: Day | None = None  # the local date; today when omitted
+    slot: Literal[tuple(HealthReport.Slot.values)]
     temperature: Decimal
     symptoms: list[str] = []
-    source: str = HealthReport.Source.STAFF  # staff / self
+    source: Literal[tuple(HealthReport.Source.values)] = HealthReport.Source.STAFF
 
 
 class ReportOut(Schema):
@@ -162,8 +164,8 @@ def get_status(request: HttpRequest, resident_id: int):
 
 
 class TableQuery(Schema):
-    within: str = ""  # a division or grid code; the top of the caller's reach when omitted
-    date: dt.date | None = None
+    within: CodeFilter = ""  # a division or grid code; the top of the caller's reach when omitted
+    date: Day | None = None
 
 
 @router.get(
@@ -179,8 +181,8 @@ def four_categories(request: HttpRequest, query: Query[TableQuery]):
 
 
 class GapQuery(Schema):
-    within: str = ""
-    limit: int = 200
+    within: CodeFilter = ""
+    limit: int = Field(200, ge=1, le=1000, description="最多条数，1–1000")
 
 
 @router.get(
@@ -192,7 +194,7 @@ def gap_list(request: HttpRequest, kind: str, query: Query[GapQuery]):
     if kind not in selectors.GAP_KINDS:
         raise NotFound("未知的闭环事项类型")
     area = selectors.area_in_reach(user=request.auth, prefix=subtree_prefix(query.within))
-    limit = max(1, min(query.limit, 1000))
+    limit = query.limit
     entries = selectors.gap_entries(kind, user=request.auth, within=area.prefix, limit=limit)
     count = selectors.gap_queryset(kind, user=request.auth, within=area.prefix).count()
     return {

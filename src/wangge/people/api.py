@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
 from wangge.core.errors import ValidationFailed
+from wangge.core.inputs import CodeFilter, PageSize
 from wangge.grid.api import household_out, page_limit, subtree_prefix
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.people import selectors, services
@@ -74,10 +75,10 @@ class ResidentQuery(Schema):
     q: str = ""  # a name (prefix), an 11-digit phone, the last 4 characters or all 18 of an ID number
     tag: str = ""  # key-group tag code
     residence_type: str = ""  # registered / permanent / floating (or 户籍 / 常住 / 流动)
-    within: str = ""  # a division or grid code: only residents in its subtree
+    within: CodeFilter = ""  # a division or grid code: only residents in its subtree
     household_id: int | None = None
     cursor: str = ""
-    limit: int | None = None
+    limit: PageSize = None
 
 
 @router.get(

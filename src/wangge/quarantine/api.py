@@ -3,10 +3,13 @@ system, and sites with live occupancy.  Thin callers of ``quarantine.selectors``
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
+from wangge.core.inputs import PageSize
 from wangge.grid.api import page_limit
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.people.selectors import keyset_page
@@ -54,11 +57,12 @@ def order_detail_out(order: QuarantineOrder) -> dict:
 
 
 class OrderQuery(Schema):
-    view: str = "active"  # active / due (release due today) / overdue (tests overdue) / released / all
-    place: str = ""
+    # active / due (release due today) / overdue (tests overdue) / released / all
+    view: Literal["active", "due", "overdue", "released", "all"] = "active"
+    place: Literal["", "home", "central"] = ""
     site_id: int | None = None
     cursor: str = ""
-    limit: int | None = None
+    limit: PageSize = None
 
 
 @router.get("/quarantine/orders", response={200: OrderPage, **READ_ERRORS}, summary="隔离令列表（游标分页）")

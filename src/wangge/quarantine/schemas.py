@@ -7,6 +7,8 @@ from typing import Literal
 
 from ninja import Schema
 
+from wangge.core.inputs import Day, Timestamp
+
 
 class TestOut(Schema):
     __test__ = False  # not a pytest class
@@ -58,7 +60,7 @@ class OrderCreateIn(Schema):
     place: Literal["home", "central"]
     site_id: int | None = None
     room_id: int | None = None  # central: leave empty to take the site's first room with a free bed
-    start_date: dt.date | None = None
+    start_date: Day | None = None
     reason: str
 
 
@@ -69,7 +71,7 @@ class ExtendIn(Schema):
 
 class ResultIn(Schema):
     result: Literal["negative", "positive"]
-    sampled_at: dt.datetime | None = None
+    sampled_at: Timestamp | None = None
 
 
 class SiteOut(Schema):

@@ -4,12 +4,14 @@ self-declaration.  Thin callers of ``screening.selectors`` and ``screening.servi
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
+from wangge.core.inputs import CodeFilter, Day, PageSize
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.screening import selectors, services
 from wangge.screening.models import Campaign, Visit
@@ -26,9 +28,9 @@ class QuestionIn(Schema):
 class CampaignIn(Schema):
     name: str
     area_code: str  # 12-digit division code or 15-digit grid code
-    start_date: dt.date
-    end_date: dt.date
-    frequency: str = Campaign.Frequency.DAILY
+    start_date: Day
+    end_date: Day
+    frequency: Literal[tuple(Campaign.Frequency.values)] = Campaign.Frequency.DAILY
     questions: list[QuestionIn] | None = None
 
 
@@ -53,7 +55,7 @@ def campaign_out(c: Campaign) -> dict:
 
 
 class CampaignQuery(Schema):
-    on_date: dt.date | None = None  # only campaigns running that day
+    on_date: Day | None = None  # only campaigns running that day
 
 
 @router.get("/screening/campaigns", response={200: list[CampaignOut], **READ_ERRORS},
@@ -81,10 +83,10 @@ class MemberIn(Schema):
 class VisitIn(Schema):
     campaign_id: int
     household_id: int
-    outcome: str  # visited / nobody_home / refused
+    outcome: Literal[tuple(Visit.Outcome.values)]
     members: list[MemberIn] = []
     note: str = ""
-    date: dt.date | None = None
+    date: Day | None = None
 
 
 class MemberOut(Schema):
@@ -131,8 +133,8 @@ def record_visit(request: HttpRequest, payload: VisitIn):
 
 
 class AreaQuery(Schema):
-    within: str = ""  # a division or grid code inside the campaign and your reach (default: your part of it)
-    date: dt.date | None = None  # default today
+    within: CodeFilter = ""  # a division or grid code inside the campaign and your reach (default: your part of it)
+    date: Day | None = None  # default today
 
 
 class AreaCoverageOut(Schema):
@@ -187,7 +189,7 @@ def campaign_coverage(request: HttpRequest, campaign_id: int, query: Query[AreaQ
 
 class MissingQuery(AreaQuery):
     cursor: str = ""
-    limit: int | None = None
+    limit: PageSize = None
 
 
 class MissingOut(Schema):

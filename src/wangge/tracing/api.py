@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
+from wangge.core.inputs import Day, PageSize, Timestamp
 from wangge.grid.api import page_limit
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.people.selectors import keyset_page
@@ -67,8 +68,8 @@ class InvestigationDetailOut(InvestigationOut):
 
 class TrajectoryIn(Schema):
     place: str
-    start: dt.datetime
-    end: dt.datetime | None = None
+    start: Timestamp
+    end: Timestamp | None = None
     address: str = ""
     note: str = ""
     lat: float | None = None
@@ -83,7 +84,7 @@ class ContactIn(Schema):
     phone: str = ""
     household_id: int | None = None
     kind: Literal["close", "secondary"] = "close"
-    last_exposure: dt.datetime | None = None
+    last_exposure: Timestamp | None = None
     place: str = ""
 
 
@@ -92,7 +93,7 @@ class ContactsIn(Schema):
     regime_code: str  # 14, 14+7, 7+3, 5+3
     place: Literal["home", "central"] = "home"
     site_id: int | None = None
-    start_date: dt.date | None = None
+    start_date: Day | None = None
 
 
 class ContactAddedOut(Schema):
@@ -117,9 +118,9 @@ def trajectory_out(e) -> dict:
 
 
 class InvestigationQuery(Schema):
-    status: str = ""
+    status: Literal[("", *Investigation.Status.values)] = ""
     cursor: str = ""
-    limit: int | None = None
+    limit: PageSize = None
 
 
 @router.get("/tracing/investigations", response={200: InvestigationPage, **READ_ERRORS}, summary="流调列表")

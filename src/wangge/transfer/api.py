@@ -4,6 +4,7 @@ by hospital systems.  Thin callers of ``transfer.selectors`` and ``transfer.serv
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
@@ -11,10 +12,12 @@ from ninja import Query, Router, Schema, Status
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.inputs import PageSize, Timestamp
 from wangge.grid.api import page_limit
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.people.selectors import keyset_page
 from wangge.transfer import selectors, services
+from wangge.transfer.models import TransferOrder
 
 router = Router(tags=["转运"])
 
@@ -80,8 +83,8 @@ class TransferIn(Schema):
     escort_phone: str = ""
     driver: str = ""
     route_note: str = ""
-    planned_departure: dt.datetime
-    planned_arrival: dt.datetime
+    planned_departure: Timestamp
+    planned_arrival: Timestamp
 
 
 class HandoverIn(Schema):
@@ -91,7 +94,7 @@ class HandoverIn(Schema):
 class AdmissionIn(Schema):
     resident_id: int
     facility_id: int
-    admitted_at: dt.datetime
+    admitted_at: Timestamp
 
 
 class AdmissionOut(Schema):
@@ -143,10 +146,10 @@ def list_facilities(request: HttpRequest, tier: int | None = None):
 
 
 class TransferQuery(Schema):
-    status: str = ""
+    status: Literal[("", *TransferOrder.Status.values)] = ""
     late: bool = False
     cursor: str = ""
-    limit: int | None = None
+    limit: PageSize = None
 
 
 @router.get("/transfers", response={200: TransferPage, **READ_ERRORS}, summary="转运单列表（游标分页）")
