@@ -232,3 +232,22 @@ def test_every_operation_documents_its_errors_with_the_error_shape(openapi):
             assert status in responses, f"{label} does not document {status}"
             ref = responses[status]["content"]["application/json"]["schema"]["$ref"]
             assert ref.endswith("/ErrorOut"), label
+
+
+def test_every_integer_input_has_bounds(openapi):
+    inputs = {name for name in openapi["components"]["schemas"] if name.endswith(("In", "Query", "Filters"))}
+    for where, schema in _properties(openapi):
+        if " " not in where and where.split(".")[0] not in inputs:
+            continue
+        for variant in _variants(schema):
+            if variant.get("type") == "integer":
+                assert "enum" in variant or ("minimum" in variant and "maximum" in variant), where
+
+
+def test_an_id_beyond_64_bits_is_422_not_an_overflow(city, street_officer):
+    """Found by schemathesis: the number overflowed in the query (SQLite) or was refused by it (PostgreSQL)."""
+    api = client_for(street_officer)
+    assert_invalid(api.get("/api/v1/households", {"building": 262036188753700028416}), "building")
+    assert_invalid(api.get("/api/v1/residents/262036188753700028416"), "resident_id")
+    response = post(street_officer, "/residents", {"household_id": 2**64, "name": "张三", "id_number": "x"})
+    assert_invalid(response, "household_id")

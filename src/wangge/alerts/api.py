@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 
 from wangge.alerts import selectors, services
 from wangge.alerts.models import AlertKind
-from wangge.core.inputs import PageSize
+from wangge.core.inputs import Id, PageSize
 from wangge.grid.api import page_limit
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 
@@ -66,7 +66,7 @@ def list_alerts(request: HttpRequest, query: Query[AlertQuery]):
 
 
 @router.post("/alerts/{alert_id}/read", response={200: AlertOut, **WRITE_ERRORS}, summary="标为已读")
-def read_alert(request: HttpRequest, alert_id: int):
+def read_alert(request: HttpRequest, alert_id: Id):
     alert = selectors.alert_in_inbox(user=request.auth, pk=alert_id)
     services.alert_mark_read(user=request.auth, alert=alert)
     alert.is_read = True

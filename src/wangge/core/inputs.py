@@ -6,7 +6,8 @@
   (PostgreSQL's limit; Python's is ±23:59), a time without an offset is local time, and the year
   lies in 1900–2099, so adding or subtracting days never overflows.  The API's input schemas use
   ``Timestamp`` and ``Day``; the page forms use ``wangge.core.forms``.
-* Lists page at most ``MAX_PAGE_SIZE`` rows; a code filter is digits, at most 24 of them.
+* Lists page at most ``MAX_PAGE_SIZE`` rows; a code filter is digits, at most 24 of them; an id is
+  a positive 64-bit integer.
 
 Each rule raises a pydantic error with its own type, which ``wangge.api`` says again in Chinese.
 """
@@ -132,4 +133,8 @@ CodeFilter = Annotated[
     WithJsonSchema({"type": "string", "pattern": CODE_PATTERN, "maxLength": 24,
                     "description": "区划或网格代码（或其前缀），数字，最多 24 位"}),
 ]
+# A record's number: the database's ids are 64-bit (BigAutoField); a larger number is not an id at
+# all, and would overflow in the query (SQLite) or be refused by it (PostgreSQL).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PageSize = Annotated[int | None, Field(ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，1–{MAX_PAGE_SIZE}")]

@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema
 
 from wangge.core.codes import significant_prefix
 from wangge.core.errors import ValidationFailed
-from wangge.core.inputs import MAX_PAGE_SIZE, CodeFilter, PageSize
+from wangge.core.inputs import MAX_PAGE_SIZE, CodeFilter, Id, PageSize
 from wangge.grid import selectors
 from wangge.grid.models import Division
 from wangge.grid.schemas import (
@@ -188,7 +188,7 @@ def list_buildings(request: HttpRequest, filters: Query[BuildingFilters]):
     response={200: BuildingDetailOut, **READ_ERRORS},
     summary="楼栋详情（单元及户数）",
 )
-def get_building(request: HttpRequest, building_id: int):
+def get_building(request: HttpRequest, building_id: Id):
     building = selectors.building_in_reach(user=request.auth, pk=building_id)
     units = selectors.building_units(user=request.auth, building=building)
     out = {f: getattr(building, f) for f in ("id", "code", "name", "grid_code", "address", "lat", "lng", "floors")}
@@ -198,8 +198,8 @@ def get_building(request: HttpRequest, building_id: int):
 
 class HouseholdFilters(Schema):
     grid: CodeFilter = ""  # 15-digit grid code
-    building: int | None = None  # building id
-    unit: int | None = None  # unit id
+    building: Id | None = None  # building id
+    unit: Id | None = None  # unit id
     cursor: str = ""
     limit: PageSize = None
 
@@ -222,7 +222,7 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]):
     response={200: HouseholdDetailOut, **READ_ERRORS},
     summary="户详情（成员，证件号码与手机号脱敏）",
 )
-def get_household(request: HttpRequest, household_id: int):
+def get_household(request: HttpRequest, household_id: Id):
     from wangge.people.api import resident_out
 
     household = selectors.household_in_reach(user=request.auth, pk=household_id)

@@ -13,11 +13,12 @@ from ninja import Field, Query, Router, Schema
 
 from wangge.audit.context import Actor
 from wangge.core.errors import NotFound
-from wangge.core.inputs import CodeFilter, Day
+from wangge.core.inputs import CodeFilter, Day, Id
 from wangge.grid.api import subtree_prefix
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.health import selectors, services
 from wangge.health.models import EpidemicStatus, HealthReport, StatusTransition
+from wangge.health.services import TEMPERATURE_MAX, TEMPERATURE_MIN
 from wangge.people.selectors import resident_detail
 
 router = Router(tags=["四类人员与健康监测"])
@@ -95,10 +96,12 @@ class GapListOut(Schema):
 
 
 class ReportIn(Schema):
-    resident_id: int
+    resident_id: Id
     date: Day | None = None  # the local date; today when omitted
     slot: Literal[tuple(HealthReport.Slot.values)]
-    temperature: Decimal
+    # The range is the service's rule (it says so in Chinese); the document states the same bounds.
+    temperature: Decimal = Field(..., description="体温 ℃，34.0–43.0", json_schema_extra={
+        "minimum": float(TEMPERATURE_MIN), "maximum": float(TEMPERATURE_MAX)})
     symptoms: list[str] = []
     source: Literal[tuple(HealthReport.Source.values)] = HealthReport.Source.STAFF
 
@@ -136,7 +139,7 @@ def _row_out(row) -> dict:
     response={200: TransitionOut, **WRITE_ERRORS},
     summary="变更疫情状态（医院、疾控系统推送；记入审计日志）",
 )
-def change_status(request: HttpRequest, resident_id: int, payload: StatusChangeIn):
+def change_status(request: HttpRequest, resident_id: Id, payload: StatusChangeIn):
     transition = services.status_change(
         actor=Actor.for_api(request), resident_id=resident_id, to_status=payload.to_status,
         reason=payload.reason, evidence=payload.evidence, severity=payload.severity,
@@ -149,7 +152,7 @@ def change_status(request: HttpRequest, resident_id: int, payload: StatusChangeI
     response={200: StatusOut, **READ_ERRORS},
     summary="居民当前疫情状态与变更记录（记入审计日志）",
 )
-def get_status(request: HttpRequest, resident_id: int):
+def get_status(request: HttpRequest, resident_id: Id):
     user = request.auth
     resident = resident_detail(actor=Actor.for_api(request), pk=resident_id)
     status = selectors.person_status(user=user, resident=resident)

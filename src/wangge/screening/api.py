@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
-from wangge.core.inputs import CodeFilter, Day, PageSize
+from wangge.core.inputs import CodeFilter, Day, Id, PageSize
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.screening import selectors, services
 from wangge.screening.models import Campaign, Visit
@@ -73,7 +73,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn):
 
 
 class MemberIn(Schema):
-    resident_id: int
+    resident_id: Id
     present: bool = True
     temperature: str | float | None = None
     symptoms: list[str] = []
@@ -81,8 +81,8 @@ class MemberIn(Schema):
 
 
 class VisitIn(Schema):
-    campaign_id: int
-    household_id: int
+    campaign_id: Id
+    household_id: Id
     outcome: Literal[tuple(Visit.Outcome.values)]
     members: list[MemberIn] = []
     note: str = ""
@@ -171,7 +171,7 @@ def area_coverage_out(a) -> dict:
 
 @router.get("/screening/campaigns/{campaign_id}/coverage", response={200: CoverageOut, **READ_ERRORS},
             summary="覆盖情况（户、人，按下级区域，及每日覆盖率）")
-def campaign_coverage(request: HttpRequest, campaign_id: int, query: Query[AreaQuery]):
+def campaign_coverage(request: HttpRequest, campaign_id: Id, query: Query[AreaQuery]):
     user = request.auth
     campaign = selectors.campaign_in_reach(user=user, pk=campaign_id)
     prefix = selectors.area_in_campaign(user=user, campaign=campaign, within=query.within)
@@ -210,7 +210,7 @@ class MissingPageOut(Schema):
 
 @router.get("/screening/campaigns/{campaign_id}/missing", response={200: MissingPageOut, **READ_ERRORS},
             summary="未覆盖的户（按网格、楼栋、单元排序，游标分页）")
-def campaign_missing(request: HttpRequest, campaign_id: int, query: Query[MissingQuery]):
+def campaign_missing(request: HttpRequest, campaign_id: Id, query: Query[MissingQuery]):
     from wangge.grid.api import page_limit
 
     user = request.auth
@@ -229,7 +229,7 @@ def campaign_missing(request: HttpRequest, campaign_id: int, query: Query[Missin
 
 
 class DeclarationIn(Schema):
-    resident_id: int
+    resident_id: Id
     temperature: str | float
     symptoms: list[str] = []
     travel_history: str = ""

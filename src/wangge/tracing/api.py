@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
-from wangge.core.inputs import Day, PageSize, Timestamp
+from wangge.core.inputs import Day, Id, PageSize, Timestamp
 from wangge.grid.api import page_limit
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.people.selectors import keyset_page
@@ -77,12 +77,12 @@ class TrajectoryIn(Schema):
 
 
 class ContactIn(Schema):
-    resident_id: int | None = None  # a registered resident, or a new person below
+    resident_id: Id | None = None  # a registered resident, or a new person below
     name: str = ""
     id_type: str = ""
     id_number: str = ""  # an ID number already registered is matched to that resident
     phone: str = ""
-    household_id: int | None = None
+    household_id: Id | None = None
     kind: Literal["close", "secondary"] = "close"
     last_exposure: Timestamp | None = None
     place: str = ""
@@ -92,7 +92,7 @@ class ContactsIn(Schema):
     contacts: list[ContactIn]
     regime_code: str  # 14, 14+7, 7+3, 5+3
     place: Literal["home", "central"] = "home"
-    site_id: int | None = None
+    site_id: Id | None = None
     start_date: Day | None = None
 
 
@@ -134,7 +134,7 @@ def list_investigations(request: HttpRequest, query: Query[InvestigationQuery]):
 
 @router.get("/tracing/investigations/{investigation_id}", response={200: InvestigationDetailOut, **READ_ERRORS},
             summary="流调详情：轨迹与接触者（记入审计日志）")
-def get_investigation(request: HttpRequest, investigation_id: int):
+def get_investigation(request: HttpRequest, investigation_id: Id):
     inv = selectors.investigation_detail(actor=Actor.for_api(request), pk=investigation_id)
     out = investigation_out(inv)
     out["summary"] = inv.summary
@@ -152,7 +152,7 @@ def get_investigation(request: HttpRequest, investigation_id: int):
 
 @router.post("/tracing/investigations/{investigation_id}/trajectory", response={201: TrajectoryOut, **WRITE_ERRORS},
              summary="添加轨迹")
-def add_trajectory(request: HttpRequest, investigation_id: int, payload: TrajectoryIn):
+def add_trajectory(request: HttpRequest, investigation_id: Id, payload: TrajectoryIn):
     entry = services.trajectory_add(actor=Actor.for_api(request), investigation_id=investigation_id,
                                     **payload.dict())
     return Status(201, trajectory_out(entry))
@@ -161,7 +161,7 @@ def add_trajectory(request: HttpRequest, investigation_id: int, payload: Traject
 @router.post("/tracing/investigations/{investigation_id}/contacts", response={201: list[ContactAddedOut],
                                                                             **WRITE_ERRORS},
              summary="登记接触者并下达隔离令（一次调用全部成功或全部不写入）")
-def add_contacts(request: HttpRequest, investigation_id: int, payload: ContactsIn):
+def add_contacts(request: HttpRequest, investigation_id: Id, payload: ContactsIn):
     added = services.contacts_add(
         actor=Actor.for_api(request), investigation_id=investigation_id,
         contacts=[c.dict(exclude_none=True) for c in payload.contacts], regime_code=payload.regime_code,

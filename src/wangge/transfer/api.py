@@ -12,12 +12,12 @@ from ninja import Query, Router, Schema, Status
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
-from wangge.core.inputs import PageSize, Timestamp
+from wangge.core.inputs import Id, PageSize, Timestamp
 from wangge.grid.api import page_limit
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.people.selectors import keyset_page
 from wangge.transfer import selectors, services
-from wangge.transfer.models import TransferOrder
+from wangge.transfer.models import Facility, TransferOrder
 
 router = Router(tags=["转运"])
 
@@ -75,9 +75,9 @@ class TransferPage(Schema):
 
 
 class TransferIn(Schema):
-    resident_ids: list[int]
+    resident_ids: list[Id]
     origin: str
-    destination_id: int
+    destination_id: Id
     vehicle: str
     escort: str
     escort_phone: str = ""
@@ -92,8 +92,8 @@ class HandoverIn(Schema):
 
 
 class AdmissionIn(Schema):
-    resident_id: int
-    facility_id: int
+    resident_id: Id
+    facility_id: Id
     admitted_at: Timestamp
 
 
@@ -141,7 +141,7 @@ def admission_out(a) -> dict:
 
 
 @router.get("/facilities", response={200: list[FacilityOut], **READ_ERRORS}, summary="收治机构及床位占用")
-def list_facilities(request: HttpRequest, tier: int | None = None):
+def list_facilities(request: HttpRequest, tier: Literal[tuple(Facility.Tier.values)] | None = None):
     return [facility_out(o) for o in selectors.facility_occupancy(user=request.auth, tier=tier)]
 
 
@@ -167,7 +167,7 @@ def list_transfers(request: HttpRequest, query: Query[TransferQuery]):
 
 @router.get("/transfers/{transfer_id}", response={200: TransferDetailOut, **READ_ERRORS},
             summary="转运单详情（含转运人员，记入审计日志）")
-def get_transfer(request: HttpRequest, transfer_id: int):
+def get_transfer(request: HttpRequest, transfer_id: Id):
     t = selectors.transfer_in_reach(user=request.auth, pk=transfer_id)
     audit.record(actor=Actor.for_api(request), action=AuditAction.VIEW, obj=t)
     return transfer_detail_out(t)
@@ -185,21 +185,21 @@ def _after_step(request, transfer_id: int) -> dict:
 
 @router.post("/transfers/{transfer_id}/depart", response={200: TransferDetailOut, **WRITE_ERRORS},
              summary="确认出发")
-def depart_transfer(request: HttpRequest, transfer_id: int):
+def depart_transfer(request: HttpRequest, transfer_id: Id):
     services.transfer_depart(actor=Actor.for_api(request), transfer_id=transfer_id)
     return _after_step(request, transfer_id)
 
 
 @router.post("/transfers/{transfer_id}/arrive", response={200: TransferDetailOut, **WRITE_ERRORS},
              summary="确认到达")
-def arrive_transfer(request: HttpRequest, transfer_id: int):
+def arrive_transfer(request: HttpRequest, transfer_id: Id):
     services.transfer_arrive(actor=Actor.for_api(request), transfer_id=transfer_id)
     return _after_step(request, transfer_id)
 
 
 @router.post("/transfers/{transfer_id}/handover", response={200: TransferDetailOut, **WRITE_ERRORS},
              summary="接收方确认交接（逐人登记收治）")
-def handover_transfer(request: HttpRequest, transfer_id: int, payload: HandoverIn):
+def handover_transfer(request: HttpRequest, transfer_id: Id, payload: HandoverIn):
     services.transfer_handover(actor=Actor.for_api(request), transfer_id=transfer_id,
                                received_by=payload.received_by)
     return _after_step(request, transfer_id)
@@ -214,5 +214,5 @@ def create_admission(request: HttpRequest, payload: AdmissionIn):
 
 @router.post("/admissions/{admission_id}/discharge", response={200: AdmissionOut, **WRITE_ERRORS},
              summary="出院/离开")
-def discharge_admission(request: HttpRequest, admission_id: int):
+def discharge_admission(request: HttpRequest, admission_id: Id):
     return admission_out(services.discharge_record(actor=Actor.for_api(request), admission_id=admission_id))
