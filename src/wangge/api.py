@@ -12,6 +12,7 @@ from ninja.security import HttpBearer, django_auth
 
 from wangge.accounts.services import api_token_user
 from wangge.core.errors import DomainError, NotFound
+from wangge.core.inputs import DATE_MESSAGE, TIMESTAMP_MESSAGE
 
 
 class BearerToken(HttpBearer):
@@ -67,6 +68,21 @@ VALIDATION_MESSAGES = {
     "model_attributes_type": "请求体应为 JSON 对象",
     "dict_type": "请求体应为 JSON 对象",
     "extra_forbidden": "不支持的字段",
+    "datetime_parsing": TIMESTAMP_MESSAGE,
+    "datetime_from_date_parsing": TIMESTAMP_MESSAGE,
+    "datetime_type": TIMESTAMP_MESSAGE,
+    "timestamp_invalid": TIMESTAMP_MESSAGE,
+    "date_invalid": DATE_MESSAGE,
+    "code_invalid": "代码无效",
+    "string_pattern_mismatch": "格式无效",
+    "decimal_parsing": "应为数字",
+    "decimal_type": "应为数字",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "finite_number": "应为有限的数字",
+    "int_from_float": "应为整数",
+    "greater_than": "数值过小",
+    "less_than": "数值过大",
 }
 # Locations that name the parameter's container rather than the field.
 _LOC_NOISE = {"body", "query", "path", "header", "cookie", "form", "payload", "filters"}
@@ -100,7 +116,6 @@ def not_found(request, exc):
 # ninja's own refusals (a session request without its CSRF token, a body too large, ...) come with
 # English text; they are answered with a stable code and a Chinese message instead.
 HTTP_ERRORS = {
-    400: ("bad_request", "请求有误"),
     403: ("forbidden", "请求被拒绝：网页会话调用写接口须携带 CSRF 令牌，请刷新页面后重试"),
     404: ("not_found", "未找到"),
     405: ("method_not_allowed", "不支持该请求方法"),
@@ -110,6 +125,10 @@ HTTP_ERRORS = {
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if exc.status_code == 400:
+        # ninja's one 400 is a body it cannot parse: bad input like any other, so 422 "invalid".
+        return error_response(request, code="invalid", message="请求体不是有效的 JSON",
+                              errors={"body": "不是有效的 JSON"}, status=422)
     code, message = HTTP_ERRORS.get(exc.status_code, ("error", "请求失败"))
     return error_response(request, code=code, message=message, status=exc.status_code)
 

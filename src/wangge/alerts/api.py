@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from wangge.alerts import selectors, services
+from wangge.alerts.models import AlertKind
+from wangge.core.inputs import Id, PageSize
 from wangge.grid.api import page_limit
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 
@@ -36,11 +39,11 @@ class AlertPage(Schema):
 
 
 class AlertQuery(Schema):
-    kind: str = ""
+    kind: Literal[("", *AlertKind.values)] = ""
     unread_only: bool = False
     include_resolved: bool = False
     cursor: str = ""  # the id of the last alert of the previous page
-    limit: int | None = None
+    limit: PageSize = None
 
 
 def alert_out(a) -> dict:
@@ -63,7 +66,7 @@ def list_alerts(request: HttpRequest, query: Query[AlertQuery]):
 
 
 @router.post("/alerts/{alert_id}/read", response={200: AlertOut, **WRITE_ERRORS}, summary="标为已读")
-def read_alert(request: HttpRequest, alert_id: int):
+def read_alert(request: HttpRequest, alert_id: Id):
     alert = selectors.alert_in_inbox(user=request.auth, pk=alert_id)
     services.alert_mark_read(user=request.auth, alert=alert)
     alert.is_read = True

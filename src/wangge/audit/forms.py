@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wangge.audit.models import AuditAction
+from wangge.core import forms as core_forms
 
 
 class AuditSearchForm(forms.Form):
@@ -19,8 +20,8 @@ class AuditSearchForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "people.resident"}),
     )
     object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
-    since = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = core_forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = core_forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def selector_kwargs(self) -> dict:
         """Arguments for ``audit_entry_list``; dates are whole days in the site's time zone."""

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from wangge.core.codes import significant_prefix
 from wangge.core.errors import ValidationFailed
+from wangge.core.inputs import MAX_PAGE_SIZE, CodeFilter, Id, PageSize
 from wangge.grid import selectors
 from wangge.grid.models import Division
 from wangge.grid.schemas import (
@@ -24,7 +25,7 @@ from wangge.people.schemas import HouseholdDetailOut
 
 router = Router(tags=["网格"])
 
-MAX_LIMIT = 500
+MAX_LIMIT = MAX_PAGE_SIZE
 
 
 def page_limit(limit: int | None) -> int | None:
@@ -93,8 +94,8 @@ def keyset(qs, *, cursor: str, limit: int | None):
 
 
 class AreaFilters(Schema):
-    level: int | None = None  # 2 市, 3 区县, 4 街道, 5 社区
-    parent: str = ""  # 12-digit code of the parent division
+    level: int | None = Field(None, ge=1, le=5, description="1 省, 2 市, 3 区县, 4 街道, 5 社区")
+    parent: CodeFilter = ""  # 12-digit code of the parent division
 
 
 @router.get(
@@ -132,9 +133,9 @@ def get_area(request: HttpRequest, code: str):
 
 
 class GridFilters(Schema):
-    within: str = ""  # a division or grid code: only grids in its subtree
+    within: CodeFilter = ""  # a division or grid code: only grids in its subtree
     cursor: str = ""
-    limit: int | None = None
+    limit: PageSize = None
 
 
 @router.get(
@@ -166,9 +167,9 @@ def get_grid(request: HttpRequest, code: str):
 
 
 class BuildingFilters(Schema):
-    grid: str = ""  # 15-digit grid code
+    grid: CodeFilter = ""  # 15-digit grid code
     cursor: str = ""
-    limit: int | None = None
+    limit: PageSize = None
 
 
 @router.get(
@@ -187,7 +188,7 @@ def list_buildings(request: HttpRequest, filters: Query[BuildingFilters]):
     response={200: BuildingDetailOut, **READ_ERRORS},
     summary="楼栋详情（单元及户数）",
 )
-def get_building(request: HttpRequest, building_id: int):
+def get_building(request: HttpRequest, building_id: Id):
     building = selectors.building_in_reach(user=request.auth, pk=building_id)
     units = selectors.building_units(user=request.auth, building=building)
     out = {f: getattr(building, f) for f in ("id", "code", "name", "grid_code", "address", "lat", "lng", "floors")}
@@ -196,11 +197,11 @@ def get_building(request: HttpRequest, building_id: int):
 
 
 class HouseholdFilters(Schema):
-    grid: str = ""  # 15-digit grid code
-    building: int | None = None  # building id
-    unit: int | None = None  # unit id
+    grid: CodeFilter = ""  # 15-digit grid code
+    building: Id | None = None  # building id
+    unit: Id | None = None  # unit id
     cursor: str = ""
-    limit: int | None = None
+    limit: PageSize = None
 
 
 @router.get(
@@ -221,7 +222,7 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]):
     response={200: HouseholdDetailOut, **READ_ERRORS},
     summary="户详情（成员，证件号码与手机号脱敏）",
 )
-def get_household(request: HttpRequest, household_id: int):
+def get_household(request: HttpRequest, household_id: Id):
     from wangge.people.api import resident_out
 
     household = selectors.household_in_reach(user=request.auth, pk=household_id)

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from wangge.audit.context import Actor
 from wangge.core.errors import NotFound
+from wangge.core.inputs import CodeFilter, Day, Id
 from wangge.grid.api import subtree_prefix
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.health import selectors, services
 from wangge.health.models import EpidemicStatus, HealthReport, StatusTransition
+from wangge.health.services import TEMPERATURE_MAX, TEMPERATURE_MIN
 from wangge.people.selectors import resident_detail
 
 router = Router(tags=["四类人员与健康监测"])
@@ -93,12 +96,14 @@ class GapListOut(Schema):
 
 
 class ReportIn(Schema):
-    resident_id: int
-    date: dt.date | None = None  # the local date; today when omitted
-    slot: str  # am / pm
-    temperature: Decimal
+    resident_id: Id
+    date: Day | None = None  # the local date; today when omitted
+    slot: Literal[tuple(HealthReport.Slot.values)]
+    # The range is the service's rule (it says so in Chinese); the document states the same bounds.
+    temperature: Decimal = Field(..., description="体温 ℃，34.0–43.0", json_schema_extra={
+        "minimum": float(TEMPERATURE_MIN), "maximum": float(TEMPERATURE_MAX)})
     symptoms: list[str] = []
-    source: str = HealthReport.Source.STAFF  # staff / self
+    source: Literal[tuple(HealthReport.Source.values)] = HealthReport.Source.STAFF
 
 
 class ReportOut(Schema):
@@ -134,7 +139,7 @@ def _row_out(row) -> dict:
     response={200: TransitionOut, **WRITE_ERRORS},
     summary="变更疫情状态（医院、疾控系统推送；记入审计日志）",
 )
-def change_status(request: HttpRequest, resident_id: int, payload: StatusChangeIn):
+def change_status(request: HttpRequest, resident_id: Id, payload: StatusChangeIn):
     transition = services.status_change(
         actor=Actor.for_api(request), resident_id=resident_id, to_status=payload.to_status,
         reason=payload.reason, evidence=payload.evidence, severity=payload.severity,
@@ -147,7 +152,7 @@ def change_status(request: HttpRequest, resident_id: int, payload: StatusChangeI
     response={200: StatusOut, **READ_ERRORS},
     summary="居民当前疫情状态与变更记录（记入审计日志）",
 )
-def get_status(request: HttpRequest, resident_id: int):
+def get_status(request: HttpRequest, resident_id: Id):
     user = request.auth
     resident = resident_detail(actor=Actor.for_api(request), pk=resident_id)
     status = selectors.person_status(user=user, resident=resident)
@@ -162,8 +167,8 @@ def get_status(request: HttpRequest, resident_id: int):
 
 
 class TableQuery(Schema):
-    within: str = ""  # a division or grid code; the top of the caller's reach when omitted
-    date: dt.date | None = None
+    within: CodeFilter = ""  # a division or grid code; the top of the caller's reach when omitted
+    date: Day | None = None
 
 
 @router.get(
@@ -179,8 +184,8 @@ def four_categories(request: HttpRequest, query: Query[TableQuery]):
 
 
 class GapQuery(Schema):
-    within: str = ""
-    limit: int = 200
+    within: CodeFilter = ""
+    limit: int = Field(200, ge=1, le=1000, description="最多条数，1–1000")
 
 
 @router.get(
@@ -192,7 +197,7 @@ def gap_list(request: HttpRequest, kind: str, query: Query[GapQuery]):
     if kind not in selectors.GAP_KINDS:
         raise NotFound("未知的闭环事项类型")
     area = selectors.area_in_reach(user=request.auth, prefix=subtree_prefix(query.within))
-    limit = max(1, min(query.limit, 1000))
+    limit = query.limit
     entries = selectors.gap_entries(kind, user=request.auth, within=area.prefix, limit=limit)
     count = selectors.gap_queryset(kind, user=request.auth, within=area.prefix).count()
     return {

@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
 from wangge.core.errors import ValidationFailed
+from wangge.core.inputs import CodeFilter, Id, PageSize
 from wangge.grid.api import household_out, page_limit, subtree_prefix
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.people import selectors, services
@@ -74,10 +75,10 @@ class ResidentQuery(Schema):
     q: str = ""  # a name (prefix), an 11-digit phone, the last 4 characters or all 18 of an ID number
     tag: str = ""  # key-group tag code
     residence_type: str = ""  # registered / permanent / floating (or 户籍 / 常住 / 流动)
-    within: str = ""  # a division or grid code: only residents in its subtree
-    household_id: int | None = None
+    within: CodeFilter = ""  # a division or grid code: only residents in its subtree
+    household_id: Id | None = None
     cursor: str = ""
-    limit: int | None = None
+    limit: PageSize = None
 
 
 @router.get(
@@ -110,7 +111,7 @@ def list_residents(request: HttpRequest, query: Query[ResidentQuery]):
     response={200: ResidentDetailOut, **READ_ERRORS},
     summary="居民详情（记入审计日志）",
 )
-def get_resident(request: HttpRequest, resident_id: int):
+def get_resident(request: HttpRequest, resident_id: Id):
     resident = selectors.resident_detail(actor=Actor.for_api(request), pk=resident_id)
     return resident_detail_out(request, resident)
 
@@ -120,7 +121,7 @@ def get_resident(request: HttpRequest, resident_id: int):
     response={200: RevealOut, **WRITE_ERRORS},
     summary="显示证件号码或手机号明文（记入审计日志）",
 )
-def reveal_resident_field(request: HttpRequest, resident_id: int, payload: RevealIn):
+def reveal_resident_field(request: HttpRequest, resident_id: Id, payload: RevealIn):
     value = services.resident_reveal(actor=Actor.for_api(request), resident_id=resident_id, field=payload.field)
     return {"field": payload.field, "value": value}
 
@@ -143,7 +144,7 @@ def create_resident(request: HttpRequest, payload: ResidentCreateIn):
     response={200: ResidentDetailOut, **WRITE_ERRORS},
     summary="修改居民信息（只改提交的字段）",
 )
-def update_resident(request: HttpRequest, resident_id: int, payload: ResidentFieldsIn):
+def update_resident(request: HttpRequest, resident_id: Id, payload: ResidentFieldsIn):
     data = payload.dict(exclude_unset=True)
     if not data:
         raise ValidationFailed("没有要修改的字段", errors={"body": "请求体为空"})
@@ -157,7 +158,7 @@ def update_resident(request: HttpRequest, resident_id: int, payload: ResidentFie
     response={200: MoveOut, **WRITE_ERRORS},
     summary="迁户（保留迁移记录）",
 )
-def move_resident(request: HttpRequest, resident_id: int, payload: ResidentMoveIn):
+def move_resident(request: HttpRequest, resident_id: Id, payload: ResidentMoveIn):
     move = services.resident_move(
         actor=Actor.for_api(request), resident_id=resident_id, to_household_id=payload.to_household_id,
         relation=payload.relation, reason=payload.reason,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core import forms as core_forms
 from wangge.core.codes import LEVEL_BY_LENGTH
 from wangge.people.models import KeyGroupTag, Resident
 from wangge.people.selectors import ResidentFilters
@@ -56,7 +57,7 @@ class ResidentForm(forms.Form):
         label=_("性别"), required=False, choices=[("", _("按身份证号码"))] + list(Resident.Sex.choices),
         help_text=_("居民身份证可不填，由号码推算"),
     )
-    birth_date = forms.DateField(
+    birth_date = core_forms.DateField(
         label=_("出生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("居民身份证可不填，由号码推算"),
     )

@@ -12,6 +12,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from wangge.core.inputs import Id
 from wangge.grid.schemas import HouseholdOut
 
 
@@ -81,12 +82,12 @@ class ResidentFieldsIn(Schema):
 
 
 class ResidentCreateIn(ResidentFieldsIn):
-    household_id: int
+    household_id: Id
     name: str = Field(..., description="姓名")
     id_number: str = Field(..., description="证件号码；居民身份证按 GB 11643 校验")
 
 
 class ResidentMoveIn(Schema):
-    to_household_id: int
+    to_household_id: Id
     relation: str = Field("", description="在新户中与户主的关系；空则不变")
     reason: str = Field("", max_length=200, description="迁移原因")

@@ -3,10 +3,13 @@ system, and sites with live occupancy.  Thin callers of ``quarantine.selectors``
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
+from wangge.core.inputs import Id, PageSize
 from wangge.grid.api import page_limit
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.people.selectors import keyset_page
@@ -54,11 +57,12 @@ def order_detail_out(order: QuarantineOrder) -> dict:
 
 
 class OrderQuery(Schema):
-    view: str = "active"  # active / due (release due today) / overdue (tests overdue) / released / all
-    place: str = ""
-    site_id: int | None = None
+    # active / due (release due today) / overdue (tests overdue) / released / all
+    view: Literal["active", "due", "overdue", "released", "all"] = "active"
+    place: Literal["", "home", "central"] = ""
+    site_id: Id | None = None
     cursor: str = ""
-    limit: int | None = None
+    limit: PageSize = None
 
 
 @router.get("/quarantine/orders", response={200: OrderPage, **READ_ERRORS}, summary="隔离令列表（游标分页）")
@@ -71,7 +75,7 @@ def list_orders(request: HttpRequest, query: Query[OrderQuery]):
 
 @router.get("/quarantine/orders/{order_id}", response={200: OrderDetailOut, **READ_ERRORS},
             summary="隔离令详情与检测计划（记入审计日志）")
-def get_order(request: HttpRequest, order_id: int):
+def get_order(request: HttpRequest, order_id: Id):
     return order_detail_out(selectors.order_detail(actor=Actor.for_api(request), pk=order_id))
 
 
@@ -91,13 +95,13 @@ def create_order(request: HttpRequest, payload: OrderCreateIn):
 
 @router.post("/quarantine/orders/{order_id}/release", response={200: OrderDetailOut, **WRITE_ERRORS},
              summary="解除隔离（到期且应检核酸均为阴性），生成解除隔离证明编号")
-def release_order(request: HttpRequest, order_id: int):
+def release_order(request: HttpRequest, order_id: Id):
     return order_detail_out(services.order_release(actor=Actor.for_api(request), order_id=order_id))
 
 
 @router.post("/quarantine/orders/{order_id}/extend", response={200: OrderDetailOut, **WRITE_ERRORS},
              summary="延长隔离（须填写原因）")
-def extend_order(request: HttpRequest, order_id: int, payload: ExtendIn):
+def extend_order(request: HttpRequest, order_id: Id, payload: ExtendIn):
     order = services.order_extend(actor=Actor.for_api(request), order_id=order_id, days=payload.days,
                                   reason=payload.reason)
     return order_detail_out(order)
@@ -105,7 +109,7 @@ def extend_order(request: HttpRequest, order_id: int, payload: ExtendIn):
 
 @router.post("/quarantine/tests/{test_id}/result", response={200: TestOut, **WRITE_ERRORS},
              summary="录入核酸检测结果（疾控/检测机构系统推送；重复推送同一结果无副作用）")
-def record_result(request: HttpRequest, test_id: int, payload: ResultIn):
+def record_result(request: HttpRequest, test_id: Id, payload: ResultIn):
     test = services.test_result_record(actor=Actor.for_api(request), test_id=test_id, result=payload.result,
                                        sampled_at=payload.sampled_at)
     return test_out(test)

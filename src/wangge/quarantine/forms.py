@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core import forms as core_forms
 from wangge.quarantine.models import QuarantineOrder
 from wangge.quarantine.selectors import VIEWS, active_regimes
 
@@ -25,7 +26,8 @@ class OrderForm(forms.Form):
     regime_code = forms.ChoiceField(label=_("隔离方案"))
     place = forms.ChoiceField(label=_("隔离方式"), choices=QuarantineOrder.Place.choices)
     site_id = forms.TypedChoiceField(label=_("隔离点"), required=False, coerce=int, empty_value=None)
-    start_date = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = core_forms.DateField(label=_("开始日期"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("隔离原因"), max_length=200)
 
     def __init__(self, *args, site_choices=(), **kwargs):

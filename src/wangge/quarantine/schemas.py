@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from wangge.core.inputs import Day, Id, Timestamp
+from wangge.quarantine.services import MAX_EXTENSION_DAYS
 
 
 class TestOut(Schema):
@@ -53,23 +56,23 @@ class OrderPage(Schema):
 
 
 class OrderCreateIn(Schema):
-    resident_id: int
+    resident_id: Id
     regime_code: str  # 14, 14+7, 7+3, 5+3 or any active regime
     place: Literal["home", "central"]
-    site_id: int | None = None
-    room_id: int | None = None  # central: leave empty to take the site's first room with a free bed
-    start_date: dt.date | None = None
+    site_id: Id | None = None
+    room_id: Id | None = None  # central: leave empty to take the site's first room with a free bed
+    start_date: Day | None = None
     reason: str
 
 
 class ExtendIn(Schema):
-    days: int
+    days: int = Field(..., ge=1, le=MAX_EXTENSION_DAYS, description=f"延长天数，1–{MAX_EXTENSION_DAYS}")
     reason: str
 
 
 class ResultIn(Schema):
     result: Literal["negative", "positive"]
-    sampled_at: dt.datetime | None = None
+    sampled_at: Timestamp | None = None
 
 
 class SiteOut(Schema):

@@ -4,12 +4,14 @@ self-declaration.  Thin callers of ``screening.selectors`` and ``screening.servi
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
+from wangge.core.inputs import CodeFilter, Day, Id, PageSize
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.screening import selectors, services
 from wangge.screening.models import Campaign, Visit
@@ -26,9 +28,9 @@ class QuestionIn(Schema):
 class CampaignIn(Schema):
     name: str
     area_code: str  # 12-digit division code or 15-digit grid code
-    start_date: dt.date
-    end_date: dt.date
-    frequency: str = Campaign.Frequency.DAILY
+    start_date: Day
+    end_date: Day
+    frequency: Literal[tuple(Campaign.Frequency.values)] = Campaign.Frequency.DAILY
     questions: list[QuestionIn] | None = None
 
 
@@ -53,7 +55,7 @@ def campaign_out(c: Campaign) -> dict:
 
 
 class CampaignQuery(Schema):
-    on_date: dt.date | None = None  # only campaigns running that day
+    on_date: Day | None = None  # only campaigns running that day
 
 
 @router.get("/screening/campaigns", response={200: list[CampaignOut], **READ_ERRORS},
@@ -71,7 +73,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn):
 
 
 class MemberIn(Schema):
-    resident_id: int
+    resident_id: Id
     present: bool = True
     temperature: str | float | None = None
     symptoms: list[str] = []
@@ -79,12 +81,12 @@ class MemberIn(Schema):
 
 
 class VisitIn(Schema):
-    campaign_id: int
-    household_id: int
-    outcome: str  # visited / nobody_home / refused
+    campaign_id: Id
+    household_id: Id
+    outcome: Literal[tuple(Visit.Outcome.values)]
     members: list[MemberIn] = []
     note: str = ""
-    date: dt.date | None = None
+    date: Day | None = None
 
 
 class MemberOut(Schema):
@@ -131,8 +133,8 @@ def record_visit(request: HttpRequest, payload: VisitIn):
 
 
 class AreaQuery(Schema):
-    within: str = ""  # a division or grid code inside the campaign and your reach (default: your part of it)
-    date: dt.date | None = None  # default today
+    within: CodeFilter = ""  # a division or grid code inside the campaign and your reach (default: your part of it)
+    date: Day | None = None  # default today
 
 
 class AreaCoverageOut(Schema):
@@ -169,7 +171,7 @@ def area_coverage_out(a) -> dict:
 
 @router.get("/screening/campaigns/{campaign_id}/coverage", response={200: CoverageOut, **READ_ERRORS},
             summary="覆盖情况（户、人，按下级区域，及每日覆盖率）")
-def campaign_coverage(request: HttpRequest, campaign_id: int, query: Query[AreaQuery]):
+def campaign_coverage(request: HttpRequest, campaign_id: Id, query: Query[AreaQuery]):
     user = request.auth
     campaign = selectors.campaign_in_reach(user=user, pk=campaign_id)
     prefix = selectors.area_in_campaign(user=user, campaign=campaign, within=query.within)
@@ -187,7 +189,7 @@ def campaign_coverage(request: HttpRequest, campaign_id: int, query: Query[AreaQ
 
 class MissingQuery(AreaQuery):
     cursor: str = ""
-    limit: int | None = None
+    limit: PageSize = None
 
 
 class MissingOut(Schema):
@@ -208,7 +210,7 @@ class MissingPageOut(Schema):
 
 @router.get("/screening/campaigns/{campaign_id}/missing", response={200: MissingPageOut, **READ_ERRORS},
             summary="未覆盖的户（按网格、楼栋、单元排序，游标分页）")
-def campaign_missing(request: HttpRequest, campaign_id: int, query: Query[MissingQuery]):
+def campaign_missing(request: HttpRequest, campaign_id: Id, query: Query[MissingQuery]):
     from wangge.grid.api import page_limit
 
     user = request.auth
@@ -227,7 +229,7 @@ def campaign_missing(request: HttpRequest, campaign_id: int, query: Query[Missin
 
 
 class DeclarationIn(Schema):
-    resident_id: int
+    resident_id: Id
     temperature: str | float
     symptoms: list[str] = []
     travel_history: str = ""

@@ -19,8 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor, client_ip
+from wangge.core import forms as core_forms
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
 from wangge.core.exports import audited_export
+from wangge.core.inputs import check_day
 from wangge.core.views import forbidden, not_found_as_404
 from wangge.grid.models import Household
 from wangge.grid.selectors import household_members
@@ -37,7 +39,7 @@ ATTEMPT_LABELS = dict(Visit.Outcome.choices)
 def _date(request) -> dt.date:
     text = request.GET.get("date", "")
     try:
-        return dt.date.fromisoformat(text) if text else timezone.localdate()
+        return check_day(dt.date.fromisoformat(text)) if text else timezone.localdate()
     except ValueError:
         return timezone.localdate()
 
@@ -76,8 +78,8 @@ def campaign_list_export(request):
 class CampaignForm(forms.Form):
     name = forms.CharField(label="名称", max_length=100)
     area_code = forms.CharField(label="排查范围（12位区划代码或15位网格代码）", max_length=15)
-    start_date = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = core_forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = core_forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
     frequency = forms.ChoiceField(label="频次", choices=Campaign.Frequency.choices)
 
 

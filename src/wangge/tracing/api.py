@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
+from wangge.core.inputs import Day, Id, PageSize, Timestamp
 from wangge.grid.api import page_limit
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.people.selectors import keyset_page
@@ -67,8 +68,8 @@ class InvestigationDetailOut(InvestigationOut):
 
 class TrajectoryIn(Schema):
     place: str
-    start: dt.datetime
-    end: dt.datetime | None = None
+    start: Timestamp
+    end: Timestamp | None = None
     address: str = ""
     note: str = ""
     lat: float | None = None
@@ -76,14 +77,14 @@ class TrajectoryIn(Schema):
 
 
 class ContactIn(Schema):
-    resident_id: int | None = None  # a registered resident, or a new person below
+    resident_id: Id | None = None  # a registered resident, or a new person below
     name: str = ""
     id_type: str = ""
     id_number: str = ""  # an ID number already registered is matched to that resident
     phone: str = ""
-    household_id: int | None = None
+    household_id: Id | None = None
     kind: Literal["close", "secondary"] = "close"
-    last_exposure: dt.datetime | None = None
+    last_exposure: Timestamp | None = None
     place: str = ""
 
 
@@ -91,8 +92,8 @@ class ContactsIn(Schema):
     contacts: list[ContactIn]
     regime_code: str  # 14, 14+7, 7+3, 5+3
     place: Literal["home", "central"] = "home"
-    site_id: int | None = None
-    start_date: dt.date | None = None
+    site_id: Id | None = None
+    start_date: Day | None = None
 
 
 class ContactAddedOut(Schema):
@@ -117,9 +118,9 @@ def trajectory_out(e) -> dict:
 
 
 class InvestigationQuery(Schema):
-    status: str = ""
+    status: Literal[("", *Investigation.Status.values)] = ""
     cursor: str = ""
-    limit: int | None = None
+    limit: PageSize = None
 
 
 @router.get("/tracing/investigations", response={200: InvestigationPage, **READ_ERRORS}, summary="流调列表")
@@ -133,7 +134,7 @@ def list_investigations(request: HttpRequest, query: Query[InvestigationQuery]):
 
 @router.get("/tracing/investigations/{investigation_id}", response={200: InvestigationDetailOut, **READ_ERRORS},
             summary="流调详情：轨迹与接触者（记入审计日志）")
-def get_investigation(request: HttpRequest, investigation_id: int):
+def get_investigation(request: HttpRequest, investigation_id: Id):
     inv = selectors.investigation_detail(actor=Actor.for_api(request), pk=investigation_id)
     out = investigation_out(inv)
     out["summary"] = inv.summary
@@ -151,7 +152,7 @@ def get_investigation(request: HttpRequest, investigation_id: int):
 
 @router.post("/tracing/investigations/{investigation_id}/trajectory", response={201: TrajectoryOut, **WRITE_ERRORS},
              summary="添加轨迹")
-def add_trajectory(request: HttpRequest, investigation_id: int, payload: TrajectoryIn):
+def add_trajectory(request: HttpRequest, investigation_id: Id, payload: TrajectoryIn):
     entry = services.trajectory_add(actor=Actor.for_api(request), investigation_id=investigation_id,
                                     **payload.dict())
     return Status(201, trajectory_out(entry))
@@ -160,7 +161,7 @@ def add_trajectory(request: HttpRequest, investigation_id: int, payload: Traject
 @router.post("/tracing/investigations/{investigation_id}/contacts", response={201: list[ContactAddedOut],
                                                                             **WRITE_ERRORS},
              summary="登记接触者并下达隔离令（一次调用全部成功或全部不写入）")
-def add_contacts(request: HttpRequest, investigation_id: int, payload: ContactsIn):
+def add_contacts(request: HttpRequest, investigation_id: Id, payload: ContactsIn):
     added = services.contacts_add(
         actor=Actor.for_api(request), investigation_id=investigation_id,
         contacts=[c.dict(exclude_none=True) for c in payload.contacts], regime_code=payload.regime_code,

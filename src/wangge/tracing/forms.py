@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core import forms as core_forms
 from wangge.quarantine.forms import regime_choices
 from wangge.quarantine.models import QuarantineOrder
 from wangge.tracing.models import Contact
@@ -15,8 +16,9 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class TrajectoryForm(forms.Form):
     place = forms.CharField(label=_("地点"), max_length=200)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
-    start = forms.DateTimeField(label=_("开始时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"])
-    end = forms.DateTimeField(label=_("结束时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"], required=False)
+    start = core_forms.DateTimeField(label=_("开始时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"])
+    end = core_forms.DateTimeField(label=_("结束时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"],
+                                   required=False)
     lat = forms.FloatField(label=_("纬度"), required=False)
     lng = forms.FloatField(label=_("经度"), required=False)
     note = forms.CharField(label=_("说明"), max_length=500, required=False)

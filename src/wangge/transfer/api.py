@@ -4,6 +4,7 @@ by hospital systems.  Thin callers of ``transfer.selectors`` and ``transfer.serv
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
@@ -11,10 +12,12 @@ from ninja import Query, Router, Schema, Status
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.inputs import Id, PageSize, Timestamp
 from wangge.grid.api import page_limit
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.people.selectors import keyset_page
 from wangge.transfer import selectors, services
+from wangge.transfer.models import Facility, TransferOrder
 
 router = Router(tags=["转运"])
 
@@ -72,16 +75,16 @@ class TransferPage(Schema):
 
 
 class TransferIn(Schema):
-    resident_ids: list[int]
+    resident_ids: list[Id]
     origin: str
-    destination_id: int
+    destination_id: Id
     vehicle: str
     escort: str
     escort_phone: str = ""
     driver: str = ""
     route_note: str = ""
-    planned_departure: dt.datetime
-    planned_arrival: dt.datetime
+    planned_departure: Timestamp
+    planned_arrival: Timestamp
 
 
 class HandoverIn(Schema):
@@ -89,9 +92,9 @@ class HandoverIn(Schema):
 
 
 class AdmissionIn(Schema):
-    resident_id: int
-    facility_id: int
-    admitted_at: dt.datetime
+    resident_id: Id
+    facility_id: Id
+    admitted_at: Timestamp
 
 
 class AdmissionOut(Schema):
@@ -138,15 +141,15 @@ def admission_out(a) -> dict:
 
 
 @router.get("/facilities", response={200: list[FacilityOut], **READ_ERRORS}, summary="收治机构及床位占用")
-def list_facilities(request: HttpRequest, tier: int | None = None):
+def list_facilities(request: HttpRequest, tier: Literal[tuple(Facility.Tier.values)] | None = None):
     return [facility_out(o) for o in selectors.facility_occupancy(user=request.auth, tier=tier)]
 
 
 class TransferQuery(Schema):
-    status: str = ""
+    status: Literal[("", *TransferOrder.Status.values)] = ""
     late: bool = False
     cursor: str = ""
-    limit: int | None = None
+    limit: PageSize = None
 
 
 @router.get("/transfers", response={200: TransferPage, **READ_ERRORS}, summary="转运单列表（游标分页）")
@@ -164,7 +167,7 @@ def list_transfers(request: HttpRequest, query: Query[TransferQuery]):
 
 @router.get("/transfers/{transfer_id}", response={200: TransferDetailOut, **READ_ERRORS},
             summary="转运单详情（含转运人员，记入审计日志）")
-def get_transfer(request: HttpRequest, transfer_id: int):
+def get_transfer(request: HttpRequest, transfer_id: Id):
     t = selectors.transfer_in_reach(user=request.auth, pk=transfer_id)
     audit.record(actor=Actor.for_api(request), action=AuditAction.VIEW, obj=t)
     return transfer_detail_out(t)
@@ -182,21 +185,21 @@ def _after_step(request, transfer_id: int) -> dict:
 
 @router.post("/transfers/{transfer_id}/depart", response={200: TransferDetailOut, **WRITE_ERRORS},
              summary="确认出发")
-def depart_transfer(request: HttpRequest, transfer_id: int):
+def depart_transfer(request: HttpRequest, transfer_id: Id):
     services.transfer_depart(actor=Actor.for_api(request), transfer_id=transfer_id)
     return _after_step(request, transfer_id)
 
 
 @router.post("/transfers/{transfer_id}/arrive", response={200: TransferDetailOut, **WRITE_ERRORS},
              summary="确认到达")
-def arrive_transfer(request: HttpRequest, transfer_id: int):
+def arrive_transfer(request: HttpRequest, transfer_id: Id):
     services.transfer_arrive(actor=Actor.for_api(request), transfer_id=transfer_id)
     return _after_step(request, transfer_id)
 
 
 @router.post("/transfers/{transfer_id}/handover", response={200: TransferDetailOut, **WRITE_ERRORS},
              summary="接收方确认交接（逐人登记收治）")
-def handover_transfer(request: HttpRequest, transfer_id: int, payload: HandoverIn):
+def handover_transfer(request: HttpRequest, transfer_id: Id, payload: HandoverIn):
     services.transfer_handover(actor=Actor.for_api(request), transfer_id=transfer_id,
                                received_by=payload.received_by)
     return _after_step(request, transfer_id)
@@ -211,5 +214,5 @@ def create_admission(request: HttpRequest, payload: AdmissionIn):
 
 @router.post("/admissions/{admission_id}/discharge", response={200: AdmissionOut, **WRITE_ERRORS},
              summary="出院/离开")
-def discharge_admission(request: HttpRequest, admission_id: int):
+def discharge_admission(request: HttpRequest, admission_id: Id):
     return admission_out(services.discharge_record(actor=Actor.for_api(request), admission_id=admission_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core import forms as core_forms
 from wangge.transfer.models import Facility, TransferOrder
 
 LOCAL_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -28,9 +29,9 @@ class TransferForm(forms.Form):
                                    widget=forms.TextInput(attrs={"inputmode": "tel"}))
     route_note = forms.CharField(label=_("计划路线"), max_length=500, required=False,
                                  widget=forms.Textarea(attrs={"rows": 2}))
-    planned_departure = forms.DateTimeField(label=_("计划出发时间"), input_formats=LOCAL_INPUT,
+    planned_departure = core_forms.DateTimeField(label=_("计划出发时间"), input_formats=LOCAL_INPUT,
                                             widget=LocalDateTimeInput())
-    planned_arrival = forms.DateTimeField(label=_("计划到达时间"), input_formats=LOCAL_INPUT,
+    planned_arrival = core_forms.DateTimeField(label=_("计划到达时间"), input_formats=LOCAL_INPUT,
                                           widget=LocalDateTimeInput())
 
     def __init__(self, *args, occupancy=(), **kwargs):

@@ -1,0 +1,140 @@
+"""What the boundary accepts, decided once for the API, the pages and the forms.
+
+* Text never carries a NUL character: PostgreSQL refuses it in text (SQLite would store it), so
+  ``wangge.core.middleware.RejectNulMiddleware`` turns such a request away before any view runs.
+* A time is one PostgreSQL can store and Python can shift: its UTC offset is at most ±15:59
+  (PostgreSQL's limit; Python's is ±23:59), a time without an offset is local time, and the year
+  lies in 1900–2099, so adding or subtracting days never overflows.  The API's input schemas use
+  ``Timestamp`` and ``Day``; the page forms use ``wangge.core.forms``.
+* Lists page at most ``MAX_PAGE_SIZE`` rows; a code filter is digits, at most 24 of them; an id is
+  a positive 64-bit integer.
+
+Each rule raises a pydantic error with its own type, which ``wangge.api`` says again in Chinese.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated
+
+from django.utils import timezone
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+NUL = "\x00"
+MAX_OFFSET = dt.timedelta(hours=15, minutes=59)
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2099, 12, 31)
+MAX_PAGE_SIZE = 500
+
+# The documented shapes.  Digits are spelled [0-9]: in a regular expression \d is any Unicode digit.
+_DATE = r"(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
+_OFFSET = r"(Z|[+-](0[0-9]|1[0-5]):[0-5][0-9])"
+DATE_PATTERN = f"^{_DATE}$"
+TIMESTAMP_PATTERN = f"^{_DATE}T{_TIME}{_OFFSET}?$"
+CODE_PATTERN = "^[0-9]{0,24}$"
+
+# What is read: any ISO 8601 offset, so that one out of range is named as such, not as "malformed".
+_OFFSET_IN_TEXT = re.compile(r"[T ][0-9:.]+([+-])([0-9]{2}):?([0-9]{2})$")
+
+TIMESTAMP_MESSAGE = "时间应为 YYYY-MM-DDTHH:MM[:SS][±HH:MM]，年份在 1900–2099 之间，时区偏移不超过 ±15:59"
+DATE_MESSAGE = "日期应为 YYYY-MM-DD，年份在 1900–2099 之间"
+
+
+def check_offset_text(text: str) -> None:
+    """Refuse an offset beyond ±15:59 before anything tries to build a time zone from it."""
+    match = _OFFSET_IN_TEXT.search(text.strip())
+    if match and dt.timedelta(hours=int(match[2]), minutes=int(match[3])) > MAX_OFFSET:
+        raise ValueError(TIMESTAMP_MESSAGE)
+
+
+def check_timestamp(value: dt.datetime) -> dt.datetime:
+    """An aware time within range; a naive one is taken as local time.  Raises ValueError."""
+    if timezone.is_naive(value):
+        if not EARLIEST <= value.date() <= LATEST:
+            raise ValueError(TIMESTAMP_MESSAGE)
+        value = timezone.make_aware(value)
+    offset = value.utcoffset()
+    if offset is None or abs(offset) > MAX_OFFSET or not EARLIEST <= value.date() <= LATEST:
+        raise ValueError(TIMESTAMP_MESSAGE)
+    return value
+
+
+def check_day(value: dt.date) -> dt.date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(DATE_MESSAGE)
+    return value
+
+
+def _timestamp_text(value):
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("timestamp_invalid", TIMESTAMP_MESSAGE)
+    try:
+        check_offset_text(value)
+    except ValueError:
+        raise PydanticCustomError("timestamp_invalid", TIMESTAMP_MESSAGE) from None
+    return value.strip()
+
+
+def _timestamp_value(value: dt.datetime) -> dt.datetime:
+    try:
+        return check_timestamp(value)
+    except ValueError:
+        raise PydanticCustomError("timestamp_invalid", TIMESTAMP_MESSAGE) from None
+
+
+def _day_text(value):
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(DATE_PATTERN, value.strip()):
+        # Pydantic would also take 0 (1970-01-01) or a whole timestamp for a date.
+        raise PydanticCustomError("date_invalid", DATE_MESSAGE)
+    return value.strip()
+
+
+def _day_value(value: dt.date) -> dt.date:
+    try:
+        return check_day(value)
+    except ValueError:
+        raise PydanticCustomError("date_invalid", DATE_MESSAGE) from None
+
+
+def _code_value(value: str) -> str:
+    value = value.strip()
+    if not re.fullmatch(CODE_PATTERN, value):
+        raise PydanticCustomError("code_invalid", "代码应为不超过 24 位的数字")
+    return value
+
+
+Timestamp = Annotated[
+    dt.datetime,
+    BeforeValidator(_timestamp_text),
+    AfterValidator(_timestamp_value),
+    WithJsonSchema({
+        "type": "string", "format": "date-time", "pattern": TIMESTAMP_PATTERN,
+        "description": "ISO 8601 时间；不带时区偏移按北京时间；偏移不超过 ±15:59；年份 1900–2099",
+    }),
+]
+Day = Annotated[
+    dt.date,
+    BeforeValidator(_day_text),
+    AfterValidator(_day_value),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN,
+                    "description": "日期 YYYY-MM-DD，年份 1900–2099"}),
+]
+# A division or grid code, or a prefix of one: digits only (an empty filter means "everything").
+CodeFilter = Annotated[
+    str,
+    AfterValidator(_code_value),
+    WithJsonSchema({"type": "string", "pattern": CODE_PATTERN, "maxLength": 24,
+                    "description": "区划或网格代码（或其前缀），数字，最多 24 位"}),
+]
+# A record's number: the database's ids are 64-bit (BigAutoField); a larger number is not an id at
+# all, and would overflow in the query (SQLite) or be refused by it (PostgreSQL).
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+PageSize = Annotated[int | None, Field(ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，1–{MAX_PAGE_SIZE}")]
