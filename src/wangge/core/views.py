@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from wangge.core.errors import DomainError, NotFound
 from wangge.grid.selectors import area_overview
@@ -43,6 +44,17 @@ def flash_outcome(request, call: Callable[[], T], *, success: str) -> T | None:
         return None
     messages.success(request, success)
     return result
+
+
+def safe_next(request, fallback: str) -> str:
+    """Where a form's ``next`` field (POST, else the query string) asks to go, if that is on this
+    site; otherwise ``fallback``.  Every view that redirects to ``next`` goes through here, so a
+    crafted link cannot send a logged-in worker to another site (Django's login view and language
+    switch make the same check)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
 
 
 def forbidden(request, message: str):
