@@ -169,6 +169,7 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "wangge.accounts.backends.AddressThrottleBackend",  # password spraying from one address
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -202,6 +203,10 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Migrations run as the tables' owner; DATABASE_URL may then be a role that may only read and
 # append to the audit log (README "Running with a restricted database role").
 WANGGE_MIGRATE_DATABASE_URL = os.environ.get("WANGGE_MIGRATE_DATABASE_URL", "")
+# Throttles (wangge.core.throttle, a fixed-window counter in the cache): (limit, seconds).
+WANGGE_THROTTLE_DECLARE_MISSES = (20, 600)  # unknown declaration-link tokens per client address
+WANGGE_THROTTLE_DECLARE_SUBMISSIONS = (20, 3600)  # submissions through one household's link
+WANGGE_THROTTLE_LOGIN_ADDRESS = (20, 900)  # failed logins per client address, across usernames
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -9,7 +9,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from wangge.core.errors import DomainError, NotFound
+from wangge.core.errors import DomainError, NotFound, RateLimited
 from wangge.grid.selectors import area_overview
 
 
@@ -22,6 +22,19 @@ def not_found_as_404(view):
             return view(request, *args, **kwargs)
         except NotFound as exc:
             raise Http404(exc.message) from None
+
+    return wrapper
+
+
+def rate_limited_as_429(view):
+    """A throttled caller gets a Chinese page with status 429 (the API answers in JSON itself)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except RateLimited as exc:
+            return render(request, "core/rate_limited.html", {"message": exc.message}, status=429)
 
     return wrapper
 
