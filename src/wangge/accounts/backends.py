@@ -1,6 +1,5 @@
 """Authentication backends of our own (the password check itself is Django's ModelBackend)."""
 
-from django.contrib.auth.backends import BaseBackend
 from django.core.exceptions import PermissionDenied
 
 from wangge.audit.context import client_ip
@@ -12,8 +11,11 @@ from wangge.core.throttle import Throttle
 LOGIN_FAILURES = Throttle("login-address", "WANGGE_THROTTLE_LOGIN_ADDRESS")
 
 
-class AddressThrottleBackend(BaseBackend):
+class AddressThrottleBackend:
     """Refuses every login attempt from an address with too many recent failures.
+
+    Deliberately not a BaseBackend: without ``get_user`` it never holds a session, and
+    ``Client.force_login`` keeps picking ModelBackend.
 
     Listed after Axes's backend and before ModelBackend.  Marking the request as locked out makes
     AxesMiddleware answer with the lockout page and status 429, on our login page and the admin's.
