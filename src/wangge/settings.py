@@ -202,6 +202,29 @@ SESSION_COOKIE_SECURE = env_bool("WANGGE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # --- Security headers and HTTPS -------------------------------------------------------------
+# README "Deploying behind HTTPS": nginx terminates TLS in front of ``wangge serve``.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# WANGGE_HTTPS=1: the site is only ever reached over HTTPS.
+WANGGE_HTTPS = env_bool("WANGGE_HTTPS", False)
+if WANGGE_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a local probe may still ask over plain HTTP
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading commits the whole domain to HTTPS in every browser; the operator decides.
+    SECURE_HSTS_PRELOAD = env_bool("WANGGE_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+# WANGGE_BEHIND_PROXY=1: a reverse proxy on this machine or network sets X-Forwarded-Proto,
+# X-Forwarded-Host and X-Forwarded-For (overwriting any the client sent; see the README).
+WANGGE_BEHIND_PROXY = env_bool("WANGGE_BEHIND_PROXY", False)
+if WANGGE_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+    # audit.context.client_ip: the client's address for the audit log and the throttles,
+    # which would otherwise count every client as the proxy.
+    WANGGE_TRUST_X_FORWARDED_FOR = True
 # Migrations run as the tables' owner; DATABASE_URL may then be a role that may only read and
 # append to the audit log (README "Running with a restricted database role").
 WANGGE_MIGRATE_DATABASE_URL = os.environ.get("WANGGE_MIGRATE_DATABASE_URL", "")
