@@ -18,8 +18,10 @@ SETTINGS = [
 
 
 def run_wangge(tmp_path, *args, **env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith("WANGGE_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    # A deployment's environment: none of the suite's own variables (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly warns about).
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("WANGGE_")
+             and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     clean.update(WANGGE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="wangge.settings", **env)
     return subprocess.run([sys.executable, *args], env=clean, capture_output=True, text=True, timeout=120)
 
