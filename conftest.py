@@ -18,6 +18,14 @@ STREET_1 = "420106001000"
 STREET_2 = "420106002000"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters (wangge.core.throttle) live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def city(db):
     grids = {"A": build_grid(GRID_A), "B": build_grid(GRID_B), "C": build_grid(GRID_C)}

@@ -73,6 +73,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Personal data must not stay in browser or proxy caches: every response below static files,
+    # refusals by the middlewares under it included.
+    "wangge.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "wangge.core.middleware.RejectNulMiddleware",
@@ -172,6 +175,7 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "wangge.accounts.backends.AddressThrottleBackend",  # password spraying from one address
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -200,6 +204,38 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("WANGGE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Security headers and HTTPS -------------------------------------------------------------
+# README "Deploying behind HTTPS": nginx terminates TLS in front of ``wangge serve``.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# WANGGE_HTTPS=1: the site is only ever reached over HTTPS.
+WANGGE_HTTPS = env_bool("WANGGE_HTTPS", False)
+if WANGGE_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a local probe may still ask over plain HTTP
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading commits the whole domain to HTTPS in every browser; the operator decides.
+    SECURE_HSTS_PRELOAD = env_bool("WANGGE_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+# WANGGE_BEHIND_PROXY=1: a reverse proxy on this machine or network sets X-Forwarded-Proto,
+# X-Forwarded-Host and X-Forwarded-For (overwriting any the client sent; see the README).
+WANGGE_BEHIND_PROXY = env_bool("WANGGE_BEHIND_PROXY", False)
+if WANGGE_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+    # audit.context.client_ip: the client's address for the audit log and the throttles,
+    # which would otherwise count every client as the proxy.
+    WANGGE_TRUST_X_FORWARDED_FOR = True
+# Migrations run as the tables' owner; DATABASE_URL may then be a role that may only read and
+# append to the audit log (README "Running with a restricted database role").
+WANGGE_MIGRATE_DATABASE_URL = os.environ.get("WANGGE_MIGRATE_DATABASE_URL", "")
+# Throttles (wangge.core.throttle, a fixed-window counter in the cache): (limit, seconds).
+WANGGE_THROTTLE_DECLARE_MISSES = (20, 600)  # unknown declaration-link tokens per client address
+WANGGE_THROTTLE_DECLARE_SUBMISSIONS = (20, 3600)  # submissions through one household's link
+WANGGE_THROTTLE_LOGIN_ADDRESS = (20, 900)  # failed logins per client address, across usernames
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

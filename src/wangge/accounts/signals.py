@@ -3,6 +3,7 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from wangge.accounts.backends import LOGIN_FAILURES
 from wangge.audit import services as audit
 from wangge.audit.context import Actor, client_ip
 from wangge.audit.models import AuditAction
@@ -28,6 +29,12 @@ def audit_logout(sender, request, user, **kwargs):
         actor=Actor.from_request(request), action=AuditAction.LOGOUT, object_type="accounts.user",
         object_id=str(user.pk), object_repr=user.username, grid_code=common_prefix(user),
     )
+
+
+@receiver(user_login_failed)
+def count_login_failure(sender, credentials, request=None, **kwargs):
+    if request is not None:
+        LOGIN_FAILURES.hit(client_ip(request))
 
 
 @receiver(user_login_failed)

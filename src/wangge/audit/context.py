@@ -39,11 +39,13 @@ class Actor:
 
 def client_ip(request: HttpRequest) -> str | None:
     # Behind the deployment's reverse proxy REMOTE_ADDR is the proxy; it is trusted to set
-    # X-Forwarded-For only when WANGGE_TRUST_X_FORWARDED_FOR is on.
+    # X-Forwarded-For only when WANGGE_TRUST_X_FORWARDED_FOR is on (WANGGE_BEHIND_PROXY).  The
+    # last entry is the one our proxy wrote; anything before it came from the client, who could
+    # otherwise pick the address the audit log records and the rate limits count.
     from django.conf import settings
 
     if getattr(settings, "WANGGE_TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").strip(" ,")
         if forwarded:
-            return forwarded.split(",")[0].strip()
+            return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR") or None

@@ -41,3 +41,10 @@ class ValidationFailed(DomainError):
 class Conflict(DomainError):
     code = "conflict"
     http_status = 409
+
+
+class RateLimited(DomainError):
+    """Too many attempts from one address, or through one link, in a short time."""
+
+    code = "rate_limited"
+    http_status = 429

@@ -1,4 +1,6 @@
-"""Requests no view should see: text with a NUL character (or a lone surrogate) in it.
+"""Two boundary middlewares: requests no view should see, and headers every response needs.
+
+RejectNulMiddleware — text with a NUL character (or a lone surrogate) in it.
 
 PostgreSQL refuses NUL in text and neither database can store a lone surrogate, so a value carrying
 one would fail deep in a query as a server error, and on SQLite it would be stored.  Rather than
@@ -13,9 +15,11 @@ from __future__ import annotations
 import json
 import re
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from wangge.core.inputs import NUL
@@ -101,3 +105,22 @@ class RejectNulMiddleware:
         # Rendered without the request: its session cookie may be the very thing that is refused.
         html = render_to_string("core/invalid_request.html", {"message": message})
         return HttpResponse(html, status=422)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response Django builds, so no browser, shared
+    computer or proxy keeps a copy of a page, API answer or export with personal data in it.
+
+    Static files are served by WhiteNoise before this runs and keep their long cache headers;
+    public pages get the header too (the declaration page shows a household's members).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+            response["Pragma"] = "no-cache"
+        return response

@@ -7,8 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
-from wangge.core.errors import DomainError, Forbidden, NotFound
+from wangge.core.errors import DomainError, Forbidden, NotFound, RateLimited
 from wangge.grid.selectors import area_overview
 
 
@@ -27,6 +28,19 @@ def not_found_as_404(view):
             raise Http404(exc.message) from None
         except Forbidden as exc:
             return forbidden(request, exc.message)
+
+    return wrapper
+
+
+def rate_limited_as_429(view):
+    """A throttled caller gets a Chinese page with status 429 (the API answers in JSON itself)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except RateLimited as exc:
+            return render(request, "core/rate_limited.html", {"message": exc.message}, status=429)
 
     return wrapper
 
@@ -50,6 +64,17 @@ def flash_outcome(request, call: Callable[[], T], *, success: str) -> T | None:
         return None
     messages.success(request, success)
     return result
+
+
+def safe_next(request, fallback: str) -> str:
+    """Where a form's ``next`` field (POST, else the query string) asks to go, if that is on this
+    site; otherwise ``fallback``.  Every view that redirects to ``next`` goes through here, so a
+    crafted link cannot send a logged-in worker to another site (Django's login view and language
+    switch make the same check)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
 
 
 def forbidden(request, message: str):

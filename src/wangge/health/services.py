@@ -194,9 +194,10 @@ def health_report_self(
     """
     from wangge.health.selectors import is_monitored
     from wangge.screening.models import SYMPTOMS
-    from wangge.screening.services import link_for_token
+    from wangge.screening.services import link_for_token, link_submission_count
 
-    link = link_for_token(link_token)
+    link = link_for_token(link_token, ip_address=ip_address)
+    link_submission_count(link)
     try:
         resident = Resident.objects.select_related("household").get(pk=int(resident_id), household=link.household)
     except (Resident.DoesNotExist, TypeError, ValueError):

@@ -18,7 +18,7 @@ from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.exports import audited_export
 from wangge.core.inputs import check_day
-from wangge.core.views import flash_outcome, not_found_as_404
+from wangge.core.views import flash_outcome, not_found_as_404, safe_next
 from wangge.grid.selectors import breadcrumb
 from wangge.health import selectors, services
 from wangge.health.models import EpidemicStatus, HealthReport, Severity
@@ -189,7 +189,7 @@ def doctor_visit(request, resident_id: int):
     flash_outcome(request, lambda: services.record_doctor_visit(
         actor=Actor.from_request(request), resident_id=resident_id, note=request.POST.get("note", ""),
     ), success=_("已登记就诊"))
-    return redirect(request.POST.get("next") or reverse("health:gaps") + "?kind=fevers_unseen")
+    return redirect(safe_next(request, reverse("health:gaps") + "?kind=fevers_unseen"))
 
 
 @login_required

@@ -26,8 +26,9 @@ from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.codes import significant_prefix
-from wangge.core.errors import Forbidden, NotFound, ValidationFailed
+from wangge.core.errors import Forbidden, NotFound, RateLimited, ValidationFailed
 from wangge.core.scoping import user_can_reach
+from wangge.core.throttle import Throttle
 from wangge.grid.models import Division, Grid, Household
 from wangge.health.models import FEVER_THRESHOLD, EpidemicStatus, StatusTransition
 from wangge.health.services import current_status, status_change
@@ -398,14 +399,34 @@ def declaration_link_revoke(*, actor: Actor, household_id: int) -> None:
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=link, changes={"revoked": [False, True]})
 
 
-def link_for_token(token: str) -> DeclarationLink:
-    """The live link for ``token``; unknown and revoked tokens are the same 404."""
+# The link is public: an address that keeps trying unknown tokens is held off before it can
+# find a live one, and one household's link takes only so many submissions an hour.
+DECLARE_MISSES = Throttle("declare-miss", "WANGGE_THROTTLE_DECLARE_MISSES")
+DECLARE_SUBMISSIONS = Throttle("declare-submit", "WANGGE_THROTTLE_DECLARE_SUBMISSIONS")
+
+
+def link_for_token(token: str, *, ip_address: str | None = None) -> DeclarationLink:
+    """The live link for ``token``; unknown and revoked tokens are the same 404.
+
+    ``ip_address`` (the public caller's) counts misses; once it has too many, every lookup from
+    it is refused, the right token included, so a guess that hits cannot be told apart.
+    """
+    if ip_address and DECLARE_MISSES.exhausted(ip_address):
+        raise RateLimited("尝试次数过多，请稍后再试")
     link = None
     if token and len(token) <= 64:
         link = DeclarationLink.objects.select_related("household").filter(token=token, revoked=False).first()
     if link is None:
+        if ip_address:
+            DECLARE_MISSES.hit(ip_address)
         raise NotFound("该申报链接无效或已停用")
     return link
+
+
+def link_submission_count(link: DeclarationLink) -> None:
+    """Count one submission through ``link`` (declaration or self-report), refusing it past the limit."""
+    if DECLARE_SUBMISSIONS.hit(link.pk) > DECLARE_SUBMISSIONS.limit:
+        raise RateLimited("该户提交次数过多，请稍后再试")
 
 
 @transaction.atomic
@@ -426,7 +447,8 @@ def declaration_submit(
     Nobody is logged in, so a fever does not change anyone's status: it raises alerts, and staff
     confirm the lead.  ``declaration.leads`` is True when it did.
     """
-    link = link_for_token(token)
+    link = link_for_token(token, ip_address=actor.ip_address)
+    link_submission_count(link)
     household = link.household
     try:
         resident = Resident.objects.get(pk=int(resident_id), household=household)

@@ -23,7 +23,7 @@ from wangge.core import forms as core_forms
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
 from wangge.core.exports import audited_export
 from wangge.core.inputs import check_day
-from wangge.core.views import forbidden, not_found_as_404
+from wangge.core.views import forbidden, not_found_as_404, rate_limited_as_429
 from wangge.grid.models import Household
 from wangge.grid.selectors import household_members
 from wangge.health import selectors as health_selectors
@@ -328,11 +328,12 @@ def declaration_link(request, household_id: int):
     })
 
 
+@rate_limited_as_429
 @require_http_methods(["GET", "POST"])
 def declare(request, token: str):
     """The public page behind a household's link or QR code: no login, names masked."""
     try:
-        link = services.link_for_token(token)
+        link = services.link_for_token(token, ip_address=client_ip(request))
     except NotFound:
         raise Http404("该申报链接无效或已停用") from None
     status, errors, posted = 200, {}, None
@@ -383,11 +384,12 @@ def _declare_page(request, link: DeclarationLink, *, status=200, errors=None, po
     }, status=status)
 
 
+@rate_limited_as_429
 @require_POST
 def declare_monitoring(request, token: str):
     """A person under monitoring reports this slot's temperature on the household's public page."""
     try:
-        link = services.link_for_token(token)
+        link = services.link_for_token(token, ip_address=client_ip(request))
         health_services.health_report_self(
             link_token=token, resident_id=request.POST.get("resident_id"), slot=request.POST.get("slot", ""),
             temperature=request.POST.get("temperature", ""), symptoms=request.POST.getlist("symptoms"),

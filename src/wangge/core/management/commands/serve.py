@@ -6,7 +6,8 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
 
         from wangge.wsgi import application
 
-        call_command("migrate", interactive=False, verbosity=0)
+        self.migrate()
         # Static files are served by WhiteNoise from STATIC_ROOT; collecting is quick and idempotent.
         call_command("collectstatic", interactive=False, verbosity=0)
         worker = None
@@ -46,3 +47,17 @@ class Command(BaseCommand):
             serve(application, host=host, port=port, threads=threads, ident="wangge")
         finally:
             stop()
+
+    def migrate(self) -> None:
+        if not settings.WANGGE_MIGRATE_DATABASE_URL:
+            call_command("migrate", interactive=False, verbosity=0)
+            return
+        # Migrate as the tables' owner, then grant this server's own role what it needs: it never
+        # owns the audit log, so it can neither switch off its triggers nor truncate it.
+        if connection.vendor != "postgresql":
+            raise CommandError("WANGGE_MIGRATE_DATABASE_URL 只适用于 PostgreSQL")
+        app_role = connection.settings_dict["USER"]
+        for command in (["migrate", "--no-input", "--verbosity", "0"], ["grant_app_role", app_role]):
+            done = subprocess.run([sys.executable, "-m", "wangge.cli", *command], check=False)
+            if done.returncode != 0:
+                raise CommandError(f"以所有者身份运行 {command[0]} 失败（退出码 {done.returncode}）")
