@@ -59,7 +59,9 @@ def check_timestamp(value: dt.datetime) -> dt.datetime:
     offset = value.utcoffset()
     if offset is None or abs(offset) > MAX_OFFSET or not EARLIEST <= value.date() <= LATEST:
         raise ValueError(TIMESTAMP_MESSAGE)
-    return value
+    # Kept in UTC from here on, as it is stored: local time before 1901 is Shanghai's mean solar
+    # time (+08:05:43), an offset in seconds that RFC 3339 answers cannot carry.
+    return value.astimezone(dt.UTC)
 
 
 def check_day(value: dt.date) -> dt.date:

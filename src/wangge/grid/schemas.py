@@ -113,3 +113,5 @@ class ErrorOut(Schema):
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+# Public endpoints are throttled per address and per link (code rate_limited).
+PUBLIC_WRITE_ERRORS = {**WRITE_ERRORS, 429: ErrorOut}

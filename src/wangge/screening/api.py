@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
 from wangge.core.inputs import CodeFilter, Day, Id, PageSize
-from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
+from wangge.grid.schemas import PUBLIC_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from wangge.screening import selectors, services
 from wangge.screening.models import Campaign, Visit
 
@@ -245,7 +245,7 @@ class DeclarationOut(Schema):
     lead: bool  # fever or symptoms: staff have been alerted
 
 
-@router.post("/screening/declare/{token}", auth=None, response={201: DeclarationOut, **WRITE_ERRORS},
+@router.post("/screening/declare/{token}", auth=None, response={201: DeclarationOut, **PUBLIC_WRITE_ERRORS},
              summary="居民自主健康申报（公开，凭户申报链接令牌；每人每天一次，再次提交即更新）")
 def declare(request: HttpRequest, token: str, payload: DeclarationIn):
     d = services.declaration_submit(actor=Actor.from_request(request, channel="link"), token=token,
