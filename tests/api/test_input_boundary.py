@@ -38,10 +38,8 @@ def cdc(db):
 
 
 @pytest.fixture
-def investigation(city, cdc):
-    from conftest import actor_for
-
-    return investigation_open(actor=actor_for(cdc), case_resident_id=city["residents"]["A"].pk)
+def investigation(city, cdc, actor):
+    return investigation_open(actor=actor(cdc), case_resident_id=city["residents"]["A"].pk)
 
 
 @pytest.fixture

@@ -36,10 +36,8 @@ def assert_refused_page(response):
 
 
 @pytest.fixture
-def declaration_link(city, grid_worker):
-    from conftest import actor_for
-
-    return declaration_link_for(actor=actor_for(grid_worker), household_id=city["households"]["A"][0].pk)
+def declaration_link(city, grid_worker, actor):
+    return declaration_link_for(actor=actor(grid_worker), household_id=city["households"]["A"][0].pk)
 
 
 @pytest.fixture
@@ -48,10 +46,8 @@ def cdc(db):
 
 
 @pytest.fixture
-def investigation(city, cdc):
-    from conftest import actor_for
-
-    return investigation_open(actor=actor_for(cdc), case_resident_id=city["residents"]["A"].pk)
+def investigation(city, cdc, actor):
+    return investigation_open(actor=actor(cdc), case_resident_id=city["residents"]["A"].pk)
 
 
 # --- NUL characters ---------------------------------------------------------------------------
