@@ -11,6 +11,25 @@ from wangge.accounts.models import Role
 from wangge.audit.context import Actor
 from wangge.core.testing.factories import add_resident, build_grid, make_user
 
+
+def _flush_past_the_audit_log_triggers() -> None:
+    """A transactional test (live server, browser) ends with Django's flush, one TRUNCATE of every
+    table, which the audit log's statement trigger refuses, as it must in production.  The test
+    database's superuser flushes in replica mode, where ordinary triggers do not fire, for that
+    one transaction (SET LOCAL).  SQLite's flush is handled in tests/browser/conftest.py."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return ["SET LOCAL session_replication_role = replica", *statements] if statements else statements
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
+_flush_past_the_audit_log_triggers()
+
 GRID_A = "420106001001001"
 GRID_B = "420106001001002"
 GRID_C = "420106002001001"

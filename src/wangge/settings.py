@@ -76,9 +76,10 @@ MIDDLEWARE = [
     # Personal data must not stay in browser or proxy caches: every response below static files,
     # refusals by the middlewares under it included.
     "wangge.core.middleware.NoStoreMiddleware",
+    # Before sessions: a session cookie carrying NUL must never reach the session table.
+    "wangge.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "wangge.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

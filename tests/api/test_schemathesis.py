@@ -14,6 +14,8 @@ import datetime as dt
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -38,6 +40,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Cases call the WSGI application directly, whose request signals would close the database
+    connection the test's transaction lives on (PostgreSQL); Django's test client holds the same
+    handler back."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
