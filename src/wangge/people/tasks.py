@@ -1,6 +1,5 @@
 """Background work of the people app, run by the Huey worker (inline in tests)."""
 
-from django.db import close_old_connections
 from huey.contrib.djhuey import db_task, on_startup
 
 from wangge.audit.context import Actor
@@ -11,11 +10,7 @@ from wangge.people.models import ImportJob
 @on_startup(name="people.fail_abandoned_imports")
 def fail_abandoned_imports() -> None:
     """A worker starting (after a crash or a restart) fails the imports its predecessor left running."""
-    close_old_connections()
-    try:
-        fail_abandoned_jobs()
-    finally:
-        close_old_connections()
+    fail_abandoned_jobs()
 
 
 @db_task()
