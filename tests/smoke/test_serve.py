@@ -73,3 +73,26 @@ def test_no_template_loads_anything_from_another_host():
         text = path.read_text(encoding="utf-8")
         offenders += [f"{path.name}: {m}" for m in re.findall(r'(?:src|href)="(?:https?:)?//[^"]+"', text)]
     assert offenders == []
+
+
+def run_huey_children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(line.split()[0]) for line in out.splitlines() if "run_huey" in line]
+
+
+def test_serve_starts_its_worker_again_when_it_dies(served):
+    base, process, _ = served
+    wait_for(f"{base}/healthz")
+    deadline = time.monotonic() + 30
+    while not (workers := run_huey_children(process.pid)):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    os.kill(workers[0], 9)
+    deadline = time.monotonic() + 30
+    while True:
+        again = run_huey_children(process.pid)
+        if again and again != workers:
+            break
+        assert time.monotonic() < deadline, "the worker was not started again"
+        time.sleep(0.2)
+    assert wait_for(f"{base}/healthz") == b'{"status": "ok"}'

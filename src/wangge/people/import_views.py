@@ -19,6 +19,7 @@ from wangge.core.exports import XLSX_CONTENT_TYPE, content_disposition
 from wangge.people.imports import (
     ALLOWED_SUFFIXES,
     COLUMNS,
+    fail_abandoned_jobs,
     import_job_create,
     import_job_in_reach,
     import_job_queryset,
@@ -83,7 +84,10 @@ def import_new(request):
 
 @login_required
 def import_list(request):
-    jobs = import_job_queryset(user=request.user)[:100]
+    jobs = list(import_job_queryset(user=request.user)[:100])
+    running = [job.pk for job in jobs if job.status == ImportJob.Status.RUNNING]
+    if running and fail_abandoned_jobs(pks=running):
+        jobs = list(import_job_queryset(user=request.user)[:100])
     return render(request, "people/import_list.html", {"jobs": jobs})
 
 

@@ -25,11 +25,16 @@ import datetime as dt
 import gc
 import logging
 import multiprocessing
+import os
 import pickle
 import queue
 import re
+import signal
+import socket
+import stat
 import sys
 import threading
+import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -49,6 +54,7 @@ from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.errors import Forbidden, NotFound
 from wangge.grid.models import Building, Grid, Household, Unit
+from wangge.people import sheet_guard
 from wangge.people.models import ImportJob, Resident, ResidentTag
 from wangge.people.selectors import tag_lookup
 from wangge.people.validation import clean_resident_fields, duplicate_id_number_refusal
@@ -130,7 +136,7 @@ def map_columns(headers: list[Any], columns: list[Column]) -> dict[str, int]:
             mapping[column.key] = index
     missing = [c.header for c in columns if c.required and c.key not in mapping]
     if missing:
-        raise FileProblem("缺少必需的列：" + "、".join(missing), columns=missing)
+        raise FileProblem("缺少必需的列：" + "、".join(missing), columns=missing, code="import_missing_columns")
     return mapping
 
 
@@ -138,17 +144,19 @@ def map_columns(headers: list[Any], columns: list[Column]) -> dict[str, int]:
 
 
 class FileProblem(Exception):
-    """The file as a whole cannot be imported (encoding, format, header); message in Chinese."""
+    """The file as a whole cannot be imported (encoding, format, size, header); message in Chinese."""
 
-    def __init__(self, message: str, *, columns: list[str] | None = None):
+    def __init__(self, message: str, *, columns: list[str] | None = None, code: str = "import_file_invalid"):
         super().__init__(message)
         self.message = message
         self.columns = columns or []
+        self.code = code
 
 
 @dataclass
 class ImportResult:
     status: str
+    code: str = ""  # why a file was refused or failed as a whole (FileProblem.code), else empty
     total_rows: int = 0
     imported_rows: int = 0
     error_rows: int = 0
@@ -198,7 +206,7 @@ def detect_encoding(path: Path) -> tuple[str, int]:
     with open(path, "rb") as f:
         head = f.read(4096)
     if b"\x00" in head:
-        raise FileProblem(ENCODING_ERROR)
+        raise FileProblem(ENCODING_ERROR, code="import_encoding")
     candidates = ["utf-8-sig"] if head.startswith(codecs.BOM_UTF8) else ["utf-8", "gbk"]
     for encoding in candidates:
         decoder = codecs.getincrementaldecoder(encoding)("strict")
@@ -212,7 +220,7 @@ def detect_encoding(path: Path) -> tuple[str, int]:
         except UnicodeDecodeError:
             continue
         return encoding, lines
-    raise FileProblem(ENCODING_ERROR)
+    raise FileProblem(ENCODING_ERROR, code="import_encoding")
 
 
 def _csv_table(path: Path) -> Table:
@@ -228,9 +236,9 @@ def _csv_table(path: Path) -> Table:
         try:
             headers = next(csv.reader(f), None)
         except csv.Error as exc:
-            raise FileProblem(f"CSV 文件格式有误：{exc}") from None
+            raise FileProblem(f"CSV 文件格式有误：{exc}", code="import_csv_invalid") from None
     if not headers:
-        raise FileProblem("文件是空的，第一行应为列名")
+        raise FileProblem("文件是空的，第一行应为列名", code="import_empty")
     return Table(headers=headers, estimated_rows=max(lines - 1, 0), rows=rows())
 
 
@@ -254,15 +262,19 @@ def _excel_table(path: Path) -> Table:
     import python_calamine
 
     try:
+        sheet_guard.check_workbook(path)
+    except sheet_guard.UnsafeWorkbook as refused:
+        raise FileProblem(refused.message, code=refused.code) from None
+    try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
         first_row = sheet.start[0] if sheet.start else 0
         iterator = sheet.iter_rows()
         headers = next(iterator, None)
     except Exception as exc:  # calamine raises several types for a broken or foreign file
-        raise FileProblem("无法读取 Excel 文件，请确认文件是 .xlsx 格式且未加密") from exc
+        raise FileProblem(sheet_guard.UNREADABLE, code="import_file_unreadable") from exc
     if not headers or not any(str(h).strip() for h in headers):
-        raise FileProblem("文件是空的，第一行应为列名")
+        raise FileProblem("文件是空的，第一行应为列名", code="import_empty")
     headers = [_cell_text(h) for h in headers]
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -277,9 +289,9 @@ def read_table(path: str | Path) -> Table:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        raise FileProblem("只支持 .xlsx 或 .csv 文件")
+        raise FileProblem("只支持 .xlsx 或 .csv 文件", code="import_file_type")
     if not path.exists():
-        raise FileProblem("上传的文件已不存在，请重新上传")
+        raise FileProblem("上传的文件已不存在，请重新上传", code="import_file_missing")
     if suffix == ".csv":
         return _csv_table(path)
     return _excel_table(path)
@@ -679,6 +691,9 @@ def _drop_registered_batch(batch: _Batch, report: ErrorReport, user) -> _Batch:
 
 # Below this many rows the checker runs in a thread: starting a process costs more than it saves.
 PROCESS_MIN_ROWS = 20_000
+# Rows the checker hands the writer at a time.
+CHUNK_ROWS_POSTGRES = 10_000
+CHUNK_ROWS_SQLITE = 2000
 CheckRun = Callable[..., Iterator[_Batch]]  # (report=, state=, progress=) -> batches
 
 
@@ -686,15 +701,20 @@ def _use_process(estimated_rows: int) -> bool:
     return estimated_rows >= PROCESS_MIN_ROWS and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _check_in_child(check: CheckRun, messages, limit: int) -> None:
+def _check_in_child(check: CheckRun, messages, limit: int, parent_pid: int) -> None:
     """The checker process: runs ``check`` and sends its batches, progress and errors to the parent.
 
-    Forked from the importer, it shares its database sockets.  It uses none of them and must not
-    close them either (closing tells the server to end the importer's session): Django forgets them
-    here, so nothing in this process can reach the importer's transaction.
+    Forked from the importer, it inherits the importer's database sockets.  It uses none of them and
+    must not end their sessions either (a clean close tells the server to end the importer's
+    session): Django forgets them here and their descriptors are closed without a word to the
+    server, so nothing in this process can reach the importer's transaction, and a killed importer's
+    session ends with the importer instead of living on in this copy.  The process dies with the
+    importer (``_die_with_parent``).
     """
     for wrapper in connections.all(initialized_only=True):
         wrapper.connection = None
+    _close_inherited_sockets()
+    _die_with_parent(parent_pid)
     # What the importer built (households in reach, tags) is only read here: keep the cycle
     # collector from walking it again and again, and run it less often over the rows checked.
     gc.freeze()
@@ -715,6 +735,54 @@ def _check_in_child(check: CheckRun, messages, limit: int) -> None:
         except Exception:
             exc = RuntimeError(f"{type(exc).__name__}: {exc}")
         messages.put(("error", exc, trace))
+
+
+def _close_inherited_sockets() -> None:
+    """Close, in a forked child, every socket descriptor inherited from the importer.
+
+    Closing a descriptor only drops this process's reference: nothing is sent, so the importer's
+    database sessions (and those of the worker's other threads) carry on, and end when the importer
+    ends.  The checker talks to its parent through a pipe, never a socket.
+    """
+    try:
+        fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # no /proc: at least the database connections Django knew of
+        fds = []
+        for wrapper in connections.all(initialized_only=True):
+            pgconn = getattr(getattr(wrapper, "connection", None), "pgconn", None)
+            if pgconn is not None:
+                fds.append(pgconn.socket)
+    for fd in fds:
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
+            continue
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """End this process as soon as ``parent_pid`` is gone (killed with -9 included).
+
+    On Linux the kernel sends SIGKILL when the parent dies (``PR_SET_PDEATHSIG``); everywhere a
+    thread also watches the parent's pid, which covers a parent that died before the request.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                os._exit(1)
+            time.sleep(0.5)
+
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    threading.Thread(target=watch, name="wangge-import-check-watch", daemon=True).start()
 
 
 class _ProgressRelay:
@@ -765,7 +833,7 @@ def _in_process(
     """
     context = multiprocessing.get_context("fork")
     messages = context.Queue(maxsize=8)
-    child = context.Process(target=_check_in_child, args=(check, messages, report.limit),
+    child = context.Process(target=_check_in_child, args=(check, messages, report.limit, os.getpid()),
                             name="wangge-import-check", daemon=True)
     child.start()
     relay = _ProgressRelay(progress) if progress else None
@@ -845,7 +913,7 @@ def import_residents(
     def check(*, report: ErrorReport, state: _CheckProgress, progress: ProgressCallback | None) -> Iterator:
         return _checked_chunks(
             table=table, mapping=mapping, households=households, tags=tags, report=report, state=state,
-            progress=progress, chunk_size=10_000 if postgres else 2000,
+            progress=progress, chunk_size=CHUNK_ROWS_POSTGRES if postgres else CHUNK_ROWS_SQLITE,
             format_row=copy_formatter() if postgres else None,
         )
 
@@ -1161,10 +1229,14 @@ def import_job_queryset(*, user) -> QuerySet[ImportJob]:
 
 
 def import_job_in_reach(*, user, pk: int) -> ImportJob:
+    """The job, if the user may see it; a job whose worker died is failed first, not shown running."""
     try:
-        return import_job_queryset(user=user).get(pk=pk)
+        job = import_job_queryset(user=user).get(pk=pk)
     except (ImportJob.DoesNotExist, ValueError, TypeError):
         raise NotFound("未找到该导入任务，或不在您的管辖范围内") from None
+    if job.status == ImportJob.Status.RUNNING and fail_abandoned_jobs(pks=[job.pk]):
+        job.refresh_from_db()
+    return job
 
 
 def import_job_create(*, user, kind: str, mode: str, file_name: str, file_path: str) -> ImportJob:
@@ -1181,6 +1253,42 @@ def import_job_create(*, user, kind: str, mode: str, file_name: str, file_path: 
     )
 
 
+# A running job beats every HEARTBEAT_SECONDS.  A job on this host whose process is gone is
+# abandoned at once; one elsewhere (or whose pid may have been reused) after a long silence.
+HEARTBEAT_SECONDS = 30
+ABANDONED_AFTER = dt.timedelta(minutes=10)
+ABANDONED_AFTER_SAME_HOST = dt.timedelta(hours=1)
+ABANDONED_MESSAGE = "导入进程已意外终止（后台任务进程退出或服务重启），未导入任何数据，请重新导入"
+
+
+class _Heartbeat:
+    """Marks the job alive every ``HEARTBEAT_SECONDS`` from a thread with its own connection."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="wangge-import-heartbeat", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            while not self.stop.wait(HEARTBEAT_SECONDS):
+                try:
+                    ImportJob.objects.filter(pk=self.job_id, status=ImportJob.Status.RUNNING).update(
+                        heartbeat_at=timezone.now())
+                except Exception:  # a busy database must not end the import; the next beat retries
+                    log.warning("heartbeat of import job %s not saved", self.job_id, exc_info=True)
+        finally:
+            connections.close_all()
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join(timeout=30)
+
+
 def run_import_job(
     job_id: int, *, actor: Actor | None = None, progress: ProgressCallback | None = None
 ) -> ImportResult:
@@ -1188,34 +1296,107 @@ def run_import_job(
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if actor is None:
         actor = Actor(user=job.created_by, channel="task")
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, message="正在校验…")
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, message="正在校验…", code="", worker_host=socket.gethostname()[:255],
+        worker_pid=os.getpid(), heartbeat_at=timezone.now(),
+    )
 
     def report_progress(processed: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, total_rows=total)
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed, total_rows=total,
+                                                   heartbeat_at=timezone.now())
         if progress:
             progress(processed, total)
 
     try:
         if job.created_by is None or not job.created_by.is_active:
             raise Forbidden("导入人账号已停用")
-        result = IMPORTERS[job.kind](actor=actor, job=job, file_path=job.file_path, progress=report_progress)
+        with _Heartbeat(job.pk):
+            result = IMPORTERS[job.kind](actor=actor, job=job, file_path=job.file_path, progress=report_progress)
     except FileProblem as exc:
         errors = [{"row": 1, "column": c, "message": "缺少必需的列"} for c in exc.columns]
-        result = ImportResult(status=ImportJob.Status.REJECTED, message=exc.message, errors=errors,
+        result = ImportResult(status=ImportJob.Status.REJECTED, code=exc.code, message=exc.message, errors=errors,
                               error_count=len(errors))
     except Forbidden as exc:
-        result = ImportResult(status=ImportJob.Status.FAILED, message=exc.message)
+        result = ImportResult(status=ImportJob.Status.FAILED, code=exc.code, message=exc.message)
     except Exception:
         log.exception("import job %s failed", job.pk)
         result = ImportResult(
-            status=ImportJob.Status.FAILED, message="导入时发生内部错误，未导入任何数据，请联系管理员"
+            status=ImportJob.Status.FAILED, code="import_internal_error",
+            message="导入时发生内部错误，未导入任何数据，请联系管理员",
         )
+    if result.status != ImportJob.Status.SUCCEEDED:
+        _record_refusal(actor=actor, job=job, result=result)
     ImportJob.objects.filter(pk=job.pk).update(
-        status=result.status, total_rows=result.total_rows, processed_rows=result.total_rows,
+        status=result.status, code=result.code[:50], total_rows=result.total_rows, processed_rows=result.total_rows,
         imported_rows=result.imported_rows, error_count=result.error_count, errors=result.errors,
         message=result.message[:500], finished_at=timezone.now(),
     )
     return result
+
+
+def _record_refusal(*, actor: Actor, job: ImportJob, result: ImportResult) -> None:
+    """Audit an import that wrote nothing, in a transaction of its own (the import's was rolled back)."""
+    label = "居民" if job.kind == ImportJob.Kind.RESIDENTS else "楼栋"
+    try:
+        with transaction.atomic():
+            audit.record(
+                actor=actor, action=AuditAction.IMPORT, object_type="people.importjob", object_id=str(job.pk),
+                object_repr=f"导入{label} {job.file_name}（未导入）"[:200], grid_code=job.grid_code,
+                changes={"rejected": True, "status": result.status, "code": result.code, "kind": job.kind,
+                         "mode": job.mode, "file": job.file_name, "rows": result.total_rows,
+                         "errors": result.error_count, "error_rows": result.error_rows,
+                         "reason": result.message[:500]},
+            )
+    except Exception:  # the job's outcome is still saved; the missing entry is in the log
+        log.exception("audit entry for refused import job %s not saved", job.pk)
+
+
+def _process_is_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:  # a zombie nobody has reaped yet is dead too
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
+
+
+def job_is_abandoned(job: ImportJob, *, now: dt.datetime | None = None) -> bool:
+    """Whether a running job's worker is gone: its process on this host has ended, or it fell silent."""
+    if job.status != ImportJob.Status.RUNNING:
+        return False
+    now = now or timezone.now()
+    last = job.heartbeat_at or job.created_at
+    if job.worker_pid and job.worker_host == socket.gethostname()[:255]:
+        return _process_is_gone(job.worker_pid) or now - last > ABANDONED_AFTER_SAME_HOST
+    return now - last > ABANDONED_AFTER
+
+
+def fail_abandoned_jobs(*, pks: list[int] | None = None) -> list[int]:
+    """Mark failed every running job (of ``pks``, or all) whose worker died; returns their ids.
+
+    Called when a worker starts and when a page shows a job.  The dead worker's transaction was
+    rolled back with its connection, so nothing of the import was written.
+    """
+    running = ImportJob.objects.filter(status=ImportJob.Status.RUNNING)
+    if pks is not None:
+        running = running.filter(pk__in=pks)
+    failed = []
+    for job in running.only("pk", "status", "worker_host", "worker_pid", "heartbeat_at", "created_at"):
+        if not job_is_abandoned(job):
+            continue
+        # Only if it is still the same run: a job that finished meanwhile keeps its outcome.
+        if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING, heartbeat_at=job.heartbeat_at) \
+                .update(status=ImportJob.Status.FAILED, code="import_worker_died", message=ABANDONED_MESSAGE,
+                        finished_at=timezone.now()):
+            log.warning("import job %s abandoned by worker %s on %s: marked failed", job.pk, job.worker_pid,
+                        job.worker_host)
+            failed.append(job.pk)
+    return failed
 
 
 # --- Templates -----------------------------------------------------------------------------------

@@ -190,11 +190,18 @@ class ImportJob(models.Model):
     # [{"row": 3, "column": "证件号码", "message": "..."}, ...] capped for storage; error_count is exact.
     errors = models.JSONField(_("错误明细"), default=list, blank=True)
     message = models.CharField(_("说明"), max_length=500, blank=True)
+    # Why the file was refused or the job failed as a whole (e.g. import_sheet_too_large), else empty.
+    code = models.CharField(_("错误代码"), max_length=50, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # The process running the job and its last sign of life: a job whose worker died is failed, not
+    # left running for ever (people.imports.fail_abandoned_jobs).
+    worker_host = models.CharField(_("执行主机"), max_length=255, blank=True)
+    worker_pid = models.PositiveIntegerField(_("执行进程"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
 
     objects = ScopedManager()
 

@@ -1,10 +1,16 @@
 """Background work of the people app, run by the Huey worker (inline in tests)."""
 
-from huey.contrib.djhuey import db_task
+from huey.contrib.djhuey import db_task, on_startup
 
 from wangge.audit.context import Actor
-from wangge.people.imports import run_import_job
+from wangge.people.imports import fail_abandoned_jobs, run_import_job
 from wangge.people.models import ImportJob
+
+
+@on_startup(name="people.fail_abandoned_imports")
+def fail_abandoned_imports() -> None:
+    """A worker starting (after a crash or a restart) fails the imports its predecessor left running."""
+    fail_abandoned_jobs()
 
 
 @db_task()

@@ -54,3 +54,66 @@ def run_job(user, path: Path, *, kind=ImportJob.Kind.RESIDENTS, mode=ImportJob.M
     result = run_import_job(job.pk, actor=actor)
     job.refresh_from_db()
     return job, result
+
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+        'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    ),
+    "xl/workbook.xml": (
+        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+        '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+        '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+    ),
+}
+
+
+def text_cell(text: str, ref: str | None = None) -> str:
+    """An inline-string cell; without ``ref`` the reader places it after the previous one."""
+    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    where = f' r="{ref}"' if ref else ""
+    return f'<c{where} t="inlineStr"><is><t xml:space="preserve">{escaped}</t></is></c>'
+
+
+def sheet_xml(rows: str, *, dimension: str | None = None) -> str:
+    """A worksheet part around ``rows`` (``<row>`` elements), with an optional declared range."""
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            f'spreadsheetml/2006/main">{declared}<sheetData>{rows}</sheetData></worksheet>')
+
+
+def table_rows(rows: list[list]) -> str:
+    """``<row>`` elements for a header and data rows, every cell with its reference."""
+    from openpyxl.utils import get_column_letter
+
+    return "".join(
+        f'<row r="{r}">' + "".join(text_cell(v, f"{get_column_letter(c)}{r}") for c, v in enumerate(row, 1)
+                                   if v != "") + "</row>"
+        for r, row in enumerate(rows, 1)
+    )
+
+
+def write_raw_xlsx(tmp_path: Path, sheet: str | bytes, *, name="raw.xlsx", extra: dict | None = None) -> Path:
+    """An .xlsx assembled part by part, so a test can declare what a spreadsheet program never would."""
+    import zipfile
+
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, text in {**_XLSX_PARTS, "xl/worksheets/sheet1.xml": sheet, **(extra or {})}.items():
+            archive.writestr(part, text)
+    return path

@@ -192,7 +192,8 @@ def test_through_the_process_a_rejected_file_writes_nothing(tmp_path, city, grid
     assert job.status == ImportJob.Status.REJECTED
     assert job.errors == [{"row": 7, "column": "证件号码", "message": "身份证号码校验位错误（应为6）"}]
     assert Resident.objects.count() == before
-    assert not AuditEntry.objects.filter(action=AuditAction.IMPORT).exists()
+    # The only import entry is the record of the refusal, written after the rollback.
+    assert [e.changes["rejected"] for e in AuditEntry.objects.filter(action=AuditAction.IMPORT)] == [True]
 
 
 @postgres_only

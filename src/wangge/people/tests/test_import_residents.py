@@ -78,7 +78,8 @@ def test_all_or_nothing_writes_nothing_when_any_row_is_bad(tmp_path, city, grid_
     assert job.status == ImportJob.Status.REJECTED
     assert job.imported_rows == 0
     assert Resident.objects.count() == before
-    assert not AuditEntry.objects.filter(action=AuditAction.IMPORT).exists()
+    # The only import entry is the record of the refusal, written after the rollback.
+    assert [e.changes["rejected"] for e in AuditEntry.objects.filter(action=AuditAction.IMPORT)] == [True]
 
 
 def test_valid_only_writes_exactly_the_good_rows(tmp_path, city, grid_worker, households):
@@ -145,7 +146,8 @@ def test_a_failure_while_writing_leaves_the_database_as_it_was(tmp_path, city, g
     assert job.status == ImportJob.Status.FAILED
     assert Resident.objects.count() == before
     assert not ResidentTag.objects.exists()
-    assert not AuditEntry.objects.filter(action=AuditAction.IMPORT).exists()
+    # The only import entry is the record of the refusal, written after the rollback.
+    assert [e.changes["rejected"] for e in AuditEntry.objects.filter(action=AuditAction.IMPORT)] == [True]
 
 
 def test_a_role_that_cannot_edit_residents_cannot_import(tmp_path, city, volunteer, households):

@@ -1,13 +1,14 @@
 """``wangge serve``: migrate, then run the web server and the background worker together."""
 
 import signal
-import subprocess
 import sys
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+
+from wangge.core.supervisor import Supervisor
 
 
 class Command(BaseCommand):
@@ -30,14 +31,16 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         worker = None
         if not no_worker:
-            worker = subprocess.Popen(
+            # Supervised: a worker that dies is started again (with backoff), so imports and the
+            # five-minute alert jobs do not stop with it.
+            worker = Supervisor(
                 [sys.executable, "-m", "wangge.cli", "run_huey", "--workers", str(workers), "--worker-type", "thread"],
-            )
-            self.stdout.write(f"后台任务进程已启动（pid {worker.pid}）")
+                say=lambda message: (self.stdout.write(message), self.stdout.flush()),
+            ).start()
 
         def stop(*_):
-            if worker and worker.poll() is None:
-                worker.terminate()
+            if worker is not None:
+                worker.stop()
             sys.exit(0)
 
         signal.signal(signal.SIGTERM, stop)

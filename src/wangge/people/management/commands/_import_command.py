@@ -55,7 +55,8 @@ class ImportCommand(BaseCommand):
         rate = result.total_rows / elapsed if elapsed else 0
         self.stdout.write(
             f"导入任务 {job.pk}：{job.get_status_display()}。{result.message}"
-            f"（用时 {elapsed:.1f} 秒，{rate:.0f} 行/秒）"
+            + (f"［{result.code}］" if result.code else "")
+            + f"（用时 {elapsed:.1f} 秒，{rate:.0f} 行/秒）"
         )
         for error in result.errors[:max_errors]:
             self.stdout.write(f"  第{error['row']}行 [{error['column']}] {error['message']}")
