@@ -1,6 +1,7 @@
 """``wangge serve``: migrate, then run the web server and the background worker together."""
 
 import signal
+import subprocess
 import sys
 
 from django.conf import settings
