@@ -5,6 +5,7 @@ boundary (``wangge.core.middleware``, ``wangge.core.inputs``), and the OpenAPI d
 what the server enforces.
 """
 
+import datetime as dt
 import json
 
 import pytest
@@ -139,7 +140,7 @@ def test_a_time_without_offset_is_beijing_time(city, street_officer, facility):
     assert admitted.isoformat() == "2026-01-01T00:00:00+00:00"
 
 
-def test_a_year_outside_1900_to_2099_is_422(investigation, cdc):
+def test_a_year_outside_1901_to_2099_is_422(investigation, cdc):
     for text in ("0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"):
         response = post(cdc, f"/tracing/investigations/{investigation.pk}/trajectory", {"place": "超市", "start": text})
         assert_invalid(response, "start")
@@ -251,3 +252,14 @@ def test_an_id_beyond_64_bits_is_422_not_an_overflow(city, street_officer):
     assert_invalid(api.get("/api/v1/residents/262036188753700028416"), "resident_id")
     response = post(street_officer, "/residents", {"household_id": 2**64, "name": "张三", "id_number": "x"})
     assert_invalid(response, "household_id")
+
+
+def test_a_local_time_before_1901_is_422_not_an_lmt_offset(city, street_officer):
+    """Found by schemathesis: 1900-01-01T00:00 in Shanghai is LMT, +08:05:43, which no ISO 8601 text carries."""
+    from wangge.alerts.tests.conftest import quarantine_order, quarantine_test
+
+    order = quarantine_order(city["residents"]["A"], start=dt.date(2026, 1, 1), planned_release=dt.date(2026, 1, 8))
+    test = quarantine_test(order, due=dt.date(2026, 1, 2))
+    response = post(street_officer, f"/quarantine/tests/{test.pk}/result",
+                    {"result": "negative", "sampled_at": "1900-01-01T00:00"})
+    assert_invalid(response, "sampled_at")

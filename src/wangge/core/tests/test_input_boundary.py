@@ -109,7 +109,7 @@ def test_a_timestamp_with_offset_99_in_the_declaration_form_is_refused_without_a
     assert response.status_code in (302, 422)
 
 
-def test_a_day_far_outside_1900_to_2099_on_the_daily_table_is_404_not_500(city, street_officer):
+def test_a_day_far_outside_1901_to_2099_on_the_daily_table_is_404_not_500(city, street_officer):
     assert logged_in(street_officer).get("/health/", {"date": "0001-01-01"}).status_code in (200, 404)
 
 
