@@ -14,6 +14,8 @@ import datetime as dt
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -41,7 +43,18 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def world(city, grid_worker):
+def keep_connection():
+    """Schemathesis calls the WSGI application itself, whose request signals would close the database
+    connection and so end the test's transaction (PostgreSQL); Django's test client unhooks them too."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(city, grid_worker, keep_connection):
     """One record of each kind in grid A, and the identifiers a generated case is mapped onto."""
     commander = make_user("cmd_city", Role.COMMAND, ["420100000000"], display_name="市指挥部")
     residents = city["residents"]
