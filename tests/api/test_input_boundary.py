@@ -11,6 +11,7 @@ import json
 import pytest
 from django.test import Client
 
+from conftest import actor_for
 from wangge.accounts.models import Role
 from wangge.accounts.services import api_token_issue
 from wangge.core.inputs import DATE_MESSAGE, TIMESTAMP_MESSAGE
@@ -40,8 +41,6 @@ def cdc(db):
 
 @pytest.fixture
 def investigation(city, cdc):
-    from conftest import actor_for
-
     return investigation_open(actor=actor_for(cdc), case_resident_id=city["residents"]["A"].pk)
 
 

@@ -12,6 +12,7 @@ from django import forms
 from django.test import Client
 
 import wangge
+from conftest import actor_for
 from wangge.accounts.models import Role
 from wangge.core import forms as core_forms
 from wangge.core.testing.factories import TEST_PASSWORD, make_user
@@ -37,8 +38,6 @@ def assert_refused_page(response):
 
 @pytest.fixture
 def declaration_link(city, grid_worker):
-    from conftest import actor_for
-
     return declaration_link_for(actor=actor_for(grid_worker), household_id=city["households"]["A"][0].pk)
 
 
@@ -49,8 +48,6 @@ def cdc(db):
 
 @pytest.fixture
 def investigation(city, cdc):
-    from conftest import actor_for
-
     return investigation_open(actor=actor_for(cdc), case_resident_id=city["residents"]["A"].pk)
 
 
