@@ -5,11 +5,13 @@ boundary (``wangge.core.middleware``, ``wangge.core.inputs``), and the OpenAPI d
 what the server enforces.
 """
 
+import datetime as dt
 import json
 
 import pytest
 from django.test import Client
 
+from conftest import actor_for
 from wangge.accounts.models import Role
 from wangge.accounts.services import api_token_issue
 from wangge.core.inputs import DATE_MESSAGE, TIMESTAMP_MESSAGE
@@ -38,8 +40,8 @@ def cdc(db):
 
 
 @pytest.fixture
-def investigation(city, cdc, actor):
-    return investigation_open(actor=actor(cdc), case_resident_id=city["residents"]["A"].pk)
+def investigation(city, cdc):
+    return investigation_open(actor=actor_for(cdc), case_resident_id=city["residents"]["A"].pk)
 
 
 @pytest.fixture
@@ -137,7 +139,7 @@ def test_a_time_without_offset_is_beijing_time(city, street_officer, facility):
     assert admitted.isoformat() == "2026-01-01T00:00:00+00:00"
 
 
-def test_a_year_outside_1900_to_2099_is_422(investigation, cdc):
+def test_a_year_outside_1901_to_2099_is_422(investigation, cdc):
     for text in ("0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"):
         response = post(cdc, f"/tracing/investigations/{investigation.pk}/trajectory", {"place": "超市", "start": text})
         assert_invalid(response, "start")
@@ -249,3 +251,35 @@ def test_an_id_beyond_64_bits_is_422_not_an_overflow(city, street_officer):
     assert_invalid(api.get("/api/v1/residents/262036188753700028416"), "resident_id")
     response = post(street_officer, "/residents", {"household_id": 2**64, "name": "张三", "id_number": "x"})
     assert_invalid(response, "household_id")
+
+
+def test_a_local_time_before_1901_is_422_not_an_lmt_offset(city, street_officer):
+    """Found by schemathesis: 1900-01-01T00:00 in Shanghai is LMT, +08:05:43, which no ISO 8601 text carries."""
+    from wangge.alerts.tests.conftest import quarantine_order, quarantine_test
+
+    order = quarantine_order(city["residents"]["A"], start=dt.date(2026, 1, 1), planned_release=dt.date(2026, 1, 8))
+    test = quarantine_test(order, due=dt.date(2026, 1, 2))
+    response = post(street_officer, f"/quarantine/tests/{test.pk}/result",
+                    {"result": "negative", "sampled_at": "1900-01-01T00:00"})
+    assert_invalid(response, "sampled_at")
+
+
+def _cursor(*parts) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("cursor", [_cursor("4201\x00", 1), _cursor("420106", 2**70), _cursor("420106", -1)])
+def test_a_forged_cursor_starts_from_the_beginning_instead_of_failing(city, street_officer, cursor):
+    """A cursor is base64, so a NUL or a huge id inside it passes the middleware and the schema."""
+    response = client_for(street_officer).get("/api/v1/residents", {"cursor": cursor})
+    assert response.status_code == 200
+    assert len(response.json()["items"]) == 3
+
+
+@pytest.mark.parametrize("cursor", [_cursor("2026-01-01T00:00:00+20:00", 1), _cursor("2026-01-01T00:00:00", 2**70)])
+def test_a_forged_audit_log_cursor_starts_from_the_beginning_instead_of_failing(auditor, cursor):
+    client = Client()
+    client.force_login(auditor)
+    assert client.get("/audit/", {"cursor": cursor}).status_code == 200

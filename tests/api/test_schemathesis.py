@@ -55,7 +55,18 @@ def _keep_the_test_connection():
 
 
 @pytest.fixture
-def world(city, grid_worker):
+def keep_connection():
+    """Schemathesis calls the WSGI application itself, whose request signals would close the database
+    connection and so end the test's transaction (PostgreSQL); Django's test client unhooks them too."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(city, grid_worker, keep_connection):
     """One record of each kind in grid A, and the identifiers a generated case is mapped onto."""
     commander = make_user("cmd_city", Role.COMMAND, ["420100000000"], display_name="市指挥部")
     residents = city["residents"]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from wangge.audit.models import AuditEntry
+from wangge.core.inputs import MAX_ID, check_timestamp
 
 
 def audit_entry_list(
@@ -55,9 +56,11 @@ def _encode_cursor(at: dt.datetime, pk: int) -> str:
 def _decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
     try:
         at, pk = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()))
-        return dt.datetime.fromisoformat(at), int(pk)
+        at, pk = check_timestamp(dt.datetime.fromisoformat(at)), int(pk)
     except (ValueError, TypeError):
         return None
+    # A cursor is opaque text the client hands back: what it decodes to is input like any other.
+    return (at, pk) if 0 < pk <= MAX_ID else None
 
 
 def audit_entry_page(*, user, cursor: str = "", limit: int | None = None, **filters) -> AuditPage:

@@ -10,7 +10,7 @@ from wangge.core.inputs import DATE_MESSAGE, TIMESTAMP_MESSAGE, check_day, check
 
 
 class DateTimeField(forms.DateTimeField):
-    """A time PostgreSQL can store: an offset, if given, within ±15:59, and a year in 1900–2099.
+    """A time PostgreSQL can store: an offset, if given, within ±15:59, and a year in 1901–2099.
 
     Django's own field reads any ISO 8601 text before its input formats, offset included, so
     ``2026-01-01T00:00+20:00`` would reach the database (PostgreSQL refuses it) without this.
@@ -32,7 +32,7 @@ class DateTimeField(forms.DateTimeField):
 
 
 class DateField(forms.DateField):
-    """A date in 1900–2099, so that a day before or after it is a date too."""
+    """A date in 1901–2099, so that a day before or after it is a date too."""
 
     def to_python(self, value):
         result = super().to_python(value)

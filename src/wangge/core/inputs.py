@@ -4,7 +4,7 @@
   ``wangge.core.middleware.RejectNulMiddleware`` turns such a request away before any view runs.
 * A time is one PostgreSQL can store and Python can shift: its UTC offset is at most ±15:59
   (PostgreSQL's limit; Python's is ±23:59), a time without an offset is local time, and the year
-  lies in 1900–2099, so adding or subtracting days never overflows.  The API's input schemas use
+  lies in 1901–2099, so adding or subtracting days never overflows.  The API's input schemas use
   ``Timestamp`` and ``Day``; the page forms use ``wangge.core.forms``.
 * Lists page at most ``MAX_PAGE_SIZE`` rows; a code filter is digits, at most 24 of them; an id is
   a positive 64-bit integer.
@@ -24,12 +24,13 @@ from pydantic_core import PydanticCustomError
 
 NUL = "\x00"
 MAX_OFFSET = dt.timedelta(hours=15, minutes=59)
-EARLIEST = dt.date(1900, 1, 1)
+# 1901: before it, local time in Shanghai is LMT (+08:05:43), an offset no ISO 8601 text can carry.
+EARLIEST = dt.date(1901, 1, 1)
 LATEST = dt.date(2099, 12, 31)
 MAX_PAGE_SIZE = 500
 
 # The documented shapes.  Digits are spelled [0-9]: in a regular expression \d is any Unicode digit.
-_DATE = r"(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_DATE = r"(190[1-9]|19[1-9][0-9]|20[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
 _TIME = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
 _OFFSET = r"(Z|[+-](0[0-9]|1[0-5]):[0-5][0-9])"
 DATE_PATTERN = f"^{_DATE}$"
@@ -39,8 +40,8 @@ CODE_PATTERN = "^[0-9]{0,24}$"
 # What is read: any ISO 8601 offset, so that one out of range is named as such, not as "malformed".
 _OFFSET_IN_TEXT = re.compile(r"[T ][0-9:.]+([+-])([0-9]{2}):?([0-9]{2})$")
 
-TIMESTAMP_MESSAGE = "时间应为 YYYY-MM-DDTHH:MM[:SS][±HH:MM]，年份在 1900–2099 之间，时区偏移不超过 ±15:59"
-DATE_MESSAGE = "日期应为 YYYY-MM-DD，年份在 1900–2099 之间"
+TIMESTAMP_MESSAGE = "时间应为 YYYY-MM-DDTHH:MM[:SS][±HH:MM]，年份在 1901–2099 之间，时区偏移不超过 ±15:59"
+DATE_MESSAGE = "日期应为 YYYY-MM-DD，年份在 1901–2099 之间"
 
 
 def check_offset_text(text: str) -> None:
@@ -118,7 +119,7 @@ Timestamp = Annotated[
     AfterValidator(_timestamp_value),
     WithJsonSchema({
         "type": "string", "format": "date-time", "pattern": TIMESTAMP_PATTERN,
-        "description": "ISO 8601 时间；不带时区偏移按北京时间；偏移不超过 ±15:59；年份 1900–2099",
+        "description": "ISO 8601 时间；不带时区偏移按北京时间；偏移不超过 ±15:59；年份 1901–2099",
     }),
 ]
 Day = Annotated[
@@ -126,7 +127,7 @@ Day = Annotated[
     BeforeValidator(_day_text),
     AfterValidator(_day_value),
     WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN,
-                    "description": "日期 YYYY-MM-DD，年份 1900–2099"}),
+                    "description": "日期 YYYY-MM-DD，年份 1901–2099"}),
 ]
 # A division or grid code, or a prefix of one: digits only (an empty filter means "everything").
 CodeFilter = Annotated[

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -98,6 +99,12 @@ class RejectNulMiddleware:
         found = bad_fields(request)
         if not found:
             return self.get_response(request)
+        # This runs before LocaleMiddleware (and sessions), so it picks the language itself.
+        with translation.override(translation.get_language_from_request(request)):
+            return self.refuse(request, found)
+
+    @staticmethod
+    def refuse(request, found: dict[str, str]):
         message = _("请求中含有空字符（NUL）或无效字符，无法处理：%(fields)s") % {"fields": "、".join(found)}
         if request.path.startswith(API_PREFIX):
             return JsonResponse({"code": "invalid", "message": message, "errors": found}, status=422,

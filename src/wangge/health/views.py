@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.exports import audited_export
-from wangge.core.inputs import check_day
+from wangge.core.inputs import DATE_MESSAGE, check_day
 from wangge.core.views import flash_outcome, not_found_as_404, safe_next
 from wangge.grid.selectors import breadcrumb
 from wangge.health import selectors, services
@@ -40,7 +40,7 @@ def _date_param(request, name: str = "date") -> dt.date:
     try:
         return check_day(dt.date.fromisoformat(text))
     except ValueError:
-        raise NotFound("日期应为 YYYY-MM-DD，年份在 1900–2099 之间") from None
+        raise NotFound(DATE_MESSAGE) from None
 
 
 def _area_crumbs(user, area):

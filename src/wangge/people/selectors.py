@@ -13,6 +13,7 @@ from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.errors import NotFound
+from wangge.core.inputs import MAX_ID
 from wangge.people.models import HouseholdMove, KeyGroupTag, Resident, ResidentTag
 from wangge.people.validation import duplicate_id_number_refusal
 
@@ -83,9 +84,13 @@ def decode_cursor(cursor: str) -> tuple[str, int] | None:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         grid_code, pk = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        return str(grid_code), int(pk)
+        grid_code, pk = str(grid_code), int(pk)
     except (ValueError, TypeError):
         return None
+    # A cursor is opaque text the client hands back: what it decodes to is input like any other.
+    if not (grid_code.isascii() and grid_code.isdigit() and len(grid_code) <= 24 and 0 < pk <= MAX_ID):
+        return None
+    return grid_code, pk
 
 
 def after_position(qs: QuerySet, grid_code: str, pk: int) -> QuerySet:

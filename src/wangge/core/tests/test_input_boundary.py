@@ -12,6 +12,7 @@ from django import forms
 from django.test import Client
 
 import wangge
+from conftest import actor_for
 from wangge.accounts.models import Role
 from wangge.core import forms as core_forms
 from wangge.core.testing.factories import TEST_PASSWORD, make_user
@@ -36,8 +37,8 @@ def assert_refused_page(response):
 
 
 @pytest.fixture
-def declaration_link(city, grid_worker, actor):
-    return declaration_link_for(actor=actor(grid_worker), household_id=city["households"]["A"][0].pk)
+def declaration_link(city, grid_worker):
+    return declaration_link_for(actor=actor_for(grid_worker), household_id=city["households"]["A"][0].pk)
 
 
 @pytest.fixture
@@ -46,8 +47,8 @@ def cdc(db):
 
 
 @pytest.fixture
-def investigation(city, cdc, actor):
-    return investigation_open(actor=actor(cdc), case_resident_id=city["residents"]["A"].pk)
+def investigation(city, cdc):
+    return investigation_open(actor=actor_for(cdc), case_resident_id=city["residents"]["A"].pk)
 
 
 # --- NUL characters ---------------------------------------------------------------------------
@@ -105,7 +106,7 @@ def test_a_timestamp_with_offset_99_in_the_declaration_form_is_refused_without_a
     assert response.status_code in (302, 422)
 
 
-def test_a_day_far_outside_1900_to_2099_on_the_daily_table_is_404_not_500(city, street_officer):
+def test_a_day_far_outside_1901_to_2099_on_the_daily_table_is_404_not_500(city, street_officer):
     assert logged_in(street_officer).get("/health/", {"date": "0001-01-01"}).status_code in (200, 404)
 
 
