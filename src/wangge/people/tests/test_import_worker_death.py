@@ -174,11 +174,11 @@ if stall:
             time.sleep(0.05)
         return clean(*args, **kwargs)
 
-    def drop_and_mark(batch, report):
+    def drop_and_mark(*args):
         seen[1] += 1
         if seen[1] == 3:
             Path(marker).write_text(" ".join(str(p.pid) for p in multiprocessing.active_children()))
-        return drop(batch, report)
+        return drop(*args)
 
     imports.clean_resident_fields = slow_clean
     imports._drop_registered_batch = drop_and_mark
