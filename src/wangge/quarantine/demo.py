@@ -19,6 +19,7 @@ from wangge.grid.models import Division
 from wangge.health.models import EpidemicStatus, PersonStatus
 from wangge.people.models import Resident
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
+from wangge.quarantine.presets import regime_presets_ensure
 from wangge.quarantine.services import certificate_number_for, planned_release_for, room_number, test_schedule
 
 SITE_NAMES = ["锦江之星酒店集中隔离点", "江滩宾馆集中隔离点", "市体育中心方舱隔离点", "光谷希尔顿集中隔离点",
@@ -131,6 +132,7 @@ def seed_demo(*, rng: random.Random, today: dt.date) -> None:
     if district is None or QuarantineOrder.objects.exists():
         return
     sites = seed_sites(rng=rng, district=district)
+    regime_presets_ensure(Regime)
     regimes = {r.code: r for r in Regime.objects.all()}
     busy = set(QuarantineOrder.objects.filter(status="active").values_list("resident_id", flat=True))
     # The health demo's close contacts first (most, not all, are quarantined), then arrivals.

@@ -47,3 +47,13 @@ def test_the_demo_runs_once(db):
     count = QuarantineOrder.objects.count()
     seed_demo(rng=random.Random(2), today=timezone.localdate())
     assert QuarantineOrder.objects.count() == count
+
+
+def test_the_demo_puts_back_regime_presets_that_were_deleted(db):
+    from wangge.quarantine.models import Regime
+
+    Regime.objects.all().delete()  # what a flushed test database or an over-eager admin leaves
+    small_city()
+    seed_demo(rng=random.Random(3), today=timezone.localdate())
+    assert {"14", "14+7", "7+3", "5+3"} <= set(Regime.objects.values_list("code", flat=True))
+    assert QuarantineOrder.objects.exists()
