@@ -229,8 +229,12 @@ def _csv_table(path: Path) -> Table:
     def rows() -> Iterator[tuple[int, list[str]]]:
         with open(path, encoding=encoding, newline="") as f:
             reader = csv.reader(f)
-            next(reader, None)
-            yield from enumerate(reader, start=2)
+            try:
+                next(reader, None)
+                yield from enumerate(reader, start=2)
+            except csv.Error as exc:
+                raise FileProblem(f"CSV 文件格式有误（第{reader.line_num}行附近）：{exc}",
+                                  code="import_csv_invalid") from None
 
     with open(path, encoding=encoding, newline="") as f:
         try:
@@ -308,6 +312,11 @@ _RESIDENT_FIELDS = ["household_id", "grid_code", "name", "sex", "birth_date", "i
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _HOUSEHOLD_CODE_RE = re.compile(r"^\d{24}$")
 _HEADER_OF = {c.key: c.header for c in RESIDENT_COLUMNS}
+# Control characters in free text: NUL cannot be stored in PostgreSQL at all (the whole write would
+# fail), and none of them belongs in a name, address or note.  Tabs and line breaks are allowed.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FREE_TEXT = ("name", "note")
+CONTROL_ERROR = "含有不可见的控制字符（如 NUL），请检查"
 
 
 def _copy_text(value: str) -> str:
@@ -566,6 +575,9 @@ def _checked_chunks(
                 reason = f"户编码 {code} 不存在，或不在您的管辖范围内"
             report.add(row_number, _HEADER_OF["household_code"], reason)
         clean = clean_resident_fields(raw, tag_lookup=tags, today=today)
+        for key in _FREE_TEXT:
+            if key not in clean.errors and _CONTROL_RE.search(clean.values.get(key, "")):
+                clean.errors[key] = CONTROL_ERROR
         if clean.errors:
             bad = True
             for key, message in clean.errors.items():
@@ -1085,7 +1097,7 @@ def import_buildings(
             report.add(row_number, str(header), f"单元格内容过长（超过{MAX_CELL_CHARS}个字），请检查")
             continue
         raw = {key: cells[index].strip() for key, index in mapping.items()}
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = {key: CONTROL_ERROR for key, text in raw.items() if _CONTROL_RE.search(text)}
         grid_code = raw["grid_code"]
         grid = grids.get(grid_code)
         if grid is None:
