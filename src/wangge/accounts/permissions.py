@@ -23,8 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, pgettext_lazy
 
 from wangge.accounts.models import Role
 from wangge.core.errors import Forbidden, NotFound
@@ -42,7 +41,8 @@ STAFF = (CMD, CW, GW, POL, CDC, VOL, AUD)
 @dataclass(frozen=True)
 class Permission:
     roles: frozenset[str]
-    # What the action is, worded to finish "您的角色不能…" ("Your role may not …").
+    # What the action is, worded to finish "您的角色不能…" ("Your role cannot …"); in its own
+    # gettext context, so its English can differ from the same words as a title or a button.
     label: Promise
 
 
@@ -52,61 +52,61 @@ def _p(label: Promise, *roles: str) -> Permission:
 
 PERMISSIONS: dict[str, Permission] = {
     # Reading what lies in one's reach (``restrict(user, "view")``).
-    "grid.view": _p(_("查看网格"), *STAFF),
-    "people.view": _p(_("查看居民信息"), *STAFF),
-    "health.view": _p(_("查看健康监测"), *STAFF),
-    "screening.view": _p(_("查看排查任务"), *STAFF),
-    "tracing.view": _p(_("查看流调"), *STAFF),
-    "quarantine.view": _p(_("查看隔离管理"), *STAFF),
-    "transfer.view": _p(_("查看转运"), *STAFF),
-    "alerts.view": _p(_("查看预警"), *STAFF),
-    "audit.view": _p(_("查看审计日志"), AUD, CMD),
+    "grid.view": _p(pgettext_lazy("permission", "查看网格"), *STAFF),
+    "people.view": _p(pgettext_lazy("permission", "查看居民信息"), *STAFF),
+    "health.view": _p(pgettext_lazy("permission", "查看健康监测"), *STAFF),
+    "screening.view": _p(pgettext_lazy("permission", "查看排查任务"), *STAFF),
+    "tracing.view": _p(pgettext_lazy("permission", "查看流调"), *STAFF),
+    "quarantine.view": _p(pgettext_lazy("permission", "查看隔离管理"), *STAFF),
+    "transfer.view": _p(pgettext_lazy("permission", "查看转运"), *STAFF),
+    "alerts.view": _p(pgettext_lazy("permission", "查看预警"), *STAFF),
+    "audit.view": _p(pgettext_lazy("permission", "查看审计日志"), AUD, CMD),
     # People.  The CDC registers contacts found by an investigation who are not yet on the registry.
-    "people.change": _p(_("修改居民信息"), CMD, CW, GW, CDC),
-    "people.import": _p(_("导入数据"), CMD, CW, GW, CDC),
-    "people.reveal": _p(_("查看完整的证件号码或手机号"), CMD, CW, GW, POL, CDC),
+    "people.change": _p(pgettext_lazy("permission", "修改居民信息"), CMD, CW, GW, CDC),
+    "people.import": _p(pgettext_lazy("permission", "导入数据"), CMD, CW, GW, CDC),
+    "people.reveal": _p(pgettext_lazy("permission", "查看完整的证件号码或手机号"), CMD, CW, GW, POL, CDC),
     # Screening.
-    "screening.campaign.create": _p(_("发起排查任务"), CMD, CW, CDC),
-    "screening.visit.record": _p(_("登记入户排查"), GW, VOL, CW, CMD),
-    "screening.link.create": _p(_("生成申报链接"), GW, VOL, CW, CMD),
-    "screening.link.revoke": _p(_("停用申报链接"), GW, VOL, CW, CMD),
+    "screening.campaign.create": _p(pgettext_lazy("permission", "发起排查任务"), CMD, CW, CDC),
+    "screening.visit.record": _p(pgettext_lazy("permission", "登记入户排查"), GW, VOL, CW, CMD),
+    "screening.link.create": _p(pgettext_lazy("permission", "生成申报链接"), GW, VOL, CW, CMD),
+    "screening.link.revoke": _p(pgettext_lazy("permission", "停用申报链接"), GW, VOL, CW, CMD),
     # Health: a person's epidemic status, one action per target status.  Screening staff raise
     # fevers and contacts; only the CDC (and command) confirm, exclude, or close a case.
-    "health.status.fever": _p(_("将人员标记为“发热待排查”"), GW, CW, VOL, CDC, CMD, POL),
-    "health.status.suspected": _p(_("将人员标记为“疑似病例”"), CDC, CMD),
-    "health.status.confirmed": _p(_("将人员标记为“确诊病例”"), CDC, CMD),
-    "health.status.close_contact": _p(_("将人员标记为“密切接触者”"), CDC, CMD, CW),
-    "health.status.secondary_contact": _p(_("将人员标记为“次密切接触者”"), CDC, CMD, CW),
-    "health.status.excluded": _p(_("将人员标记为“已排除”"), CDC, CMD),
-    "health.status.recovered": _p(_("将人员标记为“治愈”"), CDC, CMD),
-    "health.status.deceased": _p(_("将人员标记为“死亡”"), CDC, CMD),
+    "health.status.fever": _p(pgettext_lazy("permission", "将人员标记为“发热待排查”"), GW, CW, VOL, CDC, CMD, POL),
+    "health.status.suspected": _p(pgettext_lazy("permission", "将人员标记为“疑似病例”"), CDC, CMD),
+    "health.status.confirmed": _p(pgettext_lazy("permission", "将人员标记为“确诊病例”"), CDC, CMD),
+    "health.status.close_contact": _p(pgettext_lazy("permission", "将人员标记为“密切接触者”"), CDC, CMD, CW),
+    "health.status.secondary_contact": _p(pgettext_lazy("permission", "将人员标记为“次密切接触者”"), CDC, CMD, CW),
+    "health.status.excluded": _p(pgettext_lazy("permission", "将人员标记为“已排除”"), CDC, CMD),
+    "health.status.recovered": _p(pgettext_lazy("permission", "将人员标记为“治愈”"), CDC, CMD),
+    "health.status.deceased": _p(pgettext_lazy("permission", "将人员标记为“死亡”"), CDC, CMD),
     # Staff at the door or on the phone report; never an auditor.
-    "health.report.record": _p(_("录入健康监测"), GW, CW, VOL, CDC, CMD, POL),
-    "health.doctor_visit.record": _p(_("登记就诊"), GW, CW, CDC, CMD),
+    "health.report.record": _p(pgettext_lazy("permission", "录入健康监测"), GW, CW, VOL, CDC, CMD, POL),
+    "health.doctor_visit.record": _p(pgettext_lazy("permission", "登记就诊"), GW, CW, CDC, CMD),
     # Tracing.
-    "tracing.trajectory.add": _p(_("录入流调轨迹"), CDC, CMD, CW),
-    "tracing.contacts.add": _p(_("判定密切接触者"), CDC, CMD),
-    "tracing.investigation.close": _p(_("完成流调"), CDC, CMD),
+    "tracing.trajectory.add": _p(pgettext_lazy("permission", "录入流调轨迹"), CDC, CMD, CW),
+    "tracing.contacts.add": _p(pgettext_lazy("permission", "判定密切接触者"), CDC, CMD),
+    "tracing.investigation.close": _p(pgettext_lazy("permission", "完成流调"), CDC, CMD),
     # Quarantine.  Grid workers order home quarantine; central quarantine is the community's or above.
-    "quarantine.order": _p(_("下达隔离令"), CMD, CW, CDC, GW),
-    "quarantine.order.central": _p(_("安排集中隔离"), CMD, CW, CDC),
-    "quarantine.test.record": _p(_("录入检测结果"), CMD, CW, CDC, GW),
-    "quarantine.release": _p(_("解除隔离"), CMD, CW, CDC),
-    "quarantine.extend": _p(_("延长隔离"), CMD, CW, CDC),
-    "quarantine.move_home": _p(_("办理转居家"), CMD, CW, CDC),
-    "quarantine.site.create": _p(_("设立隔离点"), CMD),
-    "quarantine.room.manage": _p(_("管理隔离房间"), CMD),
+    "quarantine.order": _p(pgettext_lazy("permission", "下达隔离令"), CMD, CW, CDC, GW),
+    "quarantine.order.central": _p(pgettext_lazy("permission", "安排集中隔离"), CMD, CW, CDC),
+    "quarantine.test.record": _p(pgettext_lazy("permission", "录入检测结果"), CMD, CW, CDC, GW),
+    "quarantine.release": _p(pgettext_lazy("permission", "解除隔离"), CMD, CW, CDC),
+    "quarantine.extend": _p(pgettext_lazy("permission", "延长隔离"), CMD, CW, CDC),
+    "quarantine.move_home": _p(pgettext_lazy("permission", "办理转居家"), CMD, CW, CDC),
+    "quarantine.site.create": _p(pgettext_lazy("permission", "设立隔离点"), CMD),
+    "quarantine.room.manage": _p(pgettext_lazy("permission", "管理隔离房间"), CMD),
     # Transfer: one action per step (the step's target status; "planned" is registering one).
     # There is no facility account role yet, so CDC and command confirm the handover and record
     # admissions on the receiving facility's behalf.
-    "transfer.step.planned": _p(_("登记转运"), CMD, CDC, CW),
-    "transfer.step.en_route": _p(_("将转运单标记为“转运中”"), CMD, CDC, CW),
-    "transfer.step.arrived": _p(_("将转运单标记为“已到达”"), CMD, CDC, CW),
-    "transfer.step.handed_over": _p(_("将转运单标记为“已交接”"), CMD, CDC),
-    "transfer.step.cancelled": _p(_("将转运单标记为“已取消”"), CMD, CDC, CW),
-    "transfer.facility.create": _p(_("登记收治机构"), CMD, CDC),
-    "transfer.admission.record": _p(_("录入收治"), CMD, CDC),
-    "transfer.discharge.record": _p(_("录入出院"), CMD, CDC),
+    "transfer.step.planned": _p(pgettext_lazy("permission", "登记转运"), CMD, CDC, CW),
+    "transfer.step.en_route": _p(pgettext_lazy("permission", "将转运单标记为“转运中”"), CMD, CDC, CW),
+    "transfer.step.arrived": _p(pgettext_lazy("permission", "将转运单标记为“已到达”"), CMD, CDC, CW),
+    "transfer.step.handed_over": _p(pgettext_lazy("permission", "将转运单标记为“已交接”"), CMD, CDC),
+    "transfer.step.cancelled": _p(pgettext_lazy("permission", "将转运单标记为“已取消”"), CMD, CDC, CW),
+    "transfer.facility.create": _p(pgettext_lazy("permission", "登记收治机构"), CMD, CDC),
+    "transfer.admission.record": _p(pgettext_lazy("permission", "录入收治"), CMD, CDC),
+    "transfer.discharge.record": _p(pgettext_lazy("permission", "录入出院"), CMD, CDC),
 }
 
 
@@ -150,3 +150,14 @@ def require(user, action: str, obj=None) -> None:
         raise Forbidden(refusal(action), code="forbidden")
     if obj is not None and not user_can_reach(user, obj.grid_code):
         raise NotFound(gettext("未找到该记录，或不在您的管辖范围内"))
+
+
+def as_markdown() -> str:
+    """The table as Markdown, one row per action (for the README; ``test_table`` prints it)."""
+    order = list(Role)
+    lines = ["| " + " | ".join(["Action", "动作", *[str(r.label) for r in order]]) + " |",
+             "|" + "---|" * (2 + len(order))]
+    for action, rule in PERMISSIONS.items():
+        marks = ["✓" if r.value in rule.roles else "" for r in order]
+        lines.append("| " + " | ".join([f"`{action}`", str(rule.label), *marks]) + " |")
+    return "\n".join(lines)
