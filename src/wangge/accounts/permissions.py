@@ -155,7 +155,7 @@ def require(user, action: str, obj=None) -> None:
 def as_markdown() -> str:
     """The table as Markdown, one row per action (for the README; ``test_table`` prints it)."""
     order = list(Role)
-    lines = ["| " + " | ".join(["Action", "动作", *[str(r.label) for r in order]]) + " |",
+    lines = ["| " + " | ".join(["Action", "What it is", *[str(r.label) for r in order]]) + " |",
              "|" + "---|" * (2 + len(order))]
     for action, rule in PERMISSIONS.items():
         marks = ["✓" if r.value in rule.roles else "" for r in order]
