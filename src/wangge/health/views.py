@@ -144,7 +144,7 @@ def daily_table_export(request):
 def _gap_kind(request) -> str:
     kind = request.GET.get("kind", "") or "unadmitted"
     if kind not in selectors.GAP_KINDS:
-        raise NotFound("未知的闭环事项类型")
+        raise NotFound(_("未知的闭环事项类型"))
     return kind
 
 

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wangge.accounts.permissions import can, require
@@ -66,7 +67,7 @@ def campaign_list(request):
 def campaign_list_export(request):
     user = request.user
     if not user.scope_prefixes:
-        raise NotFound("您没有管辖范围，无法导出排查任务")
+        raise NotFound(_("您没有管辖范围，无法导出排查任务"))
     today = timezone.localdate()
     return audited_export(
         actor=Actor.from_request(request), object_type="screening.campaign", grid_code=common_prefix(user),
@@ -310,7 +311,7 @@ def declaration_link(request, household_id: int):
     household = Household.objects.restrict(user).select_related("unit__building").filter(
         pk=household_id).first()
     if household is None:
-        raise NotFound("未找到该户，或不在您的管辖范围内")
+        raise NotFound(_("未找到该户，或不在您的管辖范围内"))
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.declaration_link_revoke(actor=Actor.from_request(request), household_id=household.pk)
