@@ -49,18 +49,18 @@ def check_offset_text(text: str) -> None:
     """Refuse an offset beyond ±15:59 before anything tries to build a time zone from it."""
     match = _OFFSET_IN_TEXT.search(text.strip())
     if match and dt.timedelta(hours=int(match[2]), minutes=int(match[3])) > MAX_OFFSET:
-        raise ValueError(TIMESTAMP_MESSAGE)
+        raise ValueError(str(TIMESTAMP_MESSAGE))
 
 
 def check_timestamp(value: dt.datetime) -> dt.datetime:
     """An aware time within range; a naive one is taken as local time.  Raises ValueError."""
     if timezone.is_naive(value):
         if not EARLIEST <= value.date() <= LATEST:
-            raise ValueError(TIMESTAMP_MESSAGE)
+            raise ValueError(str(TIMESTAMP_MESSAGE))
         value = timezone.make_aware(value)
     offset = value.utcoffset()
     if offset is None or abs(offset) > MAX_OFFSET or not EARLIEST <= value.date() <= LATEST:
-        raise ValueError(TIMESTAMP_MESSAGE)
+        raise ValueError(str(TIMESTAMP_MESSAGE))
     # Kept in UTC from here on, as it is stored: local time before 1901 is Shanghai's mean solar
     # time (+08:05:43), an offset in seconds that RFC 3339 answers cannot carry.
     return value.astimezone(dt.UTC)
@@ -68,7 +68,7 @@ def check_timestamp(value: dt.datetime) -> dt.datetime:
 
 def check_day(value: dt.date) -> dt.date:
     if not EARLIEST <= value <= LATEST:
-        raise ValueError(DATE_MESSAGE)
+        raise ValueError(str(DATE_MESSAGE))
     return value
 
 
@@ -76,11 +76,11 @@ def _timestamp_text(value):
     if isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str):
-        raise PydanticCustomError("timestamp_invalid", TIMESTAMP_MESSAGE)
+        raise PydanticCustomError("timestamp_invalid", str(TIMESTAMP_MESSAGE))
     try:
         check_offset_text(value)
     except ValueError:
-        raise PydanticCustomError("timestamp_invalid", TIMESTAMP_MESSAGE) from None
+        raise PydanticCustomError("timestamp_invalid", str(TIMESTAMP_MESSAGE)) from None
     return value.strip()
 
 
@@ -88,7 +88,7 @@ def _timestamp_value(value: dt.datetime) -> dt.datetime:
     try:
         return check_timestamp(value)
     except ValueError:
-        raise PydanticCustomError("timestamp_invalid", TIMESTAMP_MESSAGE) from None
+        raise PydanticCustomError("timestamp_invalid", str(TIMESTAMP_MESSAGE)) from None
 
 
 def _day_text(value):
@@ -96,7 +96,7 @@ def _day_text(value):
         return value
     if not isinstance(value, str) or not re.fullmatch(DATE_PATTERN, value.strip()):
         # Pydantic would also take 0 (1970-01-01) or a whole timestamp for a date.
-        raise PydanticCustomError("date_invalid", DATE_MESSAGE)
+        raise PydanticCustomError("date_invalid", str(DATE_MESSAGE))
     return value.strip()
 
 
@@ -104,7 +104,7 @@ def _day_value(value: dt.date) -> dt.date:
     try:
         return check_day(value)
     except ValueError:
-        raise PydanticCustomError("date_invalid", DATE_MESSAGE) from None
+        raise PydanticCustomError("date_invalid", str(DATE_MESSAGE)) from None
 
 
 def _code_value(value: str) -> str:

@@ -68,7 +68,7 @@ def resident_create(*, actor: Actor, household_id: int, data: dict[str, Any]) ->
     if clean.errors:
         raise ValidationFailed(
             _("居民信息有误：%(details)s") % {"details": "；".join(clean.errors.values())},
-            code="resident_invalid",
+            code="invalid",
             errors=clean.errors,
         )
     values = clean.values
@@ -108,7 +108,7 @@ def resident_update(*, actor: Actor, resident_id: int, data: dict[str, Any]) -> 
     if clean.errors:
         raise ValidationFailed(
             _("居民信息有误：%(details)s") % {"details": "；".join(clean.errors.values())},
-            code="resident_invalid",
+            code="invalid",
             errors=clean.errors,
         )
     values = clean.values

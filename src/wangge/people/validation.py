@@ -75,7 +75,7 @@ def duplicate_id_number_refusal(
     """
     if not user_can_reach(user, holder_grid_code):
         return Conflict(ID_NUMBER_REGISTERED_ELSEWHERE, code="id_number_registered_elsewhere",
-                        errors={"id_number": ID_NUMBER_REGISTERED_ELSEWHERE})
+                        errors={"id_number": str(ID_NUMBER_REGISTERED_ELSEWHERE)})
     if holder_name:
         message = _(
             "证件号码 %(id_number)s 已登记：%(name)s（居民编号 %(pk)s，户编码 %(household)s），请勿重复登记"

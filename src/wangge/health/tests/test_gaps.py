@@ -121,6 +121,7 @@ def test_recording_the_doctor_visit_closes_the_fever_gap_and_is_audited(city, gr
 def test_a_doctor_visit_for_someone_without_fever_is_refused(city, grid_worker, actor):
     with pytest.raises(ValidationFailed) as exc:
         record_doctor_visit(actor=actor(grid_worker), resident_id=city["residents"]["A"].pk, note="")
+    assert exc.value.code == "not_fever"
     assert "发热" in exc.value.message
 
 

@@ -105,6 +105,7 @@ def test_a_resident_of_another_household_is_not_found(link, city):
 def test_a_member_not_under_monitoring_is_refused(link, city):
     with pytest.raises(NotFound) as exc:
         self_report(link, city["residents"]["A2"])
+    assert exc.value.code == "not_found"
     assert "不需要健康监测" in exc.value.message
     assert not HealthReport.objects.exists()
 

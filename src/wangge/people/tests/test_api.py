@@ -99,6 +99,7 @@ def test_resident_list_filters_by_tag_residence_type_within_and_household(city, 
 def test_resident_list_refuses_an_unknown_residence_type(city, street_officer):
     response = Api(street_officer).get("/residents", residence_type="外星")
     assert response.status_code == 422
+    assert response.json()["code"] == "invalid_population_type"
     assert "人口类型" in response.json()["message"]
 
 
@@ -252,6 +253,7 @@ def test_create_in_a_household_outside_reach_is_404(city, grid_worker):
 def test_volunteer_cannot_create_a_resident(city, volunteer):
     response = Api(volunteer).post("/residents", new_resident_body(city["households"]["A"][1]))
     assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
     assert response.json()["message"] == "您的角色不能修改居民信息"
     assert not Resident.objects.filter(name="赵敏").exists()
 
@@ -308,6 +310,7 @@ def test_update_to_another_residents_id_number_is_409(city, street_officer):
     target = city["residents"]["A2"]  # female
     response = Api(street_officer).patch(f"/residents/{target.pk}", {"id_number": other.id_number})
     assert response.status_code == 409
+    assert response.json()["code"] == "duplicate_id_number"
     assert f"居民编号 {other.pk}" in response.json()["message"]
 
 

@@ -178,8 +178,9 @@ def test_two_moves_keep_two_history_rows(city, street_officer, actor):
 
 def test_move_to_the_same_household_is_refused(city, grid_worker, actor):
     resident = city["residents"]["A2"]
-    with pytest.raises(ValidationFailed, match="无需迁移"):
+    with pytest.raises(ValidationFailed) as raised:
         resident_move(actor=actor(grid_worker), resident_id=resident.pk, to_household_id=resident.household_id)
+    assert raised.value.code == "already_in_household"
 
 
 def test_move_to_a_household_outside_reach_is_not_found(city, grid_worker, actor):
@@ -190,9 +191,10 @@ def test_move_to_a_household_outside_reach_is_not_found(city, grid_worker, actor
 
 
 def test_move_with_an_unknown_relation_is_refused(city, grid_worker, actor):
-    with pytest.raises(ValidationFailed, match="与户主关系"):
+    with pytest.raises(ValidationFailed, match="与户主关系") as raised:
         resident_move(actor=actor(grid_worker), resident_id=city["residents"]["A2"].pk,
                       to_household_id=city["households"]["A"][1].pk, relation="邻居")
+    assert raised.value.code == "invalid_relation"
 
 
 # --- Reveal --------------------------------------------------------------------------------------

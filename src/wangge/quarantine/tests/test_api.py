@@ -75,6 +75,7 @@ def test_release_refused_answers_422_in_chinese(city, street_officer, actor):
     order = make_order(actor, street_officer, city["residents"]["A"], days_ago=10)
     response = post(street_officer, f"/quarantine/orders/{order.pk}/release", {})
     assert response.status_code == 422
+    assert response.json()["code"] == "release_refused"
     assert "未出结果" in response.json()["message"]
 
 

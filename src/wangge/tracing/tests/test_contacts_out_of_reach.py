@@ -43,7 +43,7 @@ def test_the_service_refuses_with_the_elsewhere_code_and_names_nobody(city, stre
         services.contacts_add(actor=actor(street_officer), investigation_id=investigation.pk,
                               contacts=[contact_with_number(city, other.id_number)], regime_code="7+3")
     assert exc.value.code == ELSEWHERE
-    assert ID_NUMBER_REGISTERED_ELSEWHERE in exc.value.message
+    assert str(ID_NUMBER_REGISTERED_ELSEWHERE) in exc.value.message
     assert says_nothing_about(repr((exc.value.message, exc.value.errors)), other)
     assert Contact.objects.count() == 0 and QuarantineOrder.objects.count() == 0
 

@@ -65,6 +65,7 @@ def test_a_step_out_of_order_answers_409_with_a_chinese_message(city, street_off
     tid = api.post("/transfers", body([city["residents"]["A"]], fangcang)).json()["id"]
     response = api.post(f"/transfers/{tid}/arrive")
     assert response.status_code == 409
+    assert response.json()["code"] == "transition_not_allowed"
     assert "不能标记为" in response.json()["message"]
 
 
