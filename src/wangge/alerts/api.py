@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from wangge.alerts import selectors, services
 from wangge.alerts.models import AlertKind
 from wangge.core.inputs import Id, PageSize
-from wangge.grid.api import page_limit
+from wangge.core.lists import page_limit
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["预警"])
