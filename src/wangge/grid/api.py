@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from wangge.core.codes import significant_prefix
 from wangge.core.errors import ValidationFailed
 from wangge.core.inputs import MAX_PAGE_SIZE, CodeFilter, Id, PageSize
+from wangge.core.lists import keyset_page, page_limit
 from wangge.grid import selectors
 from wangge.grid.models import Division
 from wangge.grid.schemas import (
@@ -27,18 +28,6 @@ from wangge.people.schemas import HouseholdDetailOut
 router = Router(tags=["网格"])
 
 MAX_LIMIT = MAX_PAGE_SIZE
-
-
-def page_limit(limit: int | None) -> int | None:
-    if limit is None:
-        return None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationFailed(
-            _("每页条数应在 1 到 %(MAX_LIMIT)s 之间") % {"MAX_LIMIT": MAX_LIMIT},
-            code="page_size_out_of_range",
-            errors={"limit": _("超出范围")},
-        )
-    return limit
 
 
 def subtree_prefix(code: str, *, field: str = "within") -> str:
@@ -93,7 +82,6 @@ def household_out(household) -> dict:
 
 
 def keyset(qs, *, cursor: str, limit: int | None):
-    from wangge.people.selectors import keyset_page
 
     return keyset_page(qs, cursor=cursor, limit=page_limit(limit))
 

@@ -12,7 +12,8 @@ from ninja import Query, Router, Schema, Status
 from wangge.audit.context import Actor
 from wangge.core.errors import ValidationFailed
 from wangge.core.inputs import CodeFilter, Id, PageSize
-from wangge.grid.api import household_out, page_limit, subtree_prefix
+from wangge.core.lists import page_limit
+from wangge.grid.api import household_out, subtree_prefix
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.people import selectors, services
 from wangge.people.models import Resident

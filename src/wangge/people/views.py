@@ -23,6 +23,7 @@ from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from wangge.core.exports import RESIDENT_EXPORT_HEADERS, audited_export, resident_export_rows
+from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import forbidden, not_found_as_404
 from wangge.grid import selectors as grid_selectors
 from wangge.people import selectors, services
@@ -46,15 +47,14 @@ def _with_query(base: str, query: str, **extra: str) -> str:
 def resident_list(request):
     form = ResidentSearchForm(request.GET or None)
     filters = form.filters()
-    page = selectors.resident_page(user=request.user, filters=filters, cursor=request.GET.get("cursor", ""))
+    qs = selectors.resident_queryset(user=request.user, filters=filters).select_related("household")
+    page = request_page(request, qs)
     query = _query_without(request, "cursor")
-    list_url = reverse("people:resident_list")
     context = {
         "form": form,
         "page": page,
         "query": query,
-        "next_url": _with_query(list_url, query, cursor=page.next_cursor) if page.next_cursor else "",
-        "first_url": _with_query(list_url, query),
+        **pager_urls(request, page, path=reverse("people:resident_list")),
         "export_url": _with_query(reverse("people:resident_export"), query),
     }
     htmx = getattr(request, "htmx", None)

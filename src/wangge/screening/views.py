@@ -25,6 +25,7 @@ from wangge.core import forms as core_forms
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
 from wangge.core.exports import audited_export
 from wangge.core.inputs import check_day
+from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import not_found_as_404, rate_limited_as_429
 from wangge.grid.models import Household
 from wangge.grid.selectors import household_members
@@ -52,11 +53,13 @@ def _date(request) -> dt.date:
 @login_required
 def campaign_list(request):
     today = timezone.localdate()
-    campaigns = list(selectors.campaigns_for(user=request.user)[:200])
+    page = request_page(request, selectors.campaigns_for(user=request.user))
+    campaigns = page.items
     for c in campaigns:
         c.running_today = selectors.is_active_on(c, today)
     return render(request, "screening/campaign_list.html", {
         "campaigns": campaigns,
+        **pager_urls(request, page),
         "can_create": can(request.user, "screening.campaign.create"),
         "can_visit": can(request.user, "screening.visit.record"),
     })

@@ -24,11 +24,11 @@ class Api:
 def test_the_campaign_list_includes_the_street_campaign_for_a_grid_worker(campaign, grid_worker):
     response = Api(grid_worker).get("/screening/campaigns")
     assert response.status_code == 200
-    assert [c["id"] for c in response.json()] == [campaign.pk]
+    assert [c["id"] for c in response.json()["items"]] == [campaign.pk]
 
 
 def test_an_outsider_lists_no_campaigns(campaign, outsider):
-    assert Api(outsider).get("/screening/campaigns").json() == []
+    assert Api(outsider).get("/screening/campaigns").json() == {"items": [], "next_cursor": None}
 
 
 def test_a_campaign_is_created_through_the_api(city, street_officer, today):
