@@ -234,10 +234,21 @@ def stream_xlsx(
             archive.fp = None  # no central directory for a file that failed or a client that left
 
 
-def write_xlsx(out, *, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "数据") -> int:
-    """Write the whole file to the binary file ``out``; returns the number of data rows."""
+def write_xlsx(
+    out, *, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "数据",
+    on_finish: Callable[[int, bool], None] | None = None,
+) -> int:
+    """Write the whole file to the binary file ``out``; returns the number of data rows.
+
+    ``on_finish`` runs as in ``stream_xlsx``: after the last row, before the file is complete.
+    """
     counted: list[int] = []
-    for chunk in stream_xlsx(headers=headers, rows=rows, sheet_title=sheet_title,
-                             on_finish=lambda n, _complete: counted.append(n)):
+
+    def finish(count: int, complete: bool) -> None:
+        counted.append(count)
+        if on_finish is not None:
+            on_finish(count, complete)
+
+    for chunk in stream_xlsx(headers=headers, rows=rows, sheet_title=sheet_title, on_finish=finish):
         out.write(chunk)
     return counted[0]
