@@ -112,7 +112,7 @@ def main() -> None:
         port = free_port()
         server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "wangge"), "serve", "--port", str(port),
                                    "--no-worker"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                                  stderr=open(ROOT / "var" / "bench" / "export_e2e_server.log", "w"))
+                                  stderr=subprocess.DEVNULL)
         try:
             for _ in range(300):
                 try:
