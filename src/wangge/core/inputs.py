@@ -19,6 +19,7 @@ import re
 from typing import Annotated
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -40,8 +41,8 @@ CODE_PATTERN = "^[0-9]{0,24}$"
 # What is read: any ISO 8601 offset, so that one out of range is named as such, not as "malformed".
 _OFFSET_IN_TEXT = re.compile(r"[T ][0-9:.]+([+-])([0-9]{2}):?([0-9]{2})$")
 
-TIMESTAMP_MESSAGE = "时间应为 YYYY-MM-DDTHH:MM[:SS][±HH:MM]，年份在 1901–2099 之间，时区偏移不超过 ±15:59"
-DATE_MESSAGE = "日期应为 YYYY-MM-DD，年份在 1901–2099 之间"
+TIMESTAMP_MESSAGE = gettext_lazy("时间应为 YYYY-MM-DDTHH:MM[:SS][±HH:MM]，年份在 1901–2099 之间，时区偏移不超过 ±15:59")
+DATE_MESSAGE = gettext_lazy("日期应为 YYYY-MM-DD，年份在 1901–2099 之间")
 
 
 def check_offset_text(text: str) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from wangge.core.codes import significant_prefix
@@ -32,7 +33,11 @@ def page_limit(limit: int | None) -> int | None:
     if limit is None:
         return None
     if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationFailed(f"每页条数应在 1 到 {MAX_LIMIT} 之间", errors={"limit": "超出范围"})
+        raise ValidationFailed(
+            _("每页条数应在 1 到 %(MAX_LIMIT)s 之间") % {"MAX_LIMIT": MAX_LIMIT},
+            code="page_size_out_of_range",
+            errors={"limit": _("超出范围")},
+        )
     return limit
 
 
@@ -42,7 +47,7 @@ def subtree_prefix(code: str, *, field: str = "within") -> str:
     if not code:
         return ""
     if not code.isdigit() or len(code) > 24:
-        raise ValidationFailed("区划或网格代码应为数字", errors={field: "代码无效"})
+        raise ValidationFailed(_("区划或网格代码应为数字"), code="code_not_numeric", errors={field: _("代码无效")})
     return significant_prefix(code) if len(code) == 12 else code
 
 

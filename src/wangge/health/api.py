@@ -9,6 +9,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from wangge.audit.context import Actor
@@ -195,7 +196,7 @@ class GapQuery(Schema):
 )
 def gap_list(request: HttpRequest, kind: str, query: Query[GapQuery]):
     if kind not in selectors.GAP_KINDS:
-        raise NotFound("未知的闭环事项类型")
+        raise NotFound(_("未知的闭环事项类型"))
     area = selectors.area_in_reach(user=request.auth, prefix=subtree_prefix(query.within))
     limit = query.limit
     entries = selectors.gap_entries(kind, user=request.auth, within=area.prefix, limit=limit)

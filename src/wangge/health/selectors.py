@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wangge.core.codes import LEVEL_BY_LENGTH, Level, pad_division, significant_prefix
 from wangge.core.errors import NotFound
@@ -66,13 +67,13 @@ def area_in_reach(*, user, prefix: str) -> Area:
         try:
             prefix = significant_prefix(prefix)  # a padded division code: its subtree's prefix
         except ValueError:
-            raise NotFound("未找到该区域") from None
+            raise NotFound(_("未找到该区域")) from None
     if prefix and (not prefix.isdigit() or len(prefix) not in LEVEL_BY_LENGTH or len(prefix) > 15):
-        raise NotFound("未找到该区域")
+        raise NotFound(_("未找到该区域"))
     if not user.scope_prefixes:
-        raise NotFound("未找到该区域，或不在您的管辖范围内")
+        raise NotFound(_("未找到该区域，或不在您的管辖范围内"))
     if not user_can_navigate(user, prefix):
-        raise NotFound("未找到该区域，或不在您的管辖范围内")
+        raise NotFound(_("未找到该区域，或不在您的管辖范围内"))
     return Area(prefix, area_names([prefix]).get(prefix, prefix or "全部"), LEVEL_BY_LENGTH.get(len(prefix)))
 
 
@@ -286,7 +287,7 @@ def gap_queryset(kind: str, *, user, within: str = ""):
         return tests_overdue(user=user, within=within)
     if kind in STATUS_GAPS:
         return STATUS_GAPS[kind](user=user, within=within)
-    raise NotFound("未知的闭环事项类型")
+    raise NotFound(_("未知的闭环事项类型"))
 
 
 def gap_entries(kind: str, *, user, within: str = "", limit: int | None = None, now=None) -> list[GapEntry]:

@@ -48,7 +48,9 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from wangge.accounts.permissions import require
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
@@ -913,8 +915,7 @@ def import_residents(
 ) -> ImportResult:
     """Validate every row of a residents file and write the valid ones (per ``job.mode``)."""
     user = actor.user
-    if not user.can_edit_residents:
-        raise Forbidden("您的角色不能导入居民")
+    require(user, "people.import")
     table = read_table(file_path)
     mapping = map_columns(table.headers, RESIDENT_COLUMNS)
     report = ErrorReport()
@@ -1068,8 +1069,7 @@ def import_buildings(
 ) -> ImportResult:
     """Buildings with their units and households, coded by ``core.codes`` (grid+3, +2, +4)."""
     user = actor.user
-    if not user.can_edit_residents:
-        raise Forbidden("您的角色不能导入楼栋")
+    require(user, "people.import")
     table = read_table(file_path)
     mapping = map_columns(table.headers, BUILDING_COLUMNS)
     width = max(mapping.values()) + 1
@@ -1245,7 +1245,7 @@ def import_job_in_reach(*, user, pk: int) -> ImportJob:
     try:
         job = import_job_queryset(user=user).get(pk=pk)
     except (ImportJob.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该导入任务，或不在您的管辖范围内") from None
+        raise NotFound(_("未找到该导入任务，或不在您的管辖范围内")) from None
     if job.status == ImportJob.Status.RUNNING and fail_abandoned_jobs(pks=[job.pk]):
         job.refresh_from_db()
     return job
@@ -1255,10 +1255,9 @@ def import_job_create(*, user, kind: str, mode: str, file_name: str, file_path: 
     """A pending job inside the importer's reach (its grid code is the common prefix of that reach)."""
     from wangge.accounts.services import common_prefix
 
-    if not user.can_edit_residents:
-        raise Forbidden("您的角色不能导入数据")
+    require(user, "people.import")
     if not user.scope_prefixes:
-        raise Forbidden("您的账号没有管辖范围，不能导入数据")
+        raise Forbidden(_("您的账号没有管辖范围，不能导入数据"), code="no_reach")
     return ImportJob.objects.create(
         kind=kind, mode=mode, file_name=file_name[:255], file_path=str(file_path)[:500],
         grid_code=common_prefix(user)[:15], created_by=user,
@@ -1321,7 +1320,7 @@ def run_import_job(
 
     try:
         if job.created_by is None or not job.created_by.is_active:
-            raise Forbidden("导入人账号已停用")
+            raise Forbidden(_("导入人账号已停用"), code="importer_inactive")
         with _Heartbeat(job.pk):
             result = IMPORTERS[job.kind](actor=actor, job=job, file_path=job.file_path, progress=report_progress)
     except FileProblem as exc:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
@@ -131,7 +132,7 @@ def resident_in_reach(*, user, pk: int) -> Resident:
     try:
         return Resident.objects.restrict(user).select_related("household__unit__building__grid").get(pk=pk)
     except (Resident.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该居民，或不在您的管辖范围内") from None
+        raise NotFound(_("未找到该居民，或不在您的管辖范围内")) from None
 
 
 def resident_by_id_number(*, user, id_type: str, id_number: str) -> Resident | None:
