@@ -23,6 +23,8 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(__file__))
 from _common import ROOT, bench_env, reproduce  # noqa: E402
 
+cpu_used = 0.0  # CPU seconds of the last in-process export: the figure a loaded machine cannot skew
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -31,6 +33,8 @@ def free_port() -> int:
 
 
 def timed_stream(chunks) -> tuple[float, float, int]:
+    global cpu_used
+    cpu = time.process_time()
     start = time.perf_counter()
     first = None
     size = 0
@@ -38,6 +42,7 @@ def timed_stream(chunks) -> tuple[float, float, int]:
         if first is None:
             first = time.perf_counter() - start
         size += len(chunk)
+    cpu_used = time.process_time() - cpu
     return first or 0.0, time.perf_counter() - start, size
 
 
@@ -89,9 +94,10 @@ def main() -> None:
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
 
-    def report(label, how, url, expected, first, total, size):
-        print(f"{how:6} {label:10} first byte {first * 1000:7.0f} ms, {total:6.2f} s, {size / 1e6:6.1f} MB"
-              + (f", {expected:,} rows = {expected / total:,.0f} rows/s" if expected else ""))
+    def report(label, how, url, expected, first, total, size, cpu=None):
+        print(f"{how:6} {label:10} first byte {first * 1000:7.0f} ms, {total:6.2f} s, {size / 1e6:6.1f} MB, "
+              f"{expected:,} rows = {expected / total:,.0f} rows/s"
+              + (f" ({expected / cpu:,.0f} rows per CPU second)" if cpu else ""))
 
     for label, url, expected in cases:
         response = client.get(url)
@@ -101,7 +107,7 @@ def main() -> None:
             from wangge.audit.models import AuditEntry
 
             expected = AuditEntry.objects.filter(action="export").latest("pk").changes["rows"]
-        report(label, "client", url, expected, first, total, size)
+        report(label, "client", url, expected, first, total, size, cpu_used)
 
     if not args.no_server:
         session = SessionStore()
@@ -130,6 +136,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (wall-clock rates are shared with it)")
     print("reproduce: " + reproduce("export_e2e.py", [f"--street={args.street}", f"--district={args.district}"]))
 
 

@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import F, Field, Func, Value
 from django.http import StreamingHttpResponse
 
 from wangge.audit import services as audit
@@ -147,7 +148,7 @@ def keyset_chunks(queryset, fields: Sequence[str], *, keys: Sequence[str] = ("gr
     last: tuple | None = None
     while True:
         chunk_qs = qs if last is None else _after(qs, keys, last)
-        rows = list(chunk_qs.values_list(*names)[:size])
+        rows = _read_in_index_order(chunk_qs.values_list(*names)[:size])
         if rows:
             yield rows
         if len(rows) < size:
@@ -155,11 +156,46 @@ def keyset_chunks(queryset, fields: Sequence[str], *, keys: Sequence[str] = ("gr
         last = rows[-1][: len(keys)]
 
 
+def _read_in_index_order(qs) -> list[tuple]:
+    """The rows of a keyset chunk query, read along the ordering index on PostgreSQL.
+
+    Near the end of an area PostgreSQL underestimates the rows left (the reach and the area are two
+    prefix ranges on the same column, counted as independent) and plans a bitmap scan of all of
+    them plus a sort under the text collation: 90 ms a chunk of 5,000 instead of 3 ms.  No sort is
+    ever needed here, so the planner is told so for this one query, and the setting put back.
+    """
+    if connection.vendor != "postgresql":
+        return list(qs)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_sort'), set_config('enable_sort', 'off', false)")
+        previous = cursor.fetchone()[0]
+        try:
+            return list(qs)
+        finally:
+            cursor.execute("SELECT set_config('enable_sort', %s, false)", [previous])
+
+
+def rows_by(model, column: str, values: list, fields: Sequence[str]) -> list[tuple]:
+    """``(column, *fields)`` of ``model``'s rows whose ``column`` is one of ``values``: the bulk read
+    of a chunk's related rows.  On PostgreSQL it is one array parameter (``= ANY(%s)``), not one
+    parameter per value, which costs Django and the server more than the read itself."""
+    if connection.vendor != "postgresql":
+        return list(model._base_manager.filter(**{f"{column}__in": values}).values_list(column, *fields))
+    meta = model._meta
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in (column, *fields))
+    where = connection.ops.quote_name(meta.get_field(column).column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {connection.ops.quote_name(meta.db_table)} WHERE {where} = ANY(%s)",
+                       [values])
+        return cursor.fetchall()
+
+
 def _after(qs, keys: Sequence[str], last: tuple):
     if len(keys) == 1:
         return qs.filter(**{f"{keys[0]}__gt": last[0]})
-    first, second = keys
-    # The plain ``first >= x`` lets the index scan start at the position; the OR alone is only a filter.
-    return qs.filter(**{f"{first}__gte": last[0]}).filter(
-        Q(**{f"{first}__gt": last[0]}) | Q(**{first: last[0], f"{second}__gt": last[1]})
-    )
+    # A row comparison, (a, b) > (x, y): PostgreSQL starts the scan of the (a, b) index there and
+    # reads in order.  Spelt as "a >= x AND (a > x OR a = x AND b > y)" it became a bitmap scan of
+    # the rest of the area and a sort of it, for every chunk (110 ms a chunk instead of a few).
+    position = Func(*(F(k) for k in keys), function="", output_field=Field())
+    after = Func(*(Value(v) for v in last), function="", output_field=Field())
+    return qs.alias(_keyset_position=position).filter(_keyset_position__gt=after)

@@ -9,10 +9,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
-from django.db import connection
-
 from wangge.accounts.services import common_prefix
-from wangge.core.exports import ExportSpec, keyset_chunks
+from wangge.core.exports import ExportSpec, keyset_chunks, rows_by
+from wangge.grid.models import Household
 from wangge.people import selectors
 from wangge.people.forms import ResidentSearchForm
 from wangge.people.idcard import mask_id_number, mask_phone
@@ -25,14 +24,14 @@ RESIDENT_EXPORT_HEADERS = [
 
 
 RESIDENT_EXPORT_FIELDS = ("name", "sex", "birth_date", "id_type", "id_number", "phone", "relation",
-                          "residence_type", "household__code", "household__address")
+                          "residence_type", "household_id")
 
 
 def resident_export_rows(queryset) -> Iterator[tuple]:
     """Rows for ``RESIDENT_EXPORT_HEADERS`` with ID numbers and phones masked, read in keyset chunks.
 
     ``queryset`` is the scoped, filtered residents (ordered by grid_code, id, as every list is); each
-    chunk is one query of tuples joined to the household, plus one query for the chunk's tags.
+    chunk is one query of tuples, one for the chunk's households and one for its tags.
     """
     sexes, id_types = dict(Resident.Sex.choices), dict(Resident.IdType.choices)
     relations, residence_types = dict(Resident.Relation.choices), dict(Resident.ResidenceType.choices)
@@ -43,10 +42,13 @@ def resident_export_rows(queryset) -> Iterator[tuple]:
     tag_names = dict(KeyGroupTag.objects.order_by("sort_order", "code").values_list("pk", "name"))
     tag_order = {pk: i for i, pk in enumerate(tag_names)}
     for chunk in keyset_chunks(queryset, RESIDENT_EXPORT_FIELDS):
+        households = {pk: (code, address) for pk, code, address in
+                      rows_by(Household, "id", list({r[-1] for r in chunk}), ("code", "address"))}
         tags: dict[int, list[int]] = {}
-        for resident_id, tag_id in _tag_links([r[1] for r in chunk]):
+        for resident_id, tag_id in rows_by(ResidentTag, "resident", [r[1] for r in chunk], ("tag",)):
             tags.setdefault(resident_id, []).append(tag_id)
-        for grid_code, pk, name, sex, birth, id_type, id_number, phone, relation, residence, code, address in chunk:
+        for grid_code, pk, name, sex, birth, id_type, id_number, phone, relation, residence, household in chunk:
+            code, address = households[household]
             held = tags.get(pk)
             yield (
                 pk, name, sexes.get(sex, sex), birth, id_types.get(id_type, id_type),
@@ -54,16 +56,6 @@ def resident_export_rows(queryset) -> Iterator[tuple]:
                 residence_types.get(residence, residence), code, address, grid_code,
                 "、".join(tag_names[t] for t in sorted(held, key=tag_order.__getitem__)) if held else "",
             )
-
-
-def _tag_links(resident_ids: list[int]) -> list[tuple[int, int]]:
-    """(resident_id, tag_id) of these residents: on PostgreSQL one array parameter, not thousands."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT resident_id, tag_id FROM {ResidentTag._meta.db_table} WHERE resident_id = ANY(%s)",
-                           [resident_ids])
-            return cursor.fetchall()
-    return list(ResidentTag.objects.filter(resident_id__in=resident_ids).values_list("resident_id", "tag_id"))
 
 
 def residents(*, user, params: dict[str, str]) -> ExportSpec:
