@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
@@ -83,7 +84,7 @@ def run_export_job(job_id: int, *, actor: Actor) -> ExportJob:
     except Exception as exc:
         partial.unlink(missing_ok=True)
         log.exception("export job %s failed", job.pk)
-        message = exc.message if isinstance(exc, NotFound) else "导出失败，请稍后重试"
+        message = exc.message if isinstance(exc, NotFound) else _("导出失败，请稍后重试")
         ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, message=str(message)[:500],
                                                    finished_at=timezone.now())
     else:
@@ -101,14 +102,14 @@ def export_job_for(*, user, pk: int) -> ExportJob:
     try:
         return jobs.get(pk=pk)
     except ExportJob.DoesNotExist:
-        raise NotFound("没有这个导出任务") from None
+        raise NotFound(_("没有这个导出任务"), code="export_job_not_found") from None
 
 
 def export_job_download(*, actor: Actor, pk: int) -> ExportJob:
     """The finished, unexpired job whose file ``actor`` may download; the download is audited."""
     job = export_job_for(user=actor.user, pk=pk)
     if job.status != ExportJob.Status.DONE or job.expires_at <= timezone.now() or not job.file_path:
-        raise NotFound("没有这个导出文件")
+        raise NotFound(_("没有这个导出文件"), code="export_file_not_found")
     audit.record(actor=actor, action=AuditAction.EXPORT, object_type="exports.exportjob", object_id=str(job.pk),
                  object_repr=job.file_name[:200], changes={"download": True, "rows": job.done_rows,
                                                            "file": job.file_name})

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from wangge.audit.context import Actor, client_ip
 from wangge.core.exports import XLSX_CONTENT_TYPE, content_disposition
@@ -48,7 +49,7 @@ def job_download(request, pk: int):
     job = services.export_job_download(actor=Actor.from_request(request), pk=pk)
     path = Path(job.file_path)
     if not path.is_file():
-        raise Http404("没有这个导出文件")
+        raise Http404(_("没有这个导出文件"))
     response = FileResponse(path.open("rb"), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(job.file_name)
     return response
