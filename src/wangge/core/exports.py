@@ -176,7 +176,7 @@ def _read_in_index_order(qs) -> list[tuple]:
 
 
 def rows_by(model, column: str, values: list, fields: Sequence[str]) -> list[tuple]:
-    """``(column, *fields)`` of ``model``'s rows whose ``column`` is one of ``values``: the bulk read
+    """``(column, *fields)`` of ``model``'s rows whose integer ``column`` is one of ``values``: the bulk read
     of a chunk's related rows.  On PostgreSQL it is one array parameter (``= ANY(%s)``), not one
     parameter per value, which costs Django and the server more than the read itself."""
     if connection.vendor != "postgresql":
@@ -184,9 +184,10 @@ def rows_by(model, column: str, values: list, fields: Sequence[str]) -> list[tup
     meta = model._meta
     columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in (column, *fields))
     where = connection.ops.quote_name(meta.get_field(column).column)
+    # The ids travel as one text (Django's client-side binding spells out an array value by value).
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {connection.ops.quote_name(meta.db_table)} WHERE {where} = ANY(%s)",
-                       [values])
+        cursor.execute(f"SELECT {columns} FROM {connection.ops.quote_name(meta.db_table)} "
+                       f"WHERE {where} = ANY(string_to_array(%s, ',')::bigint[])", [",".join(map(str, values))])
         return cursor.fetchall()
 
 

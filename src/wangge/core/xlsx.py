@@ -34,6 +34,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _EPOCH = dt.datetime(1899, 12, 30)
+_EPOCH_ORDINAL = _EPOCH.toordinal()
 # Style indexes in STYLES below.
 _BOLD, _DATE, _DATETIME, _TEXT = 1, 2, 3, 4
 _FLUSH_BYTES = 64 * 1024
@@ -132,6 +133,11 @@ def _cell(value: Any) -> str:
         return '<c t="inlineStr"><is><t xml:space="preserve">' + value + "</t></is></c>"
     if value is None:
         return "<c/>"
+    cls = value.__class__
+    if cls is int:
+        return f"<c><v>{value}</v></c>"
+    if cls is dt.date:
+        return f'<c s="{_DATE}"><v>{value.toordinal() - _EPOCH_ORDINAL}</v></c>'
     if isinstance(value, bool):
         return f'<c t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float | Decimal):
