@@ -49,7 +49,8 @@ def timed_stream(chunks) -> tuple[float, float, int]:
 def http_chunks(url: str, cookie: str):
     request = urllib.request.Request(url, headers={"Cookie": cookie})
     with urllib.request.urlopen(request, timeout=600) as response:
-        while chunk := response.read1(65536):
+        assert response.status == 200 and response.headers["Content-Type"].endswith("sheet"), (url, response.status)
+        while chunk := response.read(65536):
             yield chunk
 
 
@@ -61,6 +62,8 @@ def main() -> None:
     args = parser.parse_args()
     env = bench_env()
     env["WANGGE_EXPORT_STREAM_ROWS"] = "2000000"
+    # The server runs this checkout's code, not whatever the virtualenv's entry point was installed from.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH", "")]))
     os.environ.update(env)
     sys.path.insert(0, str(ROOT / "src"))
     import django
