@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     "wangge.core",
     "wangge.audit",
+    "wangge.exports",
     "wangge.accounts",
     "wangge.grid",
     "wangge.people",
@@ -263,6 +264,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # --- Wangge ---------------------------------------------------------------------------------
 # Page size of keyset-paginated lists.
 WANGGE_PAGE_SIZE = int(os.environ.get("WANGGE_PAGE_SIZE", "50"))
+# An export of more rows than this is written by the worker (progress bar, then a download link)
+# instead of streaming in the request; the file is kept for WANGGE_EXPORT_KEEP_HOURS.
+WANGGE_EXPORT_STREAM_ROWS = int(os.environ.get("WANGGE_EXPORT_STREAM_ROWS", "200000"))
+WANGGE_EXPORT_KEEP_HOURS = int(os.environ.get("WANGGE_EXPORT_KEEP_HOURS", "24"))
+WANGGE_EXPORT_DIR = VAR_DIR / "exports"
 # Optional map tile URL; closed government networks usually have none, so maps draw on blank.
 WANGGE_MAP_TILE_URL = os.environ.get("WANGGE_MAP_TILE_URL", "")
 # Days without a confirmed, suspected, fever or close-contact person before a compound is epidemic-free.

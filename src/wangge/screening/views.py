@@ -27,6 +27,7 @@ from wangge.core.exports import audited_export
 from wangge.core.inputs import check_day
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import not_found_as_404, rate_limited_as_429
+from wangge.exports.views import export_or_job
 from wangge.grid.models import Household
 from wangge.grid.selectors import household_members
 from wangge.health import selectors as health_selectors
@@ -34,9 +35,6 @@ from wangge.health import services as health_services
 from wangge.health.models import HealthReport
 from wangge.screening import selectors, services
 from wangge.screening.models import SYMPTOMS, Campaign, DeclarationLink, SelfDeclaration, Visit
-
-MISSING_HEADERS = ["网格", "楼栋", "单元", "门牌号", "地址", "户编码", "今日情况"]
-ATTEMPT_LABELS = dict(Visit.Outcome.choices)
 
 
 def _date(request) -> dt.date:
@@ -151,19 +149,8 @@ def campaign_missing(request, campaign_id: int):
     ctx = _dashboard_context(request, campaign_id)
     user, campaign, prefix, date = request.user, ctx["campaign"], ctx["prefix"], ctx["date"]
     if request.GET.get("export") == "xlsx":
-        qs = selectors.missing_queryset(user=user, campaign=campaign, prefix=prefix, date=date)
-
-        def rows():
-            for h in qs.iterator(chunk_size=2000):
-                building = h.unit.building
-                yield (building.grid.name, building.name, h.unit.name, h.door_number, h.address, h.code,
-                       ATTEMPT_LABELS.get(h.attempt, "未排查"))
-
-        return audited_export(
-            actor=Actor.from_request(request), object_type="screening.visit", grid_code=prefix[:15],
-            filters={"campaign": campaign.pk, "within": prefix, "date": date.isoformat()},
-            filename=f"未排查户_{campaign.name}_{date.isoformat()}.xlsx", headers=MISSING_HEADERS, rows=rows(),
-        )
+        params = {"campaign": str(campaign.pk), "within": prefix, "date": date.isoformat()}
+        return export_or_job(request, kind="wangge.screening.exports.missing_households", params=params)
     page = selectors.missing_page(user=user, campaign=campaign, prefix=prefix, date=date,
                                   cursor=request.GET.get("cursor", ""))
     template = "screening/_missing_rows.html" if request.headers.get("HX-Request") else "screening/missing.html"
