@@ -7,7 +7,8 @@ from ``--serve-args``, e.g. ``--workers 2``; or uses ``--url``), logs the demo u
 ``--seconds`` after a warm-up, and prints pages/s, p50/p95 and the command that reproduces it.
 The clients run on the same machine and take some of its CPU: the figure is a floor.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wangge_bench .venv/bin/python bench/page_rate.py --serve-args '--workers 2'
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wangge_bench .venv/bin/python bench/page_rate.py \\
+        --serve-args '--workers 2'
 """
 
 from __future__ import annotations
@@ -30,16 +31,18 @@ def server_cpu_seconds(session_id: int) -> float:
         try:
             with open(f"/proc/{entry}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline") as cmdline:
+                worker = "run_huey" in cmdline.read()
         except OSError:
             continue
-        if int(fields[3]) == session_id and "run_huey" not in open(f"/proc/{entry}/cmdline").read():
+        if int(fields[3]) == session_id and not worker:
             ticks += int(fields[11]) + int(fields[12])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--path", default="/people/")
+    parser.add_argument("--path", default="/people/residents/")
     parser.add_argument("--role", default="grid", choices=sorted(USERS))
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
