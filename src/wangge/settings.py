@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # Before sessions: a session cookie carrying NUL must never reach the session table.
     "wangge.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Pushes an idle session's expiry on at most every few minutes, not with a write per page.
+    "wangge.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -201,7 +203,10 @@ AXES_VERBOSE = False
 
 # Sessions end after 8 idle hours and when the browser closes: shared phones at gates.
 SESSION_COOKIE_AGE = int(os.environ.get("WANGGE_SESSION_SECONDS", str(8 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+# A session in use is saved again (its expiry pushed on) only when its last save is this old:
+# not on every page view (core.middleware.SessionRefreshMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
+WANGGE_SESSION_REFRESH_SECONDS = int(os.environ.get("WANGGE_SESSION_REFRESH_SECONDS", "300"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("WANGGE_SECURE_COOKIES", False)

@@ -427,9 +427,12 @@ class MonitoredPerson:
 
 
 def _monitored_residents(residents, statuses, orders):
+    # One IN over the union of the two small tables, not an OR of two INs: with the OR the
+    # database cannot join and walks every resident in reach (10 s for a city of 10,000,000
+    # even when nobody is monitored); with the union it starts from the few monitored ids.
     monitored = statuses.filter(status__in=MONITORED_STATUSES).values("resident_id")
     quarantined = orders.filter(status=QuarantineOrder.Status.ACTIVE).values("resident_id")
-    return residents.filter(Q(id__in=monitored) | Q(id__in=quarantined))
+    return residents.filter(id__in=monitored.union(quarantined))
 
 
 def monitored_queryset(*, user, within: str = ""):

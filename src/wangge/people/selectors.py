@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from wangge.audit import services as audit
@@ -60,10 +60,13 @@ def resident_queryset(*, user, filters: ResidentFilters | None = None) -> QueryS
     if filters.residence_type:
         qs = qs.filter(residence_type=filters.residence_type)
     if filters.tag:
-        links = ResidentTag.objects.restrict(user).filter(tag__code=filters.tag)
-        if filters.within:
-            links = links.within(filters.within)
-        qs = qs.filter(id__in=links.values("resident_id"))
+        # The tag's id, not a join on its code: with the id the planner knows how common the tag
+        # is, and for a common one (75,000 migrant workers in a city) walks the residents in page
+        # order and stops at the page's end, instead of fetching and sorting every tagged one.
+        tag_id = KeyGroupTag.objects.filter(code=filters.tag).values_list("pk", flat=True).first()
+        if tag_id is None:
+            return qs.none()
+        qs = qs.filter(Exists(ResidentTag.objects.filter(resident_id=OuterRef("pk"), tag_id=tag_id)))
     return qs.order_by("grid_code", "id")
 
 
