@@ -8,15 +8,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from wangge.audit.models import AuditEntry
+from wangge.core.testing import login as client_for
+from wangge.core.testing.factories import put_in
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import HealthReport, PersonStatus
-from wangge.health.tests.conftest import put_in
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return c
 
 
 def test_the_person_page_shows_status_history_and_is_audited(city, cdc):

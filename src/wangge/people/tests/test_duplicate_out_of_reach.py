@@ -10,8 +10,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from conftest import GRID_C
 from wangge.core.errors import Conflict
+from wangge.core.testing import GRID_C
 from wangge.core.testing.factories import valid_id_number
 from wangge.people.models import ImportJob, Resident
 from wangge.people.services import resident_create, resident_update

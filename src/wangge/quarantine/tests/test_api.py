@@ -2,16 +2,11 @@
 
 import datetime as dt
 
-from django.test import Client
 from django.utils import timezone
 
-from wangge.accounts.services import api_token_issue
 from wangge.audit.models import AuditEntry
+from wangge.core.testing import api_client as api
 from wangge.quarantine import services
-
-
-def api(user) -> Client:
-    return Client(headers={"Authorization": f"Bearer {api_token_issue(user=user)}"})
 
 
 def post(user, path, body):
