@@ -1,20 +1,12 @@
 """Quarantine pages: lists, detail, actions, the certificate (released orders only) and scope 404s."""
 
-import datetime as dt
-
 from django.urls import reverse
 from django.utils import timezone
 
 from wangge.audit.models import AuditEntry
 from wangge.core.testing import login as client_for
 from wangge.quarantine import services
-
-
-def make_order(actor, user, resident, days_ago=0, **kw):
-    kw.setdefault("place", "home")
-    return services.quarantine_order_create(
-        actor=actor(user), resident_id=resident.pk, regime_code="7+3", reason="密接",
-        start_date=timezone.localdate() - dt.timedelta(days=days_ago), **kw)
+from wangge.quarantine.tests.orders import make_order
 
 
 def released_order(actor, user, resident):
