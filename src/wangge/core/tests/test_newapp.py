@@ -91,7 +91,8 @@ def test_the_apps_own_tests_pass(generated):
         capture_output=True, text=True, cwd=root, env=env, timeout=300,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    written = sum(p.read_text().count("\ndef test_") for p in (root / "wangge" / "aa_notes" / "tests").glob("test_*.py"))
+    tests = (root / "wangge" / "aa_notes" / "tests").glob("test_*.py")
+    written = sum(p.read_text().count("\ndef test_") for p in tests)
     assert f"{written} passed" in result.stdout, result.stdout[-2000:]
 
 
