@@ -10,7 +10,7 @@ from django.test import Client
 
 from wangge.accounts.models import ApiToken
 from wangge.accounts.services import api_token_issue
-from wangge.core.testing import GRID_A, GRID_B, GRID_C, STREET_1, api_client
+from wangge.core.testing import GRID_A, GRID_B, GRID_C, STREET_1, api_client, login
 from wangge.grid.models import Building, Grid, GridAssignment
 
 COMMUNITY_A = GRID_A[:12]
@@ -54,8 +54,7 @@ def test_a_valid_token_authenticates(city, grid_worker):
 
 
 def test_the_logged_in_session_authenticates_too(city, grid_worker):
-    client = Client()
-    client.force_login(grid_worker)
+    client = login(grid_worker)
     response = client.get("/api/v1/grids")
     assert response.status_code == 200
     assert [g["code"] for g in response.json()["items"]] == [GRID_A]
@@ -278,8 +277,7 @@ def test_a_resident_role_reaches_nothing_through_the_api(city, db):
 
 
 def test_a_session_write_without_a_csrf_token_is_403_json_in_chinese(city, grid_worker):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(grid_worker)
+    client = login(grid_worker, enforce_csrf_checks=True)
     resident = city["residents"]["A"]
     response = client.post(f"/api/v1/residents/{resident.pk}/reveal", {"field": "phone"},
                            content_type="application/json")
