@@ -46,24 +46,67 @@ EVERYONE = frozenset({CMD, CW, GW, POL, CDC, VOL, AUD, RES})
 STAFF = EVERYONE - {RES}  # residents have no reach: every scoped object is outside it
 PUBLIC = "public"
 
-# The role tables of the code, said again here on purpose: changing who may do what must change
-# this file too.
-EDITORS = frozenset({CMD, CW, GW, CDC})  # accounts.models.ROLES_THAT_EDIT
-REVEALERS = frozenset({CMD, CW, GW, POL, CDC})  # accounts.models.ROLES_THAT_REVEAL
-AUDIT_READERS = frozenset({AUD, CMD})  # accounts.models.ROLES_THAT_READ_AUDIT
-CAMPAIGNERS = frozenset({CMD, CW, CDC})  # screening CAMPAIGN_ROLES
-VISITORS = frozenset({GW, VOL, CW, CMD})  # screening VISIT_ROLES
-FEVER_REPORTERS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health.transitions ROLES_FOR[fever]
-MONITORS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health ROLES_THAT_REPORT
-DOCTOR_VISIT_RECORDERS = frozenset({GW, CW, CDC, CMD})  # health ROLES_THAT_RECORD_VISITS
-TRACERS = frozenset({CDC, CMD})  # tracing ROLES_THAT_TRACE
-TRAJECTORY_WRITERS = frozenset({CDC, CMD, CW})  # tracing ROLES_THAT_ADD_TRAJECTORY
-ORDERERS = frozenset({CMD, CW, CDC, GW})  # quarantine ROLES_THAT_ORDER
-RELEASERS = frozenset({CMD, CW, CDC})  # quarantine ROLES_THAT_RELEASE
-RESULT_RECORDERS = frozenset({CMD, CW, CDC, GW})  # quarantine ROLES_THAT_RECORD_RESULTS
-SITE_MANAGERS = frozenset({CMD})  # quarantine ROLES_THAT_MANAGE_SITES
-SENDERS = frozenset({CMD, CDC, CW})  # transfer SENDERS
-RECEIVERS = frozenset({CMD, CDC})  # transfer RECEIVERS (handover), ADMISSION_RECORDERS, FACILITY_MANAGERS
+# The permission table (wangge/accounts/permissions.py), said again here on purpose: changing who
+# may do what must change this file too.  ``ACTIONS`` below maps every action of the table to one of
+# these sets, and test_table.py checks the two agree.
+EDITORS = frozenset({CMD, CW, GW, CDC})  # people.change, people.import
+REVEALERS = frozenset({CMD, CW, GW, POL, CDC})  # people.reveal
+AUDIT_READERS = frozenset({AUD, CMD})  # audit.view
+CAMPAIGNERS = frozenset({CMD, CW, CDC})  # screening.campaign.create
+VISITORS = frozenset({GW, VOL, CW, CMD})  # screening.visit.record, screening.link.*
+FEVER_REPORTERS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health.status.fever
+MONITORS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health.report.record
+DOCTOR_VISIT_RECORDERS = frozenset({GW, CW, CDC, CMD})  # health.doctor_visit.record
+CASE_DECIDERS = frozenset({CDC, CMD})  # health.status.suspected/confirmed/excluded/recovered/deceased
+CONTACT_MARKERS = frozenset({CDC, CMD, CW})  # health.status.close_contact/secondary_contact
+TRACERS = frozenset({CDC, CMD})  # tracing.contacts.add, tracing.investigation.close
+TRAJECTORY_WRITERS = frozenset({CDC, CMD, CW})  # tracing.trajectory.add
+ORDERERS = frozenset({CMD, CW, CDC, GW})  # quarantine.order
+CENTRAL_ORDERERS = frozenset({CMD, CW, CDC})  # quarantine.order.central
+RELEASERS = frozenset({CMD, CW, CDC})  # quarantine.release, .extend, .move_home
+RESULT_RECORDERS = frozenset({CMD, CW, CDC, GW})  # quarantine.test.record
+SITE_MANAGERS = frozenset({CMD})  # quarantine.site.create, quarantine.room.manage
+SENDERS = frozenset({CMD, CDC, CW})  # transfer.step.planned/en_route/cancelled
+RECEIVERS = frozenset({CMD, CDC})  # transfer.step.handed_over, transfer.facility.create, admissions
+
+# Every action of the permission table and who may take it (a superuser may take every action).
+ACTIONS: dict[str, frozenset[str]] = {
+    **{f"{app}.view": STAFF for app in (
+        "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts")},
+    "audit.view": AUDIT_READERS,
+    "people.change": EDITORS,
+    "people.import": EDITORS,
+    "people.reveal": REVEALERS,
+    "screening.campaign.create": CAMPAIGNERS,
+    "screening.visit.record": VISITORS,
+    "screening.link.create": VISITORS,
+    "screening.link.revoke": VISITORS,
+    "health.status.fever": FEVER_REPORTERS,
+    **{f"health.status.{s}": CASE_DECIDERS for s in ("suspected", "confirmed", "excluded", "recovered", "deceased")},
+    "health.status.close_contact": CONTACT_MARKERS,
+    "health.status.secondary_contact": CONTACT_MARKERS,
+    "health.report.record": MONITORS,
+    "health.doctor_visit.record": DOCTOR_VISIT_RECORDERS,
+    "tracing.trajectory.add": TRAJECTORY_WRITERS,
+    "tracing.contacts.add": TRACERS,
+    "tracing.investigation.close": TRACERS,
+    "quarantine.order": ORDERERS,
+    "quarantine.order.central": CENTRAL_ORDERERS,
+    "quarantine.test.record": RESULT_RECORDERS,
+    "quarantine.release": RELEASERS,
+    "quarantine.extend": RELEASERS,
+    "quarantine.move_home": RELEASERS,
+    "quarantine.site.create": SITE_MANAGERS,
+    "quarantine.room.manage": SITE_MANAGERS,
+    "transfer.step.planned": SENDERS,
+    "transfer.step.en_route": SENDERS,
+    "transfer.step.arrived": SENDERS | RECEIVERS,
+    "transfer.step.handed_over": RECEIVERS,
+    "transfer.step.cancelled": SENDERS,
+    "transfer.facility.create": RECEIVERS,
+    "transfer.admission.record": RECEIVERS,
+    "transfer.discharge.record": RECEIVERS,
+}
 
 
 @dataclass(frozen=True)

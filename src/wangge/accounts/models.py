@@ -23,14 +23,6 @@ class Role(models.TextChoices):
     RESIDENT = "resident", _("居民")
 
 
-# Roles that may reveal a masked ID number or phone (always audited).
-ROLES_THAT_REVEAL = {Role.COMMAND, Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.POLICE, Role.CDC}
-# Roles that may change residents and import.
-# The CDC registers contacts found by an investigation who are not yet on the registry.
-ROLES_THAT_EDIT = {Role.COMMAND, Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.CDC}
-ROLES_THAT_READ_AUDIT = {Role.AUDITOR, Role.COMMAND}
-
-
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.RESIDENT)
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
@@ -53,17 +45,11 @@ class User(AbstractUser):
             return []
         return sorted({g.prefix for g in self.scope_grants.all()})
 
-    @property
-    def can_reveal(self) -> bool:
-        return self.is_superuser or self.role in ROLES_THAT_REVEAL
+    def may(self, action: str) -> bool:
+        """Whether this user's role may take ``action`` (reach aside): ``accounts.permissions``."""
+        from wangge.accounts.permissions import role_may  # the table imports Role from here
 
-    @property
-    def can_edit_residents(self) -> bool:
-        return self.is_superuser or self.role in ROLES_THAT_EDIT
-
-    @property
-    def can_read_audit(self) -> bool:
-        return self.is_superuser or self.role in ROLES_THAT_READ_AUDIT
+        return role_may(self, action)
 
 
 class ScopeGrant(models.Model):

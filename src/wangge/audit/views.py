@@ -14,7 +14,7 @@ from wangge.audit.selectors import audit_entry_page
 
 @login_required
 def entry_list(request):
-    if not request.user.can_read_audit:
+    if not request.user.may("audit.view"):
         raise Http404
     form = AuditSearchForm(request.GET or None)
     page = audit_entry_page(user=request.user, cursor=request.GET.get("cursor", ""), **form.selector_kwargs())

@@ -2,7 +2,9 @@
 
 A user's reach is a set of grid-code prefixes (see ``core.codes``).  Every model that holds
 scoped data carries a denormalised, indexed ``grid_code`` and uses ``ScopedQuerySet``; every
-selector narrows with ``.restrict(user)``.  Nothing else filters by scope.
+selector narrows with ``.restrict(user, action)``, which is reach and action together: the rows in
+the user's part of the grid, and none unless the user's role may take the action
+(``user.may(action)``, the one table in ``accounts.permissions``).  Nothing else filters by scope.
 """
 
 from __future__ import annotations
@@ -43,22 +45,30 @@ def prefixes_q(field: str, prefixes: list[str]) -> Q | None:
 class ScopedQuerySet(models.QuerySet):
     scope_field = "grid_code"
 
-    def restrict(self, user: User | None) -> ScopedQuerySet:
-        """Only the rows inside ``user``'s part of the grid."""
+    def action_name(self, action: str) -> str:
+        """``"view"`` on residents is ``"people.view"``; a dotted action is taken as it is."""
+        return action if "." in action else f"{self.model._meta.app_label}.{action}"
+
+    def restrict(self, user: User | None, action: str = "view") -> ScopedQuerySet:
+        """Only the rows inside ``user``'s part of the grid, and only if their role may ``action``."""
         if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if not user.may(self.action_name(action)):
             return self.none()
         q = prefixes_q(self.scope_field, user.scope_prefixes)
         if q is None:
             return self.none()
         return self.filter(q)
 
-    def serving(self, user: User | None) -> ScopedQuerySet:
+    def serving(self, user: User | None, action: str = "view") -> ScopedQuerySet:
         """Rows in ``user``'s reach, and those run by a division above it.
 
         For shared facilities (quarantine sites, hospitals): a community worker places people in
         the district's sites without reaching the district's residents.
         """
         if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if not user.may(self.action_name(action)):
             return self.none()
         above = {a for p in user.scope_prefixes for a in ancestors(p)}
         q = prefixes_q(self.scope_field, user.scope_prefixes)

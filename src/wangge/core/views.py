@@ -84,7 +84,7 @@ def forbidden(request, message: str):
 
 @login_required
 def home(request):
-    if request.user.role == "resident" and not request.user.is_superuser:
+    if not request.user.may("grid.view"):  # residents: their own records, through self-service
         return render(request, "core/resident_home.html")
     overview = area_overview(user=request.user)
     if overview is None:

@@ -14,15 +14,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from wangge.accounts.models import Role
+from wangge.accounts.permissions import require
 from wangge.alerts.models import AlertKind
 from wangge.alerts.services import alert_raise
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
-from wangge.core.errors import Forbidden, NotFound, ValidationFailed
+from wangge.core.errors import NotFound, ValidationFailed
 from wangge.health.models import EpidemicStatus, HealthReport, PersonStatus, Severity, StatusTransition
-from wangge.health.transitions import EVIDENCE_REQUIRED, ROLES_FOR, is_allowed
+from wangge.health.transitions import EVIDENCE_REQUIRED, is_allowed, status_action
 from wangge.people.models import Resident
 from wangge.people.selectors import resident_in_reach
 
@@ -47,9 +47,7 @@ def status_change(
     resident = resident_in_reach(user=user, pk=resident_id)
     if to_status not in EpidemicStatus.values or to_status == EpidemicStatus.NONE:
         raise ValidationFailed(f"未知的状态：{to_status}", errors={"to_status": "未知的状态"})
-    if not user.is_superuser and user.role not in ROLES_FOR.get(to_status, set()):
-        label = EpidemicStatus(to_status).label
-        raise Forbidden(f"您的角色不能将人员标记为“{label}”")
+    require(user, status_action(to_status))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("请填写变更原因", errors={"reason": "必填"})
@@ -121,19 +119,8 @@ def mark_admitted(*, resident, at=None) -> None:
 
 # Out of the loop: a fever or symptom found in monitoring brings the person back into it as a fever.
 _REENTRY_ON_FEVER = {EpidemicStatus.NONE, EpidemicStatus.EXCLUDED, EpidemicStatus.RECOVERED}
-# Who may enter a monitoring report (staff at the door or on the phone; never an auditor).
-ROLES_THAT_REPORT = {
-    Role.GRID_WORKER, Role.COMMUNITY_WORKER, Role.VOLUNTEER, Role.CDC, Role.COMMAND, Role.POLICE,
-}
-# Who may record that a fever was seen by a doctor.
-ROLES_THAT_RECORD_VISITS = {Role.GRID_WORKER, Role.COMMUNITY_WORKER, Role.CDC, Role.COMMAND}
 TEMPERATURE_MIN = Decimal("34.0")
 TEMPERATURE_MAX = Decimal("43.0")
-
-
-def _require_role(user, roles: set[str], message: str) -> None:
-    if not user.is_superuser and user.role not in roles:
-        raise Forbidden(message)
 
 
 def parse_temperature(value) -> Decimal:
@@ -162,7 +149,7 @@ def health_report_record(
     slot updates it.  A fever or symptoms alert the CDC (once per report) and bring a person who is
     out of the loop back into it as a fever."""
     user = actor.user
-    _require_role(user, ROLES_THAT_REPORT, "您的角色不能录入健康监测")
+    require(user, "health.report.record")
     resident = resident_in_reach(user=user, pk=resident_id)
     if source not in HealthReport.Source.values:
         raise ValidationFailed("来源应为工作人员录入或本人申报", errors={"source": "取值无效"})
@@ -286,7 +273,7 @@ def _after_abnormal_report(*, actor: Actor, resident, report: HealthReport, may_
 def record_doctor_visit(*, actor: Actor, resident_id: int, note: str = "") -> PersonStatus:
     """Record that a fever under observation was seen by a doctor (closes 应治尽治 for fevers)."""
     user = actor.user
-    _require_role(user, ROLES_THAT_RECORD_VISITS, "您的角色不能登记就诊")
+    require(user, "health.doctor_visit.record")
     resident = resident_in_reach(user=user, pk=resident_id)
     row = PersonStatus.objects.select_for_update().filter(resident=resident).first()
     if row is None or row.status != EpidemicStatus.FEVER:

@@ -21,20 +21,11 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 # Transitions that must say what they rest on (a test result, a diagnosis, an investigation).
 EVIDENCE_REQUIRED: set[str] = {S.CONFIRMED, S.SUSPECTED, S.EXCLUDED, S.RECOVERED, S.DECEASED}
 
-# Roles that may make each transition.  Screening staff raise fevers and contacts; only the
-# CDC (and command) confirm, exclude, or close a case.
-from wangge.accounts.models import Role as R  # noqa: E402
+# Who may make each transition is the action "health.status.<to_status>" in accounts.permissions.
 
-ROLES_FOR: dict[str, set[str]] = {
-    S.FEVER: {R.GRID_WORKER, R.COMMUNITY_WORKER, R.VOLUNTEER, R.CDC, R.COMMAND, R.POLICE},
-    S.SUSPECTED: {R.CDC, R.COMMAND},
-    S.CONFIRMED: {R.CDC, R.COMMAND},
-    S.CLOSE_CONTACT: {R.CDC, R.COMMAND, R.COMMUNITY_WORKER},
-    S.SECONDARY_CONTACT: {R.CDC, R.COMMAND, R.COMMUNITY_WORKER},
-    S.EXCLUDED: {R.CDC, R.COMMAND},
-    S.RECOVERED: {R.CDC, R.COMMAND},
-    S.DECEASED: {R.CDC, R.COMMAND},
-}
+
+def status_action(to_status: str) -> str:
+    return f"health.status.{to_status}"
 
 
 def is_allowed(from_status: str, to_status: str) -> bool:

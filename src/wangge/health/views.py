@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from wangge.accounts.permissions import can
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.exports import audited_export
@@ -22,7 +23,7 @@ from wangge.core.views import flash_outcome, not_found_as_404, safe_next
 from wangge.grid.selectors import breadcrumb
 from wangge.health import selectors, services
 from wangge.health.models import EpidemicStatus, HealthReport, Severity
-from wangge.health.transitions import ALLOWED_TRANSITIONS, ROLES_FOR
+from wangge.health.transitions import ALLOWED_TRANSITIONS, status_action
 from wangge.people.selectors import resident_detail
 
 EVIDENCE_FIELDS = [
@@ -55,7 +56,7 @@ def allowed_targets(user, from_status: str) -> list[tuple[str, str]]:
         (s, EpidemicStatus(s).label)
         for s in EpidemicStatus.values
         if s in ALLOWED_TRANSITIONS.get(from_status, set())
-        and (user.is_superuser or user.role in ROLES_FOR.get(s, set()))
+        and can(user, status_action(s))
     ]
 
 

@@ -8,14 +8,15 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from wangge.accounts.permissions import require
 from wangge.audit.context import client_ip
 from wangge.core.errors import Forbidden, NotFound
 from wangge.core.exports import XLSX_CONTENT_TYPE, content_disposition
+from wangge.core.views import not_found_as_404
 from wangge.people.imports import (
     ALLOWED_SUFFIXES,
     COLUMNS,
@@ -46,11 +47,6 @@ class ImportForm(forms.Form):
         return upload
 
 
-def _require_importer(user) -> None:
-    if not user.can_edit_residents:
-        raise PermissionDenied("您的角色不能导入数据")
-
-
 def _save_upload(upload) -> Path:
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -62,8 +58,9 @@ def _save_upload(upload) -> Path:
 
 
 @login_required
+@not_found_as_404
 def import_new(request):
-    _require_importer(request.user)
+    require(request.user, "people.import")
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -73,9 +70,9 @@ def import_new(request):
                 user=request.user, kind=form.cleaned_data["kind"], mode=form.cleaned_data["mode"],
                 file_name=Path(upload.name).name, file_path=str(path),
             )
-        except Forbidden as exc:
+        except Forbidden:
             path.unlink(missing_ok=True)
-            raise PermissionDenied(exc.message) from None
+            raise
         import_job_task(job.pk, client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:300])
         return redirect("people:import_detail", pk=job.pk)
     jobs = import_job_queryset(user=request.user)[:5]

@@ -49,6 +49,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from wangge.accounts.permissions import require
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
@@ -913,8 +914,7 @@ def import_residents(
 ) -> ImportResult:
     """Validate every row of a residents file and write the valid ones (per ``job.mode``)."""
     user = actor.user
-    if not user.can_edit_residents:
-        raise Forbidden("您的角色不能导入居民")
+    require(user, "people.import")
     table = read_table(file_path)
     mapping = map_columns(table.headers, RESIDENT_COLUMNS)
     report = ErrorReport()
@@ -1068,8 +1068,7 @@ def import_buildings(
 ) -> ImportResult:
     """Buildings with their units and households, coded by ``core.codes`` (grid+3, +2, +4)."""
     user = actor.user
-    if not user.can_edit_residents:
-        raise Forbidden("您的角色不能导入楼栋")
+    require(user, "people.import")
     table = read_table(file_path)
     mapping = map_columns(table.headers, BUILDING_COLUMNS)
     width = max(mapping.values()) + 1
@@ -1255,8 +1254,7 @@ def import_job_create(*, user, kind: str, mode: str, file_name: str, file_path: 
     """A pending job inside the importer's reach (its grid code is the common prefix of that reach)."""
     from wangge.accounts.services import common_prefix
 
-    if not user.can_edit_residents:
-        raise Forbidden("您的角色不能导入数据")
+    require(user, "people.import")
     if not user.scope_prefixes:
         raise Forbidden("您的账号没有管辖范围，不能导入数据")
     return ImportJob.objects.create(

@@ -7,6 +7,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from wangge.accounts import permissions
+from wangge.accounts.permissions import can, require
 from wangge.accounts.services import common_prefix
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
@@ -22,11 +24,6 @@ AUDITED_FIELDS = [
     "household_id",
 ]
 REVEALABLE_FIELDS = ("id_number", "phone")
-
-
-def _require_editor(actor: Actor) -> None:
-    if not actor.user.can_edit_residents:
-        raise Forbidden("您的角色不能修改居民信息")
 
 
 def household_in_reach(*, user, pk: int) -> Household:
@@ -64,7 +61,7 @@ def _adjust_counts(household_id: int, grid_code: str, delta: int) -> None:
 @transaction.atomic
 def resident_create(*, actor: Actor, household_id: int, data: dict[str, Any]) -> Resident:
     """Register a person in a household inside the actor's reach."""
-    _require_editor(actor)
+    require(actor.user, "people.change")
     household = household_in_reach(user=actor.user, pk=household_id)
     clean = clean_resident_fields(data, tag_lookup=tag_lookup())
     if clean.errors:
@@ -92,7 +89,7 @@ def resident_create(*, actor: Actor, household_id: int, data: dict[str, Any]) ->
 @transaction.atomic
 def resident_update(*, actor: Actor, resident_id: int, data: dict[str, Any]) -> Resident:
     """Change a resident's details; only the fields present in ``data`` are touched."""
-    _require_editor(actor)
+    require(actor.user, "people.change")
     resident = resident_in_reach(user=actor.user, pk=resident_id)
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     data = dict(data)
@@ -131,7 +128,7 @@ def resident_move(
     *, actor: Actor, resident_id: int, to_household_id: int, relation: str = "", reason: str = ""
 ) -> HouseholdMove:
     """Move a person to another household (both in reach), keeping the history."""
-    _require_editor(actor)
+    require(actor.user, "people.change")
     resident = resident_in_reach(user=actor.user, pk=resident_id)
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     target = household_in_reach(user=actor.user, pk=to_household_id)
@@ -202,8 +199,8 @@ def resident_reveal(*, actor: Actor, resident_id: int, field: str) -> str:
         except NotFound as exc:
             resident, refusal, reason = None, exc, "not_in_reach"
         # The role is asked first, so a role that may not reveal learns nothing about reach.
-        if not actor.user.can_reveal:
-            refusal, reason = Forbidden("您的角色不能查看完整的证件号码或手机号"), "role"
+        if not can(actor.user, "people.reveal"):
+            refusal, reason = Forbidden(permissions.refusal("people.reveal")), "role"
         elif resident is not None:
             audit.record(actor=actor, action=AuditAction.REVEAL, obj=resident, field=field)
             return getattr(resident, field)

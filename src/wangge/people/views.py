@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wangge.accounts.permissions import require
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
@@ -133,8 +134,7 @@ def _form_page(request, template: str, context: dict, *, error: str = "") -> Htt
 @not_found_as_404
 def resident_create(request, household_pk: int):
     household = grid_selectors.household_in_reach(user=request.user, pk=household_pk)
-    if not request.user.can_edit_residents:
-        return forbidden(request, _("您的角色不能修改居民信息"))
+    require(request.user, "people.change")
     form = ResidentForm(request.POST or None, initial={"relation": "head", "residence_type": "registered"})
     context = {
         "form": form, "household": household, "title": _("登记居民"),
@@ -168,8 +168,7 @@ def resident_edit(request, pk: int):
     else:
         # The edit page shows the person's details: opening it is a read like the detail page.
         resident = selectors.resident_detail(actor=actor, pk=pk)
-    if not request.user.can_edit_residents:
-        return forbidden(request, _("您的角色不能修改居民信息"))
+    require(request.user, "people.change")
     form = ResidentEditForm(request.POST or None, initial=ResidentEditForm.initial_for(resident), resident=resident)
     context = {
         "form": form, "resident": resident, "household": resident.household, "title": _("修改居民信息"),
@@ -193,8 +192,7 @@ def resident_edit(request, pk: int):
 def resident_move(request, pk: int):
     actor = Actor.from_request(request)
     resident = selectors.resident_in_reach(user=request.user, pk=pk)
-    if not request.user.can_edit_residents:
-        return forbidden(request, _("您的角色不能修改居民信息"))
+    require(request.user, "people.change")
     form = ResidentMoveForm(request.POST or None)
     context = {
         "form": form, "resident": resident,

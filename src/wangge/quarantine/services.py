@@ -34,17 +34,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wangge.accounts.models import Role
+from wangge.accounts.permissions import can, require
 from wangge.alerts.models import AlertKind
 from wangge.alerts.services import alert_raise, alert_resolve_for
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.codes import significant_prefix
-from wangge.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from wangge.core.errors import Conflict, NotFound, ValidationFailed
 from wangge.core.scoping import user_can_reach
 from wangge.health import services as health
 from wangge.health.models import EpidemicStatus
-from wangge.health.transitions import ROLES_FOR, is_allowed
+from wangge.health.transitions import is_allowed, status_action
 from wangge.people.selectors import resident_in_reach
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
 
@@ -53,23 +54,9 @@ Phase = QuarantineOrder.Phase
 Status = QuarantineOrder.Status
 Result = QuarantineTest.Result
 
-ROLES_THAT_ORDER = {Role.COMMAND, Role.COMMUNITY_WORKER, Role.CDC, Role.GRID_WORKER}
-ROLES_THAT_ORDER_CENTRAL = {Role.COMMAND, Role.COMMUNITY_WORKER, Role.CDC}
-ROLES_THAT_RELEASE = {Role.COMMAND, Role.COMMUNITY_WORKER, Role.CDC}
-ROLES_THAT_RECORD_RESULTS = {Role.COMMAND, Role.COMMUNITY_WORKER, Role.CDC, Role.GRID_WORKER}
-ROLES_THAT_MANAGE_SITES = {Role.COMMAND}
 EXTENSION_TEST_EVERY = 3
 MAX_EXTENSION_DAYS = 28
 ORDER_AUDIT_FIELDS = ["status", "phase", "planned_release", "room_id", "extension_days", "certificate_number"]
-
-
-def _may(user, roles: set[str]) -> bool:
-    return bool(user.is_superuser or user.role in roles)
-
-
-def _require(user, roles: set[str], message: str) -> None:
-    if not _may(user, roles):
-        raise Forbidden(message)
 
 
 def _user_or_none(actor: Actor):
@@ -196,7 +183,7 @@ def quarantine_order_create(
     """Place a resident in reach under quarantine, with the regime's test schedule."""
     user = actor.user
     resident = resident_in_reach(user=user, pk=resident_id)  # out of reach is 404 before any role question
-    _require(user, ROLES_THAT_ORDER, "您的角色不能下达隔离令")
+    require(user, "quarantine.order")
     if place not in Place.values:
         raise ValidationFailed("隔离方式应为居家隔离或集中隔离", errors={"place": "无效"})
     reason = (reason or "").strip()
@@ -218,7 +205,7 @@ def quarantine_order_create(
 
     site = room = None
     if place == Place.CENTRAL:
-        _require(user, ROLES_THAT_ORDER_CENTRAL, "您的角色只能安排居家隔离，集中隔离由社区或街道安排")
+        require(user, "quarantine.order.central")
         if not regime.central_days:
             raise ValidationFailed("该隔离方案没有集中隔离期", errors={"place": "无效"})
         if not site_id or not room_id:
@@ -270,7 +257,7 @@ def test_result_record(
     """Record a test's result.  Recording the same result again is a no-op (a lab may push twice)."""
     user = actor.user
     test = _test_in_reach(user=user, pk=test_id)
-    _require(user, ROLES_THAT_RECORD_RESULTS, "您的角色不能录入检测结果")
+    require(user, "quarantine.test.record")
     if result not in (Result.NEGATIVE, Result.POSITIVE):
         raise ValidationFailed("检测结果应为阴性或阳性", errors={"result": "无效"})
     if test.result == result:
@@ -313,7 +300,7 @@ def _after_positive(*, actor: Actor, test: QuarantineTest) -> None:
         dedupe_key=f"quarantine_test_positive:{test.pk}",
     )
     user = actor.user
-    if not (user.is_superuser or user.role in ROLES_FOR[EpidemicStatus.SUSPECTED]):
+    if not can(user, status_action(EpidemicStatus.SUSPECTED)):
         return  # the alert reaches the CDC, who decides
     current = health.current_status(resident)
     if current in (EpidemicStatus.CONFIRMED, EpidemicStatus.SUSPECTED):
@@ -351,7 +338,7 @@ def certificate_number_for(order: QuarantineOrder, released_on: dt.date) -> str:
 def order_release(*, actor: Actor, order_id: int) -> QuarantineOrder:
     """Release on or after the planned date with every required test negative; issues the certificate."""
     order = order_in_reach(user=actor.user, pk=order_id, for_update=True)
-    _require(actor.user, ROLES_THAT_RELEASE, "您的角色不能解除隔离")
+    require(actor.user, "quarantine.release")
     today = timezone.localdate()
     problems = release_problems(order, today=today)
     if problems:
@@ -373,7 +360,7 @@ def order_release(*, actor: Actor, order_id: int) -> QuarantineOrder:
 def order_extend(*, actor: Actor, order_id: int, days: int, reason: str) -> QuarantineOrder:
     """Push the release back by ``days`` with a reason, adding the extension's tests."""
     order = order_in_reach(user=actor.user, pk=order_id, for_update=True)
-    _require(actor.user, ROLES_THAT_RELEASE, "您的角色不能延长隔离")
+    require(actor.user, "quarantine.extend")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("延长隔离须填写原因", errors={"reason": "必填"})
@@ -403,7 +390,7 @@ def order_extend(*, actor: Actor, order_id: int, days: int, reason: str) -> Quar
 def order_move_to_home_phase(*, actor: Actor, order_id: int) -> QuarantineOrder:
     """A central order whose central days are over goes home for the home phase; the bed is freed."""
     order = order_in_reach(user=actor.user, pk=order_id, for_update=True)
-    _require(actor.user, ROLES_THAT_RELEASE, "您的角色不能办理转居家")
+    require(actor.user, "quarantine.move_home")
     if order.status != Status.ACTIVE or order.phase != Phase.CENTRAL:
         raise Conflict("只有集中隔离期中的隔离令可以转为居家", code="not_central")
     if not order.regime.home_days:
@@ -457,7 +444,7 @@ def site_create(
     room_prefix: str = "",
 ) -> Site:
     """A centralised site run by a division in reach, with ``rooms`` rooms numbered 101, 102, ..."""
-    _require(actor.user, ROLES_THAT_MANAGE_SITES, "您的角色不能设立隔离点")
+    require(actor.user, "quarantine.site.create")
     name = (name or "").strip()
     if not name:
         raise ValidationFailed("请填写隔离点名称", errors={"name": "必填"})
@@ -490,7 +477,7 @@ def room_number(index: int, *, prefix: str = "", per_floor: int = 20) -> str:
 
 @transaction.atomic
 def room_set_active(*, actor: Actor, room_id: int, is_active: bool) -> Room:
-    _require(actor.user, ROLES_THAT_MANAGE_SITES, "您的角色不能管理隔离房间")
+    require(actor.user, "quarantine.room.manage")
     try:
         room = Room.objects.restrict(actor.user).select_for_update().get(pk=room_id)
     except (Room.DoesNotExist, ValueError, TypeError):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wangge.accounts.permissions import can, require
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden, NotFound
@@ -26,15 +27,11 @@ from wangge.quarantine.models import QuarantineTest
 PAGE_SIZE = 50
 
 
-def _may(user, roles) -> bool:
-    return bool(user.is_superuser or user.role in roles)
-
-
 @login_required
 def site_list(request):
     context = {
         "sites": selectors.site_occupancy(user=request.user),
-        "can_manage": _may(request.user, services.ROLES_THAT_MANAGE_SITES),
+        "can_manage": can(request.user, "quarantine.site.create"),
         "form": SiteForm(initial={"division_code": common_prefix(request.user).ljust(12, "0")[:12]}),
     }
     return render(request, "quarantine/site_list.html", context)
@@ -102,7 +99,7 @@ def order_list(request):
         "views": selectors.VIEWS,
         "query": query.urlencode(),
         "today": timezone.localdate(),
-        "can_order": _may(request.user, services.ROLES_THAT_ORDER),
+        "can_order": can(request.user, "quarantine.order"),
     }
     return render(request, "quarantine/order_list.html", context)
 
@@ -122,8 +119,7 @@ def order_export(request):
 @not_found_as_404
 def order_new(request):
     user = request.user
-    if not _may(user, services.ROLES_THAT_ORDER):
-        return forbidden(request, _("您的角色不能下达隔离令"))
+    require(user, "quarantine.order")
     site_choices = [(s.site.pk, f"{s.site.name}（{_('空余')} {s.free}）") for s in selectors.site_occupancy(user=user)]
     initial = {"resident_id": request.GET.get("resident") or None, "place": "home", "regime_code": "7+3",
                "start_date": timezone.localdate()}
@@ -168,8 +164,8 @@ def order_detail(request, pk: int):
         "problems": selectors.order_release_problems(order),
         "today": timezone.localdate(),
         "extend_form": ExtendForm(),
-        "can_record": _may(user, services.ROLES_THAT_RECORD_RESULTS),
-        "can_release": _may(user, services.ROLES_THAT_RELEASE),
+        "can_record": can(user, "quarantine.test.record"),
+        "can_release": can(user, "quarantine.release"),
         "home_from": order.start_date + dt.timedelta(days=order.regime.central_days),
     }
     return render(request, "quarantine/order_detail.html", context)

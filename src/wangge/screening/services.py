@@ -20,13 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wangge.accounts.models import Role
+from wangge.accounts.permissions import require
 from wangge.alerts.models import AlertKind
 from wangge.alerts.services import alert_raise
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.codes import significant_prefix
-from wangge.core.errors import Forbidden, NotFound, RateLimited, ValidationFailed
+from wangge.core.errors import NotFound, RateLimited, ValidationFailed
 from wangge.core.scoping import user_can_reach
 from wangge.core.throttle import Throttle
 from wangge.grid.models import Division, Grid, Household
@@ -44,8 +45,6 @@ from wangge.screening.models import (
 )
 from wangge.screening.selectors import campaign_in_reach
 
-CAMPAIGN_ROLES = {Role.COMMAND, Role.COMMUNITY_WORKER, Role.CDC}
-VISIT_ROLES = {Role.GRID_WORKER, Role.VOLUNTEER, Role.COMMUNITY_WORKER, Role.COMMAND}
 TEMPERATURE_MIN = Decimal("34.0")
 TEMPERATURE_MAX = Decimal("43.0")
 QUESTION_TYPES = {"bool", "text"}
@@ -58,21 +57,6 @@ LEAD_FROM = {
 }
 ALREADY_IN_LOOP = {EpidemicStatus.FEVER, EpidemicStatus.SUSPECTED, EpidemicStatus.CONFIRMED}
 LEAD_REASON = "入户排查发现发热/症状"
-
-
-def _require_role(user, roles: set[str], message: str) -> None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        raise Forbidden("请先登录")
-    if not user.is_superuser and user.role not in roles:
-        raise Forbidden(message)
-
-
-def can_create_campaign(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role in CAMPAIGN_ROLES))
-
-
-def can_record_visit(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.role in VISIT_ROLES))
 
 
 # --- Campaigns ---------------------------------------------------------------------------------
@@ -120,7 +104,7 @@ def campaign_create(
 ) -> Campaign:
     """Start a screening campaign over a division or grid inside the actor's reach."""
     user = actor.user
-    _require_role(user, CAMPAIGN_ROLES, "您的角色不能发起排查任务")
+    require(user, "screening.campaign.create")
     name = (name or "").strip()
     if not name:
         raise ValidationFailed("请填写任务名称", errors={"name": "必填"})
@@ -242,7 +226,7 @@ def visit_record(
     were reported as leads.
     """
     user = actor.user
-    _require_role(user, VISIT_ROLES, "您的角色不能登记入户排查")
+    require(user, "screening.visit.record")
     campaign = campaign_in_reach(user=user, pk=campaign_id)
     household = household_in_campaign(user=user, campaign=campaign, household_id=household_id)
     date = date or timezone.localdate()
@@ -370,7 +354,7 @@ def _lead_body(temperature, symptoms) -> str:
 def declaration_link_for(*, actor: Actor, household_id: int) -> DeclarationLink:
     """The household's declaration link, created (or renewed, if it was revoked) on first use."""
     user = actor.user
-    _require_role(user, VISIT_ROLES, "您的角色不能生成申报链接")
+    require(user, "screening.link.create")
     household = Household.objects.restrict(user).filter(pk=household_id).first()
     if household is None:
         raise NotFound("未找到该户，或不在您的管辖范围内")
@@ -390,7 +374,7 @@ def declaration_link_for(*, actor: Actor, household_id: int) -> DeclarationLink:
 @transaction.atomic
 def declaration_link_revoke(*, actor: Actor, household_id: int) -> None:
     user = actor.user
-    _require_role(user, VISIT_ROLES, "您的角色不能停用申报链接")
+    require(user, "screening.link.revoke")
     link = DeclarationLink.objects.restrict(user).filter(household_id=household_id, revoked=False).first()
     if link is None:
         raise NotFound("未找到该户的申报链接")

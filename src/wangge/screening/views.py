@@ -17,13 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from wangge.accounts.permissions import can, require
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor, client_ip
 from wangge.core import forms as core_forms
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
 from wangge.core.exports import audited_export
 from wangge.core.inputs import check_day
-from wangge.core.views import forbidden, not_found_as_404, rate_limited_as_429
+from wangge.core.views import not_found_as_404, rate_limited_as_429
 from wangge.grid.models import Household
 from wangge.grid.selectors import household_members
 from wangge.health import selectors as health_selectors
@@ -55,8 +56,8 @@ def campaign_list(request):
         c.running_today = selectors.is_active_on(c, today)
     return render(request, "screening/campaign_list.html", {
         "campaigns": campaigns,
-        "can_create": services.can_create_campaign(request.user),
-        "can_visit": services.can_record_visit(request.user),
+        "can_create": can(request.user, "screening.campaign.create"),
+        "can_visit": can(request.user, "screening.visit.record"),
     })
 
 
@@ -87,8 +88,7 @@ class CampaignForm(forms.Form):
 @not_found_as_404
 def campaign_new(request):
     user = request.user
-    if not services.can_create_campaign(user):
-        return forbidden(request, "您的角色不能发起排查任务")
+    require(user, "screening.campaign.create")
     today = timezone.localdate()
     grants = list(user.scope_grants.values_list("code", flat=True))
     form = CampaignForm(request.POST or None, initial={
@@ -127,7 +127,7 @@ def campaign_detail(request, campaign_id: int):
     return render(request, "screening/campaign_detail.html", {
         **ctx, "coverage": cov, "days": days, "page": page, "trail": trail,
         "active_today": selectors.is_active_on(campaign, timezone.localdate()),
-        "can_visit": services.can_record_visit(user),
+        "can_visit": can(user, "screening.visit.record"),
         "chart": {"dates": [d.date.isoformat() for d in days], "share": [round(d.share * 100, 1) for d in days]},
     })
 
@@ -163,7 +163,7 @@ def campaign_missing(request, campaign_id: int):
     page = selectors.missing_page(user=user, campaign=campaign, prefix=prefix, date=date,
                                   cursor=request.GET.get("cursor", ""))
     template = "screening/_missing_rows.html" if request.headers.get("HX-Request") else "screening/missing.html"
-    return render(request, template, {**ctx, "page": page, "can_visit": services.can_record_visit(user),
+    return render(request, template, {**ctx, "page": page, "can_visit": can(user, "screening.visit.record"),
                                       "active_today": selectors.is_active_on(campaign, timezone.localdate())})
 
 
@@ -237,8 +237,7 @@ def _members_from_post(data, members, campaign: Campaign) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def visit_form(request, campaign_id: int, household_id: int):
     user = request.user
-    if not services.can_record_visit(user):
-        return forbidden(request, "您的角色不能登记入户排查")
+    require(user, "screening.visit.record")
     campaign = selectors.campaign_in_reach(user=user, pk=campaign_id)
     household = services.household_in_campaign(user=user, campaign=campaign, household_id=household_id)
     members = household_members(user=user, household=household)
@@ -307,8 +306,7 @@ def qr_svg(url: str) -> str | None:
 @require_http_methods(["GET", "POST"])
 def declaration_link(request, household_id: int):
     user = request.user
-    if not services.can_record_visit(user):
-        return forbidden(request, "您的角色不能生成申报链接")
+    require(user, "screening.link.create")
     household = Household.objects.restrict(user).select_related("unit__building").filter(
         pk=household_id).first()
     if household is None:

@@ -18,11 +18,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from wangge.accounts.models import Role
+from wangge.accounts.permissions import require
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
-from wangge.core.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from wangge.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from wangge.health import services as health
 from wangge.health.models import EpidemicStatus
 from wangge.health.transitions import is_allowed
@@ -34,16 +34,9 @@ from wangge.quarantine import services as quarantine
 from wangge.quarantine.models import QuarantineOrder
 from wangge.tracing.models import Contact, Investigation, TrajectoryEntry
 
-ROLES_THAT_TRACE = {Role.CDC, Role.COMMAND}
-ROLES_THAT_ADD_TRAJECTORY = {Role.CDC, Role.COMMAND, Role.COMMUNITY_WORKER}
 CONTACT_REASON = "流调判定为密切接触者"
 NEW_PERSON_FIELDS = ("name", "id_type", "id_number", "phone", "sex", "birth_date", "relation", "residence_type",
                      "note")
-
-
-def _require(user, roles: set[str], message: str) -> None:
-    if not (user.is_superuser or user.role in roles):
-        raise Forbidden(message)
 
 
 def _user_or_none(actor: Actor):
@@ -95,7 +88,7 @@ def trajectory_add(
 ) -> TrajectoryEntry:
     """Add where the case was and when to an open investigation in reach."""
     investigation = investigation_in_reach(user=actor.user, pk=investigation_id)
-    _require(actor.user, ROLES_THAT_ADD_TRAJECTORY, "您的角色不能录入流调轨迹")
+    require(actor.user, "tracing.trajectory.add")
     _open(investigation)
     place = (place or "").strip()
     errors = {}
@@ -164,7 +157,7 @@ def contacts_add(
     user = actor.user
     # Out of reach is 404 before any role question, so nothing about the record leaks.
     investigation = investigation_in_reach(user=user, pk=investigation_id, for_update=True)
-    _require(user, ROLES_THAT_TRACE, "只有疾控或指挥部可以判定密切接触者")
+    require(user, "tracing.contacts.add")
     _open(investigation)
     if not contacts:
         raise ValidationFailed("请至少填写一位接触者", errors={"contacts": "必填"})
@@ -233,7 +226,7 @@ def _add_one(*, actor, investigation, data, regime_code, place, site_id, start_d
 @transaction.atomic
 def investigation_close(*, actor: Actor, investigation_id: int, summary: str) -> Investigation:
     investigation = investigation_in_reach(user=actor.user, pk=investigation_id, for_update=True)
-    _require(actor.user, ROLES_THAT_TRACE, "只有疾控或指挥部可以完成流调")
+    require(actor.user, "tracing.investigation.close")
     _open(investigation)
     summary = (summary or "").strip()
     if not summary:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wangge.accounts.permissions import can
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden, NotFound
@@ -21,10 +22,6 @@ from wangge.quarantine import selectors as quarantine_selectors
 from wangge.tracing import selectors, services
 from wangge.tracing.forms import CloseForm, ContactBatchForm, ContactFormSet, TrajectoryForm
 from wangge.tracing.models import Investigation
-
-
-def _may(user, roles) -> bool:
-    return bool(user.is_superuser or user.role in roles)
 
 
 def _status(request) -> str:
@@ -66,8 +63,9 @@ def _detail(request, investigation, *, trajectory_form=None, batch_form=None, fo
         "map_data": {"points": selectors.map_points(entries), "tile_url": settings.WANGGE_MAP_TILE_URL},
         "rows": rows,
         "loop": selectors.loop_summary(rows),
-        "can_trace": _may(user, services.ROLES_THAT_TRACE),
-        "can_add_trajectory": _may(user, services.ROLES_THAT_ADD_TRAJECTORY),
+        "can_trace": can(user, "tracing.contacts.add"),
+        "can_close": can(user, "tracing.investigation.close"),
+        "can_add_trajectory": can(user, "tracing.trajectory.add"),
         "trajectory_form": trajectory_form or TrajectoryForm(),
         "batch_form": batch_form or ContactBatchForm(initial={"regime_code": "7+3", "place": "home"},
                                                      site_choices=_site_choices(user)),

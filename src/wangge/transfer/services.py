@@ -4,10 +4,11 @@ A transfer's life is an explicit state machine (``TRANSITIONS``): planned → en
 handed_over, or planned → cancelled.  Each step is one service that checks the step is allowed
 from the current status, records when and by whom, and resolves the alerts the step makes moot.
 
-Who may act (``ROLES``): command, CDC and community workers send transfers.  The handover is the
-receiving side's confirmation; there is no facility account role yet, so CDC and command confirm
-it on the receiving facility's behalf (a hospital's system can also push admissions directly
-through ``admission_record``).
+Who may take each step is the action ``transfer.step.<status>`` in ``accounts.permissions``:
+command, CDC and community workers send transfers.  The handover is the receiving side's
+confirmation; there is no facility account role yet, so CDC and command confirm it on the
+receiving facility's behalf (a hospital's system can also push admissions directly through
+``admission_record``).
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from wangge.accounts.models import Role
+from wangge.accounts.permissions import require
 from wangge.alerts.services import alert_resolve
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.codes import LEVEL_BY_LENGTH
-from wangge.core.errors import Conflict, Forbidden, ValidationFailed
+from wangge.core.errors import Conflict, ValidationFailed
 from wangge.health import services as health
 from wangge.people.selectors import resident_in_reach
 from wangge.transfer import selectors
@@ -40,35 +41,14 @@ TRANSITIONS: dict[str, set[str]] = {
     S.CANCELLED: set(),
 }
 
-SENDERS = {Role.COMMAND, Role.CDC, Role.COMMUNITY_WORKER}
-RECEIVERS = {Role.COMMAND, Role.CDC}
-# Which roles may take each step (a step's target status).
-ROLES: dict[str, set[str]] = {
-    S.PLANNED: SENDERS,
-    S.EN_ROUTE: SENDERS,
-    S.ARRIVED: SENDERS | RECEIVERS,
-    S.HANDED_OVER: RECEIVERS,
-    S.CANCELLED: SENDERS,
-}
-FACILITY_MANAGERS = {Role.COMMAND, Role.CDC}
-ADMISSION_RECORDERS = {Role.COMMAND, Role.CDC}
 
 # Tiers whose admission closes 应收尽收 (treated); a 隔离点 only isolates.
 ADMITTING_TIERS = {Facility.Tier.FANGCANG, Facility.Tier.GENERAL_HOSPITAL, Facility.Tier.DESIGNATED_HOSPITAL}
 
 
-def may(user, roles: set[str]) -> bool:
-    return bool(user and (user.is_superuser or user.role in roles))
-
-
-def _require(user, roles: set[str], message: str) -> None:
-    if not may(user, roles):
-        raise Forbidden(message)
-
-
-def can_step(user, transfer: TransferOrder, to_status: str) -> bool:
-    """Whether ``user`` may move ``transfer`` to ``to_status`` now (for buttons on pages)."""
-    return to_status in TRANSITIONS.get(transfer.status, set()) and may(user, ROLES[to_status])
+def step_action(to_status: str) -> str:
+    """The action of moving a transfer to ``to_status`` ("planned" is registering one)."""
+    return f"transfer.step.{to_status}"
 
 
 def scope_code_for(grid_codes: list[str]) -> str:
@@ -104,7 +84,7 @@ def facility_create(
     from wangge.core.scoping import user_can_reach
 
     user = actor.user
-    _require(user, FACILITY_MANAGERS, "只有指挥部或疾控可以登记收治机构")
+    require(user, "transfer.facility.create")
     name = (name or "").strip()
     if not name:
         raise ValidationFailed("请填写机构名称", errors={"name": "必填"})
@@ -143,7 +123,7 @@ def transfer_create(
 ) -> TransferOrder:
     """A planned transfer of residents in reach to a facility with room for all of them."""
     user = actor.user
-    _require(user, ROLES[S.PLANNED], "您的角色不能登记转运")
+    require(user, step_action(S.PLANNED))
     ids = list(dict.fromkeys(int(i) for i in resident_ids or []))
     if not ids:
         raise ValidationFailed("请至少选择一名转运人员", errors={"resident_ids": "必填"})
@@ -197,7 +177,7 @@ def _step(*, actor: Actor, transfer_id: int, to_status: str) -> tuple[TransferOr
     """Load the transfer in sight, locked, and check ``to_status`` is the allowed next step."""
     user = actor.user
     transfer = selectors.transfer_in_reach(user=user, pk=transfer_id)
-    _require(user, ROLES[to_status], f"您的角色不能将转运单标记为“{S(to_status).label}”")
+    require(user, step_action(to_status))
     transfer = TransferOrder.objects.select_for_update().select_related("destination").get(pk=transfer.pk)
     from_status = transfer.status
     if to_status not in TRANSITIONS[from_status]:
@@ -295,7 +275,7 @@ def _admit(*, actor: Actor, resident, facility: Facility, at: dt.datetime, trans
 def admission_record(*, actor: Actor, resident_id: int, facility_id: int, admitted_at: dt.datetime) -> Admission:
     """A facility received a person directly (a hospital's system pushing its admissions)."""
     user = actor.user
-    _require(user, ADMISSION_RECORDERS, "只有指挥部或疾控（含医院系统账号）可以录入收治")
+    require(user, "transfer.admission.record")
     resident = resident_in_reach(user=user, pk=resident_id)
     facility = selectors.facility_in_reach(user=user, pk=facility_id)
     if admitted_at is None:
@@ -311,7 +291,7 @@ def admission_record(*, actor: Actor, resident_id: int, facility_id: int, admitt
 @transaction.atomic
 def discharge_record(*, actor: Actor, admission_id: int, discharged_at: dt.datetime | None = None) -> Admission:
     user = actor.user
-    _require(user, ADMISSION_RECORDERS, "只有指挥部或疾控（含医院系统账号）可以录入出院")
+    require(user, "transfer.discharge.record")
     admission = selectors.admission_in_reach(user=user, pk=admission_id)
     admission = Admission.objects.select_for_update().get(pk=admission.pk)
     if admission.discharged_at is not None:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wangge.accounts.permissions import can, refusal
 from wangge.accounts.services import common_prefix
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
@@ -38,7 +39,7 @@ def transfer_list(request):
     transfers = selectors.transfer_list(user=request.user, filters=filters)
     return render(request, "transfer/transfer_list.html", {
         "form": form, "transfers": transfers, "query": request.GET.urlencode(),
-        "can_create": services.may(request.user, services.ROLES[S.PLANNED]),
+        "can_create": can(request.user, services.step_action(S.PLANNED)),
     })
 
 
@@ -55,8 +56,8 @@ def transfer_export(request):
 
 @login_required
 def transfer_new(request):
-    if not services.may(request.user, services.ROLES[S.PLANNED]):
-        return forbidden(request, _("您的角色不能登记转运"))
+    if not can(request.user, services.step_action(S.PLANNED)):
+        return forbidden(request, refusal(services.step_action(S.PLANNED)))
     occupancy = selectors.facility_occupancy(user=request.user)
     form = TransferForm(request.POST or None, occupancy=occupancy)
     picked = []
@@ -99,6 +100,14 @@ def patient_pick(request, pk: int):
     return render(request, "transfer/_patient_picked.html", {"r": resident})
 
 
+def _step_buttons(user, transfer: TransferOrder) -> dict[str, bool]:
+    """Which step buttons the page shows: steps allowed from the status that the user may take."""
+    steps = {"can_depart": S.EN_ROUTE, "can_arrive": S.ARRIVED, "can_handover": S.HANDED_OVER,
+             "can_cancel": S.CANCELLED}
+    allowed = services.TRANSITIONS.get(transfer.status, set())
+    return {name: to in allowed and can(user, services.step_action(to), transfer) for name, to in steps.items()}
+
+
 @login_required
 @not_found_as_404
 def transfer_detail(request, pk: int):
@@ -111,10 +120,7 @@ def transfer_detail(request, pk: int):
         "late": selectors.is_late(transfer),
         "patients": selectors.transfer_patients(transfer=transfer),
         "timeline": selectors.transfer_timeline(transfer),
-        "can_depart": services.can_step(user, transfer, S.EN_ROUTE),
-        "can_arrive": services.can_step(user, transfer, S.ARRIVED),
-        "can_handover": services.can_step(user, transfer, S.HANDED_OVER),
-        "can_cancel": services.can_step(user, transfer, S.CANCELLED),
+        **_step_buttons(user, transfer),
         "handover_form": HandoverForm(),
         "cancel_form": CancelForm(),
     })
@@ -169,7 +175,7 @@ def facility_board(request):
         (label, [r for r in rows if r.facility.tier == value]) for value, label in Facility.Tier.choices
     ]
     return render(request, "transfer/facility_board.html", {
-        "tiers": tiers, "can_create": services.may(request.user, services.FACILITY_MANAGERS),
+        "tiers": tiers, "can_create": can(request.user, "transfer.facility.create"),
     })
 
 
@@ -184,8 +190,8 @@ def facility_export(request):
 
 @login_required
 def facility_new(request):
-    if not services.may(request.user, services.FACILITY_MANAGERS):
-        return forbidden(request, _("只有指挥部或疾控可以登记收治机构"))
+    if not can(request.user, "transfer.facility.create"):
+        return forbidden(request, refusal("transfer.facility.create"))
     form = FacilityForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
