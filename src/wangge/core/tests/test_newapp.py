@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from wangge.core.management.commands.newapp import create_app
+from wangge.core.management.commands.newapp import PERMISSION_LINES, create_app
 
 SRC = Path(__file__).resolve().parents[3]
 BIN = Path(sys.executable).parent
@@ -28,6 +28,14 @@ from wangge.test_settings import *  # noqa: E402,F403
 INSTALLED_APPS = [*INSTALLED_APPS, "wangge.{app}"]  # noqa: F405
 MIGRATION_MODULES = {{"{app}": None}}  # its tables are made from the models; makemigrations comes when it joins
 ROOT_URLCONF = "probe_urls"
+"""
+
+# What a developer adds by hand to accounts/permissions.py: the lines newapp prints, in the table's namespace.
+PROBE_PERMISSIONS = """\
+
+from wangge.accounts import permissions  # noqa: E402
+
+permissions.PERMISSIONS.update(eval("{{" + {lines!r} + "}}", vars(permissions)))
 """
 
 # What a developer does by hand in wangge/urls.py and wangge/api.py (register_routers) to join an app.
@@ -62,8 +70,8 @@ def test_the_app_has_every_layer_and_a_test_of_each(generated):
             "tests/test_services.py", "tests/test_selectors.py", "tests/test_api.py", "tests/test_views.py",
             "templates/aa_notes/record_list.html"} <= names
     assert not [n for n in names if n.endswith("-tpl")]
-    assert "{{app}}" not in (app / "services.py").read_text() and "aa_notes_role_forbidden" in (
-        app / "services.py").read_text()
+    services = (app / "services.py").read_text()
+    assert "{{app}}" not in services and 'CHANGE = "aa_notes.change"' in services
     assert "{{ r.name }}" in (app / "templates/aa_notes/record_detail.html").read_text()
 
 
@@ -81,7 +89,9 @@ def test_the_apps_own_tests_pass(generated):
     root, _app = generated
     (root / "probe_settings.py").write_text(PROBE_SETTINGS.format(package=str(root / "wangge"), app="aa_notes"))
     (root / "probe_urls.py").write_text(PROBE_URLS.format(app="aa_notes"))
-    (root / "conftest.py").write_text((SRC.parent / "conftest.py").read_text())  # the shared fixtures
+    lines = PERMISSION_LINES.format(app="aa_notes", title="便签")
+    conftest = (SRC.parent / "conftest.py").read_text()  # the shared fixtures
+    (root / "conftest.py").write_text(conftest + PROBE_PERMISSIONS.format(lines=lines))
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PYTEST_XDIST_WORKER")}
     env.update(PYTHONPATH=os.pathsep.join([str(root), str(SRC)]), DJANGO_SETTINGS_MODULE="probe_settings",
                WANGGE_VAR_DIR=str(root / "var"))

@@ -20,13 +20,21 @@ TEMPLATE = Path(__file__).resolve().parents[1] / "app_template"
 PACKAGE = Path(__file__).resolve().parents[3]  # src/wangge
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
+# The app's two actions, as lines of ``PERMISSIONS`` in accounts/permissions.py (the one table).
+PERMISSION_LINES = """\
+    "{app}.view": _p(pgettext_lazy("permission", "查看{title}"), *STAFF),
+    "{app}.change": _p(pgettext_lazy("permission", "修改{title}记录"), CMD, CW, GW),
+"""
+
 NEXT_STEPS = """\
 Created {target}.  To switch it on:
   1. settings.INSTALLED_APPS: add "wangge.{app}";
   2. wangge/urls.py: path("{app}/", include("wangge.{app}.urls"));
   3. wangge/api.py, register_routers(): add wangge.{app}.api's router;
-  4. wangge makemigrations {app}; then fill the catalogue (makemessages -l en);
-  5. pytest src/wangge/{app}.
+  4. accounts/permissions.py, PERMISSIONS: add
+{permissions}     and the endpoints to tests/permissions/matrix.py;
+  5. wangge makemigrations {app}; then fill the catalogue (makemessages -l en);
+  6. move tests/factories.py into wangge.core.testing.factories; pytest src/wangge/{app}.
 """
 
 
@@ -74,4 +82,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, name: str, title: str, parent: str, **options):
         target = create_app(name, title=title or name, parent=Path(parent))
-        self.stdout.write(NEXT_STEPS.format(target=target, app=name))
+        permissions = PERMISSION_LINES.format(app=name, title=title or name)
+        self.stdout.write(NEXT_STEPS.format(target=target, app=name, permissions=permissions))
