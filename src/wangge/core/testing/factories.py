@@ -273,7 +273,7 @@ def make_contact(investigation: Investigation, resident: Resident, **fields) -> 
 
 
 # --- quarantine ------------------------------------------------------------------------------
-def make_regime(code: str = "test-7+3", **fields) -> Regime:
+def make_regime(code: str = "test-7-3", **fields) -> Regime:
     """A regime, made once (the migrations install the national presets: "7+3", "5+3", ...)."""
     defaults = {"name": code, "central_days": 7, "home_days": 3, "central_test_days": [1, 4, 7],
                 "home_test_days": [3]}
