@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from wangge.audit.models import AuditEntry
 from wangge.core.errors import Forbidden, NotFound, ValidationFailed
+from wangge.core.testing.factories import put_in
 from wangge.health import selectors
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import PersonStatus
 from wangge.health.services import mark_admitted, mark_isolated, record_doctor_visit
-from wangge.health.tests.conftest import put_in
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime
 
 HOUR = dt.timedelta(hours=1)

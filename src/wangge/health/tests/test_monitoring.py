@@ -9,11 +9,11 @@ from django.utils import timezone
 from wangge.alerts.models import Alert, AlertKind
 from wangge.audit.models import AuditEntry
 from wangge.core.errors import Forbidden, NotFound, ValidationFailed
+from wangge.core.testing.factories import put_in
 from wangge.health import selectors
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import HealthReport, PersonStatus, StatusTransition
 from wangge.health.services import health_report_record
-from wangge.health.tests.conftest import put_in
 from wangge.quarantine.models import QuarantineOrder, Regime
 
 

@@ -10,11 +10,11 @@ from wangge.alerts import jobs
 from wangge.alerts.models import Alert, AlertKind
 from wangge.audit.models import AuditEntry
 from wangge.core.errors import NotFound, ValidationFailed
+from wangge.core.testing.factories import put_in
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import HealthReport, PersonStatus, StatusTransition
 from wangge.health.selectors import household_monitoring, is_monitored
 from wangge.health.services import health_report_self
-from wangge.health.tests.conftest import put_in
 from wangge.quarantine.models import QuarantineOrder, Regime
 from wangge.screening.services import declaration_link_for, declaration_link_revoke
 

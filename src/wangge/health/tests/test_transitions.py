@@ -7,10 +7,10 @@ import pytest
 from wangge.alerts.models import Alert
 from wangge.audit.models import AuditEntry
 from wangge.core.errors import Forbidden, NotFound, ValidationFailed
+from wangge.core.testing.factories import put_in
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import PersonStatus, StatusTransition
 from wangge.health.services import status_change
-from wangge.health.tests.conftest import put_in
 from wangge.health.transitions import ALLOWED_TRANSITIONS
 from wangge.tracing.models import Investigation
 

@@ -8,17 +8,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from wangge.audit.models import AuditAction, AuditEntry
+from wangge.core.testing import force_login as login
 from wangge.core.testing.factories import add_resident
 from wangge.people.models import KeyGroupTag, ResidentTag
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("people:resident_list")
-
-
-def login(client, user):
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def names(response):

@@ -169,27 +169,27 @@ def test_moving_up_a_tier_ends_the_stay_at_the_previous_facility(
     assert [s.facility_id for s in open_stays] == [fangcang.pk]
 
 
-def test_a_hospital_system_records_an_admission_directly(city, cdc_user, actor, fangcang):
+def test_a_hospital_system_records_an_admission_directly(city, cdc, actor, fangcang):
     a = city["residents"]["A"]
     PersonStatus.objects.create(resident=a, grid_code=a.grid_code, status="confirmed", since=timezone.now(),
                                 severity="mild")
     at = timezone.now() - dt.timedelta(hours=1)
-    admission = services.admission_record(actor=actor(cdc_user, "api"), resident_id=a.pk,
+    admission = services.admission_record(actor=actor(cdc, "api"), resident_id=a.pk,
                                           facility_id=fangcang.pk, admitted_at=at)
     assert admission.admitted_at == at
     assert PersonStatus.objects.get(resident=a).admitted_at == at
     with pytest.raises(Conflict):
-        services.admission_record(actor=actor(cdc_user, "api"), resident_id=a.pk, facility_id=fangcang.pk,
+        services.admission_record(actor=actor(cdc, "api"), resident_id=a.pk, facility_id=fangcang.pk,
                                   admitted_at=at)
 
 
-def test_a_discharge_frees_the_bed(city, cdc_user, actor, fangcang):
+def test_a_discharge_frees_the_bed(city, cdc, actor, fangcang):
     from wangge.transfer.selectors import free_beds
 
-    admission = services.admission_record(actor=actor(cdc_user), resident_id=city["residents"]["A"].pk,
+    admission = services.admission_record(actor=actor(cdc), resident_id=city["residents"]["A"].pk,
                                           facility_id=fangcang.pk, admitted_at=timezone.now())
     assert free_beds(fangcang) == 2
-    services.discharge_record(actor=actor(cdc_user), admission_id=admission.pk)
+    services.discharge_record(actor=actor(cdc), admission_id=admission.pk)
     assert free_beds(fangcang) == 3
     with pytest.raises(Conflict):
-        services.discharge_record(actor=actor(cdc_user), admission_id=admission.pk)
+        services.discharge_record(actor=actor(cdc), admission_id=admission.pk)
