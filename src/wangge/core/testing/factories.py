@@ -24,6 +24,7 @@ from wangge.alerts.models import Alert, AlertKind, AlertRead
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction, AuditEntry
+from wangge.exports.models import ExportJob
 from wangge.grid.models import Building, Division, Grid, GridAssignment, Household, Unit
 from wangge.health.models import EpidemicStatus, HealthReport, PersonStatus, StatusTransition
 from wangge.people.idcard import make_id_number
@@ -344,3 +345,10 @@ def make_alert(*, role: str = Role.GRID_WORKER, grid_code: str = "42010600100100
 
 def make_alert_read(alert: Alert, user) -> AlertRead:
     return AlertRead.objects.create(alert=alert, user=user)
+
+
+# --- exports ---------------------------------------------------------------------------------
+def make_export_job(user, *, kind: str = "residents", **fields) -> ExportJob:
+    fields.setdefault("file_name", "居民名单.xlsx")
+    fields.setdefault("expires_at", timezone.now() + dt.timedelta(days=1))
+    return ExportJob.objects.create(kind=kind, created_by=user, **fields)

@@ -42,6 +42,7 @@ def one_of_each(city, grid_worker, street_officer):
         f.make_transfer([a], destination=facility, departure=now, arrival=now + dt.timedelta(hours=1)),
         f.make_admission(a, facility),
         f.make_alert_read(alert, grid_worker),
+        f.make_export_job(grid_worker),
         f.make_regime(),
         order, investigation, campaign, visit, facility, alert,
         *_city_rows(city),

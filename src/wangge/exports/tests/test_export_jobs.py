@@ -5,8 +5,8 @@ import io
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from conftest import actor_for
 from wangge.audit.models import AuditAction, AuditEntry
+from wangge.core.testing.city import actor_for
 from wangge.exports import services
 from wangge.exports.models import ExportJob
 from wangge.people.models import Resident
