@@ -84,6 +84,8 @@ VALIDATION_MESSAGES = {
     "greater_than": "数值过小",
     "less_than": "数值过大",
 }
+# Rules of ``wangge.core.inputs`` whose own (translated) message says exactly what is wrong.
+OWN_MESSAGE = {"temperature_invalid", "temperature_out_of_range"}
 # Locations that name the parameter's container rather than the field.
 _LOC_NOISE = {"body", "query", "path", "header", "cookie", "form", "payload", "filters"}
 
@@ -93,7 +95,9 @@ def validation_error(request, exc: ValidationError):
     errors = {}
     for item in exc.errors:
         loc = [str(p) for p in item.get("loc", []) if str(p) not in _LOC_NOISE]
-        errors[".".join(loc) or "body"] = VALIDATION_MESSAGES.get(item.get("type", ""), "取值无效")
+        kind = item.get("type", "")
+        message = item.get("msg", "") if kind in OWN_MESSAGE else VALIDATION_MESSAGES.get(kind, "取值无效")
+        errors[".".join(loc) or "body"] = message
     fields = "、".join(errors)
     return error_response(request, code="invalid", message=f"请求参数有误：{fields}", errors=errors, status=422)
 
