@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -44,26 +44,26 @@ CODE_PATTERN = "^[0-9]{0,24}$"
 # What is read: any ISO 8601 offset, so that one out of range is named as such, not as "malformed".
 _OFFSET_IN_TEXT = re.compile(r"[T ][0-9:.]+([+-])([0-9]{2}):?([0-9]{2})$")
 
-TIMESTAMP_MESSAGE = "时间应为 YYYY-MM-DDTHH:MM[:SS][±HH:MM]，年份在 1901–2099 之间，时区偏移不超过 ±15:59"
-DATE_MESSAGE = "日期应为 YYYY-MM-DD，年份在 1901–2099 之间"
+TIMESTAMP_MESSAGE = gettext_lazy("时间应为 YYYY-MM-DDTHH:MM[:SS][±HH:MM]，年份在 1901–2099 之间，时区偏移不超过 ±15:59")
+DATE_MESSAGE = gettext_lazy("日期应为 YYYY-MM-DD，年份在 1901–2099 之间")
 
 
 def check_offset_text(text: str) -> None:
     """Refuse an offset beyond ±15:59 before anything tries to build a time zone from it."""
     match = _OFFSET_IN_TEXT.search(text.strip())
     if match and dt.timedelta(hours=int(match[2]), minutes=int(match[3])) > MAX_OFFSET:
-        raise ValueError(TIMESTAMP_MESSAGE)
+        raise ValueError(str(TIMESTAMP_MESSAGE))
 
 
 def check_timestamp(value: dt.datetime) -> dt.datetime:
     """An aware time within range; a naive one is taken as local time.  Raises ValueError."""
     if timezone.is_naive(value):
         if not EARLIEST <= value.date() <= LATEST:
-            raise ValueError(TIMESTAMP_MESSAGE)
+            raise ValueError(str(TIMESTAMP_MESSAGE))
         value = timezone.make_aware(value)
     offset = value.utcoffset()
     if offset is None or abs(offset) > MAX_OFFSET or not EARLIEST <= value.date() <= LATEST:
-        raise ValueError(TIMESTAMP_MESSAGE)
+        raise ValueError(str(TIMESTAMP_MESSAGE))
     # Kept in UTC from here on, as it is stored: local time before 1901 is Shanghai's mean solar
     # time (+08:05:43), an offset in seconds that RFC 3339 answers cannot carry.
     return value.astimezone(dt.UTC)
@@ -71,7 +71,7 @@ def check_timestamp(value: dt.datetime) -> dt.datetime:
 
 def check_day(value: dt.date) -> dt.date:
     if not EARLIEST <= value <= LATEST:
-        raise ValueError(DATE_MESSAGE)
+        raise ValueError(str(DATE_MESSAGE))
     return value
 
 
@@ -79,11 +79,11 @@ def _timestamp_text(value):
     if isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str):
-        raise PydanticCustomError("timestamp_invalid", TIMESTAMP_MESSAGE)
+        raise PydanticCustomError("timestamp_invalid", str(TIMESTAMP_MESSAGE))
     try:
         check_offset_text(value)
     except ValueError:
-        raise PydanticCustomError("timestamp_invalid", TIMESTAMP_MESSAGE) from None
+        raise PydanticCustomError("timestamp_invalid", str(TIMESTAMP_MESSAGE)) from None
     return value.strip()
 
 
@@ -91,7 +91,7 @@ def _timestamp_value(value: dt.datetime) -> dt.datetime:
     try:
         return check_timestamp(value)
     except ValueError:
-        raise PydanticCustomError("timestamp_invalid", TIMESTAMP_MESSAGE) from None
+        raise PydanticCustomError("timestamp_invalid", str(TIMESTAMP_MESSAGE)) from None
 
 
 def _day_text(value):
@@ -99,7 +99,7 @@ def _day_text(value):
         return value
     if not isinstance(value, str) or not re.fullmatch(DATE_PATTERN, value.strip()):
         # Pydantic would also take 0 (1970-01-01) or a whole timestamp for a date.
-        raise PydanticCustomError("date_invalid", DATE_MESSAGE)
+        raise PydanticCustomError("date_invalid", str(DATE_MESSAGE))
     return value.strip()
 
 
@@ -107,7 +107,7 @@ def _day_value(value: dt.date) -> dt.date:
     try:
         return check_day(value)
     except ValueError:
-        raise PydanticCustomError("date_invalid", DATE_MESSAGE) from None
+        raise PydanticCustomError("date_invalid", str(DATE_MESSAGE)) from None
 
 
 def _code_value(value: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from wangge.accounts.permissions import require
 from wangge.alerts.models import AlertKind
@@ -48,23 +48,34 @@ def status_change(
     user = actor.user
     resident = resident_in_reach(user=user, pk=resident_id)
     if to_status not in EpidemicStatus.values or to_status == EpidemicStatus.NONE:
-        raise ValidationFailed(f"未知的状态：{to_status}", errors={"to_status": "未知的状态"})
+        raise ValidationFailed(
+            _("未知的状态：%(to_status)s") % {"to_status": to_status},
+            code="unknown_status",
+            errors={"to_status": _("未知的状态")},
+        )
     require(user, status_action(to_status))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("请填写变更原因", errors={"reason": "必填"})
+        raise ValidationFailed(_("请填写变更原因"), code="reason_required", errors={"reason": _("必填")})
     evidence = evidence or {}
     if to_status in EVIDENCE_REQUIRED and not evidence:
-        raise ValidationFailed("该状态变更需要提供依据（如检测结果、诊断意见）", errors={"evidence": "必填"})
+        raise ValidationFailed(
+            _("该状态变更需要提供依据（如检测结果、诊断意见）"),
+            code="evidence_required",
+            errors={"evidence": _("必填")},
+        )
     if to_status == EpidemicStatus.CONFIRMED and severity not in Severity.values:
-        raise ValidationFailed("确诊病例必须注明病情分型", errors={"severity": "必填"})
+        raise ValidationFailed(_("确诊病例必须注明病情分型"), code="severity_required", errors={"severity": _("必填")})
 
     row = PersonStatus.objects.select_for_update().filter(resident=resident).first()
     from_status = row.status if row else EpidemicStatus.NONE
     if not is_allowed(from_status, to_status):
         raise ValidationFailed(
-            f"不能从“{EpidemicStatus(from_status).label}”变更为“{EpidemicStatus(to_status).label}”",
-            code="transition_not_allowed", errors={"to_status": "不允许的状态变更"},
+            _("不能从“%(from_status)s”变更为“%(to_status)s”") % {
+                "from_status": EpidemicStatus(from_status).label,
+                "to_status": EpidemicStatus(to_status).label,
+            },
+            code="transition_not_allowed", errors={"to_status": _("不允许的状态变更")},
         )
     now = timezone.now()
     if row is None:
@@ -130,7 +141,7 @@ def _temperature(value) -> Decimal:
     except TemperatureInvalid as exc:
         raise ValidationFailed(exc.message, code=exc.code, errors={"temperature": exc.message}) from None
     if temperature is None:
-        message = gettext("请填写体温")
+        message = _("请填写体温")
         raise ValidationFailed(message, code="temperature_required", errors={"temperature": message})
     return temperature
 
@@ -153,7 +164,11 @@ def health_report_record(
     require(user, "health.report.record")
     resident = resident_in_reach(user=user, pk=resident_id)
     if source not in HealthReport.Source.values:
-        raise ValidationFailed("来源应为工作人员录入或本人申报", errors={"source": "取值无效"})
+        raise ValidationFailed(
+            _("来源应为工作人员录入或本人申报"),
+            code="invalid_report_source",
+            errors={"source": _("取值无效")},
+        )
     return _report_save(
         actor=actor, resident=resident, date=date, slot=slot, temperature=temperature, symptoms=symptoms,
         source=source, reported_by=user if user.is_authenticated else None, may_change_status=True,
@@ -189,17 +204,25 @@ def health_report_self(
     try:
         resident = Resident.objects.select_related("household").get(pk=int(resident_id), household=link.household)
     except (Resident.DoesNotExist, TypeError, ValueError):
-        raise NotFound("未找到该成员，或不是本户成员") from None
+        raise NotFound(_("未找到该成员，或不是本户成员")) from None
     if not is_monitored(resident):
-        raise NotFound("该成员目前不需要健康监测")
+        raise NotFound(_("该成员目前不需要健康监测"))
     now = timezone.localtime(now or timezone.now())
     if slot == HealthReport.Slot.AFTERNOON and current_slot(now) == HealthReport.Slot.MORNING:
-        raise ValidationFailed("还未到下午的填报时间（12:00 起）", errors={"slot": "未到时间"})
+        raise ValidationFailed(
+            _("还未到下午的填报时间（12:00 起）"),
+            code="afternoon_slot_not_open",
+            errors={"slot": _("未到时间")},
+        )
     symptoms = list(symptoms or [])
     unknown = [s for s in symptoms if s not in SYMPTOMS]
     if unknown:
         names = "、".join(str(s) for s in unknown)[:50]
-        raise ValidationFailed(f"未知的症状：{names}", errors={"symptoms": "取值无效"})
+        raise ValidationFailed(
+            _("未知的症状：%(names)s") % {"names": names},
+            code="unknown_symptom",
+            errors={"symptoms": _("取值无效")},
+        )
     actor = Actor(user=None, ip_address=ip_address, user_agent=(user_agent or "")[:300], channel="link")
     return _report_save(
         actor=actor, resident=resident, date=now.date(), slot=slot, temperature=temperature,
@@ -221,9 +244,13 @@ def _report_save(
     """The one path of every health report, whoever enters it: validation, one report per slot,
     the audit entry and the alert on a fever or symptoms."""
     if slot not in HealthReport.Slot.values:
-        raise ValidationFailed("时段应为上午或下午", errors={"slot": "取值无效"})
+        raise ValidationFailed(_("时段应为上午或下午"), code="invalid_slot", errors={"slot": _("取值无效")})
     if date > timezone.localdate():
-        raise ValidationFailed("不能录入未来日期的健康监测", errors={"date": "不能晚于今天"})
+        raise ValidationFailed(
+            _("不能录入未来日期的健康监测"),
+            code="date_in_future",
+            errors={"date": _("不能晚于今天")},
+        )
     temperature = _temperature(temperature)
     symptoms = [str(s).strip()[:40] for s in (symptoms or []) if str(s).strip()]
 
@@ -278,7 +305,7 @@ def record_doctor_visit(*, actor: Actor, resident_id: int, note: str = "") -> Pe
     resident = resident_in_reach(user=user, pk=resident_id)
     row = PersonStatus.objects.select_for_update().filter(resident=resident).first()
     if row is None or row.status != EpidemicStatus.FEVER:
-        raise ValidationFailed("该人员不是发热待排查人员，无需登记就诊", code="not_fever")
+        raise ValidationFailed(_("该人员不是发热待排查人员，无需登记就诊"), code="not_fever")
     if row.seen_by_doctor_at is not None:
         return row
     row.seen_by_doctor_at = timezone.now()

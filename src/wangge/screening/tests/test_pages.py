@@ -5,15 +5,10 @@ from django.test import Client
 from django.urls import reverse
 
 from wangge.audit.models import AuditAction, AuditEntry
+from wangge.core.testing import login
 from wangge.health.models import EpidemicStatus, PersonStatus
 from wangge.screening.models import SelfDeclaration, Visit
 from wangge.screening.services import declaration_link_for
-
-
-def login(user):
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def test_the_campaign_list_shows_the_street_campaign_to_a_grid_worker(campaign, grid_worker):
