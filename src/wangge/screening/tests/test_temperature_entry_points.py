@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from wangge.accounts.services import api_token_issue
 from wangge.core.errors import ValidationFailed
+from wangge.core.testing.factories import put_in
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import HealthReport
 from wangge.health.services import current_slot, health_report_record, health_report_self
-from wangge.health.tests.conftest import put_in
 from wangge.screening.models import MemberCheck, SelfDeclaration
 from wangge.screening.services import declaration_link_for, declaration_submit, visit_record
 
