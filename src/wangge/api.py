@@ -86,6 +86,8 @@ VALIDATION_MESSAGES = {
     "greater_than": gettext_lazy("数值过小"),
     "less_than": gettext_lazy("数值过大"),
 }
+# Rules of ``wangge.core.inputs`` whose own (translated) message says exactly what is wrong.
+OWN_MESSAGE = {"temperature_invalid", "temperature_out_of_range"}
 # Locations that name the parameter's container rather than the field.
 _LOC_NOISE = {"body", "query", "path", "header", "cookie", "form", "payload", "filters"}
 
@@ -95,7 +97,9 @@ def validation_error(request, exc: ValidationError):
     errors = {}
     for item in exc.errors:
         loc = [str(p) for p in item.get("loc", []) if str(p) not in _LOC_NOISE]
-        message = VALIDATION_MESSAGES.get(item.get("type", ""), gettext_lazy("取值无效"))
+        kind = item.get("type", "")
+        fallback = gettext_lazy("取值无效")
+        message = item.get("msg", "") if kind in OWN_MESSAGE else VALIDATION_MESSAGES.get(kind, fallback)
         errors[".".join(loc) or "body"] = str(message)
     fields = "、".join(errors)
     message = _("请求参数有误：%(fields)s") % {"fields": fields}

@@ -10,17 +10,16 @@ from typing import Literal
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router, Schema
 
 from wangge.audit.context import Actor
 from wangge.core.errors import NotFound
-from wangge.core.inputs import CodeFilter, Day, Id, PageSize
+from wangge.core.inputs import CodeFilter, Day, Id, PageSize, Temperature
 from wangge.core.lists import keyset_page, page_limit
 from wangge.grid.api import subtree_prefix
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.health import selectors, services
 from wangge.health.models import EpidemicStatus, HealthReport, StatusTransition
-from wangge.health.services import TEMPERATURE_MAX, TEMPERATURE_MIN
 from wangge.people.selectors import resident_detail
 
 router = Router(tags=["四类人员与健康监测"])
@@ -103,8 +102,7 @@ class ReportIn(Schema):
     date: Day | None = None  # the local date; today when omitted
     slot: Literal[tuple(HealthReport.Slot.values)]
     # The range is the service's rule (it says so in Chinese); the document states the same bounds.
-    temperature: Decimal = Field(..., description="体温 ℃，34.0–43.0", json_schema_extra={
-        "minimum": float(TEMPERATURE_MIN), "maximum": float(TEMPERATURE_MAX)})
+    temperature: Temperature
     symptoms: list[str] = []
     source: Literal[tuple(HealthReport.Source.values)] = HealthReport.Source.STAFF
 

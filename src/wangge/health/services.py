@@ -7,7 +7,7 @@ investigation; a fever or confirmation alerts the CDC role.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -22,6 +22,7 @@ from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.errors import NotFound, ValidationFailed
+from wangge.core.inputs import TemperatureInvalid, parse_temperature
 from wangge.health.models import EpidemicStatus, HealthReport, PersonStatus, Severity, StatusTransition
 from wangge.health.transitions import EVIDENCE_REQUIRED, is_allowed, status_action
 from wangge.people.models import Resident
@@ -131,27 +132,18 @@ def mark_admitted(*, resident, at=None) -> None:
 
 # Out of the loop: a fever or symptom found in monitoring brings the person back into it as a fever.
 _REENTRY_ON_FEVER = {EpidemicStatus.NONE, EpidemicStatus.EXCLUDED, EpidemicStatus.RECOVERED}
-TEMPERATURE_MIN = Decimal("34.0")
-TEMPERATURE_MAX = Decimal("43.0")
 
 
-def parse_temperature(value) -> Decimal:
-    """A body temperature in °C, one decimal, 34.0–43.0; a Chinese error otherwise."""
+def _temperature(value) -> Decimal:
+    """A report's temperature, required, read by the one rule (``core.inputs.parse_temperature``)."""
     try:
-        temperature = Decimal(str(value).strip().replace("，", ".").replace(",", "."))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed(
-            _("体温应为数字，如 36.5"),
-            code="temperature_not_a_number",
-            errors={"temperature": _("应为数字")},
-        ) from None
-    if not temperature.is_finite() or not TEMPERATURE_MIN <= temperature <= TEMPERATURE_MAX:
-        raise ValidationFailed(
-            _("体温应在 34.0 至 43.0 ℃ 之间"),
-            code="temperature_out_of_range",
-            errors={"temperature": _("超出范围")},
-        )
-    return temperature.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        temperature = parse_temperature(value)
+    except TemperatureInvalid as exc:
+        raise ValidationFailed(exc.message, code=exc.code, errors={"temperature": exc.message}) from None
+    if temperature is None:
+        message = _("请填写体温")
+        raise ValidationFailed(message, code="temperature_required", errors={"temperature": message})
+    return temperature
 
 
 @transaction.atomic
@@ -259,7 +251,7 @@ def _report_save(
             code="date_in_future",
             errors={"date": _("不能晚于今天")},
         )
-    temperature = parse_temperature(temperature)
+    temperature = _temperature(temperature)
     symptoms = [str(s).strip()[:40] for s in (symptoms or []) if str(s).strip()]
 
     report = HealthReport.objects.select_for_update().filter(resident=resident, date=date, slot=slot).first()

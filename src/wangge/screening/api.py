@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
-from wangge.core.inputs import CodeFilter, Day, Id, PageSize
+from wangge.core.inputs import CodeFilter, Day, Id, PageSize, Temperature
 from wangge.core.lists import keyset_page, page_limit
 from wangge.grid.schemas import PUBLIC_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from wangge.screening import selectors, services
@@ -85,7 +85,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn):
 class MemberIn(Schema):
     resident_id: Id
     present: bool = True
-    temperature: str | float | None = None
+    temperature: Temperature | None = None
     symptoms: list[str] = []
     answers: dict = {}
 
@@ -239,7 +239,7 @@ def campaign_missing(request: HttpRequest, campaign_id: Id, query: Query[Missing
 
 class DeclarationIn(Schema):
     resident_id: Id
-    temperature: str | float
+    temperature: Temperature
     symptoms: list[str] = []
     travel_history: str = ""
     travel_risk_area: bool = False

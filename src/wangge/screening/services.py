@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -29,6 +29,7 @@ from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.codes import significant_prefix
 from wangge.core.errors import NotFound, RateLimited, ValidationFailed
+from wangge.core.inputs import parse_temperature
 from wangge.core.scoping import user_can_reach
 from wangge.core.throttle import Throttle
 from wangge.grid.models import Division, Grid, Household
@@ -46,8 +47,6 @@ from wangge.screening.models import (
 )
 from wangge.screening.selectors import campaign_in_reach
 
-TEMPERATURE_MIN = Decimal("34.0")
-TEMPERATURE_MAX = Decimal("43.0")
 QUESTION_TYPES = {"bool", "text"}
 MAX_CAMPAIGN_DAYS = 366
 
@@ -175,21 +174,6 @@ def campaign_create(
 
 
 # --- Visits ------------------------------------------------------------------------------------
-
-
-def parse_temperature(value: Any) -> Decimal | None:
-    """A body temperature in ℃ with at most one decimal, or None when blank; ValueError otherwise."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValueError(_("体温应为数字，如 36.5")) from None
-    if not number.is_finite() or number != number.quantize(Decimal("0.1")):
-        raise ValueError(_("体温最多保留一位小数"))
-    if not TEMPERATURE_MIN <= number <= TEMPERATURE_MAX:
-        raise ValueError(_("体温应在34.0至43.0℃之间"))
-    return number.quantize(Decimal("0.1"))
 
 
 def _clean_symptoms(value: Any) -> list[str]:

@@ -81,7 +81,7 @@ def test_a_report_with_a_bad_temperature_is_422(city, grid_worker):
     response = Api(grid_worker).post("/health/reports", {
         "resident_id": city["residents"]["A"].pk, "slot": "am", "temperature": "45"})
     assert response.status_code == 422
-    assert "体温" in response.json()["message"]
+    assert "体温" in response.json()["errors"]["temperature"]
 
 
 @pytest.mark.parametrize("call", [

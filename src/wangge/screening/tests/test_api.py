@@ -47,7 +47,7 @@ def test_a_bad_temperature_is_422_in_chinese_and_nothing_is_written(campaign, ci
         "campaign_id": campaign.pk, "household_id": city["households"]["A"][0].pk, "outcome": "visited",
         "members": [{"resident_id": city["residents"]["A"].pk, "temperature": 45}]})
     assert response.status_code == 422
-    assert "34.0至43.0" in response.json()["errors"]["members.0.temperature"]
+    assert "34.0 至 43.0" in response.json()["errors"]["members.0.temperature"]
     assert not Visit.objects.exists()
 
 

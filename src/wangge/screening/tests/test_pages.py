@@ -96,7 +96,7 @@ def test_a_bad_temperature_in_the_form_shows_the_error_and_writes_nothing(campai
     response = login(grid_worker).post(reverse("screening:visit", args=[campaign.pk, a.household_id]), {
         f"present_{a.pk}": "on", f"temp_{a.pk}": "3.8", "outcome": "visited"})
     assert response.status_code == 422
-    assert "34.0至43.0" in response.content.decode()
+    assert "34.0 至 43.0" in response.content.decode()
     assert not Visit.objects.exists()
 
 
