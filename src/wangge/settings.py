@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "wangge.tracing",
     "wangge.quarantine",
     "wangge.transfer",
+    "wangge.demo",
 ]
 
 MIDDLEWARE = [

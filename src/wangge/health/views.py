@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.permissions import can
 from wangge.audit.context import Actor
+from wangge.audit.exports import audited_export
 from wangge.core.errors import DomainError, Forbidden, NotFound
-from wangge.core.exports import audited_export
 from wangge.core.inputs import DATE_MESSAGE, check_day
 from wangge.core.views import flash_outcome, not_found_as_404, safe_next
 from wangge.grid.selectors import breadcrumb

@@ -21,11 +21,12 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.permissions import require
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
+from wangge.audit.exports import audited_export
 from wangge.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from wangge.core.exports import RESIDENT_EXPORT_HEADERS, audited_export, resident_export_rows
 from wangge.core.views import forbidden, not_found_as_404
 from wangge.grid import selectors as grid_selectors
 from wangge.people import selectors, services
+from wangge.people.exports import RESIDENT_EXPORT_HEADERS, resident_export_rows
 from wangge.people.forms import ResidentEditForm, ResidentForm, ResidentMoveForm, ResidentSearchForm
 from wangge.people.models import Resident
 

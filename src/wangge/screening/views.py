@@ -20,9 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wangge.accounts.permissions import can, require
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor, client_ip
+from wangge.audit.exports import audited_export
 from wangge.core import forms as core_forms
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
-from wangge.core.exports import audited_export
 from wangge.core.inputs import check_day
 from wangge.core.views import not_found_as_404, rate_limited_as_429
 from wangge.grid.models import Household

@@ -23,9 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="后台任务线程数")
 
     def handle(self, *args, host, port, threads, no_worker, workers, **options):
+        from django.core.wsgi import get_wsgi_application
         from waitress import serve
 
-        from wangge.wsgi import application
+        application = get_wsgi_application()
 
         self.migrate()
         # Static files are served by WhiteNoise from STATIC_ROOT; collecting is quick and idempotent.
