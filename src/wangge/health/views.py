@@ -22,7 +22,7 @@ from wangge.core.inputs import DATE_MESSAGE, check_day
 from wangge.core.views import flash_outcome, not_found_as_404, safe_next
 from wangge.grid.selectors import breadcrumb
 from wangge.health import selectors, services
-from wangge.health.models import EpidemicStatus, HealthReport, Severity
+from wangge.health.models import SYMPTOMS, EpidemicStatus, HealthReport, Severity
 from wangge.health.transitions import ALLOWED_TRANSITIONS, status_action
 from wangge.people.selectors import resident_detail
 
@@ -227,8 +227,6 @@ def monitoring_export(request):
 
 
 def _symptom_choices() -> list[str]:
-    from wangge.screening.models import SYMPTOMS
-
     return [s for s in SYMPTOMS if s != "发热"]
 
 

@@ -13,10 +13,9 @@ from wangge.health import jobs
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import HealthReport, PersonStatus, StatusTransition
 from wangge.health.selectors import household_monitoring, is_monitored
-from wangge.health.services import health_report_self
 from wangge.health.tests.conftest import put_in
 from wangge.quarantine.models import QuarantineOrder, Regime
-from wangge.screening.services import declaration_link_for, declaration_link_revoke
+from wangge.screening.services import declaration_link_for, declaration_link_revoke, health_report_self
 
 
 @pytest.fixture
