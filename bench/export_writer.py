@@ -28,8 +28,8 @@ def main() -> None:
     import django
 
     django.setup()
-    from wangge.core.exports import RESIDENT_EXPORT_HEADERS
     from wangge.core.xlsx import stream_xlsx
+    from wangge.people.exports import RESIDENT_EXPORT_HEADERS
 
     def rows():
         for i in range(args.rows):

@@ -29,7 +29,7 @@ import sys
 from _common import bench_env, database_url, percentile, reproduce, timed
 
 GOAL_MS = 300
-CURSOR_RE = re.compile(r'rel="next"[^>]*hx-get="[^"]*cursor=([A-Za-z0-9_\-]+)')
+CURSOR_RE = re.compile(r'rel="next"[^>]*hx-get="[^"]*cursor=([A-Za-z0-9_.\-]+)')
 
 
 def measure(label: str, user, n: int, rng: random.Random) -> tuple[list, list[str]]:
@@ -38,8 +38,9 @@ def measure(label: str, user, n: int, rng: random.Random) -> tuple[list, list[st
     from django.urls import reverse
 
     from wangge.accounts.models import User
+    from wangge.core.lists import encode_cursor
     from wangge.grid.models import Grid, Household, Unit
-    from wangge.people.selectors import ResidentFilters, encode_cursor, resident_page, resident_queryset
+    from wangge.people.selectors import ResidentFilters, resident_page, resident_queryset
 
     results: list[tuple[str, str, list[float]]] = []
     fell_back: list[str] = []
@@ -63,7 +64,7 @@ def measure(label: str, user, n: int, rng: random.Random) -> tuple[list, list[st
     results.append((label, "resident list, first page", timed(lambda: get(list_url), n)))
 
     middle = reach.values_list("grid_code", "id")[in_reach // 2]
-    cursor_state = {"cursor": encode_cursor(*middle)}
+    cursor_state = {"cursor": encode_cursor("after", list(middle))}
 
     def next_page():
         html = get(list_url, {"cursor": cursor_state["cursor"]}).content.decode()

@@ -6,6 +6,8 @@ Swagger UI from local static files ("ninja" is in INSTALLED_APPS), so it needs n
 """
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
@@ -48,42 +50,44 @@ def domain_error(request, exc: DomainError):
 
 # Pydantic's messages are English; the common ones are said again in Chinese.
 VALIDATION_MESSAGES = {
-    "missing": "必填",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "string_type": "应为文本",
-    "list_type": "应为列表",
-    "bool_parsing": "应为是或否",
-    "bool_type": "应为是或否",
-    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_parsing": "日期格式应为 YYYY-MM-DD",
-    "date_type": "日期格式应为 YYYY-MM-DD",
-    "literal_error": "取值无效",
-    "enum": "取值无效",
-    "string_too_long": "内容过长",
-    "string_too_short": "内容过短",
-    "greater_than_equal": "数值过小",
-    "less_than_equal": "数值过大",
-    "json_invalid": "请求体不是有效的 JSON",
-    "model_attributes_type": "请求体应为 JSON 对象",
-    "dict_type": "请求体应为 JSON 对象",
-    "extra_forbidden": "不支持的字段",
+    "missing": gettext_lazy("必填"),
+    "int_parsing": gettext_lazy("应为整数"),
+    "int_type": gettext_lazy("应为整数"),
+    "string_type": gettext_lazy("应为文本"),
+    "list_type": gettext_lazy("应为列表"),
+    "bool_parsing": gettext_lazy("应为是或否"),
+    "bool_type": gettext_lazy("应为是或否"),
+    "date_from_datetime_parsing": gettext_lazy("日期格式应为 YYYY-MM-DD"),
+    "date_parsing": gettext_lazy("日期格式应为 YYYY-MM-DD"),
+    "date_type": gettext_lazy("日期格式应为 YYYY-MM-DD"),
+    "literal_error": gettext_lazy("取值无效"),
+    "enum": gettext_lazy("取值无效"),
+    "string_too_long": gettext_lazy("内容过长"),
+    "string_too_short": gettext_lazy("内容过短"),
+    "greater_than_equal": gettext_lazy("数值过小"),
+    "less_than_equal": gettext_lazy("数值过大"),
+    "json_invalid": gettext_lazy("请求体不是有效的 JSON"),
+    "model_attributes_type": gettext_lazy("请求体应为 JSON 对象"),
+    "dict_type": gettext_lazy("请求体应为 JSON 对象"),
+    "extra_forbidden": gettext_lazy("不支持的字段"),
     "datetime_parsing": TIMESTAMP_MESSAGE,
     "datetime_from_date_parsing": TIMESTAMP_MESSAGE,
     "datetime_type": TIMESTAMP_MESSAGE,
     "timestamp_invalid": TIMESTAMP_MESSAGE,
     "date_invalid": DATE_MESSAGE,
-    "code_invalid": "代码无效",
-    "string_pattern_mismatch": "格式无效",
-    "decimal_parsing": "应为数字",
-    "decimal_type": "应为数字",
-    "float_parsing": "应为数字",
-    "float_type": "应为数字",
-    "finite_number": "应为有限的数字",
-    "int_from_float": "应为整数",
-    "greater_than": "数值过小",
-    "less_than": "数值过大",
+    "code_invalid": gettext_lazy("代码无效"),
+    "string_pattern_mismatch": gettext_lazy("格式无效"),
+    "decimal_parsing": gettext_lazy("应为数字"),
+    "decimal_type": gettext_lazy("应为数字"),
+    "float_parsing": gettext_lazy("应为数字"),
+    "float_type": gettext_lazy("应为数字"),
+    "finite_number": gettext_lazy("应为有限的数字"),
+    "int_from_float": gettext_lazy("应为整数"),
+    "greater_than": gettext_lazy("数值过小"),
+    "less_than": gettext_lazy("数值过大"),
 }
+# Rules of ``wangge.core.inputs`` whose own (translated) message says exactly what is wrong.
+OWN_MESSAGE = {"temperature_invalid", "temperature_out_of_range"}
 # Locations that name the parameter's container rather than the field.
 _LOC_NOISE = {"body", "query", "path", "header", "cookie", "form", "payload", "filters"}
 
@@ -93,19 +97,23 @@ def validation_error(request, exc: ValidationError):
     errors = {}
     for item in exc.errors:
         loc = [str(p) for p in item.get("loc", []) if str(p) not in _LOC_NOISE]
-        errors[".".join(loc) or "body"] = VALIDATION_MESSAGES.get(item.get("type", ""), "取值无效")
+        kind = item.get("type", "")
+        fallback = gettext_lazy("取值无效")
+        message = item.get("msg", "") if kind in OWN_MESSAGE else VALIDATION_MESSAGES.get(kind, fallback)
+        errors[".".join(loc) or "body"] = str(message)
     fields = "、".join(errors)
-    return error_response(request, code="invalid", message=f"请求参数有误：{fields}", errors=errors, status=422)
+    message = _("请求参数有误：%(fields)s") % {"fields": fields}
+    return error_response(request, code="invalid", message=message, errors=errors, status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
-    return error_response(request, code="unauthorized", message="未登录或令牌无效", status=401)
+    return error_response(request, code="unauthorized", message=_("未登录或令牌无效"), status=401)
 
 
 @api.exception_handler(AuthorizationError)
 def authorization_error(request, exc):
-    return error_response(request, code="forbidden", message="没有权限执行此操作", status=403)
+    return error_response(request, code="forbidden", message=_("没有权限执行此操作"), status=403)
 
 
 @api.exception_handler(Http404)
@@ -128,7 +136,7 @@ def http_error(request, exc: HttpError):
     if exc.status_code == 400:
         # ninja's one 400 is a body it cannot parse: bad input like any other, so 422 "invalid".
         return error_response(request, code="invalid", message="请求体不是有效的 JSON",
-                              errors={"body": "不是有效的 JSON"}, status=422)
+                              errors={"body": _("不是有效的 JSON")}, status=422)
     code, message = HTTP_ERRORS.get(exc.status_code, ("error", "请求失败"))
     return error_response(request, code=code, message=message, status=exc.status_code)
 
@@ -158,7 +166,7 @@ fallback_router = Router()
     ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:path}", auth=None, include_in_schema=False
 )
 def unknown_endpoint(request, path: str):
-    raise NotFound("接口不存在，请查看 /api/v1/docs")
+    raise NotFound(_("接口不存在，请查看 /api/v1/docs"))
 
 
 register_routers()

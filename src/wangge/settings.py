@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     "wangge.core",
     "wangge.audit",
+    "wangge.exports",
     "wangge.accounts",
     "wangge.grid",
     "wangge.people",
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     # Before sessions: a session cookie carrying NUL must never reach the session table.
     "wangge.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Pushes an idle session's expiry on at most every few minutes, not with a write per page.
+    "wangge.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -202,7 +205,10 @@ AXES_VERBOSE = False
 
 # Sessions end after 8 idle hours and when the browser closes: shared phones at gates.
 SESSION_COOKIE_AGE = int(os.environ.get("WANGGE_SESSION_SECONDS", str(8 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+# A session in use is saved again (its expiry pushed on) only when its last save is this old:
+# not on every page view (core.middleware.SessionRefreshMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
+WANGGE_SESSION_REFRESH_SECONDS = int(os.environ.get("WANGGE_SESSION_REFRESH_SECONDS", "300"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("WANGGE_SECURE_COOKIES", False)
@@ -265,6 +271,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # --- Wangge ---------------------------------------------------------------------------------
 # Page size of keyset-paginated lists.
 WANGGE_PAGE_SIZE = int(os.environ.get("WANGGE_PAGE_SIZE", "50"))
+# An export of more rows than this is written by the worker (progress bar, then a download link)
+# instead of streaming in the request; the file is kept for WANGGE_EXPORT_KEEP_HOURS.
+WANGGE_EXPORT_STREAM_ROWS = int(os.environ.get("WANGGE_EXPORT_STREAM_ROWS", "200000"))
+WANGGE_EXPORT_KEEP_HOURS = int(os.environ.get("WANGGE_EXPORT_KEEP_HOURS", "24"))
+WANGGE_EXPORT_DIR = VAR_DIR / "exports"
 # Optional map tile URL; closed government networks usually have none, so maps draw on blank.
 WANGGE_MAP_TILE_URL = os.environ.get("WANGGE_MAP_TILE_URL", "")
 # Days without a confirmed, suspected, fever or close-contact person before a compound is epidemic-free.

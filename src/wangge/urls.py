@@ -12,6 +12,7 @@ urlpatterns = [
     path("grid/", include("wangge.grid.urls")),
     path("people/", include("wangge.people.urls")),
     path("audit/", include("wangge.audit.urls")),
+    path("exports/", include("wangge.exports.urls")),
     path("alerts/", include("wangge.alerts.urls")),
     path("health/", include("wangge.health.urls")),
     path("screening/", include("wangge.screening.urls")),

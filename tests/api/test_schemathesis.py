@@ -25,11 +25,14 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from conftest import GRID_A, actor_for
 from wangge.accounts.models import Role
 from wangge.accounts.services import api_token_issue
 from wangge.alerts.models import Alert
-from wangge.alerts.tests.conftest import facility, quarantine_order, quarantine_test, transfer
+from wangge.core.testing import GRID_A, actor_for
+from wangge.core.testing.factories import make_facility as facility
+from wangge.core.testing.factories import make_quarantine_order as quarantine_order
+from wangge.core.testing.factories import make_quarantine_test as quarantine_test
+from wangge.core.testing.factories import make_transfer as transfer
 from wangge.core.testing.factories import make_user
 from wangge.screening.services import campaign_create, declaration_link_for
 from wangge.tracing.services import investigation_open

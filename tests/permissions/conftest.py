@@ -1,9 +1,9 @@
 import pytest
 from django.conf import settings
 from django.db import transaction
-from django.test import Client
 
 from tests.permissions.world import build_world
+from wangge.core.testing import login
 
 
 @pytest.fixture(scope="module")
@@ -17,8 +17,7 @@ def world(django_db_setup, django_db_blocker):
         world = build_world()
         world.page_clients, world.session_keys = {}, {}
         for role, user in world.users.items():
-            client = Client()
-            client.force_login(user)
+            client = login(user)
             world.page_clients[role] = client
             world.session_keys[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
         yield world

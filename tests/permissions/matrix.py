@@ -189,6 +189,11 @@ PAGES: dict[str, Entry] = {
     "alerts:export": Entry(EVERYONE),
     "alerts:badge": Entry(EVERYONE),
     "alerts:open": Entry(STAFF, on="alert", path=_pk("alert")),
+    # Only the owner may open an export job; every role owns one inside, none outside.
+    "exports:job": Entry(EVERYONE, on="export_job", path=_pk("export_job")),
+    "exports:progress": Entry(EVERYONE, on="export_job", path=_pk("export_job")),
+    # The file of a job still running does not exist yet: 404 for everyone (exports/tests cover the owner's download).
+    "exports:download": Entry(frozenset(), on="export_job", path=_pk("export_job"), denied=404),
     "alerts:read": Entry(STAFF, on="alert", method="POST", path=_pk("alert")),
     # health
     "health:board": Entry(STAFF, on="area", query=_area),

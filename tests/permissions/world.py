@@ -21,6 +21,7 @@ from wangge.accounts.models import Role
 from wangge.accounts.services import api_token_issue
 from wangge.alerts.models import Alert
 from wangge.core.testing.factories import add_resident, build_grid, make_user
+from wangge.exports.models import ExportJob
 from wangge.grid.models import Division, Grid
 from wangge.health.models import PersonStatus
 from wangge.people.models import ImportJob
@@ -49,7 +50,8 @@ class World:
     def objects(self, place: str, role: str | None) -> SimpleNamespace:
         """The objects of ``place``, with the alert addressed to ``role`` as ``alert``."""
         objs = self.places[place]
-        return SimpleNamespace(**vars(objs), alert=objs.alerts.get(role) or objs.alerts[Role.COMMAND])
+        return SimpleNamespace(**vars(objs), alert=objs.alerts.get(role) or objs.alerts[Role.COMMAND],
+                               export_job=objs.export_jobs.get(role) or objs.export_jobs[Role.COMMAND])
 
 
 def _person(household, label: str, **extra):
@@ -135,6 +137,13 @@ def build_place(grid_code: str, label: str, *, users: dict) -> SimpleNamespace:
     }
     import_job = ImportJob.objects.create(kind="residents", grid_code=grid_code, file_name=f"{label}名单.csv",
                                           file_path="/nonexistent.csv", status="succeeded")
+    # Inside: each role's own export job; outside: jobs of somebody else (only the owner may open a job).
+    stranger = None if label == INSIDE_MARK else make_user(f"matrix_stranger_{grid_code}", Role.COMMAND, [grid_code])
+    export_jobs = {
+        role: ExportJob.objects.create(kind="residents", file_name=f"{label}导出.xlsx",
+                                       created_by=stranger or users[role], expires_at=now + dt.timedelta(days=1))
+        for role in ROLES
+    }
     return SimpleNamespace(
         label=label, grid=grid, grid_code=grid_code, area_code=community.code, building=building, unit=unit,
         household=household, household2=household2, resident=resident, spouse=spouse, mover=mover, fever=fever,
@@ -142,7 +151,7 @@ def build_place(grid_code: str, label: str, *, users: dict) -> SimpleNamespace:
         test=test_pending, site=site, room=room, case=case, investigation=investigation, campaign=campaign,
         link=link, facility=facility, transfer_planned=transfer_planned, transfer_en_route=transfer_en_route,
         transfer_arrived=transfer_arrived, admitted=admitted, admission=admission, alerts=alerts,
-        import_job=import_job,
+        import_job=import_job, export_jobs=export_jobs,
     )
 
 

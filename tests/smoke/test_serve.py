@@ -96,3 +96,42 @@ def test_serve_starts_its_worker_again_when_it_dies(served):
         assert time.monotonic() < deadline, "the worker was not started again"
         time.sleep(0.2)
     assert wait_for(f"{base}/healthz") == b'{"status": "ok"}'
+
+
+def web_processes(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(line.split()[0]) for line in out.splitlines() if "run_huey" not in line]
+
+
+def running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_serve_with_several_workers_answers_from_several_processes_beside_its_worker(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env["WANGGE_VAR_DIR"] = str(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wangge.cli", "serve", "--port", str(port), "--workers", "2"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_for(f"{base}/healthz") == b'{"status": "ok"}'
+        assert "社区网格化疫情防控平台" in wait_for(f"{base}/accounts/login/").decode()
+        deadline = time.monotonic() + 30
+        while len(web_processes(process.pid)) < 2 or not run_huey_children(process.pid):
+            assert time.monotonic() < deadline, "two web processes and the worker did not start"
+            time.sleep(0.2)
+        children = web_processes(process.pid) + run_huey_children(process.pid)
+    finally:
+        process.terminate()  # the server alone: it stops its web processes and its worker
+        process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while alive := [pid for pid in children if running(pid)]:
+        assert time.monotonic() < deadline, f"left running: {alive}"
+        time.sleep(0.2)

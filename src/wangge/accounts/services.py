@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wangge.accounts.models import ApiToken, Role, ScopeGrant, User, hash_token
 from wangge.audit import services as audit
@@ -28,21 +29,26 @@ def user_create(
 ) -> User:
     """A staff account reaching the given division or grid codes."""
     if role not in Role.values:
-        raise ValidationFailed(f"未知角色：{role}", errors={"role": "未知角色"})
+        raise ValidationFailed(
+            _("未知角色：%(role)s") % {"role": role},
+            code="unknown_role",
+            errors={"role": _("未知角色")},
+        )
     for code in scope_codes:
         try:
             if len(code) not in (12, 15):
                 raise ValueError(f"管辖范围必须是12位区划代码或15位网格代码：{code!r}")
             significant_prefix(code)
-        except ValueError as exc:
-            raise ValidationFailed(str(exc), errors={"scope_codes": str(exc)}) from None
+        except ValueError:
+            message = _("管辖范围必须是12位区划代码或15位网格代码：%(code)s") % {"code": code}
+            raise ValidationFailed(message, code="invalid_scope", errors={"scope_codes": message}) from None
     user = User(username=username, role=role, display_name=display_name, phone=phone)
     if check_password:
         try:
             validate_password(password, user)
         except ValidationError as exc:
-            message = "密码不符合要求：" + " ".join(exc.messages)
-            raise ValidationFailed(message, errors={"password": exc.messages}) from None
+            message = _("密码不符合要求：%(details)s") % {"details": " ".join(exc.messages)}
+            raise ValidationFailed(message, code="weak_password", errors={"password": exc.messages}) from None
     user.set_password(password)
     user.save()
     for code in scope_codes:

@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from wangge.alerts import selectors, services
 from wangge.alerts.models import AlertKind
 from wangge.core.inputs import Id, PageSize
-from wangge.grid.api import page_limit
+from wangge.core.lists import keyset_page, page_limit
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["预警"])
@@ -42,7 +42,7 @@ class AlertQuery(Schema):
     kind: Literal[("", *AlertKind.values)] = ""
     unread_only: bool = False
     include_resolved: bool = False
-    cursor: str = ""  # the id of the last alert of the previous page
+    cursor: str = ""  # the next_cursor of the previous page
     limit: PageSize = None
 
 
@@ -55,14 +55,10 @@ def alert_out(a) -> dict:
 
 @router.get("/alerts", response={200: AlertPage, **READ_ERRORS}, summary="预警收件箱（新到旧，游标分页）")
 def list_alerts(request: HttpRequest, query: Query[AlertQuery]):
-    limit = page_limit(query.limit) or 50
     qs = selectors.inbox(user=request.auth, unread_only=query.unread_only,
                          include_resolved=query.include_resolved, kind=query.kind).order_by("-id")
-    if query.cursor.isdigit():
-        qs = qs.filter(id__lt=int(query.cursor))
-    rows = list(qs[: limit + 1])
-    next_cursor = str(rows[limit - 1].pk) if len(rows) > limit else None
-    return {"items": [alert_out(a) for a in rows[:limit]], "next_cursor": next_cursor}
+    page = keyset_page(qs, cursor=query.cursor, limit=page_limit(query.limit) or 50)
+    return {"items": [alert_out(a) for a in page.items], "next_cursor": page.next_cursor}
 
 
 @router.post("/alerts/{alert_id}/read", response={200: AlertOut, **WRITE_ERRORS}, summary="标为已读")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext as _
 
 from wangge.alerts.models import Alert, AlertRead
 from wangge.core.errors import NotFound
@@ -25,7 +26,7 @@ def alert_in_inbox(*, user, pk: int) -> Alert:
     try:
         return inbox(user=user, include_resolved=True).get(pk=pk)
     except (Alert.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该预警，或不在您的管辖范围内") from None
+        raise NotFound(_("未找到该预警，或不在您的管辖范围内")) from None
 
 
 def inbox_list(*, user, kind: str = "", include_resolved: bool = False, limit: int = 200) -> list[Alert]:

@@ -12,7 +12,7 @@ from wangge.accounts.services import common_prefix
 from wangge.alerts import selectors, services
 from wangge.alerts.models import AlertKind
 from wangge.audit.context import Actor
-from wangge.audit.exports import audited_export
+from wangge.core.exports import audited_export
 from wangge.core.views import not_found_as_404
 
 

@@ -1,15 +1,11 @@
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
-from dataclasses import dataclass
 
-from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from wangge.audit.models import AuditEntry
-from wangge.core.inputs import MAX_ID, check_timestamp
+from wangge.core.lists import Page, keyset_page
 
 
 def audit_entry_list(
@@ -40,42 +36,7 @@ def audit_entry_list(
     return qs.order_by("-at", "-id")
 
 
-@dataclass
-class AuditPage:
-    entries: list[AuditEntry]
-    next_cursor: str | None
-    has_previous: bool
-
-
-def _encode_cursor(at: dt.datetime, pk: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([at.isoformat(), pk]).encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
-    try:
-        at, pk = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()))
-        at, pk = check_timestamp(dt.datetime.fromisoformat(at)), int(pk)
-    except (ValueError, TypeError):
-        return None
-    # A cursor is opaque text the client hands back: what it decodes to is input like any other.
-    return (at, pk) if 0 < pk <= MAX_ID else None
-
-
-def audit_entry_page(*, user, cursor: str = "", limit: int | None = None, **filters) -> AuditPage:
-    """One page of ``audit_entry_list``, newest first, after ``cursor``.
-
-    Keyset on (-at, -id): page 1,000 of a busy city's log costs what page 1 does.
-    """
-    qs = audit_entry_list(user=user, **filters)
-    position = _decode_cursor(cursor) if cursor else None
-    if position:
-        at, pk = position
-        # ``at <= x`` bounds the index scan; the OR only breaks ties within the same instant.
-        qs = qs.filter(at__lte=at).filter(Q(at__lt=at) | Q(at=at, id__lt=pk))
-    limit = limit or settings.WANGGE_PAGE_SIZE
-    entries = list(qs[: limit + 1])
-    next_cursor = None
-    if len(entries) > limit:
-        entries = entries[:limit]
-        next_cursor = _encode_cursor(entries[-1].at, entries[-1].pk)
-    return AuditPage(entries=entries, next_cursor=next_cursor, has_previous=bool(position))
+def audit_entry_page(*, user, cursor: str = "", limit: int | None = None, **filters) -> Page:
+    """One keyset page of ``audit_entry_list``, newest first (-at, -id): page 1,000 of a busy
+    city's log costs what page 1 does."""
+    return keyset_page(audit_entry_list(user=user, **filters), cursor=cursor, limit=limit)

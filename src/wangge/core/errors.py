@@ -11,6 +11,7 @@ class DomainError(Exception):
     http_status = 400
 
     def __init__(self, message: str, *, code: str | None = None, errors: dict | None = None):
+        message = str(message)  # a lazy translation is rendered in the language active when raised
         super().__init__(message)
         self.message = message
         if code:

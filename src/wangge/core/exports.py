@@ -1,4 +1,6 @@
-"""Export of any list to .xlsx.
+"""Export of any list to .xlsx, and the audited wrapper every export of personal data goes through.
+
+Two functions for views:
 
 ``xlsx_response(*, filename, headers, rows, sheet_title="数据") -> StreamingHttpResponse``
     Streams ``headers`` (column labels) and ``rows`` (any iterable of tuples, consumed once) to the
@@ -6,21 +8,42 @@
     queryset iterated with ``.iterator()`` never sits in memory.  Text is always text, never a
     formula.  Not audited: use it for non-personal lists.
 
-Every export of data about people goes through ``audit.exports.audited_export``, which wraps this
-one and records the export; residents' rows come from ``people.exports.resident_export_rows``.
+``audited_export(*, actor, object_type, grid_code, filters, filename, headers, rows) -> StreamingHttpResponse``
+    The same, plus one audit entry (action EXPORT) with the filters and the exact row count, written
+    after the last row and before the file is complete.  Every export of data about people must use it.
+
+For residents, ``resident_export_rows(queryset)`` yields rows under ``RESIDENT_EXPORT_HEADERS`` with
+ID numbers and phones masked (an export is a list, and lists are masked)::
+
+    from wangge.core.exports import RESIDENT_EXPORT_HEADERS, audited_export, resident_export_rows
+
+    qs = resident_queryset(user=request.user, filters=filters)
+    return audited_export(
+        actor=Actor.from_request(request), object_type="people.resident", grid_code=common_prefix(request.user),
+        filters=dataclasses.asdict(filters), filename="居民名单.xlsx",
+        headers=RESIDENT_EXPORT_HEADERS, rows=resident_export_rows(qs),
+    )
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from django.db import connection
+from django.db.models import F, Field, Func, Value
 from django.http import StreamingHttpResponse
 
+from wangge.audit import services as audit
+from wangge.audit.context import Actor
+from wangge.audit.models import AuditAction
 from wangge.core.xlsx import stream_xlsx, write_xlsx  # noqa: F401  (write_xlsx: for exports written to a file)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 
 def content_disposition(filename: str) -> str:
     """An attachment header that keeps a Chinese file name in every browser (RFC 6266 / 5987)."""
@@ -45,3 +68,135 @@ def xlsx_response(
     )
     response["Content-Disposition"] = content_disposition(filename)
     return response
+
+
+def record_export(*, actor: Actor, object_type: str, grid_code: str, filters: dict[str, Any], filename: str,
+                  count: int, complete: bool = True) -> None:
+    """The audit entry of one export: its filters, the exact number of rows written, the file name."""
+    changes = {"filters": {k: v for k, v in filters.items() if v not in ("", None)}, "rows": count, "file": filename}
+    if not complete:
+        changes["complete"] = False
+    audit.record(actor=actor, action=AuditAction.EXPORT, object_type=object_type, object_repr=filename[:200],
+                 grid_code=grid_code, changes=changes)
+
+
+def audited_export(
+    *,
+    actor: Actor,
+    object_type: str,
+    grid_code: str,
+    filters: dict[str, Any],
+    filename: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    sheet_title: str = "数据",
+) -> StreamingHttpResponse:
+    """An .xlsx download recorded in the audit log with its filters and row count.
+
+    The entry is written after the last row and before the file's closing directory is sent, so a
+    downloaded file that opens is always on record; a download the client abandons part-way is
+    recorded too, with ``"complete": false`` and the rows sent until then.
+    """
+
+    def record(count: int, complete: bool) -> None:
+        record_export(actor=actor, object_type=object_type, grid_code=grid_code, filters=filters,
+                      filename=filename, count=count, complete=complete)
+
+    return xlsx_response(filename=filename, headers=headers, rows=rows, sheet_title=sheet_title, on_finish=record)
+
+
+@dataclass
+class ExportSpec:
+    """One export, described so that a request can stream it or the worker can write it to a file.
+
+    ``queryset`` is what the rows are read from (only used to tell whether the export is too big for
+    one request); ``rows`` makes the rows, once, when called.
+    """
+
+    object_type: str
+    grid_code: str
+    filters: dict[str, Any]
+    filename: str
+    headers: Sequence[str]
+    rows: Callable[[], Iterable[Sequence[Any]]]
+    queryset: Any = None
+    sheet_title: str = "数据"
+
+    def more_rows_than(self, limit: int) -> bool:
+        """True when the export has more than ``limit`` rows: a bounded look past it, never COUNT(*)."""
+        if self.queryset is None:
+            return False
+        return self.queryset.order_by()[limit : limit + 1].exists()
+
+    def response(self, actor: Actor) -> StreamingHttpResponse:
+        return audited_export(actor=actor, object_type=self.object_type, grid_code=self.grid_code,
+                              filters=self.filters, filename=self.filename, headers=self.headers,
+                              rows=self.rows(), sheet_title=self.sheet_title)
+
+
+def keyset_chunks(queryset, fields: Sequence[str], *, keys: Sequence[str] = ("grid_code", "id"),
+                  size: int = 5000) -> Iterator[list[tuple]]:
+    """The rows of ``queryset`` as value tuples ``(*keys, *fields)``, in lists of ``size``, in ``keys`` order.
+
+    Each chunk is its own short query (``WHERE keys > last ORDER BY keys LIMIT size``) that starts on
+    the ordering index: no server-side cursor, for which PostgreSQL plans a whole-result query
+    (a street's missing households: 0.8 s at once, 11.8 s through a cursor), and no model instances.
+    ``keys`` must be unique together (the last one a unique column) and one or two columns.
+    """
+    names = [*keys, *fields]
+    qs = queryset.order_by(*keys)
+    last: tuple | None = None
+    while True:
+        chunk_qs = qs if last is None else _after(qs, keys, last)
+        rows = _read_in_index_order(chunk_qs.values_list(*names)[:size])
+        if rows:
+            yield rows
+        if len(rows) < size:
+            return
+        last = rows[-1][: len(keys)]
+
+
+def _read_in_index_order(qs) -> list[tuple]:
+    """The rows of a keyset chunk query, read along the ordering index on PostgreSQL.
+
+    Near the end of an area PostgreSQL underestimates the rows left (the reach and the area are two
+    prefix ranges on the same column, counted as independent) and plans a bitmap scan of all of
+    them plus a sort under the text collation: 90 ms a chunk of 5,000 instead of 3 ms.  No sort is
+    ever needed here, so the planner is told so for this one query, and the setting put back.
+    """
+    if connection.vendor != "postgresql":
+        return list(qs)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_sort'), set_config('enable_sort', 'off', false)")
+        previous = cursor.fetchone()[0]
+        try:
+            return list(qs)
+        finally:
+            cursor.execute("SELECT set_config('enable_sort', %s, false)", [previous])
+
+
+def rows_by(model, column: str, values: list, fields: Sequence[str]) -> list[tuple]:
+    """``(column, *fields)`` of ``model``'s rows whose integer ``column`` is one of ``values``: the bulk read
+    of a chunk's related rows.  On PostgreSQL it is one array parameter (``= ANY(%s)``), not one
+    parameter per value, which costs Django and the server more than the read itself."""
+    if connection.vendor != "postgresql":
+        return list(model._base_manager.filter(**{f"{column}__in": values}).values_list(column, *fields))
+    meta = model._meta
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in (column, *fields))
+    where = connection.ops.quote_name(meta.get_field(column).column)
+    # The ids travel as one text (Django's client-side binding spells out an array value by value).
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {connection.ops.quote_name(meta.db_table)} "
+                       f"WHERE {where} = ANY(string_to_array(%s, ',')::bigint[])", [",".join(map(str, values))])
+        return cursor.fetchall()
+
+
+def _after(qs, keys: Sequence[str], last: tuple):
+    if len(keys) == 1:
+        return qs.filter(**{f"{keys[0]}__gt": last[0]})
+    # A row comparison, (a, b) > (x, y): PostgreSQL starts the scan of the (a, b) index there and
+    # reads in order.  Spelt as "a >= x AND (a > x OR a = x AND b > y)" it became a bitmap scan of
+    # the rest of the area and a sort of it, for every chunk (110 ms a chunk instead of a few).
+    position = Func(*(F(k) for k in keys), function="", output_field=Field())
+    after = Func(*(Value(v) for v in last), function="", output_field=Field())
+    return qs.alias(_keyset_position=position).filter(_keyset_position__gt=after)

@@ -8,6 +8,8 @@
   ``Timestamp`` and ``Day``; the page forms use ``wangge.core.forms``.
 * Lists page at most ``MAX_PAGE_SIZE`` rows; a code filter is digits, at most 24 of them; an id is
   a positive 64-bit integer.
+* A body temperature is read by ``parse_temperature`` (the one rule, stated there) wherever it is
+  typed: the pages, the public links, the services and the API schemas (``Temperature``).
 
 Each rule raises a pydantic error with its own type, which ``wangge.api`` says again in Chinese.
 """
@@ -16,9 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -40,26 +44,26 @@ CODE_PATTERN = "^[0-9]{0,24}$"
 # What is read: any ISO 8601 offset, so that one out of range is named as such, not as "malformed".
 _OFFSET_IN_TEXT = re.compile(r"[T ][0-9:.]+([+-])([0-9]{2}):?([0-9]{2})$")
 
-TIMESTAMP_MESSAGE = "时间应为 YYYY-MM-DDTHH:MM[:SS][±HH:MM]，年份在 1901–2099 之间，时区偏移不超过 ±15:59"
-DATE_MESSAGE = "日期应为 YYYY-MM-DD，年份在 1901–2099 之间"
+TIMESTAMP_MESSAGE = gettext_lazy("时间应为 YYYY-MM-DDTHH:MM[:SS][±HH:MM]，年份在 1901–2099 之间，时区偏移不超过 ±15:59")
+DATE_MESSAGE = gettext_lazy("日期应为 YYYY-MM-DD，年份在 1901–2099 之间")
 
 
 def check_offset_text(text: str) -> None:
     """Refuse an offset beyond ±15:59 before anything tries to build a time zone from it."""
     match = _OFFSET_IN_TEXT.search(text.strip())
     if match and dt.timedelta(hours=int(match[2]), minutes=int(match[3])) > MAX_OFFSET:
-        raise ValueError(TIMESTAMP_MESSAGE)
+        raise ValueError(str(TIMESTAMP_MESSAGE))
 
 
 def check_timestamp(value: dt.datetime) -> dt.datetime:
     """An aware time within range; a naive one is taken as local time.  Raises ValueError."""
     if timezone.is_naive(value):
         if not EARLIEST <= value.date() <= LATEST:
-            raise ValueError(TIMESTAMP_MESSAGE)
+            raise ValueError(str(TIMESTAMP_MESSAGE))
         value = timezone.make_aware(value)
     offset = value.utcoffset()
     if offset is None or abs(offset) > MAX_OFFSET or not EARLIEST <= value.date() <= LATEST:
-        raise ValueError(TIMESTAMP_MESSAGE)
+        raise ValueError(str(TIMESTAMP_MESSAGE))
     # Kept in UTC from here on, as it is stored: local time before 1901 is Shanghai's mean solar
     # time (+08:05:43), an offset in seconds that RFC 3339 answers cannot carry.
     return value.astimezone(dt.UTC)
@@ -67,7 +71,7 @@ def check_timestamp(value: dt.datetime) -> dt.datetime:
 
 def check_day(value: dt.date) -> dt.date:
     if not EARLIEST <= value <= LATEST:
-        raise ValueError(DATE_MESSAGE)
+        raise ValueError(str(DATE_MESSAGE))
     return value
 
 
@@ -75,11 +79,11 @@ def _timestamp_text(value):
     if isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str):
-        raise PydanticCustomError("timestamp_invalid", TIMESTAMP_MESSAGE)
+        raise PydanticCustomError("timestamp_invalid", str(TIMESTAMP_MESSAGE))
     try:
         check_offset_text(value)
     except ValueError:
-        raise PydanticCustomError("timestamp_invalid", TIMESTAMP_MESSAGE) from None
+        raise PydanticCustomError("timestamp_invalid", str(TIMESTAMP_MESSAGE)) from None
     return value.strip()
 
 
@@ -87,7 +91,7 @@ def _timestamp_value(value: dt.datetime) -> dt.datetime:
     try:
         return check_timestamp(value)
     except ValueError:
-        raise PydanticCustomError("timestamp_invalid", TIMESTAMP_MESSAGE) from None
+        raise PydanticCustomError("timestamp_invalid", str(TIMESTAMP_MESSAGE)) from None
 
 
 def _day_text(value):
@@ -95,7 +99,7 @@ def _day_text(value):
         return value
     if not isinstance(value, str) or not re.fullmatch(DATE_PATTERN, value.strip()):
         # Pydantic would also take 0 (1970-01-01) or a whole timestamp for a date.
-        raise PydanticCustomError("date_invalid", DATE_MESSAGE)
+        raise PydanticCustomError("date_invalid", str(DATE_MESSAGE))
     return value.strip()
 
 
@@ -103,7 +107,7 @@ def _day_value(value: dt.date) -> dt.date:
     try:
         return check_day(value)
     except ValueError:
-        raise PydanticCustomError("date_invalid", DATE_MESSAGE) from None
+        raise PydanticCustomError("date_invalid", str(DATE_MESSAGE)) from None
 
 
 def _code_value(value: str) -> str:
@@ -141,3 +145,74 @@ CodeFilter = Annotated[
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PageSize = Annotated[int | None, Field(ge=1, le=MAX_PAGE_SIZE, description=f"每页条数，1–{MAX_PAGE_SIZE}")]
+
+
+# --- Body temperature ----------------------------------------------------------------------------
+
+TEMPERATURE_MIN = Decimal("34.0")
+TEMPERATURE_MAX = Decimal("43.0")
+# Digits, then at most one decimal digit after a point, a comma or a full-width comma (a phone's
+# Chinese keyboard types "，"); spelled [0-9] so that no other script's digits slip in.
+_TEMPERATURE_TEXT = re.compile(r"([0-9]{1,2})(?:[.,，]([0-9]))?")
+
+
+class TemperatureInvalid(ValueError):
+    """A typed temperature the rule refuses; ``code`` says which part of the rule."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def parse_temperature(value: Any) -> Decimal | None:
+    """The one rule for a body temperature typed anywhere (page, public link, service, API).
+
+    * Blank (None or only spaces) is None: whether a temperature is required is the caller's rule.
+    * Accepted: a whole number or one decimal digit after ``.``, ``,`` or ``，`` (full-width comma),
+      spaces around it ignored: "36.5", "36,5", "36，5", "37"; and a JSON number with the same
+      text (36.5, 37).
+    * Refused with ``temperature_invalid``: anything else, including two decimal digits ("36.55"
+      is not rounded: a thermometer shows one), a sign, an exponent, other scripts' digits, a
+      boolean.
+    * Refused with ``temperature_out_of_range``: below 34.0 ℃ or above 43.0 ℃ (both included),
+      outside what a living person's thermometer reads.
+
+    Returns a ``Decimal`` with exactly one decimal place; raises ``TemperatureInvalid``.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise TemperatureInvalid("temperature_invalid", gettext("体温应为数字，最多一位小数，如 36.5"))
+    match = _TEMPERATURE_TEXT.fullmatch(str(value).strip())
+    if match is None:
+        raise TemperatureInvalid("temperature_invalid", gettext("体温应为数字，最多一位小数，如 36.5"))
+    number = Decimal(f"{match[1]}.{match[2] or 0}")
+    if not TEMPERATURE_MIN <= number <= TEMPERATURE_MAX:
+        raise TemperatureInvalid(
+            "temperature_out_of_range",
+            gettext("体温应在 %(low)s 至 %(high)s ℃ 之间") % {"low": TEMPERATURE_MIN, "high": TEMPERATURE_MAX},
+        )
+    return number
+
+
+def _temperature_value(value):
+    try:
+        number = parse_temperature(value)
+    except TemperatureInvalid as exc:
+        raise PydanticCustomError(exc.code, exc.message) from None
+    if number is None:
+        raise PydanticCustomError("temperature_invalid", gettext("体温应为数字，最多一位小数，如 36.5"))
+    return number
+
+
+# A body temperature in an API schema: the same rule as everywhere (``parse_temperature``).
+Temperature = Annotated[
+    Decimal,
+    BeforeValidator(_temperature_value),
+    WithJsonSchema({
+        "anyOf": [{"type": "string", "pattern": r"^\s*[0-9]{1,2}([.,，][0-9])?\s*$"}, {"type": "number"}],
+        "minimum": float(TEMPERATURE_MIN), "maximum": float(TEMPERATURE_MAX),
+        "description": "体温 ℃，34.0–43.0，最多一位小数；小数点可写作 . , 或 ，",
+    }),
+]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -130,4 +131,32 @@ class NoStoreMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
             response["Pragma"] = "no-cache"
+        return response
+
+
+class SessionRefreshMiddleware:
+    """Keeps an idle session's clock running without rewriting its row on every page.
+
+    Sessions end after ``SESSION_COOKIE_AGE`` idle seconds.  Saving the session on every request
+    (``SESSION_SAVE_EVERY_REQUEST``) did that with one UPDATE of the session table per page view;
+    here a session in use is saved (which pushes its expiry on) only when its last save is more
+    than ``WANGGE_SESSION_REFRESH_SECONDS`` old, so a session ends between ``SESSION_COOKIE_AGE``
+    minus that and ``SESSION_COOKIE_AGE`` after its last request.  The time of the last save lives
+    in the session itself.
+    """
+
+    KEY = "_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response
+        now = int(time.time())
+        last = session.get(self.KEY)
+        if session.modified or not isinstance(last, int) or now - last >= settings.WANGGE_SESSION_REFRESH_SECONDS:
+            session[self.KEY] = now
         return response

@@ -34,6 +34,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 _EPOCH = dt.datetime(1899, 12, 30)
+_EPOCH_ORDINAL = _EPOCH.toordinal()
 # Style indexes in STYLES below.
 _BOLD, _DATE, _DATETIME, _TEXT = 1, 2, 3, 4
 _FLUSH_BYTES = 64 * 1024
@@ -132,6 +133,11 @@ def _cell(value: Any) -> str:
         return '<c t="inlineStr"><is><t xml:space="preserve">' + value + "</t></is></c>"
     if value is None:
         return "<c/>"
+    cls = value.__class__
+    if cls is int:
+        return f"<c><v>{value}</v></c>"
+    if cls is dt.date:
+        return f'<c s="{_DATE}"><v>{value.toordinal() - _EPOCH_ORDINAL}</v></c>'
     if isinstance(value, bool):
         return f'<c t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float | Decimal):
@@ -234,10 +240,21 @@ def stream_xlsx(
             archive.fp = None  # no central directory for a file that failed or a client that left
 
 
-def write_xlsx(out, *, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "数据") -> int:
-    """Write the whole file to the binary file ``out``; returns the number of data rows."""
+def write_xlsx(
+    out, *, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "数据",
+    on_finish: Callable[[int, bool], None] | None = None,
+) -> int:
+    """Write the whole file to the binary file ``out``; returns the number of data rows.
+
+    ``on_finish`` runs as in ``stream_xlsx``: after the last row, before the file is complete.
+    """
     counted: list[int] = []
-    for chunk in stream_xlsx(headers=headers, rows=rows, sheet_title=sheet_title,
-                             on_finish=lambda n, _complete: counted.append(n)):
+
+    def finish(count: int, complete: bool) -> None:
+        counted.append(count)
+        if on_finish is not None:
+            on_finish(count, complete)
+
+    for chunk in stream_xlsx(headers=headers, rows=rows, sheet_title=sheet_title, on_finish=finish):
         out.write(chunk)
     return counted[0]

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role, User
 from wangge.accounts.services import user_create
@@ -166,10 +167,13 @@ def demo_city_build(
     """Build the demo city and its accounts; refuse if a city is there unless ``reset``."""
     existing_users = User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True)
     if not reset and city_exists():
-        raise Conflict("数据库中已有区划和网格数据，未生成示范城市。如需清空后重建，请加上 --reset"
-                       "（将删除全部网格、居民数据和示范账号，审计日志保留）。")
+        raise Conflict(_("数据库中已有区划和网格数据，未生成示范城市。如需清空后重建，请加上 --reset"
+                       "（将删除全部网格、居民数据和示范账号，审计日志保留）。"), code="demo_grid_exists")
     if not reset and existing_users:
-        raise Conflict(f"示范账号已存在：{'、'.join(existing_users)}。如需重建，请加上 --reset。")
+        raise Conflict(
+            _("示范账号已存在：%(users)s。如需重建，请加上 --reset。") % {"users": '、'.join(existing_users)},
+            code="demo_accounts_exist",
+        )
     if reset:
         city_wipe()
         audit.record(

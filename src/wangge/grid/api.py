@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from wangge.core.codes import significant_prefix
 from wangge.core.errors import ValidationFailed
 from wangge.core.inputs import MAX_PAGE_SIZE, CodeFilter, Id, PageSize
+from wangge.core.lists import keyset_page, page_limit
 from wangge.grid import selectors
 from wangge.grid.models import Division
 from wangge.grid.schemas import (
@@ -28,21 +30,13 @@ router = Router(tags=["网格"])
 MAX_LIMIT = MAX_PAGE_SIZE
 
 
-def page_limit(limit: int | None) -> int | None:
-    if limit is None:
-        return None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationFailed(f"每页条数应在 1 到 {MAX_LIMIT} 之间", errors={"limit": "超出范围"})
-    return limit
-
-
 def subtree_prefix(code: str, *, field: str = "within") -> str:
     """A navigation filter: a 12-digit division code (cut to its significant prefix) or any code prefix."""
     code = (code or "").strip()
     if not code:
         return ""
     if not code.isdigit() or len(code) > 24:
-        raise ValidationFailed("区划或网格代码应为数字", errors={field: "代码无效"})
+        raise ValidationFailed(_("区划或网格代码应为数字"), code="code_not_numeric", errors={field: _("代码无效")})
     return significant_prefix(code) if len(code) == 12 else code
 
 
@@ -88,7 +82,6 @@ def household_out(household) -> dict:
 
 
 def keyset(qs, *, cursor: str, limit: int | None):
-    from wangge.people.selectors import keyset_page
 
     return keyset_page(qs, cursor=cursor, limit=page_limit(limit))
 

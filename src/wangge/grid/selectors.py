@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from wangge.core.codes import LEVEL_BY_LENGTH, PREFIX_LENGTH, Level, ancestors, pad_division, significant_prefix
 from wangge.core.errors import NotFound
@@ -116,13 +117,13 @@ def division_in_reach(*, user, code: str) -> Division:
     try:
         prefix = significant_prefix(code)
     except ValueError:
-        raise NotFound("未找到该区域") from None
+        raise NotFound(_("未找到该区域")) from None
     division = Division.objects.filter(code=code).first()
     if division is None:
-        raise NotFound("未找到该区域")
+        raise NotFound(_("未找到该区域"))
     if user_can_navigate(user, prefix):
         return division
-    raise NotFound("未找到该区域，或不在您的管辖范围内")
+    raise NotFound(_("未找到该区域，或不在您的管辖范围内"))
 
 
 # --- Pages: breadcrumb, children and the levels below a grid --------------------------------
@@ -192,7 +193,7 @@ def area_children(*, user, division: Division) -> list[AreaNode]:
 def grid_in_reach(*, user, code: str) -> Grid:
     grid = Grid.objects.restrict(user).select_related("community").filter(code=code).first()
     if grid is None:
-        raise NotFound("未找到该网格，或不在您的管辖范围内")
+        raise NotFound(_("未找到该网格，或不在您的管辖范围内"))
     return grid
 
 
@@ -219,7 +220,7 @@ def grid_buildings(*, user, grid: Grid):
 def building_in_reach(*, user, pk: int):
     building = Building.objects.restrict(user).select_related("grid").filter(pk=pk).first()
     if building is None:
-        raise NotFound("未找到该楼栋，或不在您的管辖范围内")
+        raise NotFound(_("未找到该楼栋，或不在您的管辖范围内"))
     return building
 
 
@@ -235,7 +236,7 @@ def building_units(*, user, building):
 def unit_in_reach(*, user, pk: int):
     unit = Unit.objects.restrict(user).select_related("building__grid").filter(pk=pk).first()
     if unit is None:
-        raise NotFound("未找到该单元，或不在您的管辖范围内")
+        raise NotFound(_("未找到该单元，或不在您的管辖范围内"))
     return unit
 
 
@@ -246,7 +247,7 @@ def unit_households(*, user, unit):
 def household_in_reach(*, user, pk: int):
     household = Household.objects.restrict(user).select_related("unit__building__grid").filter(pk=pk).first()
     if household is None:
-        raise NotFound("未找到该户，或不在您的管辖范围内")
+        raise NotFound(_("未找到该户，或不在您的管辖范围内"))
     return household
 
 
@@ -257,7 +258,7 @@ def household_by_code(*, user, code: str):
     if len(code) == PREFIX_LENGTH[Level.HOUSEHOLD] and code.isdigit():
         household = Household.objects.restrict(user).filter(code=code).first()
     if household is None:
-        raise NotFound("未找到该户，或不在您的管辖范围内")
+        raise NotFound(_("未找到该户，或不在您的管辖范围内"))
     return household
 
 

@@ -9,16 +9,17 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
 
 from wangge.audit.context import Actor
 from wangge.core.errors import NotFound
-from wangge.core.inputs import CodeFilter, Day, Id
+from wangge.core.inputs import CodeFilter, Day, Id, PageSize, Temperature
+from wangge.core.lists import keyset_page, page_limit
 from wangge.grid.api import subtree_prefix
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.health import selectors, services
 from wangge.health.models import EpidemicStatus, HealthReport, StatusTransition
-from wangge.health.services import TEMPERATURE_MAX, TEMPERATURE_MIN
 from wangge.people.selectors import resident_detail
 
 router = Router(tags=["四类人员与健康监测"])
@@ -91,7 +92,8 @@ class GapOut(Schema):
 class GapListOut(Schema):
     kind: str
     kind_name: str
-    count: int
+    count: int  # the whole list, not the page
+    next_cursor: str | None = None
     items: list[GapOut]
 
 
@@ -100,8 +102,7 @@ class ReportIn(Schema):
     date: Day | None = None  # the local date; today when omitted
     slot: Literal[tuple(HealthReport.Slot.values)]
     # The range is the service's rule (it says so in Chinese); the document states the same bounds.
-    temperature: Decimal = Field(..., description="体温 ℃，34.0–43.0", json_schema_extra={
-        "minimum": float(TEMPERATURE_MIN), "maximum": float(TEMPERATURE_MAX)})
+    temperature: Temperature
     symptoms: list[str] = []
     source: Literal[tuple(HealthReport.Source.values)] = HealthReport.Source.STAFF
 
@@ -185,7 +186,8 @@ def four_categories(request: HttpRequest, query: Query[TableQuery]):
 
 class GapQuery(Schema):
     within: CodeFilter = ""
-    limit: int = Field(200, ge=1, le=1000, description="最多条数，1–1000")
+    cursor: str = ""
+    limit: PageSize = None
 
 
 @router.get(
@@ -195,13 +197,13 @@ class GapQuery(Schema):
 )
 def gap_list(request: HttpRequest, kind: str, query: Query[GapQuery]):
     if kind not in selectors.GAP_KINDS:
-        raise NotFound("未知的闭环事项类型")
+        raise NotFound(_("未知的闭环事项类型"))
     area = selectors.area_in_reach(user=request.auth, prefix=subtree_prefix(query.within))
-    limit = query.limit
-    entries = selectors.gap_entries(kind, user=request.auth, within=area.prefix, limit=limit)
-    count = selectors.gap_queryset(kind, user=request.auth, within=area.prefix).count()
+    qs = selectors.gap_queryset(kind, user=request.auth, within=area.prefix)
+    page = keyset_page(qs, cursor=query.cursor, limit=page_limit(query.limit))
+    entries = selectors.gap_entries_from(kind, page.items, timezone.now())
     return {
-        "kind": kind, "kind_name": selectors.GAP_KINDS[kind], "count": count,
+        "kind": kind, "kind_name": selectors.GAP_KINDS[kind], "count": qs.count(), "next_cursor": page.next_cursor,
         "items": [
             {"kind": e.kind, "resident_id": e.resident.pk, "name": e.resident.name,
              "phone_masked": e.resident.phone_masked, "grid_code": e.grid_code, "since": e.since,

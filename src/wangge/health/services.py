@@ -7,12 +7,13 @@ investigation; a fever or confirmation alerts the CDC role.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wangge.accounts.permissions import require
 from wangge.alerts.models import AlertKind
@@ -21,6 +22,7 @@ from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.errors import ValidationFailed
+from wangge.core.inputs import TemperatureInvalid, parse_temperature
 from wangge.health import hooks
 from wangge.health.models import EpidemicStatus, HealthReport, PersonStatus, Severity, StatusTransition
 from wangge.health.transitions import EVIDENCE_REQUIRED, is_allowed, status_action
@@ -47,23 +49,34 @@ def status_change(
     user = actor.user
     resident = resident_in_reach(user=user, pk=resident_id)
     if to_status not in EpidemicStatus.values or to_status == EpidemicStatus.NONE:
-        raise ValidationFailed(f"未知的状态：{to_status}", errors={"to_status": "未知的状态"})
+        raise ValidationFailed(
+            _("未知的状态：%(to_status)s") % {"to_status": to_status},
+            code="unknown_status",
+            errors={"to_status": _("未知的状态")},
+        )
     require(user, status_action(to_status))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("请填写变更原因", errors={"reason": "必填"})
+        raise ValidationFailed(_("请填写变更原因"), code="reason_required", errors={"reason": _("必填")})
     evidence = evidence or {}
     if to_status in EVIDENCE_REQUIRED and not evidence:
-        raise ValidationFailed("该状态变更需要提供依据（如检测结果、诊断意见）", errors={"evidence": "必填"})
+        raise ValidationFailed(
+            _("该状态变更需要提供依据（如检测结果、诊断意见）"),
+            code="evidence_required",
+            errors={"evidence": _("必填")},
+        )
     if to_status == EpidemicStatus.CONFIRMED and severity not in Severity.values:
-        raise ValidationFailed("确诊病例必须注明病情分型", errors={"severity": "必填"})
+        raise ValidationFailed(_("确诊病例必须注明病情分型"), code="severity_required", errors={"severity": _("必填")})
 
     row = PersonStatus.objects.select_for_update().filter(resident=resident).first()
     from_status = row.status if row else EpidemicStatus.NONE
     if not is_allowed(from_status, to_status):
         raise ValidationFailed(
-            f"不能从“{EpidemicStatus(from_status).label}”变更为“{EpidemicStatus(to_status).label}”",
-            code="transition_not_allowed", errors={"to_status": "不允许的状态变更"},
+            _("不能从“%(from_status)s”变更为“%(to_status)s”") % {
+                "from_status": EpidemicStatus(from_status).label,
+                "to_status": EpidemicStatus(to_status).label,
+            },
+            code="transition_not_allowed", errors={"to_status": _("不允许的状态变更")},
         )
     now = timezone.now()
     if row is None:
@@ -118,19 +131,18 @@ def mark_admitted(*, resident, at=None) -> None:
 
 # Out of the loop: a fever or symptom found in monitoring brings the person back into it as a fever.
 _REENTRY_ON_FEVER = {EpidemicStatus.NONE, EpidemicStatus.EXCLUDED, EpidemicStatus.RECOVERED}
-TEMPERATURE_MIN = Decimal("34.0")
-TEMPERATURE_MAX = Decimal("43.0")
 
 
-def parse_temperature(value) -> Decimal:
-    """A body temperature in °C, one decimal, 34.0–43.0; a Chinese error otherwise."""
+def _temperature(value) -> Decimal:
+    """A report's temperature, required, read by the one rule (``core.inputs.parse_temperature``)."""
     try:
-        temperature = Decimal(str(value).strip().replace("，", ".").replace(",", "."))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed("体温应为数字，如 36.5", errors={"temperature": "应为数字"}) from None
-    if not temperature.is_finite() or not TEMPERATURE_MIN <= temperature <= TEMPERATURE_MAX:
-        raise ValidationFailed("体温应在 34.0 至 43.0 ℃ 之间", errors={"temperature": "超出范围"})
-    return temperature.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        temperature = parse_temperature(value)
+    except TemperatureInvalid as exc:
+        raise ValidationFailed(exc.message, code=exc.code, errors={"temperature": exc.message}) from None
+    if temperature is None:
+        message = _("请填写体温")
+        raise ValidationFailed(message, code="temperature_required", errors={"temperature": message})
+    return temperature
 
 
 @transaction.atomic
@@ -151,7 +163,11 @@ def health_report_record(
     require(user, "health.report.record")
     resident = resident_in_reach(user=user, pk=resident_id)
     if source not in HealthReport.Source.values:
-        raise ValidationFailed("来源应为工作人员录入或本人申报", errors={"source": "取值无效"})
+        raise ValidationFailed(
+            _("来源应为工作人员录入或本人申报"),
+            code="invalid_report_source",
+            errors={"source": _("取值无效")},
+        )
     return report_save(
         actor=actor, resident=resident, date=date, slot=slot, temperature=temperature, symptoms=symptoms,
         source=source, reported_by=user if user.is_authenticated else None, may_change_status=True,
@@ -171,10 +187,14 @@ def report_save(
     """The one path of every health report, whoever enters it: validation, one report per slot,
     the audit entry and the alert on a fever or symptoms."""
     if slot not in HealthReport.Slot.values:
-        raise ValidationFailed("时段应为上午或下午", errors={"slot": "取值无效"})
+        raise ValidationFailed(_("时段应为上午或下午"), code="invalid_slot", errors={"slot": _("取值无效")})
     if date > timezone.localdate():
-        raise ValidationFailed("不能录入未来日期的健康监测", errors={"date": "不能晚于今天"})
-    temperature = parse_temperature(temperature)
+        raise ValidationFailed(
+            _("不能录入未来日期的健康监测"),
+            code="date_in_future",
+            errors={"date": _("不能晚于今天")},
+        )
+    temperature = _temperature(temperature)
     symptoms = [str(s).strip()[:40] for s in (symptoms or []) if str(s).strip()]
 
     report = HealthReport.objects.select_for_update().filter(resident=resident, date=date, slot=slot).first()
@@ -228,7 +248,7 @@ def record_doctor_visit(*, actor: Actor, resident_id: int, note: str = "") -> Pe
     resident = resident_in_reach(user=user, pk=resident_id)
     row = PersonStatus.objects.select_for_update().filter(resident=resident).first()
     if row is None or row.status != EpidemicStatus.FEVER:
-        raise ValidationFailed("该人员不是发热待排查人员，无需登记就诊", code="not_fever")
+        raise ValidationFailed(_("该人员不是发热待排查人员，无需登记就诊"), code="not_fever")
     if row.seen_by_doctor_at is not None:
         return row
     row.seen_by_doctor_at = timezone.now()

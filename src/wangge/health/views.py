@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.permissions import can
 from wangge.audit.context import Actor
-from wangge.audit.exports import audited_export
 from wangge.core.errors import DomainError, Forbidden, NotFound
+from wangge.core.exports import audited_export
 from wangge.core.inputs import DATE_MESSAGE, check_day
+from wangge.core.lists import pager_urls, request_page, walk
 from wangge.core.views import flash_outcome, not_found_as_404, safe_next
 from wangge.grid.selectors import breadcrumb
 from wangge.health import selectors, services
@@ -30,8 +31,6 @@ EVIDENCE_FIELDS = [
     ("test_result", gettext_lazy("检测结果")), ("diagnosis", gettext_lazy("诊断意见")),
     ("hospital", gettext_lazy("医疗机构")), ("note", gettext_lazy("其他依据")),
 ]
-GAP_PAGE_LIMIT = 500
-EXPORT_LIMIT = 100_000
 
 
 def _date_param(request, name: str = "date") -> dt.date:
@@ -144,7 +143,7 @@ def daily_table_export(request):
 def _gap_kind(request) -> str:
     kind = request.GET.get("kind", "") or "unadmitted"
     if kind not in selectors.GAP_KINDS:
-        raise NotFound("未知的闭环事项类型")
+        raise NotFound(_("未知的闭环事项类型"))
     return kind
 
 
@@ -155,7 +154,8 @@ def gaps(request):
     area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
     kind = _gap_kind(request)
     counts = selectors.gap_counts(user=user, within=area.prefix)
-    entries = selectors.gap_entries(kind, user=user, within=area.prefix, limit=GAP_PAGE_LIMIT)
+    page = request_page(request, selectors.gap_queryset(kind, user=user, within=area.prefix))
+    entries = selectors.gap_entries_from(kind, page.items, timezone.now())
     return render(request, "health/gaps.html", {
         "area": area,
         "crumbs": _area_crumbs(user, area),
@@ -163,8 +163,8 @@ def gaps(request):
         "kind_label": selectors.GAP_KINDS[kind],
         "tabs": [(k, label, selectors.GAP_PRINCIPLES[k], counts[k]) for k, label in selectors.GAP_KINDS.items()],
         "entries": entries,
-        "truncated": counts[kind] > len(entries),
         "count": counts[kind],
+        **pager_urls(request, page),
     })
 
 
@@ -174,7 +174,9 @@ def gaps_export(request):
     user = request.user
     area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
     kind = _gap_kind(request)
-    entries = selectors.gap_entries(kind, user=user, within=area.prefix, limit=EXPORT_LIMIT)
+    now = timezone.now()
+    entries = (e for row in walk(selectors.gap_queryset(kind, user=user, within=area.prefix))
+               for e in selectors.gap_entries_from(kind, [row], now))
     label = selectors.GAP_KINDS[kind]
     return audited_export(
         actor=Actor.from_request(request), object_type="health.gap_list", grid_code=area.prefix,
@@ -199,13 +201,17 @@ def monitoring(request):
     user = request.user
     area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
     today = timezone.localdate()
-    people = selectors.monitored_people(user=user, date=today, within=area.prefix, limit=GAP_PAGE_LIMIT)
+    qs = selectors.monitored_queryset(user=user, within=area.prefix)
+    page = request_page(request, qs)
+    missing = selectors.monitoring_missing_counts(qs, date=today)
     return render(request, "health/monitoring.html", {
         "area": area,
         "today": today,
-        "people": people,
-        "missing_am": sum(1 for p in people if p.am is None),
-        "missing_pm": sum(1 for p in people if p.pm is None),
+        "people": selectors.monitored_rows(page.items, date=today),
+        "total": qs.count(),
+        "missing_am": missing["am"],
+        "missing_pm": missing["pm"],
+        **pager_urls(request, page),
         "sources": HealthReport.Source.choices,
         "symptoms": _symptom_choices(),
     })
@@ -217,11 +223,11 @@ def monitoring_export(request):
     user = request.user
     area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
     date = _date_param(request)
-    people = selectors.monitored_people(user=user, date=date, within=area.prefix, limit=EXPORT_LIMIT)
     return audited_export(
         actor=Actor.from_request(request), object_type="health.healthreport", grid_code=area.prefix,
         filters={"area": area.prefix, "date": date.isoformat()}, filename=f"健康监测_{area.name}_{date:%Y%m%d}.xlsx",
-        headers=selectors.MONITORING_EXPORT_HEADERS, rows=selectors.monitoring_export_rows(people),
+        headers=selectors.MONITORING_EXPORT_HEADERS,
+        rows=selectors.monitored_export_rows(user=user, date=date, within=area.prefix),
         sheet_title="健康监测",
     )
 

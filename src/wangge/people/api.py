@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
 from wangge.core.errors import ValidationFailed
 from wangge.core.inputs import CodeFilter, Id, PageSize
-from wangge.grid.api import household_out, page_limit, subtree_prefix
+from wangge.core.lists import page_limit
+from wangge.grid.api import household_out, subtree_prefix
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
 from wangge.people import selectors, services
 from wangge.people.models import Resident
@@ -92,7 +94,11 @@ def list_residents(request: HttpRequest, query: Query[ResidentQuery]):
         text = query.residence_type.strip()
         residence_type = RESIDENCE_LOOKUP.get(text.lower()) or RESIDENCE_LOOKUP.get(text) or ""
         if not residence_type:
-            raise ValidationFailed(f"人口类型“{text[:20]}”无效", errors={"residence_type": "取值无效"})
+            raise ValidationFailed(
+                _("人口类型“%(value)s”无效") % {"value": text[:20]},
+                code="invalid_population_type",
+                errors={"residence_type": _("取值无效")},
+            )
     filters = selectors.ResidentFilters(
         q=query.q.strip(),
         tag=query.tag.strip(),
@@ -147,7 +153,7 @@ def create_resident(request: HttpRequest, payload: ResidentCreateIn):
 def update_resident(request: HttpRequest, resident_id: Id, payload: ResidentFieldsIn):
     data = payload.dict(exclude_unset=True)
     if not data:
-        raise ValidationFailed("没有要修改的字段", errors={"body": "请求体为空"})
+        raise ValidationFailed(_("没有要修改的字段"), code="nothing_to_change", errors={"body": _("请求体为空")})
     resident = services.resident_update(actor=Actor.for_api(request), resident_id=resident_id, data=data)
     resident = selectors.resident_in_reach(user=request.auth, pk=resident.pk)
     return resident_detail_out(request, resident)

@@ -1,10 +1,21 @@
-"""Residents as export rows: ID numbers and phones masked (an export is a list, and lists are masked)."""
+"""The residents export: the list page's residents, with ID numbers and phones masked.
+
+``residents(user=..., params=request.GET)`` is the export's spec (``core.exports.ExportSpec``): the
+page streams it, or the worker writes it when it is too big for one request (``exports`` app).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
-from wangge.people.models import ResidentTag
+from wangge.accounts.services import common_prefix
+from wangge.core.exports import ExportSpec, keyset_chunks, rows_by
+from wangge.grid.models import Household
+from wangge.people import selectors
+from wangge.people.forms import ResidentSearchForm
+from wangge.people.idcard import mask_id_number, mask_phone
+from wangge.people.models import KeyGroupTag, Resident, ResidentTag
 
 RESIDENT_EXPORT_HEADERS = [
     "居民编号", "姓名", "性别", "出生日期", "证件类型", "证件号码", "手机号", "与户主关系", "人口类型",
@@ -12,27 +23,47 @@ RESIDENT_EXPORT_HEADERS = [
 ]
 
 
-def resident_export_rows(queryset) -> Iterator[tuple]:
-    """Rows for ``RESIDENT_EXPORT_HEADERS`` with ID numbers and phones masked, streamed in chunks."""
-    qs = queryset.select_related("household")
-    batch: list = []
+RESIDENT_EXPORT_FIELDS = ("name", "sex", "birth_date", "id_type", "id_number", "phone", "relation",
+                          "residence_type", "household_id")
 
-    def emit(residents):
-        tags: dict[int, list[str]] = {}
-        links = ResidentTag.objects.filter(resident_id__in=[r.pk for r in residents]).select_related("tag")
-        for link in links.order_by("tag__sort_order"):
-            tags.setdefault(link.resident_id, []).append(link.tag.name)
-        for r in residents:
+
+def resident_export_rows(queryset) -> Iterator[tuple]:
+    """Rows for ``RESIDENT_EXPORT_HEADERS`` with ID numbers and phones masked, read in keyset chunks.
+
+    ``queryset`` is the scoped, filtered residents (ordered by grid_code, id, as every list is); each
+    chunk is one query of tuples, one for the chunk's households and one for its tags.
+    """
+    sexes, id_types = dict(Resident.Sex.choices), dict(Resident.IdType.choices)
+    relations, residence_types = dict(Resident.Relation.choices), dict(Resident.ResidenceType.choices)
+    # Labels are lazy translations: resolve each once, not once a row.
+    sexes, id_types, relations, residence_types = (
+        {k: str(v) for k, v in labels.items()} for labels in (sexes, id_types, relations, residence_types)
+    )
+    tag_names = dict(KeyGroupTag.objects.order_by("sort_order", "code").values_list("pk", "name"))
+    tag_order = {pk: i for i, pk in enumerate(tag_names)}
+    for chunk in keyset_chunks(queryset, RESIDENT_EXPORT_FIELDS):
+        households = {pk: (code, address) for pk, code, address in
+                      rows_by(Household, "id", list({r[-1] for r in chunk}), ("code", "address"))}
+        tags: dict[int, list[int]] = {}
+        for resident_id, tag_id in rows_by(ResidentTag, "resident", [r[1] for r in chunk], ("tag",)):
+            tags.setdefault(resident_id, []).append(tag_id)
+        for grid_code, pk, name, sex, birth, id_type, id_number, phone, relation, residence, household in chunk:
+            code, address = households[household]
+            held = tags.get(pk)
             yield (
-                r.pk, r.name, r.get_sex_display(), r.birth_date, r.get_id_type_display(), r.id_number_masked,
-                r.phone_masked, r.get_relation_display(), r.get_residence_type_display(), r.household.code,
-                r.household.address, r.grid_code, "、".join(tags.get(r.pk, [])),
+                pk, name, sexes.get(sex, sex), birth, id_types.get(id_type, id_type),
+                mask_id_number(id_number, id_type), mask_phone(phone), relations.get(relation, relation),
+                residence_types.get(residence, residence), code, address, grid_code,
+                "、".join(tag_names[t] for t in sorted(held, key=tag_order.__getitem__)) if held else "",
             )
 
-    for resident in qs.iterator(chunk_size=2000):
-        batch.append(resident)
-        if len(batch) >= 2000:
-            yield from emit(batch)
-            batch = []
-    if batch:
-        yield from emit(batch)
+
+def residents(*, user, params: dict[str, str]) -> ExportSpec:
+    filters = ResidentSearchForm(params or None).filters()
+    qs = selectors.resident_queryset(user=user, filters=filters)
+    reach = common_prefix(user)
+    return ExportSpec(
+        object_type="people.resident", grid_code=filters.within if filters.within.startswith(reach) else reach,
+        filters=dataclasses.asdict(filters), filename="居民名单.xlsx", headers=RESIDENT_EXPORT_HEADERS,
+        rows=lambda: resident_export_rows(qs), queryset=qs,
+    )

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from operator import mul
 
+from django.utils.translation import gettext as _
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 _ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")  # ASCII only: \d would admit full-width digits
@@ -47,19 +49,19 @@ def parse_id_number(value: str, *, today: dt.date | None = None) -> IdNumberFact
     """Validate an 18-digit mainland ID number and read the facts it encodes."""
     number = normalise_id_number(value)
     if len(number) != 18:
-        raise IdNumberError(f"身份证号码应为18位，实际为{len(number)}位")
+        raise IdNumberError(_("身份证号码应为18位，实际为%(length)s位") % {"length": len(number)})
     if not _ID_RE.match(number):
-        raise IdNumberError("身份证号码前17位必须是数字，最后一位是数字或X")
+        raise IdNumberError(_("身份证号码前17位必须是数字，最后一位是数字或X"))
     expected = check_char(number[:17])
     if number[17] != expected:
-        raise IdNumberError(f"身份证号码校验位错误（应为{expected}）")
+        raise IdNumberError(_("身份证号码校验位错误（应为%(expected)s）") % {"expected": expected})
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
-        raise IdNumberError("身份证号码中的出生日期无效") from exc
+        raise IdNumberError(_("身份证号码中的出生日期无效")) from exc
     today = today or dt.date.today()
     if birth > today or birth.year < 1880:
-        raise IdNumberError("身份证号码中的出生日期不在合理范围内")
+        raise IdNumberError(_("身份证号码中的出生日期不在合理范围内"))
     sex = "M" if int(number[16]) % 2 == 1 else "F"
     return IdNumberFacts(region_code=number[:6], birth_date=birth, sex=sex)
 

@@ -48,6 +48,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wangge.accounts.permissions import require
 from wangge.audit import services as audit
@@ -1244,7 +1245,7 @@ def import_job_in_reach(*, user, pk: int) -> ImportJob:
     try:
         job = import_job_queryset(user=user).get(pk=pk)
     except (ImportJob.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该导入任务，或不在您的管辖范围内") from None
+        raise NotFound(_("未找到该导入任务，或不在您的管辖范围内")) from None
     if job.status == ImportJob.Status.RUNNING and fail_abandoned_jobs(pks=[job.pk]):
         job.refresh_from_db()
     return job
@@ -1256,7 +1257,7 @@ def import_job_create(*, user, kind: str, mode: str, file_name: str, file_path: 
 
     require(user, "people.import")
     if not user.scope_prefixes:
-        raise Forbidden("您的账号没有管辖范围，不能导入数据")
+        raise Forbidden(_("您的账号没有管辖范围，不能导入数据"), code="no_reach")
     return ImportJob.objects.create(
         kind=kind, mode=mode, file_name=file_name[:255], file_path=str(file_path)[:500],
         grid_code=common_prefix(user)[:15], created_by=user,
@@ -1319,7 +1320,7 @@ def run_import_job(
 
     try:
         if job.created_by is None or not job.created_by.is_active:
-            raise Forbidden("导入人账号已停用")
+            raise Forbidden(_("导入人账号已停用"), code="importer_inactive")
         with _Heartbeat(job.pk):
             result = IMPORTERS[job.kind](actor=actor, job=job, file_path=job.file_path, progress=report_progress)
     except FileProblem as exc:

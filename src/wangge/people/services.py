@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from wangge.accounts import permissions
 from wangge.accounts.permissions import can, require
@@ -30,7 +31,7 @@ def household_in_reach(*, user, pk: int) -> Household:
     try:
         return Household.objects.restrict(user).select_related("unit__building").get(pk=pk)
     except (Household.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该户，或不在您的管辖范围内") from None
+        raise NotFound(_("未找到该户，或不在您的管辖范围内")) from None
 
 
 def _refuse_duplicate(user, id_type: str, id_number: str, *, exclude_pk: int | None = None) -> None:
@@ -65,7 +66,11 @@ def resident_create(*, actor: Actor, household_id: int, data: dict[str, Any]) ->
     household = household_in_reach(user=actor.user, pk=household_id)
     clean = clean_resident_fields(data, tag_lookup=tag_lookup())
     if clean.errors:
-        raise ValidationFailed("居民信息有误：" + "；".join(clean.errors.values()), errors=clean.errors)
+        raise ValidationFailed(
+            _("居民信息有误：%(details)s") % {"details": "；".join(clean.errors.values())},
+            code="invalid",
+            errors=clean.errors,
+        )
     values = clean.values
     tag_ids = values.pop("tags", [])
     _refuse_duplicate(actor.user, values["id_type"], values["id_number"])
@@ -101,7 +106,11 @@ def resident_update(*, actor: Actor, resident_id: int, data: dict[str, Any]) -> 
         data.setdefault("birth_date", resident.birth_date)
     clean = clean_resident_fields(data, tag_lookup=tag_lookup(), partial=True)
     if clean.errors:
-        raise ValidationFailed("居民信息有误：" + "；".join(clean.errors.values()), errors=clean.errors)
+        raise ValidationFailed(
+            _("居民信息有误：%(details)s") % {"details": "；".join(clean.errors.values())},
+            code="invalid",
+            errors=clean.errors,
+        )
     values = clean.values
     tag_ids = values.pop("tags", None)
     before = audit.snapshot(resident, AUDITED_FIELDS)
@@ -133,12 +142,16 @@ def resident_move(
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     target = household_in_reach(user=actor.user, pk=to_household_id)
     if target.pk == resident.household_id:
-        raise ValidationFailed("该居民已在此户，无需迁移", errors={"to_household_id": "与当前户相同"})
+        raise ValidationFailed(
+            _("该居民已在此户，无需迁移"),
+            code="already_in_household",
+            errors={"to_household_id": _("与当前户相同")},
+        )
     new_relation = resident.relation
     if relation:
         clean = clean_resident_fields({"relation": relation}, partial=True)
         if clean.errors:
-            raise ValidationFailed(clean.errors["relation"], errors=clean.errors)
+            raise ValidationFailed(clean.errors["relation"], code="invalid_relation", errors=clean.errors)
         new_relation = clean.values["relation"]
     source_pk, source_grid = resident.household_id, resident.grid_code
     move = HouseholdMove.objects.create(
@@ -192,7 +205,11 @@ def resident_reveal(*, actor: Actor, resident_id: int, field: str) -> str:
     entry back with it); the client still gets only 403 for the role, 404 for anything out of reach.
     """
     if field not in REVEALABLE_FIELDS:
-        raise ValidationFailed("只能显示证件号码或手机号", errors={"field": "不支持的字段"})
+        raise ValidationFailed(
+            _("只能显示证件号码或手机号"),
+            code="invalid_reveal_field",
+            errors={"field": _("不支持的字段")},
+        )
     with transaction.atomic():
         try:
             resident = resident_in_reach(user=actor.user, pk=resident_id)

@@ -11,6 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from wangge.core.errors import Conflict
 from wangge.core.scoping import user_can_reach
 from wangge.people.idcard import (
@@ -52,7 +55,7 @@ RESIDENCE_LOOKUP = _choice_lookup(Resident.ResidenceType) | {
 # An ID number is unique city-wide, so registering it twice is refused everywhere; but who holds it,
 # and where, is only said to someone whose reach covers the holder.  Anyone else learns only that it
 # is registered elsewhere and whom to ask: otherwise any grid worker could look up anyone's address.
-ID_NUMBER_REGISTERED_ELSEWHERE = "该证件号码已在其他辖区登记，请联系上级或该辖区的社区核实"
+ID_NUMBER_REGISTERED_ELSEWHERE = gettext_lazy("该证件号码已在其他辖区登记，请联系上级或该辖区的社区核实")
 
 
 def duplicate_id_number_refusal(
@@ -72,13 +75,18 @@ def duplicate_id_number_refusal(
     """
     if not user_can_reach(user, holder_grid_code):
         return Conflict(ID_NUMBER_REGISTERED_ELSEWHERE, code="id_number_registered_elsewhere",
-                        errors={"id_number": ID_NUMBER_REGISTERED_ELSEWHERE})
+                        errors={"id_number": str(ID_NUMBER_REGISTERED_ELSEWHERE)})
     if holder_name:
-        message = (f"证件号码 {mask_id_number(id_number, id_type)} 已登记：{holder_name}（居民编号 {holder_pk}，"
-                   f"户编码 {household_code}），请勿重复登记")
+        message = _(
+            "证件号码 %(id_number)s 已登记：%(name)s（居民编号 %(pk)s，户编码 %(household)s），请勿重复登记"
+        ) % {
+            "id_number": mask_id_number(id_number, id_type), "name": holder_name, "pk": holder_pk,
+            "household": household_code,
+        }
     else:
-        message = f"证件号码已登记，为居民编号 {holder_pk}，请勿重复登记"
-    return Conflict(message, code="duplicate_id_number", errors={"id_number": f"已登记为居民编号 {holder_pk}"})
+        message = _("证件号码已登记，为居民编号 %(pk)s，请勿重复登记") % {"pk": holder_pk}
+    return Conflict(message, code="duplicate_id_number",
+                    errors={"id_number": _("已登记为居民编号 %(pk)s") % {"pk": holder_pk}})
 
 
 @dataclass
@@ -116,9 +124,9 @@ def clean_resident_fields(
     if "name" in raw or not partial:
         name = _text(raw.get("name"))
         if not name:
-            e["name"] = "姓名不能为空"
+            e["name"] = _("姓名不能为空")
         elif len(name) > NAME_MAX:
-            e["name"] = f"姓名不能超过{NAME_MAX}个字"
+            e["name"] = _("姓名不能超过%(max)s个字") % {"max": NAME_MAX}
         else:
             v["name"] = name
 
@@ -128,7 +136,7 @@ def clean_resident_fields(
         if raw_type:
             id_type = ID_TYPE_LOOKUP.get(raw_type.lower()) or ID_TYPE_LOOKUP.get(raw_type)
             if id_type is None:
-                e["id_type"] = f"证件类型“{raw_type[:20]}”无效"
+                e["id_type"] = _("证件类型“%(value)s”无效") % {"value": raw_type[:20]}
         if id_type is not None:
             v["id_type"] = id_type
 
@@ -136,11 +144,11 @@ def clean_resident_fields(
     if "id_number" in raw or not partial:
         number = normalise_id_number(_text(raw.get("id_number")))
         if not number:
-            e["id_number"] = "证件号码不能为空"
+            e["id_number"] = _("证件号码不能为空")
         elif len(number) > ID_MAX:
-            e["id_number"] = f"证件号码不能超过{ID_MAX}位"
+            e["id_number"] = _("证件号码不能超过%(max)s位") % {"max": ID_MAX}
         elif not number.isprintable():
-            e["id_number"] = "证件号码含有不可见的控制字符，请检查"
+            e["id_number"] = _("证件号码含有不可见的控制字符，请检查")
         elif id_type == Resident.IdType.RESIDENT_ID:
             try:
                 facts = parse_id_number(number, today=today)
@@ -155,15 +163,15 @@ def clean_resident_fields(
         raw_sex = _text(raw.get("sex"))
         sex = (SEX_LOOKUP.get(raw_sex.lower()) or SEX_LOOKUP.get(raw_sex)) if raw_sex else None
         if raw_sex and sex is None:
-            e["sex"] = f"性别“{raw_sex[:10]}”无效，应为男或女"
+            e["sex"] = _("性别“%(value)s”无效，应为男或女") % {"value": raw_sex[:10]}
         elif facts and sex and sex != facts.sex:
-            e["sex"] = "性别与身份证号码不符"
+            e["sex"] = _("性别与身份证号码不符")
         elif sex or facts:
             v["sex"] = sex or facts.sex
         elif not partial and "id_number" not in e:
             # An ID card states the sex; only other documents need it written (a bad ID card
             # number is reported once, under its own column).
-            e["sex"] = "非身份证证件必须填写性别"
+            e["sex"] = _("非身份证证件必须填写性别")
 
     if "birth_date" in raw or not partial:
         raw_birth = raw.get("birth_date")
@@ -177,9 +185,9 @@ def clean_resident_fields(
             try:
                 birth = dt.date.fromisoformat(text[:10])
             except ValueError:
-                e["birth_date"] = "出生日期格式应为 YYYY-MM-DD"
+                e["birth_date"] = _("出生日期格式应为 YYYY-MM-DD")
         if birth and facts and birth != facts.birth_date:
-            e["birth_date"] = "出生日期与身份证号码不符"
+            e["birth_date"] = _("出生日期与身份证号码不符")
         elif birth or facts:
             v["birth_date"] = birth or facts.birth_date
 
@@ -188,13 +196,13 @@ def clean_resident_fields(
         if phone.startswith("+86"):
             phone = phone[3:]
         if phone and not (MOBILE_RE.match(phone) or LANDLINE_RE.match(phone)):
-            e["phone"] = "手机号应为11位（以1开头）或带区号的固定电话"
+            e["phone"] = _("手机号应为11位（以1开头）或带区号的固定电话")
         else:
             v["phone"] = phone
 
     for key, lookup, label, default in (
-        ("relation", RELATION_LOOKUP, "与户主关系", Resident.Relation.HEAD),
-        ("residence_type", RESIDENCE_LOOKUP, "人口类型", Resident.ResidenceType.REGISTERED),
+        ("relation", RELATION_LOOKUP, _("与户主关系"), Resident.Relation.HEAD),
+        ("residence_type", RESIDENCE_LOOKUP, _("人口类型"), Resident.ResidenceType.REGISTERED),
     ):
         if key in raw or not partial:
             text = _text(raw.get(key))
@@ -203,7 +211,7 @@ def clean_resident_fields(
             else:
                 value = lookup.get(text.lower()) or lookup.get(text)
                 if value is None:
-                    e[key] = f"{label}“{text[:20]}”无效"
+                    e[key] = _("%(label)s“%(value)s”无效") % {"label": label, "value": text[:20]}
                 else:
                     v[key] = value
 
@@ -216,14 +224,14 @@ def clean_resident_fields(
         lookup = tag_lookup or {}
         unknown = [n for n in names if n not in lookup]
         if unknown:
-            e["tags"] = "未知的重点人群标签：" + "、".join(u[:20] for u in unknown[:5])
+            e["tags"] = _("未知的重点人群标签：") + "、".join(u[:20] for u in unknown[:5])
         else:
             v["tags"] = sorted({lookup[n] for n in names})
 
     if "note" in raw:
         note = _text(raw.get("note"))
         if len(note) > NOTE_MAX:
-            e["note"] = f"备注不能超过{NOTE_MAX}个字"
+            e["note"] = _("备注不能超过%(max)s个字") % {"max": NOTE_MAX}
         else:
             v["note"] = note
 

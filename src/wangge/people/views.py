@@ -6,7 +6,6 @@ roles, validation, audit) is in those functions.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from urllib.parse import urlencode
 
@@ -19,18 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.permissions import require
-from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
-from wangge.audit.exports import audited_export
 from wangge.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import forbidden, not_found_as_404
+from wangge.exports.views import export_or_job
 from wangge.grid import selectors as grid_selectors
 from wangge.people import selectors, services
-from wangge.people.exports import RESIDENT_EXPORT_HEADERS, resident_export_rows
 from wangge.people.forms import ResidentEditForm, ResidentForm, ResidentMoveForm, ResidentSearchForm
 from wangge.people.models import Resident
-
-EXPORT_ROW_LIMIT = 100_000
 
 
 def _query_without(request, *names: str) -> str:
@@ -47,15 +43,14 @@ def _with_query(base: str, query: str, **extra: str) -> str:
 def resident_list(request):
     form = ResidentSearchForm(request.GET or None)
     filters = form.filters()
-    page = selectors.resident_page(user=request.user, filters=filters, cursor=request.GET.get("cursor", ""))
+    qs = selectors.resident_queryset(user=request.user, filters=filters).select_related("household")
+    page = request_page(request, qs)
     query = _query_without(request, "cursor")
-    list_url = reverse("people:resident_list")
     context = {
         "form": form,
         "page": page,
         "query": query,
-        "next_url": _with_query(list_url, query, cursor=page.next_cursor) if page.next_cursor else "",
-        "first_url": _with_query(list_url, query),
+        **pager_urls(request, page, path=reverse("people:resident_list")),
         "export_url": _with_query(reverse("people:resident_export"), query),
     }
     htmx = getattr(request, "htmx", None)
@@ -65,29 +60,10 @@ def resident_list(request):
 
 
 @login_required
+@not_found_as_404
 def resident_export(request):
-    form = ResidentSearchForm(request.GET or None)
-    filters = form.filters()
-    qs = selectors.resident_queryset(user=request.user, filters=filters)
-    # Bounded look past the cap instead of a COUNT(*) over the whole reach.
-    if qs[EXPORT_ROW_LIMIT : EXPORT_ROW_LIMIT + 1].exists():
-        message = _("导出结果超过 %(n)s 行，请先按区域或条件缩小范围后再导出。") % {"n": f"{EXPORT_ROW_LIMIT:,}"}
-        messages.error(request, message)
-        return redirect(_with_query(reverse("people:resident_list"), _query_without(request, "cursor")))
-    return _export_response(request, filters, qs)
-
-
-def _export_response(request, filters, qs):
-    reach = common_prefix(request.user)
-    return audited_export(
-        actor=Actor.from_request(request),
-        object_type="people.resident",
-        grid_code=filters.within if filters.within.startswith(reach) else reach,
-        filters=dataclasses.asdict(filters),
-        filename="居民名单.xlsx",
-        headers=RESIDENT_EXPORT_HEADERS,
-        rows=resident_export_rows(qs),
-    )
+    """The list's residents as .xlsx: streamed, or written by the worker when there are too many."""
+    return export_or_job(request, kind="wangge.people.exports.residents", params=request.GET.dict())
 
 
 def _detail_context(request, resident: Resident, *, revealed: dict | None = None) -> dict:

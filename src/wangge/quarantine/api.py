@@ -10,9 +10,8 @@ from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
 from wangge.core.inputs import Id, PageSize
-from wangge.grid.api import page_limit
+from wangge.core.lists import keyset_page, page_limit
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
-from wangge.people.selectors import keyset_page
 from wangge.quarantine import selectors, services
 from wangge.quarantine.models import QuarantineOrder
 from wangge.quarantine.schemas import (

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
@@ -96,7 +97,7 @@ def certificate_order(*, actor: Actor, pk: int) -> QuarantineOrder:
 
     order = order_detail(actor=actor, pk=pk)
     if order.status != Status.RELEASED or not order.certificate_number:
-        raise NotFound("该隔离令尚未解除，没有解除隔离证明")
+        raise NotFound(_("该隔离令尚未解除，没有解除隔离证明"))
     return order
 
 

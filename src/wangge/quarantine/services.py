@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role
 from wangge.accounts.permissions import can, require
@@ -119,7 +120,7 @@ def order_in_reach(*, user, pk: int, for_update: bool = False) -> QuarantineOrde
     try:
         order = qs.get(pk=pk)
     except (QuarantineOrder.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该隔离令，或不在您的管辖范围内") from None
+        raise NotFound(_("未找到该隔离令，或不在您的管辖范围内")) from None
     if for_update:
         order = QuarantineOrder.objects.select_for_update().get(pk=order.pk)
     return order
@@ -129,14 +130,18 @@ def site_in_reach(*, user, pk: int) -> Site:
     try:
         return Site.objects.serving(user).get(pk=pk)
     except (Site.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该隔离点，或不在您的管辖范围内") from None
+        raise NotFound(_("未找到该隔离点，或不在您的管辖范围内")) from None
 
 
 def regime_by_code(code: str) -> Regime:
     try:
         return Regime.objects.get(code=code, is_active=True)
     except Regime.DoesNotExist:
-        raise ValidationFailed(f"隔离方案“{code}”不存在或未启用", errors={"regime_code": "无效"}) from None
+        raise ValidationFailed(
+            _("隔离方案“%(code)s”不存在或未启用") % {"code": code},
+            code="unknown_regime",
+            errors={"regime_code": _("无效")},
+        ) from None
 
 
 def room_occupancy(room_ids) -> dict[int, int]:
@@ -160,7 +165,7 @@ def first_free_room(*, user, site_id: int, skip: set[int] | None = None) -> Room
     for room in rooms:
         if taken.get(room.pk, 0) < room.capacity:
             return room
-    raise Conflict(f"隔离点“{site.name}”已无空余床位", code="site_full")
+    raise Conflict(_("隔离点“%(site_name)s”已无空余床位") % {"site_name": site.name}, code="site_full")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -185,10 +190,10 @@ def quarantine_order_create(
     resident = resident_in_reach(user=user, pk=resident_id)  # out of reach is 404 before any role question
     require(user, "quarantine.order")
     if place not in Place.values:
-        raise ValidationFailed("隔离方式应为居家隔离或集中隔离", errors={"place": "无效"})
+        raise ValidationFailed(_("隔离方式应为居家隔离或集中隔离"), code="invalid_place", errors={"place": _("无效")})
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("请填写隔离原因", errors={"reason": "必填"})
+        raise ValidationFailed(_("请填写隔离原因"), code="reason_required", errors={"reason": _("必填")})
     regime = regime_by_code(regime_code)
     start_date = start_date or timezone.localdate()
 
@@ -198,27 +203,43 @@ def quarantine_order_create(
     )
     if existing is not None:
         raise Conflict(
-            f"{resident.name} 已在隔离中（隔离令 {existing.pk}，{existing.get_place_display()}，"
-            f"计划 {existing.planned_release:%Y-%m-%d} 解除），不能重复下达",
-            code="already_quarantined", errors={"resident_id": f"隔离令 {existing.pk}"},
+            _("%(name)s 已在隔离中（隔离令 %(order_id)s，%(place)s，计划 %(planned_release)s 解除），不能重复下达") % {
+                "name": resident.name,
+                "order_id": existing.pk,
+                "place": existing.get_place_display(),
+                "planned_release": format(existing.planned_release, '%Y-%m-%d'),
+            },
+            code="already_quarantined", errors={"resident_id": _("隔离令 %(order_id)s") % {"order_id": existing.pk}},
         )
 
     site = room = None
     if place == Place.CENTRAL:
         require(user, "quarantine.order.central")
         if not regime.central_days:
-            raise ValidationFailed("该隔离方案没有集中隔离期", errors={"place": "无效"})
+            raise ValidationFailed(
+                _("该隔离方案没有集中隔离期"),
+                code="regime_has_no_central_phase",
+                errors={"place": _("无效")},
+            )
         if not site_id or not room_id:
-            raise ValidationFailed("集中隔离须指定隔离点和房间", errors={"room_id": "必填"})
+            raise ValidationFailed(_("集中隔离须指定隔离点和房间"), code="room_required", errors={"room_id": _("必填")})
         site = site_in_reach(user=user, pk=site_id)
         try:
             room = Room.objects.select_for_update().get(pk=room_id, site=site, is_active=True)
         except (Room.DoesNotExist, ValueError, TypeError):
-            raise NotFound("未找到该房间，或不在您的管辖范围内") from None
+            raise NotFound(_("未找到该房间，或不在您的管辖范围内")) from None
         if _occupying(room) >= room.capacity:
-            raise Conflict(f"房间已满：{site.name} {room.number}", code="room_full", errors={"room_id": "房间已满"})
+            raise Conflict(
+                _("房间已满：%(site_name)s %(room_number)s") % {"site_name": site.name, "room_number": room.number},
+                code="room_full",
+                errors={"room_id": _("房间已满")},
+            )
     elif site_id or room_id:
-        raise ValidationFailed("居家隔离不能指定隔离点房间", errors={"room_id": "居家隔离不分配房间"})
+        raise ValidationFailed(
+            _("居家隔离不能指定隔离点房间"),
+            code="room_not_for_home",
+            errors={"room_id": _("居家隔离不分配房间")},
+        )
 
     order = QuarantineOrder.objects.create(
         resident=resident, grid_code=resident.grid_code, regime=regime, place=place,
@@ -246,7 +267,7 @@ def _test_in_reach(*, user, pk: int) -> QuarantineTest:
     try:
         test = QuarantineTest.objects.restrict(user).get(pk=pk)
     except (QuarantineTest.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该检测，或不在您的管辖范围内") from None
+        raise NotFound(_("未找到该检测，或不在您的管辖范围内")) from None
     return QuarantineTest.objects.select_for_update().select_related("order__resident__household").get(pk=test.pk)
 
 
@@ -259,16 +280,19 @@ def test_result_record(
     test = _test_in_reach(user=user, pk=test_id)
     require(user, "quarantine.test.record")
     if result not in (Result.NEGATIVE, Result.POSITIVE):
-        raise ValidationFailed("检测结果应为阴性或阳性", errors={"result": "无效"})
+        raise ValidationFailed(_("检测结果应为阴性或阳性"), code="invalid_result", errors={"result": _("无效")})
     if test.result == result:
         return test
     if test.result != Result.PENDING:
         raise Conflict(
-            f"该检测已录入结果“{test.get_result_display()}”，不能改为“{Result(result).label}”；如需更正请联系疾控",
+            _("该检测已录入结果“%(recorded)s”，不能改为“%(new)s”；如需更正请联系疾控") % {
+                "recorded": test.get_result_display(),
+                "new": Result(result).label,
+            },
             code="result_exists",
         )
     if test.order.status != Status.ACTIVE:
-        raise Conflict("该隔离令已结束，不能再录入检测结果", code="order_closed")
+        raise Conflict(_("该隔离令已结束，不能再录入检测结果"), code="order_closed")
     now = timezone.now()
     test.result, test.result_at, test.sampled_at = result, now, sampled_at or test.sampled_at or now
     test.recorded_by = _user_or_none(actor)
@@ -317,16 +341,18 @@ def release_problems(order: QuarantineOrder, *, today: dt.date) -> list[str]:
     """Why ``order`` cannot be released today (empty when it can), in Chinese."""
     problems = []
     if order.status != Status.ACTIVE:
-        problems.append(f"隔离令状态为“{order.get_status_display()}”")
+        problems.append(_("隔离令状态为“%(status)s”") % {"status": order.get_status_display()})
         return problems
     if today < order.planned_release:
-        problems.append(f"未到解除日期（{order.planned_release:%Y-%m-%d}）")
+        problems.append(_("未到解除日期（%(date)s）") % {"date": format(order.planned_release, '%Y-%m-%d')})
     for test in order.tests.order_by("due_date", "phase", "day"):
-        label = f"{test.get_phase_display()}第{test.day}天（{test.due_date:%m-%d}）"
+        label = _("%(phase)s第%(day)s天（%(date)s）") % {
+            "phase": test.get_phase_display(), "day": test.day, "date": format(test.due_date, "%m-%d"),
+        }
         if test.result == Result.PENDING:
-            problems.append(f"{label}核酸未出结果")
+            problems.append(_("%(label)s核酸未出结果") % {"label": label})
         elif test.result == Result.POSITIVE:
-            problems.append(f"{label}核酸阳性")
+            problems.append(_("%(label)s核酸阳性") % {"label": label})
     return problems
 
 
@@ -342,7 +368,9 @@ def order_release(*, actor: Actor, order_id: int) -> QuarantineOrder:
     today = timezone.localdate()
     problems = release_problems(order, today=today)
     if problems:
-        raise ValidationFailed("不能解除隔离：" + "；".join(problems), code="release_refused",
+        raise ValidationFailed(_("不能解除隔离：%(details)s") % {
+            "details": "；".join(problems),
+        }, code="release_refused",
                                errors={"order": "；".join(problems)})
     before = audit.snapshot(order, ORDER_AUDIT_FIELDS)
     order.status = Status.RELEASED
@@ -363,11 +391,18 @@ def order_extend(*, actor: Actor, order_id: int, days: int, reason: str) -> Quar
     require(actor.user, "quarantine.extend")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("延长隔离须填写原因", errors={"reason": "必填"})
+        raise ValidationFailed(_("延长隔离须填写原因"), code="reason_required", errors={"reason": _("必填")})
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
-        raise ValidationFailed(f"延长天数应在 1 到 {MAX_EXTENSION_DAYS} 之间", errors={"days": "超出范围"})
+        raise ValidationFailed(
+            _("延长天数应在 1 到 %(MAX_EXTENSION_DAYS)s 之间") % {"MAX_EXTENSION_DAYS": MAX_EXTENSION_DAYS},
+            code="extension_days_out_of_range",
+            errors={"days": _("超出范围")},
+        )
     if order.status != Status.ACTIVE:
-        raise Conflict(f"隔离令状态为“{order.get_status_display()}”，不能延长", code="order_closed")
+        raise Conflict(
+            _("隔离令状态为“%(status)s”，不能延长") % {"status": order.get_status_display()},
+            code="order_closed",
+        )
     before = audit.snapshot(order, ORDER_AUDIT_FIELDS)
     added = extension_schedule(order, days)
     have = set(order.tests.values_list("phase", "day"))
@@ -392,15 +427,27 @@ def order_move_to_home_phase(*, actor: Actor, order_id: int) -> QuarantineOrder:
     order = order_in_reach(user=actor.user, pk=order_id, for_update=True)
     require(actor.user, "quarantine.move_home")
     if order.status != Status.ACTIVE or order.phase != Phase.CENTRAL:
-        raise Conflict("只有集中隔离期中的隔离令可以转为居家", code="not_central")
+        raise Conflict(_("只有集中隔离期中的隔离令可以转为居家"), code="not_central")
     if not order.regime.home_days:
-        raise ValidationFailed("该隔离方案没有居家期，请到期解除", errors={"order": "无居家期"})
+        raise ValidationFailed(
+            _("该隔离方案没有居家期，请到期解除"),
+            code="regime_has_no_home_phase",
+            errors={"order": _("无居家期")},
+        )
     home_from = order.start_date + dt.timedelta(days=order.regime.central_days)
     if timezone.localdate() < home_from:
-        raise ValidationFailed(f"集中隔离期未满，{home_from:%Y-%m-%d} 起可转居家", errors={"order": "未到日期"})
+        raise ValidationFailed(
+            _("集中隔离期未满，%(home_from)s 起可转居家") % {"home_from": format(home_from, '%Y-%m-%d')},
+            code="central_phase_not_over",
+            errors={"order": _("未到日期")},
+        )
     positive = order.tests.filter(phase=Phase.CENTRAL, result=Result.POSITIVE).exists()
     if positive:
-        raise ValidationFailed("集中隔离期有阳性结果，不能转居家", errors={"order": "有阳性结果"})
+        raise ValidationFailed(
+            _("集中隔离期有阳性结果，不能转居家"),
+            code="positive_in_central_phase",
+            errors={"order": _("有阳性结果")},
+        )
     before = audit.snapshot(order, ORDER_AUDIT_FIELDS)
     order.phase = Phase.HOME
     order.save(update_fields=["phase"])
@@ -447,17 +494,29 @@ def site_create(
     require(actor.user, "quarantine.site.create")
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("请填写隔离点名称", errors={"name": "必填"})
+        raise ValidationFailed(_("请填写隔离点名称"), code="name_required", errors={"name": _("必填")})
     try:
         prefix = significant_prefix((division_code or "").strip())
     except ValueError:
-        raise ValidationFailed("所属区划代码无效", errors={"division_code": "无效"}) from None
+        raise ValidationFailed(
+            _("所属区划代码无效"),
+            code="invalid_division_code",
+            errors={"division_code": _("无效")},
+        ) from None
     if not user_can_reach(actor.user, prefix):
-        raise NotFound("该区划不在您的管辖范围内")
+        raise NotFound(_("该区划不在您的管辖范围内"))
     if not 1 <= rooms <= 2000:
-        raise ValidationFailed("房间数应在 1 到 2000 之间", errors={"rooms": "超出范围"})
+        raise ValidationFailed(
+            _("房间数应在 1 到 2000 之间"),
+            code="room_count_out_of_range",
+            errors={"rooms": _("超出范围")},
+        )
     if not 1 <= beds_per_room <= 20:
-        raise ValidationFailed("每间床位数应在 1 到 20 之间", errors={"beds_per_room": "超出范围"})
+        raise ValidationFailed(
+            _("每间床位数应在 1 到 20 之间"),
+            code="beds_out_of_range",
+            errors={"beds_per_room": _("超出范围")},
+        )
     site = Site.objects.create(name=name[:100], grid_code=prefix, address=address[:200], phone=phone[:30],
                                lat=lat, lng=lng)
     Room.objects.bulk_create([
@@ -481,9 +540,9 @@ def room_set_active(*, actor: Actor, room_id: int, is_active: bool) -> Room:
     try:
         room = Room.objects.restrict(actor.user).select_for_update().get(pk=room_id)
     except (Room.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该房间，或不在您的管辖范围内") from None
+        raise NotFound(_("未找到该房间，或不在您的管辖范围内")) from None
     if not is_active and _occupying(room):
-        raise Conflict("房间有人入住，不能停用", code="room_occupied")
+        raise Conflict(_("房间有人入住，不能停用"), code="room_occupied")
     before = {"is_active": room.is_active}
     room.is_active = is_active
     room.save(update_fields=["is_active"])

@@ -11,7 +11,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
-from wangge.core.inputs import CodeFilter, Day, Id, PageSize
+from wangge.core.inputs import CodeFilter, Day, Id, PageSize, Temperature
+from wangge.core.lists import keyset_page, page_limit
 from wangge.grid.schemas import PUBLIC_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS
 from wangge.screening import selectors, services
 from wangge.screening.models import Campaign, Visit
@@ -56,12 +57,21 @@ def campaign_out(c: Campaign) -> dict:
 
 class CampaignQuery(Schema):
     on_date: Day | None = None  # only campaigns running that day
+    cursor: str = ""
+    limit: PageSize = None
 
 
-@router.get("/screening/campaigns", response={200: list[CampaignOut], **READ_ERRORS},
-            summary="排查任务列表（与管辖范围重叠的任务）")
+class CampaignPageOut(Schema):
+    items: list[CampaignOut]
+    next_cursor: str | None
+
+
+@router.get("/screening/campaigns", response={200: CampaignPageOut, **READ_ERRORS},
+            summary="排查任务列表（与管辖范围重叠的任务），按 next_cursor 翻页")
 def list_campaigns(request: HttpRequest, query: Query[CampaignQuery]):
-    return [campaign_out(c) for c in selectors.campaigns_for(user=request.auth, on_date=query.on_date)[:500]]
+    page = keyset_page(selectors.campaigns_for(user=request.auth, on_date=query.on_date),
+                       cursor=query.cursor, limit=page_limit(query.limit))
+    return {"items": [campaign_out(c) for c in page.items], "next_cursor": page.next_cursor}
 
 
 @router.post("/screening/campaigns", response={201: CampaignOut, **WRITE_ERRORS}, summary="发起排查任务")
@@ -75,7 +85,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn):
 class MemberIn(Schema):
     resident_id: Id
     present: bool = True
-    temperature: str | float | None = None
+    temperature: Temperature | None = None
     symptoms: list[str] = []
     answers: dict = {}
 
@@ -211,7 +221,6 @@ class MissingPageOut(Schema):
 @router.get("/screening/campaigns/{campaign_id}/missing", response={200: MissingPageOut, **READ_ERRORS},
             summary="未覆盖的户（按网格、楼栋、单元排序，游标分页）")
 def campaign_missing(request: HttpRequest, campaign_id: Id, query: Query[MissingQuery]):
-    from wangge.grid.api import page_limit
 
     user = request.auth
     campaign = selectors.campaign_in_reach(user=user, pk=campaign_id)
@@ -230,7 +239,7 @@ def campaign_missing(request: HttpRequest, campaign_id: Id, query: Query[Missing
 
 class DeclarationIn(Schema):
     resident_id: Id
-    temperature: str | float
+    temperature: Temperature
     symptoms: list[str] = []
     travel_history: str = ""
     travel_risk_area: bool = False

@@ -94,6 +94,9 @@ class MemberCheck(models.Model):
         verbose_name = _("成员排查")
         verbose_name_plural = _("成员排查")
         constraints = [models.UniqueConstraint(fields=["visit", "resident"], name="member_check_once")]
+        # Coverage and its day-by-day history count the checks of an area: a grid's or a street's
+        # without reading the whole city's.
+        indexes = [models.Index(fields=["grid_code", "visit"], name="member_check_grid_idx")]
 
     def __str__(self):
         return f"{self.resident_id} {self.temperature}"

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wangge.core.codes import LEVEL_BY_LENGTH, Level, ancestors
 from wangge.core.errors import NotFound
@@ -81,7 +82,7 @@ def campaign_in_reach(*, user, pk) -> Campaign:
     except (TypeError, ValueError):
         campaign = None
     if campaign is None:
-        raise NotFound("未找到该排查任务，或不在您的管辖范围内")
+        raise NotFound(_("未找到该排查任务，或不在您的管辖范围内"))
     return campaign
 
 
@@ -111,7 +112,7 @@ def area_in_campaign(*, user, campaign: Campaign, within: str = "") -> str:
         and user_can_navigate(user, within)
     )
     if not ok:
-        raise NotFound("未找到该区域，或不在您的管辖范围内")
+        raise NotFound(_("未找到该区域，或不在您的管辖范围内"))
     return within
 
 
@@ -350,7 +351,7 @@ def missing_page(*, user, campaign: Campaign, prefix: str, date: dt.date, cursor
     qs = missing_queryset(user=user, campaign=campaign, prefix=prefix, date=date)
     if cursor:
         if not cursor.isdigit() or len(cursor) != 24:
-            raise NotFound("分页游标无效")
+            raise NotFound(_("分页游标无效"))
         # The plain grid_code bound lets the (grid_code, code) index start at the cursor.
         qs = qs.filter(grid_code__gte=cursor[:15], code__gt=cursor)
     rows = list(qs[: limit + 1])

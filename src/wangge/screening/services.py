@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wangge.accounts.models import Role
 from wangge.accounts.permissions import require
@@ -28,6 +29,7 @@ from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.codes import significant_prefix
 from wangge.core.errors import NotFound, RateLimited, ValidationFailed
+from wangge.core.inputs import parse_temperature
 from wangge.core.scoping import user_can_reach
 from wangge.core.throttle import Throttle
 from wangge.grid.models import Division, Grid, Household
@@ -46,8 +48,6 @@ from wangge.screening.models import (
 )
 from wangge.screening.selectors import campaign_in_reach
 
-TEMPERATURE_MIN = Decimal("34.0")
-TEMPERATURE_MAX = Decimal("43.0")
 QUESTION_TYPES = {"bool", "text"}
 MAX_CAMPAIGN_DAYS = 366
 
@@ -67,20 +67,40 @@ def _clean_questions(questions: Any) -> list[dict]:
     if questions is None:
         return [dict(q) for q in DEFAULT_QUESTIONS]
     if not isinstance(questions, list):
-        raise ValidationFailed("询问项目格式有误", errors={"questions": "应为列表"})
+        raise ValidationFailed(_("询问项目格式有误"), code="invalid_questions", errors={"questions": _("应为列表")})
     cleaned, keys = [], set()
     for i, q in enumerate(questions):
         if not isinstance(q, dict):
-            raise ValidationFailed(f"第{i + 1}个询问项目格式有误", errors={f"questions.{i}": "应为对象"})
+            raise ValidationFailed(
+                _("第%(number)s个询问项目格式有误") % {"number": i + 1},
+                code="invalid_questions",
+                errors={f"questions.{i}": _("应为对象")},
+            )
         key, label, kind = str(q.get("key", "")).strip(), str(q.get("label", "")).strip(), q.get("type", "bool")
         if not key or not key.replace("_", "").isalnum() or len(key) > 40:
-            raise ValidationFailed(f"第{i + 1}个询问项目的代码无效", errors={f"questions.{i}.key": "代码无效"})
+            raise ValidationFailed(
+                _("第%(number)s个询问项目的代码无效") % {"number": i + 1},
+                code="invalid_questions",
+                errors={f"questions.{i}.key": _("代码无效")},
+            )
         if key in keys:
-            raise ValidationFailed(f"询问项目代码“{key}”重复", errors={f"questions.{i}.key": "重复"})
+            raise ValidationFailed(
+                _("询问项目代码“%(key)s”重复") % {"key": key},
+                code="invalid_questions",
+                errors={f"questions.{i}.key": _("重复")},
+            )
         if not label:
-            raise ValidationFailed(f"第{i + 1}个询问项目缺少问题文字", errors={f"questions.{i}.label": "必填"})
+            raise ValidationFailed(
+                _("第%(number)s个询问项目缺少问题文字") % {"number": i + 1},
+                code="invalid_questions",
+                errors={f"questions.{i}.label": _("必填")},
+            )
         if kind not in QUESTION_TYPES:
-            raise ValidationFailed(f"第{i + 1}个询问项目的类型无效", errors={f"questions.{i}.type": "类型无效"})
+            raise ValidationFailed(
+                _("第%(number)s个询问项目的类型无效") % {"number": i + 1},
+                code="invalid_questions",
+                errors={f"questions.{i}.type": _("类型无效")},
+            )
         keys.add(key)
         cleaned.append({"key": key, "label": label[:100], "type": kind})
     return cleaned
@@ -108,24 +128,40 @@ def campaign_create(
     require(user, "screening.campaign.create")
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("请填写任务名称", errors={"name": "必填"})
+        raise ValidationFailed(_("请填写任务名称"), code="name_required", errors={"name": _("必填")})
     area_code = (area_code or "").strip()
     if len(area_code) not in (12, 15) or not area_code.isdigit():
-        raise ValidationFailed("排查范围应为12位区划代码或15位网格代码", errors={"area_code": "代码无效"})
+        raise ValidationFailed(
+            _("排查范围应为12位区划代码或15位网格代码"),
+            code="invalid_scope_code",
+            errors={"area_code": _("代码无效")},
+        )
     try:
         prefix = significant_prefix(area_code)
     except ValueError:
-        raise ValidationFailed("排查范围代码无效", errors={"area_code": "代码无效"}) from None
+        raise ValidationFailed(
+            _("排查范围代码无效"),
+            code="invalid_scope_code",
+            errors={"area_code": _("代码无效")},
+        ) from None
     if not user_can_reach(user, prefix) or not _area_exists(prefix):
-        raise NotFound("未找到该区域，或不在您的管辖范围内")
+        raise NotFound(_("未找到该区域，或不在您的管辖范围内"))
     if not isinstance(start_date, dt.date) or not isinstance(end_date, dt.date):
-        raise ValidationFailed("请填写开始和结束日期", errors={"start_date": "必填", "end_date": "必填"})
+        raise ValidationFailed(
+            _("请填写开始和结束日期"),
+            code="dates_required",
+            errors={"start_date": _("必填"), "end_date": _("必填")},
+        )
     if end_date < start_date:
-        raise ValidationFailed("结束日期不能早于开始日期", errors={"end_date": "早于开始日期"})
+        raise ValidationFailed(
+            _("结束日期不能早于开始日期"),
+            code="end_before_start",
+            errors={"end_date": _("早于开始日期")},
+        )
     if (end_date - start_date).days >= MAX_CAMPAIGN_DAYS:
-        raise ValidationFailed("排查任务不能超过一年", errors={"end_date": "时间过长"})
+        raise ValidationFailed(_("排查任务不能超过一年"), code="campaign_too_long", errors={"end_date": _("时间过长")})
     if frequency not in Campaign.Frequency.values:
-        raise ValidationFailed("频次无效", errors={"frequency": "应为 once 或 daily"})
+        raise ValidationFailed(_("频次无效"), code="invalid_frequency", errors={"frequency": _("应为 once 或 daily")})
     campaign = Campaign.objects.create(
         name=name[:100], grid_code=prefix, start_date=start_date, end_date=end_date, frequency=frequency,
         questions=_clean_questions(questions), created_by=user,
@@ -141,29 +177,14 @@ def campaign_create(
 # --- Visits ------------------------------------------------------------------------------------
 
 
-def parse_temperature(value: Any) -> Decimal | None:
-    """A body temperature in ℃ with at most one decimal, or None when blank; ValueError otherwise."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValueError("体温应为数字，如 36.5") from None
-    if not number.is_finite() or number != number.quantize(Decimal("0.1")):
-        raise ValueError("体温最多保留一位小数")
-    if not TEMPERATURE_MIN <= number <= TEMPERATURE_MAX:
-        raise ValueError("体温应在34.0至43.0℃之间")
-    return number.quantize(Decimal("0.1"))
-
-
 def _clean_symptoms(value: Any) -> list[str]:
     if value in (None, ""):
         return []
     if not isinstance(value, list | tuple):
-        raise ValueError("症状应为列表")
+        raise ValueError(_("症状应为列表"))
     unknown = [s for s in value if s not in SYMPTOMS]
     if unknown:
-        raise ValueError(f"未知的症状：{'、'.join(str(s) for s in unknown)[:50]}")
+        raise ValueError(_("未知的症状：%(names)s") % {"names": "、".join(str(s) for s in unknown)[:50]})
     return [s for s in SYMPTOMS if s in value]  # canonical order, no duplicates
 
 
@@ -171,16 +192,16 @@ def _clean_answers(value: Any, questions: list[dict]) -> dict:
     if value in (None, ""):
         return {}
     if not isinstance(value, dict):
-        raise ValueError("询问结果格式有误")
+        raise ValueError(_("询问结果格式有误"))
     types = {q["key"]: q.get("type", "bool") for q in questions}
     unknown = [k for k in value if k not in types]
     if unknown:
-        raise ValueError(f"本次排查没有这些询问项目：{'、'.join(unknown)[:50]}")
+        raise ValueError(_("本次排查没有这些询问项目：%(names)s") % {"names": "、".join(unknown)[:50]})
     answers = {}
     for key, answer in value.items():
         if types[key] == "bool":
             if not isinstance(answer, bool):
-                raise ValueError(f"“{key}”应回答是或否")
+                raise ValueError(_("“%(key)s”应回答是或否") % {"key": key})
         else:
             answer = str(answer or "").strip()[:200]
         answers[key] = answer
@@ -193,11 +214,15 @@ def is_lead(temperature: Decimal | None, symptoms: list[str]) -> bool:
 
 def _check_date(campaign: Campaign, date: dt.date) -> None:
     if not campaign.is_active:
-        raise ValidationFailed("该排查任务已结束", errors={"campaign_id": "任务已结束"})
+        raise ValidationFailed(_("该排查任务已结束"), code="campaign_ended", errors={"campaign_id": _("任务已结束")})
     if not campaign.start_date <= date <= campaign.end_date:
-        raise ValidationFailed("该日期不在排查任务的起止日期内", errors={"date": "不在任务期间"})
+        raise ValidationFailed(
+            _("该日期不在排查任务的起止日期内"),
+            code="date_outside_campaign",
+            errors={"date": _("不在任务期间")},
+        )
     if date > timezone.localdate():
-        raise ValidationFailed("不能登记未来日期的排查", errors={"date": "未来日期"})
+        raise ValidationFailed(_("不能登记未来日期的排查"), code="date_in_future", errors={"date": _("未来日期")})
 
 
 def household_in_campaign(*, user, campaign: Campaign, household_id: int) -> Household:
@@ -205,7 +230,7 @@ def household_in_campaign(*, user, campaign: Campaign, household_id: int) -> Hou
         Household.objects.restrict(user).select_related("unit__building__grid").filter(pk=household_id).first()
     )
     if household is None or not household.code.startswith(campaign.grid_code):
-        raise NotFound("未找到该户，或不在本次排查范围内")
+        raise NotFound(_("未找到该户，或不在本次排查范围内"))
     return household
 
 
@@ -233,10 +258,10 @@ def visit_record(
     date = date or timezone.localdate()
     _check_date(campaign, date)
     if outcome not in Visit.Outcome.values:
-        raise ValidationFailed("请选择排查结果", errors={"outcome": "取值无效"})
+        raise ValidationFailed(_("请选择排查结果"), code="outcome_required", errors={"outcome": _("取值无效")})
     note = (note or "").strip()
     if len(note) > 300:
-        raise ValidationFailed("备注不能超过300字", errors={"note": "内容过长"})
+        raise ValidationFailed(_("备注不能超过300字"), code="note_too_long", errors={"note": _("内容过长")})
 
     checks = _clean_members(user=user, household=household, campaign=campaign, members=members) \
         if outcome == Visit.Outcome.VISITED else []
@@ -274,13 +299,13 @@ def visit_record(
 def _clean_members(*, user, household: Household, campaign: Campaign, members: Any) -> list[dict]:
     """Every member entry checked at once; one ValidationFailed naming each bad field."""
     if not isinstance(members, list):
-        raise ValidationFailed("成员信息格式有误", errors={"members": "应为列表"})
+        raise ValidationFailed(_("成员信息格式有误"), code="invalid_members", errors={"members": _("应为列表")})
     people = {r.pk: r for r in Resident.objects.restrict(user).filter(household=household)}
     errors: dict[str, str] = {}
     checks, seen = [], set()
     for i, entry in enumerate(members):
         if not isinstance(entry, dict):
-            errors[f"members.{i}"] = "应为对象"
+            errors[f"members.{i}"] = _("应为对象")
             continue
         try:
             resident_id = int(entry.get("resident_id"))
@@ -288,10 +313,10 @@ def _clean_members(*, user, household: Household, campaign: Campaign, members: A
             resident_id = None
         resident = people.get(resident_id)
         if resident is None:
-            errors[f"members.{i}.resident_id"] = "不是该户成员"
+            errors[f"members.{i}.resident_id"] = _("不是该户成员")
             continue
         if resident_id in seen:
-            errors[f"members.{i}.resident_id"] = "重复"
+            errors[f"members.{i}.resident_id"] = _("重复")
             continue
         seen.add(resident_id)
         present = bool(entry.get("present", True))
@@ -307,11 +332,11 @@ def _clean_members(*, user, household: Household, campaign: Campaign, members: A
                 except ValueError as exc:
                     errors[f"members.{i}.{field}"] = str(exc)
             if check["temperature"] is None and f"members.{i}.temperature" not in errors:
-                errors[f"members.{i}.temperature"] = "在家成员须测量体温"
+                errors[f"members.{i}.temperature"] = _("在家成员须测量体温")
         checks.append(check)
     if errors:
         first = next(iter(errors.values()))
-        raise ValidationFailed(f"成员信息有误：{first}", errors=errors)
+        raise ValidationFailed(_("成员信息有误：%(first)s") % {"first": first}, code="invalid_members", errors=errors)
     return checks
 
 
@@ -358,7 +383,7 @@ def declaration_link_for(*, actor: Actor, household_id: int) -> DeclarationLink:
     require(user, "screening.link.create")
     household = Household.objects.restrict(user).filter(pk=household_id).first()
     if household is None:
-        raise NotFound("未找到该户，或不在您的管辖范围内")
+        raise NotFound(_("未找到该户，或不在您的管辖范围内"))
     link = DeclarationLink.objects.select_for_update().filter(household=household).first()
     if link is not None and not link.revoked:
         return link
@@ -378,7 +403,7 @@ def declaration_link_revoke(*, actor: Actor, household_id: int) -> None:
     require(user, "screening.link.revoke")
     link = DeclarationLink.objects.restrict(user).filter(household_id=household_id, revoked=False).first()
     if link is None:
-        raise NotFound("未找到该户的申报链接")
+        raise NotFound(_("未找到该户的申报链接"))
     link.revoked = True
     link.save(update_fields=["revoked"])
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=link, changes={"revoked": [False, True]})
@@ -397,21 +422,21 @@ def link_for_token(token: str, *, ip_address: str | None = None) -> DeclarationL
     it is refused, the right token included, so a guess that hits cannot be told apart.
     """
     if ip_address and DECLARE_MISSES.exhausted(ip_address):
-        raise RateLimited("尝试次数过多，请稍后再试")
+        raise RateLimited(_("尝试次数过多，请稍后再试"))
     link = None
     if token and len(token) <= 64:
         link = DeclarationLink.objects.select_related("household").filter(token=token, revoked=False).first()
     if link is None:
         if ip_address:
             DECLARE_MISSES.hit(ip_address)
-        raise NotFound("该申报链接无效或已停用")
+        raise NotFound(_("该申报链接无效或已停用"))
     return link
 
 
 def link_submission_count(link: DeclarationLink) -> None:
     """Count one submission through ``link`` (declaration or self-report), refusing it past the limit."""
     if DECLARE_SUBMISSIONS.hit(link.pk) > DECLARE_SUBMISSIONS.limit:
-        raise RateLimited("该户提交次数过多，请稍后再试")
+        raise RateLimited(_("该户提交次数过多，请稍后再试"))
 
 
 @transaction.atomic
@@ -438,12 +463,16 @@ def declaration_submit(
     try:
         resident = Resident.objects.get(pk=int(resident_id), household=household)
     except (Resident.DoesNotExist, TypeError, ValueError):
-        raise ValidationFailed("请选择本户的成员", errors={"resident_id": "不是该户成员"}) from None
+        raise ValidationFailed(
+            _("请选择本户的成员"),
+            code="members_required",
+            errors={"resident_id": _("不是该户成员")},
+        ) from None
     errors = {}
     try:
         temperature = parse_temperature(temperature)
         if temperature is None:
-            errors["temperature"] = "请填写体温"
+            errors["temperature"] = _("请填写体温")
     except ValueError as exc:
         errors["temperature"] = str(exc)
     try:
@@ -452,9 +481,13 @@ def declaration_submit(
         errors["symptoms"] = str(exc)
     travel_history = (travel_history or "").strip()
     if len(travel_history) > 300:
-        errors["travel_history"] = "不能超过300字"
+        errors["travel_history"] = _("不能超过300字")
     if errors:
-        raise ValidationFailed(f"申报信息有误：{next(iter(errors.values()))}", errors=errors)
+        raise ValidationFailed(
+            _("申报信息有误：%(details)s") % {"details": next(iter(errors.values()))},
+            code="declaration_invalid",
+            errors=errors,
+        )
     date = date or timezone.localdate()
     fields = {"temperature": temperature, "symptoms": symptoms, "travel_history": travel_history,
               "travel_risk_area": bool(travel_risk_area), "contact_case": bool(contact_case)}
@@ -518,7 +551,7 @@ def health_report_self(
     """A person under monitoring reports for themselves, today, through their household's
     declaration link (no login: the unguessable, revocable token is the credential).
 
-    Same validation, same slot-update and same CDC alert as staff entry (``_report_save``), but
+    Same validation, same slot-update and same CDC alert as staff entry (``health.services.report_save``), but
     the person's status is never changed: nobody whose role answers for the change is behind the
     report, exactly as with a self-declaration; the CDC alert asks staff to confirm.  The audit
     entry is anonymous, channel "link", with the caller's IP address.
@@ -528,17 +561,25 @@ def health_report_self(
     try:
         resident = Resident.objects.select_related("household").get(pk=int(resident_id), household=link.household)
     except (Resident.DoesNotExist, TypeError, ValueError):
-        raise NotFound("未找到该成员，或不是本户成员") from None
+        raise NotFound(_("未找到该成员，或不是本户成员")) from None
     if not is_monitored(resident):
-        raise NotFound("该成员目前不需要健康监测")
+        raise NotFound(_("该成员目前不需要健康监测"))
     now = timezone.localtime(now or timezone.now())
     if slot == HealthReport.Slot.AFTERNOON and current_slot(now) == HealthReport.Slot.MORNING:
-        raise ValidationFailed("还未到下午的填报时间（12:00 起）", errors={"slot": "未到时间"})
+        raise ValidationFailed(
+            _("还未到下午的填报时间（12:00 起）"),
+            code="afternoon_slot_not_open",
+            errors={"slot": _("未到时间")},
+        )
     symptoms = list(symptoms or [])
     unknown = [s for s in symptoms if s not in SYMPTOMS]
     if unknown:
         names = "、".join(str(s) for s in unknown)[:50]
-        raise ValidationFailed(f"未知的症状：{names}", errors={"symptoms": "取值无效"})
+        raise ValidationFailed(
+            _("未知的症状：%(names)s") % {"names": names},
+            code="unknown_symptom",
+            errors={"symptoms": _("取值无效")},
+        )
     actor = Actor(user=None, ip_address=ip_address, user_agent=(user_agent or "")[:300], channel="link")
     return health_services.report_save(
         actor=actor, resident=resident, date=now.date(), slot=slot, temperature=temperature,

@@ -15,16 +15,19 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wangge.accounts.permissions import can, require
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor, client_ip
-from wangge.audit.exports import audited_export
 from wangge.core import forms as core_forms
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
+from wangge.core.exports import audited_export
 from wangge.core.inputs import check_day
+from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import not_found_as_404, rate_limited_as_429
+from wangge.exports.views import export_or_job
 from wangge.grid.models import Household
 from wangge.grid.selectors import household_members
 from wangge.health import selectors as health_selectors
@@ -32,9 +35,6 @@ from wangge.health import services as health_services
 from wangge.health.models import SYMPTOMS, HealthReport
 from wangge.screening import selectors, services
 from wangge.screening.models import Campaign, DeclarationLink, SelfDeclaration, Visit
-
-MISSING_HEADERS = ["网格", "楼栋", "单元", "门牌号", "地址", "户编码", "今日情况"]
-ATTEMPT_LABELS = dict(Visit.Outcome.choices)
 
 
 def _date(request) -> dt.date:
@@ -51,11 +51,13 @@ def _date(request) -> dt.date:
 @login_required
 def campaign_list(request):
     today = timezone.localdate()
-    campaigns = list(selectors.campaigns_for(user=request.user)[:200])
+    page = request_page(request, selectors.campaigns_for(user=request.user))
+    campaigns = page.items
     for c in campaigns:
         c.running_today = selectors.is_active_on(c, today)
     return render(request, "screening/campaign_list.html", {
         "campaigns": campaigns,
+        **pager_urls(request, page),
         "can_create": can(request.user, "screening.campaign.create"),
         "can_visit": can(request.user, "screening.visit.record"),
     })
@@ -66,7 +68,7 @@ def campaign_list(request):
 def campaign_list_export(request):
     user = request.user
     if not user.scope_prefixes:
-        raise NotFound("您没有管辖范围，无法导出排查任务")
+        raise NotFound(_("您没有管辖范围，无法导出排查任务"))
     today = timezone.localdate()
     return audited_export(
         actor=Actor.from_request(request), object_type="screening.campaign", grid_code=common_prefix(user),
@@ -147,19 +149,8 @@ def campaign_missing(request, campaign_id: int):
     ctx = _dashboard_context(request, campaign_id)
     user, campaign, prefix, date = request.user, ctx["campaign"], ctx["prefix"], ctx["date"]
     if request.GET.get("export") == "xlsx":
-        qs = selectors.missing_queryset(user=user, campaign=campaign, prefix=prefix, date=date)
-
-        def rows():
-            for h in qs.iterator(chunk_size=2000):
-                building = h.unit.building
-                yield (building.grid.name, building.name, h.unit.name, h.door_number, h.address, h.code,
-                       ATTEMPT_LABELS.get(h.attempt, "未排查"))
-
-        return audited_export(
-            actor=Actor.from_request(request), object_type="screening.visit", grid_code=prefix[:15],
-            filters={"campaign": campaign.pk, "within": prefix, "date": date.isoformat()},
-            filename=f"未排查户_{campaign.name}_{date.isoformat()}.xlsx", headers=MISSING_HEADERS, rows=rows(),
-        )
+        params = {"campaign": str(campaign.pk), "within": prefix, "date": date.isoformat()}
+        return export_or_job(request, kind="wangge.screening.exports.missing_households", params=params)
     page = selectors.missing_page(user=user, campaign=campaign, prefix=prefix, date=date,
                                   cursor=request.GET.get("cursor", ""))
     template = "screening/_missing_rows.html" if request.headers.get("HX-Request") else "screening/missing.html"
@@ -310,7 +301,7 @@ def declaration_link(request, household_id: int):
     household = Household.objects.restrict(user).select_related("unit__building").filter(
         pk=household_id).first()
     if household is None:
-        raise NotFound("未找到该户，或不在您的管辖范围内")
+        raise NotFound(_("未找到该户，或不在您的管辖范围内"))
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.declaration_link_revoke(actor=Actor.from_request(request), household_id=household.pk)

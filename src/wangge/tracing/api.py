@@ -11,9 +11,8 @@ from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
 from wangge.core.inputs import Day, Id, PageSize, Timestamp
-from wangge.grid.api import page_limit
+from wangge.core.lists import keyset_page, page_limit
 from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
-from wangge.people.selectors import keyset_page
 from wangge.tracing import selectors, services
 from wangge.tracing.models import Investigation
 

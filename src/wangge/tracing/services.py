@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wangge.accounts.permissions import require
 from wangge.audit import services as audit
@@ -67,7 +68,7 @@ def investigation_in_reach(*, user, pk: int, for_update: bool = False) -> Invest
     try:
         investigation = Investigation.objects.restrict(user).select_related("case").get(pk=pk)
     except (Investigation.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该流调，或不在您的管辖范围内") from None
+        raise NotFound(_("未找到该流调，或不在您的管辖范围内")) from None
     if for_update:
         investigation = Investigation.objects.select_for_update().select_related("case").get(pk=investigation.pk)
     return investigation
@@ -75,7 +76,7 @@ def investigation_in_reach(*, user, pk: int, for_update: bool = False) -> Invest
 
 def _open(investigation: Investigation) -> None:
     if investigation.status != Investigation.Status.OPEN:
-        raise Conflict("该流调已完成，不能再修改", code="investigation_closed")
+        raise Conflict(_("该流调已完成，不能再修改"), code="investigation_closed")
 
 
 @transaction.atomic
@@ -98,15 +99,19 @@ def trajectory_add(
     place = (place or "").strip()
     errors = {}
     if not place:
-        errors["place"] = "请填写地点"
+        errors["place"] = _("请填写地点")
     if start is None:
-        errors["start"] = "请填写开始时间"
+        errors["start"] = _("请填写开始时间")
     elif end is not None and end < start:
-        errors["end"] = "结束时间不能早于开始时间"
+        errors["end"] = _("结束时间不能早于开始时间")
     if (lat is None) != (lng is None) or (lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180)):
-        errors["lat"] = "经纬度应同时填写且在有效范围内"
+        errors["lat"] = _("经纬度应同时填写且在有效范围内")
     if errors:
-        raise ValidationFailed("轨迹信息有误：" + "；".join(errors.values()), errors=errors)
+        raise ValidationFailed(
+            _("轨迹信息有误：%(details)s") % {"details": "；".join(errors.values())},
+            code="trajectory_invalid",
+            errors=errors,
+        )
     entry = TrajectoryEntry.objects.create(
         investigation=investigation, grid_code=investigation.grid_code, place=place[:200], address=address[:200],
         lat=lat, lng=lng, start=start, end=end, note=note[:500],
@@ -130,7 +135,11 @@ def _contact_person(*, actor: Actor, data: dict[str, Any]) -> tuple[Resident, bo
         if existing is not None:
             return existing, True
     if not data.get("household_id"):
-        raise ValidationFailed("新登记的接触者须指定所在户", errors={"household_id": "必填"})
+        raise ValidationFailed(
+            _("新登记的接触者须指定所在户"),
+            code="household_required",
+            errors={"household_id": _("必填")},
+        )
     fields = {k: data[k] for k in NEW_PERSON_FIELDS if data.get(k) not in (None, "")}
     return people.resident_create(actor=actor, household_id=int(data["household_id"]), data=fields), False
 
@@ -165,9 +174,9 @@ def contacts_add(
     require(user, "tracing.contacts.add")
     _open(investigation)
     if not contacts:
-        raise ValidationFailed("请至少填写一位接触者", errors={"contacts": "必填"})
+        raise ValidationFailed(_("请至少填写一位接触者"), code="contacts_required", errors={"contacts": _("必填")})
     if place == QuarantineOrder.Place.CENTRAL and not site_id:
-        raise ValidationFailed("集中隔离须指定隔离点", errors={"site_id": "必填"})
+        raise ValidationFailed(_("集中隔离须指定隔离点"), code="site_required", errors={"site_id": _("必填")})
     quarantine.regime_by_code(regime_code)
     start_date = start_date or timezone.localdate()
     created: list[Contact] = []
@@ -189,12 +198,19 @@ def contacts_add(
 def _add_one(*, actor, investigation, data, regime_code, place, site_id, start_date, seen) -> Contact:
     kind = data.get("kind") or Contact.Kind.CLOSE
     if kind not in Contact.Kind.values:
-        raise ValidationFailed("接触者类型应为密切接触者或次密切接触者", errors={"kind": "无效"})
+        raise ValidationFailed(
+            _("接触者类型应为密切接触者或次密切接触者"),
+            code="invalid_contact_kind",
+            errors={"kind": _("无效")},
+        )
     resident, matched = _contact_person(actor=actor, data=data)
     if resident.pk == investigation.case_id:
-        raise ValidationFailed("接触者不能是病例本人", errors={"resident_id": "病例本人"})
+        raise ValidationFailed(_("接触者不能是病例本人"), code="contact_is_case", errors={"resident_id": _("病例本人")})
     if resident.pk in seen or Contact.objects.filter(investigation=investigation, resident=resident).exists():
-        raise Conflict(f"{resident.name} 已登记为本次流调的接触者", code="duplicate_contact")
+        raise Conflict(
+            _("%(resident_name)s 已登记为本次流调的接触者") % {"resident_name": resident.name},
+            code="duplicate_contact",
+        )
     seen.add(resident.pk)
     contact = Contact.objects.create(
         investigation=investigation, resident=resident, grid_code=resident.grid_code, kind=kind,
@@ -235,7 +251,7 @@ def investigation_close(*, actor: Actor, investigation_id: int, summary: str) ->
     _open(investigation)
     summary = (summary or "").strip()
     if not summary:
-        raise ValidationFailed("请填写调查结论", errors={"summary": "必填"})
+        raise ValidationFailed(_("请填写调查结论"), code="summary_required", errors={"summary": _("必填")})
     investigation.status = Investigation.Status.CLOSED
     investigation.closed_at = timezone.now()
     investigation.summary = summary

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.permissions import can
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
-from wangge.audit.exports import audited_export
 from wangge.core.errors import DomainError, Forbidden, NotFound
+from wangge.core.exports import audited_export
 from wangge.core.views import flash_outcome, not_found_as_404
 from wangge.grid.models import Household
 from wangge.quarantine import selectors as quarantine_selectors
@@ -116,7 +116,12 @@ def _contact_dicts(user, formset) -> list[dict]:
             if code:
                 household = Household.objects.restrict(user).filter(code=code).only("pk").first()
                 if household is None:
-                    raise NotFound(f"第{index}位接触者：户编码 {code} 不存在或不在您的管辖范围内")
+                    raise NotFound(
+                        _("第%(index)s位接触者：户编码 %(code)s 不存在或不在您的管辖范围内") % {
+                            "index": index,
+                            "code": code,
+                        },
+                    )
                 row["household_id"] = household.pk
         contacts.append(row)
     return contacts

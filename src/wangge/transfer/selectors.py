@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
 
 from wangge.core.errors import NotFound
 from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
@@ -51,7 +52,7 @@ def facility_in_reach(*, user, pk) -> Facility:
     try:
         return facilities_available(user=user).get(pk=pk)
     except (Facility.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该收治机构，或不在您的管辖范围内") from None
+        raise NotFound(_("未找到该收治机构，或不在您的管辖范围内")) from None
 
 
 @dataclass
@@ -207,7 +208,7 @@ def transfer_in_reach(*, user, pk) -> TransferOrder:
     try:
         return transfers_visible(user=user).select_related("destination", "created_by").get(pk=pk)
     except (TransferOrder.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该转运单，或不在您的管辖范围内") from None
+        raise NotFound(_("未找到该转运单，或不在您的管辖范围内")) from None
 
 
 def transfer_patients(*, transfer: TransferOrder) -> list[TransferPatient]:
@@ -255,4 +256,4 @@ def admission_in_reach(*, user, pk) -> Admission:
     try:
         return Admission.objects.restrict(user).select_related("facility", "resident").get(pk=pk)
     except (Admission.DoesNotExist, ValueError, TypeError):
-        raise NotFound("未找到该收治记录，或不在您的管辖范围内") from None
+        raise NotFound(_("未找到该收治记录，或不在您的管辖范围内")) from None

@@ -17,6 +17,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wangge.accounts.permissions import require
 from wangge.alerts.services import alert_resolve
@@ -87,13 +88,17 @@ def facility_create(
     require(user, "transfer.facility.create")
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("请填写机构名称", errors={"name": "必填"})
+        raise ValidationFailed(_("请填写机构名称"), code="name_required", errors={"name": _("必填")})
     if tier not in Facility.Tier.values:
-        raise ValidationFailed("机构层级无效", errors={"tier": "取值无效"})
+        raise ValidationFailed(_("机构层级无效"), code="invalid_facility_level", errors={"tier": _("取值无效")})
     if capacity is None or capacity < 0:
-        raise ValidationFailed("床位数不能为负数", errors={"capacity": "取值无效"})
+        raise ValidationFailed(_("床位数不能为负数"), code="negative_beds", errors={"capacity": _("取值无效")})
     if not grid_code or not user_can_reach(user, grid_code):
-        raise ValidationFailed("所属区划不在您的管辖范围内", errors={"grid_code": "超出管辖范围"})
+        raise ValidationFailed(
+            _("所属区划不在您的管辖范围内"),
+            code="invalid_division_code",
+            errors={"grid_code": _("超出管辖范围")},
+        )
     facility = Facility.objects.create(
         name=name[:100], tier=tier, grid_code=grid_code, capacity=capacity, address=address[:200],
         phone=phone[:30], lat=lat, lng=lng, quarantine_site=quarantine_site,
@@ -126,35 +131,64 @@ def transfer_create(
     require(user, step_action(S.PLANNED))
     ids = list(dict.fromkeys(int(i) for i in resident_ids or []))
     if not ids:
-        raise ValidationFailed("请至少选择一名转运人员", errors={"resident_ids": "必填"})
+        raise ValidationFailed(
+            _("请至少选择一名转运人员"),
+            code="patients_required",
+            errors={"resident_ids": _("必填")},
+        )
     errors = {}
-    required = (("origin", origin, "出发地"), ("vehicle", vehicle, "车辆"), ("escort", escort, "随车人员"))
-    for field, value, label in required:
+    required = (
+        ("origin", origin, _("请填写出发地")),
+        ("vehicle", vehicle, _("请填写车辆")),
+        ("escort", escort, _("请填写随车人员")),
+    )
+    for field, value, message in required:
         if not (value or "").strip():
-            errors[field] = f"请填写{label}"
+            errors[field] = message
     if errors:
-        raise ValidationFailed("；".join(errors.values()), errors=errors)
+        raise ValidationFailed("；".join(errors.values()), code="fields_required", errors=errors)
     if not planned_departure or not planned_arrival:
-        raise ValidationFailed("请填写计划出发和到达时间", errors={"planned_arrival": "必填"})
+        raise ValidationFailed(
+            _("请填写计划出发和到达时间"),
+            code="times_required",
+            errors={"planned_arrival": _("必填")},
+        )
     if planned_arrival <= planned_departure:
-        raise ValidationFailed("计划到达时间必须晚于计划出发时间", errors={"planned_arrival": "应晚于出发时间"})
+        raise ValidationFailed(
+            _("计划到达时间必须晚于计划出发时间"),
+            code="arrival_before_departure",
+            errors={"planned_arrival": _("应晚于出发时间")},
+        )
     residents = [resident_in_reach(user=user, pk=pk) for pk in ids]
     busy = (
         TransferPatient.objects.filter(resident_id__in=ids, transfer__status__in=selectors.ACTIVE_STATUSES)
         .select_related("resident").first()
     )
     if busy is not None:
-        raise Conflict(f"{busy.resident.name} 已在转运单 {busy.transfer_id} 中，请勿重复安排")
+        raise Conflict(
+            _("%(name)s 已在转运单 %(transfer_id)s 中，请勿重复安排") % {
+                "name": busy.resident.name,
+                "transfer_id": busy.transfer_id,
+            },
+            code="already_in_transfer",
+        )
     # Lock the destination row: two dispatchers filling the last beds queue here.
     destination = selectors.facility_in_reach(user=user, pk=destination_id)
     destination = Facility.objects.select_for_update().get(pk=destination.pk)
     if not destination.is_active:
-        raise Conflict(f"{destination.name} 已停用，不能作为目的地")
+        raise Conflict(
+            _("%(facility)s 已停用，不能作为目的地") % {"facility": destination.name},
+            code="facility_inactive",
+        )
     free = selectors.free_beds(destination)
     if free < len(residents):
         raise Conflict(
-            f"{destination.name} 剩余床位 {free} 张，不足以接收 {len(residents)} 人，请选择其他机构",
-            errors={"destination_id": "床位不足"},
+            _("%(facility)s 剩余床位 %(free)s 张，不足以接收 %(count)s 人，请选择其他机构") % {
+                "facility": destination.name,
+                "free": free,
+                "count": len(residents),
+            }, code="not_enough_beds",
+            errors={"destination_id": _("床位不足")},
         )
     transfer = TransferOrder.objects.create(
         grid_code=scope_code_for([r.grid_code for r in residents]), origin=origin.strip()[:200],
@@ -182,7 +216,10 @@ def _step(*, actor: Actor, transfer_id: int, to_status: str) -> tuple[TransferOr
     from_status = transfer.status
     if to_status not in TRANSITIONS[from_status]:
         raise Conflict(
-            f"转运单当前为“{S(from_status).label}”，不能标记为“{S(to_status).label}”",
+            _("转运单当前为“%(from_status)s”，不能标记为“%(to_status)s”") % {
+                "from_status": S(from_status).label,
+                "to_status": S(to_status).label,
+            },
             code="transition_not_allowed",
         )
     return transfer, from_status
@@ -221,7 +258,7 @@ def transfer_handover(*, actor: Actor, transfer_id: int, received_by: str) -> Tr
     gaps close (admitted or isolated by tier), and the transfer's alerts are resolved."""
     received_by = (received_by or "").strip()
     if not received_by:
-        raise ValidationFailed("请填写接收人", errors={"received_by": "必填"})
+        raise ValidationFailed(_("请填写接收人"), code="receiver_required", errors={"received_by": _("必填")})
     transfer, from_status = _step(actor=actor, transfer_id=transfer_id, to_status=S.HANDED_OVER)
     now = timezone.now()
     transfer.status, transfer.handed_over_at, transfer.received_by = S.HANDED_OVER, now, received_by[:50]
@@ -239,7 +276,7 @@ def transfer_handover(*, actor: Actor, transfer_id: int, received_by: str) -> Tr
 def transfer_cancel(*, actor: Actor, transfer_id: int, reason: str) -> TransferOrder:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("请填写取消原因", errors={"reason": "必填"})
+        raise ValidationFailed(_("请填写取消原因"), code="reason_required", errors={"reason": _("必填")})
     transfer, from_status = _step(actor=actor, transfer_id=transfer_id, to_status=S.CANCELLED)
     transfer.status = S.CANCELLED
     _save_step(actor=actor, transfer=transfer, from_status=from_status, fields=[], note=reason)
@@ -279,11 +316,18 @@ def admission_record(*, actor: Actor, resident_id: int, facility_id: int, admitt
     resident = resident_in_reach(user=user, pk=resident_id)
     facility = selectors.facility_in_reach(user=user, pk=facility_id)
     if admitted_at is None:
-        raise ValidationFailed("请填写收治时间", errors={"admitted_at": "必填"})
+        raise ValidationFailed(_("请填写收治时间"), code="admitted_at_required", errors={"admitted_at": _("必填")})
     if admitted_at > timezone.now() + dt.timedelta(minutes=5):
-        raise ValidationFailed("收治时间不能晚于当前时间", errors={"admitted_at": "不能是将来时间"})
+        raise ValidationFailed(
+            _("收治时间不能晚于当前时间"),
+            code="admitted_at_in_future",
+            errors={"admitted_at": _("不能是将来时间")},
+        )
     if Admission.objects.filter(resident=resident, facility=facility, discharged_at__isnull=True).exists():
-        raise Conflict(f"{resident.name} 已在 {facility.name} 收治中")
+        raise Conflict(
+            _("%(name)s 已在 %(facility)s 收治中") % {"name": resident.name, "facility": facility.name},
+            code="already_admitted",
+        )
     return _admit(actor=actor, resident=resident, facility=facility, at=admitted_at,
                   user=user if user.is_authenticated else None)
 
@@ -295,10 +339,14 @@ def discharge_record(*, actor: Actor, admission_id: int, discharged_at: dt.datet
     admission = selectors.admission_in_reach(user=user, pk=admission_id)
     admission = Admission.objects.select_for_update().get(pk=admission.pk)
     if admission.discharged_at is not None:
-        raise Conflict("该收治记录已出院")
+        raise Conflict(_("该收治记录已出院"), code="already_discharged")
     at = discharged_at or timezone.now()
     if at < admission.admitted_at:
-        raise ValidationFailed("出院时间不能早于收治时间", errors={"discharged_at": "早于收治时间"})
+        raise ValidationFailed(
+            _("出院时间不能早于收治时间"),
+            code="discharge_before_admission",
+            errors={"discharged_at": _("早于收治时间")},
+        )
     admission.discharged_at = at
     admission.save(update_fields=["discharged_at"])
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=admission,

@@ -25,6 +25,7 @@ def create(password):
 def test_a_weak_password_is_refused_with_a_chinese_reason(db, password, reason):
     with pytest.raises(ValidationFailed) as exc:
         create(password)
+    assert exc.value.code == "weak_password"
     assert exc.value.message.startswith("密码不符合要求")
     assert reason in exc.value.message
     assert not User.objects.filter(username="new_worker").exists()

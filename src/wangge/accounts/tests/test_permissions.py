@@ -57,6 +57,7 @@ def test_anonymous_may_take_no_action_and_is_told_to_log_in(db):
     assert not can(None, "people.view")
     with pytest.raises(Forbidden) as exc:
         require(anonymous, "people.view")
+    assert exc.value.code == "forbidden"
     assert exc.value.message == "请先登录"
 
 

@@ -1,6 +1,7 @@
 """Sessions end after SESSION_COOKIE_AGE and when the browser closes."""
 
 import datetime as dt
+import time
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -55,3 +56,31 @@ def test_an_expired_session_is_sent_back_to_login(city, grid_worker):
     response = client.get(reverse("core:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def _stored(client) -> Session:
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_a_page_view_does_not_rewrite_a_freshly_saved_session(city, grid_worker):
+    client = Client()
+    logged_in(client)
+    marker = timezone.now() + dt.timedelta(hours=1)
+    Session.objects.filter(session_key=client.session.session_key).update(expire_date=marker)
+    for _ in range(3):
+        assert client.get(reverse("people:resident_list")).status_code == 200
+    assert _stored(client).expire_date == marker
+
+
+def test_a_session_last_saved_long_ago_has_its_expiry_pushed_on(city, grid_worker):
+    from wangge.core.middleware import SessionRefreshMiddleware
+
+    client = Client()
+    logged_in(client)
+    session = client.session
+    session[SessionRefreshMiddleware.KEY] = int(time.time()) - settings.WANGGE_SESSION_REFRESH_SECONDS - 1
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(expire_date=timezone.now() + dt.timedelta(hours=1))
+    assert client.get(reverse("people:resident_list")).status_code == 200
+    expected = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert abs((_stored(client).expire_date - expected).total_seconds()) < 60

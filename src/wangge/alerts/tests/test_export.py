@@ -1,15 +1,14 @@
 """The alert inbox's Excel export: the user's alerts (role and reach), the page's filters, audited."""
 
-import io
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from wangge.alerts.models import AlertRead
 from wangge.alerts.services import alert_raise, alert_resolve
 from wangge.audit.models import AuditAction, AuditEntry
+from wangge.core.testing import login as client_for
+from wangge.core.testing import rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -20,17 +19,6 @@ GRID_C = "420106002001001"
 def raise_for(role, grid_code, key, kind="missed_report"):
     alert, _ = alert_raise(kind=kind, role=role, grid_code=grid_code, title=f"预警 {key}", dedupe_key=key)
     return alert
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def rows_of(response):
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
-    return [[c.value for c in row] for row in sheet.iter_rows()]
 
 
 def test_the_export_holds_the_users_alerts_unread_first_and_not_the_others(city, grid_worker):

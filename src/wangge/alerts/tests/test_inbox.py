@@ -7,6 +7,7 @@ from django.urls import reverse
 from wangge.accounts.services import api_token_issue
 from wangge.alerts.models import AlertRead
 from wangge.alerts.services import alert_raise
+from wangge.core.testing import login as client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +18,6 @@ GRID_C = "420106002001001"
 def raise_for(role, grid_code, key, kind="missed_report", link="/people/residents/1/"):
     alert, _ = alert_raise(kind=kind, role=role, grid_code=grid_code, title=f"预警 {key}", dedupe_key=key, link=link)
     return alert
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_inbox_lists_alerts_for_the_users_role_in_reach_unread_first(city, grid_worker):

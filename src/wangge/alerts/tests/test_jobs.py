@@ -2,18 +2,16 @@
 idempotency and resolution."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from wangge.alerts.models import Alert, AlertKind
-from wangge.alerts.tests.conftest import (
-    facility,
-    local,
-    put_in_loop,
-    quarantine_order,
-    quarantine_test,
-    transfer,
-)
+from wangge.core.testing.factories import make_facility as facility
+from wangge.core.testing.factories import make_person_status as put_in_loop
+from wangge.core.testing.factories import make_quarantine_order as quarantine_order
+from wangge.core.testing.factories import make_quarantine_test as quarantine_test
+from wangge.core.testing.factories import make_transfer as transfer
 from wangge.health import jobs as health_jobs
 from wangge.health.models import HealthReport
 from wangge.quarantine import jobs as quarantine_jobs
@@ -23,6 +21,11 @@ from wangge.transfer.models import TransferOrder
 pytestmark = pytest.mark.django_db
 
 DAY = dt.date(2026, 3, 10)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def local(year, month, day, hour=0, minute=0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
 def open_alerts(kind):
@@ -35,8 +38,6 @@ def report(resident, date, slot):
 
 
 # --- Missed reports --------------------------------------------------------------------------
-
-
 def test_a_monitored_person_without_a_morning_report_alerts_their_grid_worker_after_noon(city):
     resident = city["residents"]["A"]
     put_in_loop(resident)
@@ -97,8 +98,6 @@ def test_a_late_report_resolves_its_missed_alert(city):
 
 
 # --- Releases due ----------------------------------------------------------------------------
-
-
 def test_an_active_order_due_today_alerts_the_community_worker(city):
     order = quarantine_order(city["residents"]["B"], start=DAY - dt.timedelta(days=14), planned_release=DAY)
     assert quarantine_jobs.raise_release_due_alerts(today=DAY) == 1
@@ -132,8 +131,6 @@ def test_an_extended_order_falls_due_again_on_its_new_date(city):
 
 
 # --- Overdue tests ---------------------------------------------------------------------------
-
-
 def test_a_pending_test_past_its_due_date_alerts_the_cdc(city):
     order = quarantine_order(city["residents"]["A"], start=DAY, planned_release=DAY + dt.timedelta(days=14))
     test = quarantine_test(order, due=DAY)
@@ -154,8 +151,6 @@ def test_a_test_with_a_result_is_not_overdue_and_resolves_its_alert(city):
 
 
 # --- Transfers -------------------------------------------------------------------------------
-
-
 @pytest.fixture
 def bus(city):
     return transfer([city["residents"]["A"], city["residents"]["A2"]], destination=facility(),
@@ -214,8 +209,6 @@ def test_a_cancelled_transfer_raises_nothing(bus):
 
 
 # --- Stale gap-list entries ------------------------------------------------------------------
-
-
 def test_a_confirmed_case_not_admitted_for_more_than_four_hours_alerts_the_community_worker(city):
     resident = city["residents"]["B"]
     since = local(2026, 3, 10, 8)

@@ -4,10 +4,10 @@ read through one selector that narrows to the auditor's reach."""
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from conftest import GRID_A, GRID_C
 from wangge.audit import services as audit
 from wangge.audit.models import AuditEntry, AuditLogIsAppendOnly
 from wangge.audit.selectors import audit_entry_list
+from wangge.core.testing import GRID_A, GRID_C
 from wangge.people.services import resident_update
 
 

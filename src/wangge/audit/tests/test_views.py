@@ -10,17 +10,13 @@ from django.utils import timezone
 from wangge.accounts.models import Role
 from wangge.audit import services as audit
 from wangge.audit.models import AuditAction, AuditEntry
+from wangge.core.testing import force_login as login
 from wangge.core.testing.factories import make_user
 from wangge.people import services as people_services
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("audit:entry_list")
-
-
-def login(client, user):
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.fixture

@@ -8,9 +8,12 @@ from django.db import close_old_connections
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from wangge.audit.exports import audited_export
 from wangge.audit.models import AuditAction, AuditEntry
-from wangge.core.exports import content_disposition, xlsx_response
+from wangge.core.exports import (
+    audited_export,
+    content_disposition,
+    xlsx_response,
+)
 from wangge.people.exports import RESIDENT_EXPORT_HEADERS, resident_export_rows
 from wangge.people.models import Resident, ResidentTag
 

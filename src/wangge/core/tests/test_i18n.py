@@ -16,6 +16,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from wangge.core.testing import login
 from wangge.core.testing.factories import TEST_PASSWORD
 
 LOGIN = reverse("accounts:login")
@@ -133,8 +134,7 @@ def test_the_resident_list_is_in_english(city, grid_worker):
 
 
 def test_the_resident_list_stays_in_chinese_by_default(city, grid_worker):
-    client = Client()
-    client.force_login(grid_worker, backend="django.contrib.auth.backends.ModelBackend")
+    client = login(grid_worker)
     html = page(client, reverse("people:resident_list"))
     assert "证件号码" in html and "人口类型" in html
     assert "ID number" not in html and "Residence type" not in html

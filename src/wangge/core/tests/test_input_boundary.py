@@ -12,20 +12,13 @@ from django import forms
 from django.test import Client
 
 import wangge
-from conftest import actor_for
-from wangge.accounts.models import Role
 from wangge.core import forms as core_forms
-from wangge.core.testing.factories import TEST_PASSWORD, make_user
+from wangge.core.testing import actor_for
+from wangge.core.testing import login as logged_in
+from wangge.core.testing.factories import TEST_PASSWORD
 from wangge.screening.models import SelfDeclaration
 from wangge.screening.services import declaration_link_for
 from wangge.tracing.models import TrajectoryEntry
-from wangge.tracing.services import investigation_open
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def assert_refused_page(response):
@@ -41,19 +34,7 @@ def declaration_link(city, grid_worker):
     return declaration_link_for(actor=actor_for(grid_worker), household_id=city["households"]["A"][0].pk)
 
 
-@pytest.fixture
-def cdc(db):
-    return make_user("cdc_city", Role.CDC, ["420100000000"], display_name="市疾控")
-
-
-@pytest.fixture
-def investigation(city, cdc):
-    return investigation_open(actor=actor_for(cdc), case_resident_id=city["residents"]["A"].pk)
-
-
 # --- NUL characters ---------------------------------------------------------------------------
-
-
 def test_a_nul_in_a_page_query_is_a_chinese_422_page(city, street_officer):
     assert_refused_page(logged_in(street_officer).get("/people/residents/", {"q": "张\x00"}))
 
@@ -79,8 +60,6 @@ def test_ordinary_text_passes(city, street_officer):
 
 
 # --- Times in forms ---------------------------------------------------------------------------
-
-
 @pytest.mark.parametrize("start", ["2026-01-01T00:00:00+20:00", "2026-01-01T00:00:00+99:00",
                                    "0001-01-01T00:00", "9999-12-31T23:59"])
 def test_a_trajectory_time_postgresql_cannot_store_is_a_form_error(investigation, cdc, start):

@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from wangge.accounts.services import api_token_issue
+from wangge.core.testing import login
 
 
 def assert_no_store(response):
@@ -16,9 +17,7 @@ def assert_no_store(response):
 
 @pytest.fixture
 def logged_in(grid_worker):
-    client = Client()
-    client.force_login(grid_worker)
-    return client
+    return login(grid_worker)
 
 
 def test_a_page_is_not_stored(logged_in, city):

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from wangge.core.testing import login
 from wangge.core.testing.factories import TEST_PASSWORD
 from wangge.core.views import safe_next
 
@@ -30,16 +31,14 @@ def test_safe_next_keeps_a_path_on_this_site(target):
 
 @pytest.mark.parametrize("target", OFFSITE)
 def test_the_doctor_visit_form_does_not_redirect_offsite(city, grid_worker, target):
-    client = Client()
-    client.force_login(grid_worker)
+    client = login(grid_worker)
     response = client.post(reverse("health:doctor_visit", args=[city["residents"]["A"].pk]), {"next": target})
     assert response.status_code == 302
     assert stays_on_site(response.url), response.url
 
 
 def test_the_doctor_visit_form_returns_to_the_page_it_came_from(city, grid_worker):
-    client = Client()
-    client.force_login(grid_worker)
+    client = login(grid_worker)
     resident = city["residents"]["A"]
     back = reverse("health:person", args=[resident.pk])
     response = client.post(reverse("health:doctor_visit", args=[resident.pk]), {"next": back})

@@ -1,4 +1,4 @@
-from conftest import GRID_A, GRID_B, GRID_C, STREET_1
+from wangge.core.testing import GRID_A, GRID_B, GRID_C, STREET_1
 from wangge.grid.models import Grid, Household
 from wangge.people.models import Resident
 

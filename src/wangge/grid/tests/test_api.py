@@ -8,16 +8,12 @@ import json
 
 from django.test import Client
 
-from conftest import GRID_A, GRID_B, GRID_C, STREET_1
 from wangge.accounts.models import ApiToken
 from wangge.accounts.services import api_token_issue
+from wangge.core.testing import GRID_A, GRID_B, GRID_C, STREET_1, api_client, login
 from wangge.grid.models import Building, Grid, GridAssignment
 
 COMMUNITY_A = GRID_A[:12]
-
-
-def api_client(user) -> Client:
-    return Client(headers={"Authorization": f"Bearer {api_token_issue(user=user)}"})
 
 
 def get(user, path, **params):
@@ -58,8 +54,7 @@ def test_a_valid_token_authenticates(city, grid_worker):
 
 
 def test_the_logged_in_session_authenticates_too(city, grid_worker):
-    client = Client()
-    client.force_login(grid_worker)
+    client = login(grid_worker)
     response = client.get("/api/v1/grids")
     assert response.status_code == 200
     assert [g["code"] for g in response.json()["items"]] == [GRID_A]
@@ -108,8 +103,6 @@ def test_the_docs_page_loads_swagger_from_local_static_files_not_a_cdn(db):
 
 
 # --- Areas ---------------------------------------------------------------------------------------
-
-
 def test_area_list_shows_the_divisions_in_and_above_reach_with_visible_counts(city, grid_worker):
     areas = {a["code"]: a for a in get(grid_worker, "/areas").json()}
     assert set(areas) == {"420100000000", "420106000000", "420106001000", COMMUNITY_A}
@@ -156,8 +149,6 @@ def test_area_detail_of_a_malformed_code_is_404(city, grid_worker):
 
 
 # --- Grids ---------------------------------------------------------------------------------------
-
-
 def test_grid_list_of_an_outsider_has_no_foreign_grids(city, outsider):
     codes = [g["code"] for g in get(outsider, "/grids").json()["items"]]
     assert codes == [GRID_C]
@@ -199,8 +190,6 @@ def test_grid_detail_outside_reach_is_404(city, grid_worker):
 
 
 # --- Buildings -----------------------------------------------------------------------------------
-
-
 def test_building_list_of_an_outsider_has_no_foreign_buildings(city, outsider):
     items = get(outsider, "/buildings").json()["items"]
     assert [b["grid_code"] for b in items] == [GRID_C]
@@ -228,8 +217,6 @@ def test_building_detail_outside_reach_is_404(city, grid_worker):
 
 
 # --- Households ----------------------------------------------------------------------------------
-
-
 def test_household_list_of_an_outsider_has_no_foreign_households(city, outsider):
     items = get(outsider, "/households").json()["items"]
     assert {h["grid_code"] for h in items} == {GRID_C}
@@ -290,8 +277,7 @@ def test_a_resident_role_reaches_nothing_through_the_api(city, db):
 
 
 def test_a_session_write_without_a_csrf_token_is_403_json_in_chinese(city, grid_worker):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(grid_worker)
+    client = login(grid_worker, enforce_csrf_checks=True)
     resident = city["residents"]["A"]
     response = client.post(f"/api/v1/residents/{resident.pk}/reveal", {"field": "phone"},
                            content_type="application/json")

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from wangge.core.testing import force_login as login
 from wangge.grid.models import GridAssignment
 
 pytestmark = pytest.mark.django_db
@@ -11,11 +12,6 @@ GRID_A = "420106001001001"
 COMMUNITY_1 = "420106001001"
 STREET_1 = "420106001000"
 DISTRICT = "420106000000"
-
-
-def login(client, user):
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def objects_of_grid(city, key="A"):

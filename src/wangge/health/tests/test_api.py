@@ -1,24 +1,12 @@
 """The health API: status pushes, status and history, the daily table, gap lists, reports."""
 
 import pytest
-from django.test import Client
 
-from wangge.accounts.services import api_token_issue
 from wangge.audit.models import AuditEntry
+from wangge.core.testing import Api
+from wangge.core.testing.factories import put_in
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import HealthReport, PersonStatus
-from wangge.health.tests.conftest import put_in
-
-
-class Api:
-    def __init__(self, user):
-        self.client = Client(headers={"Authorization": f"Bearer {api_token_issue(user=user)}"})
-
-    def get(self, path, **params):
-        return self.client.get(f"/api/v1{path}", params)
-
-    def post(self, path, body):
-        return self.client.post(f"/api/v1{path}", body, content_type="application/json")
 
 
 def test_a_cdc_system_pushes_a_confirmation(city, cdc):
@@ -93,7 +81,7 @@ def test_a_report_with_a_bad_temperature_is_422(city, grid_worker):
     response = Api(grid_worker).post("/health/reports", {
         "resident_id": city["residents"]["A"].pk, "slot": "am", "temperature": "45"})
     assert response.status_code == 422
-    assert "体温" in response.json()["message"]
+    assert "体温" in response.json()["errors"]["temperature"]
 
 
 @pytest.mark.parametrize("call", [

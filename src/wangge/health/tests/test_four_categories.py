@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from conftest import GRID_A, GRID_B, STREET_1
 from wangge.core.errors import NotFound
+from wangge.core.testing import GRID_A, GRID_B, STREET_1
+from wangge.core.testing.factories import leave, put_in
 from wangge.grid.models import Building
 from wangge.health import selectors
 from wangge.health.models import EpidemicStatus as S
-from wangge.health.tests.conftest import leave, put_in
 
 DAY = dt.timedelta(days=1)
 
@@ -100,8 +100,6 @@ def test_the_board_has_totals_new_today_children_and_gaps(city, street_officer):
 
 
 # --- Epidemic-free compounds and communities -------------------------------------------------
-
-
 def free(user, prefix=STREET_1, now=None):
     return selectors.epidemic_free_summary(user=user, prefix=prefix, now=now, days=14)
 

@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from wangge.audit.models import AuditEntry
 from wangge.core.errors import Forbidden, NotFound, ValidationFailed
+from wangge.core.testing.factories import put_in
 from wangge.health import selectors
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import PersonStatus
 from wangge.health.services import mark_admitted, mark_isolated, record_doctor_visit
-from wangge.health.tests.conftest import put_in
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime
 
 HOUR = dt.timedelta(hours=1)
@@ -121,6 +121,7 @@ def test_recording_the_doctor_visit_closes_the_fever_gap_and_is_audited(city, gr
 def test_a_doctor_visit_for_someone_without_fever_is_refused(city, grid_worker, actor):
     with pytest.raises(ValidationFailed) as exc:
         record_doctor_visit(actor=actor(grid_worker), resident_id=city["residents"]["A"].pk, note="")
+    assert exc.value.code == "not_fever"
     assert "发热" in exc.value.message
 
 

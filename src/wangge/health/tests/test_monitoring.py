@@ -9,11 +9,11 @@ from django.utils import timezone
 from wangge.alerts.models import Alert, AlertKind
 from wangge.audit.models import AuditEntry
 from wangge.core.errors import Forbidden, NotFound, ValidationFailed
+from wangge.core.testing.factories import put_in
 from wangge.health import selectors
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import HealthReport, PersonStatus, StatusTransition
 from wangge.health.services import health_report_record
-from wangge.health.tests.conftest import put_in
 from wangge.quarantine.models import QuarantineOrder, Regime
 
 
@@ -163,3 +163,28 @@ def test_missing_reports_lists_the_monitored_without_a_report_in_the_slot(city, 
     c = city["residents"]["C"]
     assert selectors.missing_reports(date=today, slot="am") == [(c.pk, c.grid_code, "刘洋")]
     assert len(selectors.missing_reports(date=today, slot="pm")) == 2
+
+
+def test_the_monitoring_headline_counts_the_whole_list_not_the_page(client, city, street_officer, grid_worker, actor):
+    put_in(city["residents"]["A"], S.CLOSE_CONTACT)
+    put_in(city["residents"]["A2"], S.FEVER)
+    quarantine(city["residents"]["B"])
+    report(actor, grid_worker, city["residents"]["A"], "36.6")
+    client.force_login(street_officer)
+    response = client.get("/health/monitoring/", {"size": 1})
+    assert len(response.context["people"]) == 1 and response.context["next_url"]
+    assert response.context["total"] == 3
+    assert (response.context["missing_am"], response.context["missing_pm"]) == (2, 3)
+
+
+def test_the_monitoring_pages_walk_every_monitored_person_once(client, city, street_officer):
+    put_in(city["residents"]["A"], S.CLOSE_CONTACT)
+    put_in(city["residents"]["A2"], S.FEVER)
+    quarantine(city["residents"]["B"])
+    client.force_login(street_officer)
+    seen, url = [], "/health/monitoring/?size=1"
+    while url:
+        response = client.get(url)
+        seen += [p.resident.pk for p in response.context["people"]]
+        url = response.context["next_url"]
+    assert seen == [p.resident.pk for p in selectors.monitored_people(user=street_officer)]

@@ -1,27 +1,15 @@
 """The monitoring list's Excel export: people in reach with their am/pm temperatures, masked and audited."""
 
-import io
-
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from wangge.audit.models import AuditEntry
+from wangge.core.testing import login as client_for
+from wangge.core.testing import rows_of
+from wangge.core.testing.factories import put_in
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.selectors import MONITORING_EXPORT_HEADERS
 from wangge.health.services import health_report_record
-from wangge.health.tests.conftest import put_in
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return c
-
-
-def rows_of(response):
-    return list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
 
 
 def test_the_export_lists_people_in_reach_with_their_temperatures(city, grid_worker, actor):

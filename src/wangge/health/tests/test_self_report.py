@@ -9,11 +9,11 @@ from django.utils import timezone
 from wangge.alerts.models import Alert, AlertKind
 from wangge.audit.models import AuditEntry
 from wangge.core.errors import NotFound, ValidationFailed
+from wangge.core.testing.factories import put_in
 from wangge.health import jobs
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import HealthReport, PersonStatus, StatusTransition
 from wangge.health.selectors import household_monitoring, is_monitored
-from wangge.health.tests.conftest import put_in
 from wangge.quarantine.models import QuarantineOrder, Regime
 from wangge.screening.services import declaration_link_for, declaration_link_revoke, health_report_self
 
@@ -104,6 +104,7 @@ def test_a_resident_of_another_household_is_not_found(link, city):
 def test_a_member_not_under_monitoring_is_refused(link, city):
     with pytest.raises(NotFound) as exc:
         self_report(link, city["residents"]["A2"])
+    assert exc.value.code == "not_found"
     assert "不需要健康监测" in exc.value.message
     assert not HealthReport.objects.exists()
 

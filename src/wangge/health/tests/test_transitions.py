@@ -7,10 +7,10 @@ import pytest
 from wangge.alerts.models import Alert
 from wangge.audit.models import AuditEntry
 from wangge.core.errors import Forbidden, NotFound, ValidationFailed
+from wangge.core.testing.factories import put_in
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import PersonStatus, StatusTransition
 from wangge.health.services import status_change
-from wangge.health.tests.conftest import put_in
 from wangge.health.transitions import ALLOWED_TRANSITIONS
 from wangge.tracing.models import Investigation
 
@@ -60,6 +60,7 @@ def test_a_refused_transition_names_both_statuses(city, cdc, actor):
     put_in(resident, S.CONFIRMED)
     with pytest.raises(ValidationFailed) as exc:
         change(actor, cdc, resident, S.FEVER)
+    assert exc.value.code == "transition_not_allowed"
     assert exc.value.message == "不能从“确诊病例”变更为“发热待排查”"
 
 
@@ -71,6 +72,7 @@ def test_a_volunteer_can_raise_a_fever(city, volunteer, actor):
 def test_a_volunteer_cannot_confirm_a_case(city, volunteer, actor):
     with pytest.raises(Forbidden) as exc:
         change(actor, volunteer, city["residents"]["A"], S.CONFIRMED)
+    assert exc.value.code == "forbidden"
     assert "确诊病例" in exc.value.message
     assert not PersonStatus.objects.exists()
 
@@ -100,12 +102,14 @@ def test_a_fever_needs_no_evidence(city, cdc, actor):
 def test_confirming_without_severity_is_refused(city, cdc, actor):
     with pytest.raises(ValidationFailed) as exc:
         change(actor, cdc, city["residents"]["A"], S.CONFIRMED, severity="")
+    assert exc.value.code == "severity_required"
     assert "病情分型" in exc.value.message
 
 
 def test_a_change_without_a_reason_is_refused(city, cdc, actor):
     with pytest.raises(ValidationFailed) as exc:
         change(actor, cdc, city["residents"]["A"], S.FEVER, reason="   ")
+    assert exc.value.code == "reason_required"
     assert exc.value.message == "请填写变更原因"
     assert not StatusTransition.objects.exists()
 

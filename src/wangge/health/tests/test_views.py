@@ -3,20 +3,14 @@
 import io
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from wangge.audit.models import AuditEntry
+from wangge.core.testing import login as client_for
+from wangge.core.testing.factories import put_in
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import HealthReport, PersonStatus
-from wangge.health.tests.conftest import put_in
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return c
 
 
 def test_the_person_page_shows_status_history_and_is_audited(city, cdc):
@@ -147,8 +141,7 @@ def test_an_htmx_report_with_a_bad_temperature_shows_the_error_in_the_row(city, 
 def test_a_superuser_board_starts_at_the_top(city, django_user_model):
     admin = django_user_model.objects.create_superuser("root_h", password="x")
     put_in(city["residents"]["C"], S.FEVER)
-    c = Client()
-    c.force_login(admin, backend="django.contrib.auth.backends.ModelBackend")
+    c = client_for(admin)
     response = c.get(reverse("health:board"))
     assert response.status_code == 200
     assert c.get(reverse("health:daily")).status_code == 200

@@ -2,32 +2,12 @@
 
 import datetime as dt
 
-from django.test import Client
-
-from conftest import GRID_A, GRID_B, STREET_1
-from wangge.accounts.services import api_token_issue
 from wangge.audit.models import AuditEntry
+from wangge.core.testing import GRID_A, GRID_B, STREET_1, Api
 from wangge.core.testing.factories import add_resident, valid_id_number
 from wangge.grid.models import Grid, Household
 from wangge.people.idcard import make_id_number
 from wangge.people.models import HouseholdMove, KeyGroupTag, Resident, ResidentTag
-
-
-class Api:
-    """A test client that speaks to /api/v1/ with ``user``'s bearer token."""
-
-    def __init__(self, user):
-        self.client = Client(headers={"Authorization": f"Bearer {api_token_issue(user=user)}"},
-                             REMOTE_ADDR="10.1.2.3")
-
-    def get(self, path, **params):
-        return self.client.get(f"/api/v1{path}", params)
-
-    def post(self, path, body):
-        return self.client.post(f"/api/v1{path}", body, content_type="application/json")
-
-    def patch(self, path, body):
-        return self.client.patch(f"/api/v1{path}", body, content_type="application/json")
 
 
 def new_resident_body(household, **extra):
@@ -36,8 +16,6 @@ def new_resident_body(household, **extra):
 
 
 # --- List ----------------------------------------------------------------------------------------
-
-
 def test_resident_list_shows_only_residents_in_reach(city, grid_worker):
     items = Api(grid_worker).get("/residents").json()["items"]
     assert sorted(r["name"] for r in items) == ["张伟", "李娜"]
@@ -99,6 +77,7 @@ def test_resident_list_filters_by_tag_residence_type_within_and_household(city, 
 def test_resident_list_refuses_an_unknown_residence_type(city, street_officer):
     response = Api(street_officer).get("/residents", residence_type="外星")
     assert response.status_code == 422
+    assert response.json()["code"] == "invalid_population_type"
     assert "人口类型" in response.json()["message"]
 
 
@@ -129,8 +108,6 @@ def test_resident_list_refuses_a_page_size_out_of_range(city, street_officer):
 
 
 # --- Detail and reveal ---------------------------------------------------------------------------
-
-
 def test_resident_detail_is_masked(city, grid_worker):
     resident = city["residents"]["A"]
     response = Api(grid_worker).get(f"/residents/{resident.pk}")
@@ -199,8 +176,6 @@ def test_volunteer_cannot_reveal(city, volunteer):
 
 
 # --- Create --------------------------------------------------------------------------------------
-
-
 def test_create_registers_a_resident_and_writes_a_create_entry(city, grid_worker):
     household = city["households"]["A"][1]
     body = new_resident_body(household)
@@ -252,6 +227,7 @@ def test_create_in_a_household_outside_reach_is_404(city, grid_worker):
 def test_volunteer_cannot_create_a_resident(city, volunteer):
     response = Api(volunteer).post("/residents", new_resident_body(city["households"]["A"][1]))
     assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
     assert response.json()["message"] == "您的角色不能修改居民信息"
     assert not Resident.objects.filter(name="赵敏").exists()
 
@@ -263,8 +239,6 @@ def test_create_without_required_fields_is_422_naming_them(city, grid_worker):
 
 
 # --- Update --------------------------------------------------------------------------------------
-
-
 def test_update_changes_only_the_fields_sent_and_records_before_and_after(city, grid_worker):
     resident = city["residents"]["A"]
     response = Api(grid_worker).patch(f"/residents/{resident.pk}", {"phone": "13700000001"})
@@ -308,12 +282,11 @@ def test_update_to_another_residents_id_number_is_409(city, street_officer):
     target = city["residents"]["A2"]  # female
     response = Api(street_officer).patch(f"/residents/{target.pk}", {"id_number": other.id_number})
     assert response.status_code == 409
+    assert response.json()["code"] == "duplicate_id_number"
     assert f"居民编号 {other.pk}" in response.json()["message"]
 
 
 # --- Move ----------------------------------------------------------------------------------------
-
-
 def test_move_changes_household_keeps_history_and_writes_a_move_entry(city, street_officer):
     resident = city["residents"]["A2"]
     target = city["households"]["B"][1]

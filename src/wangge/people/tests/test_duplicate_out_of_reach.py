@@ -10,8 +10,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from conftest import GRID_C
 from wangge.core.errors import Conflict
+from wangge.core.testing import GRID_C, force_login
 from wangge.core.testing.factories import valid_id_number
 from wangge.people.models import ImportJob, Resident
 from wangge.people.services import resident_create, resident_update
@@ -82,7 +82,7 @@ def test_the_api_patch_answers_409_with_the_code_and_nothing_about_the_other(cit
 
 
 def test_the_form_page_says_registered_elsewhere_and_nothing_about_the_other(client, city, grid_worker, other):
-    client.force_login(grid_worker, backend="django.contrib.auth.backends.ModelBackend")
+    force_login(client, grid_worker)
     data = {"name": "某人", "id_type": "resident_id", "id_number": other.id_number, "sex": "", "birth_date": "",
             "phone": "", "relation": "child", "residence_type": "permanent", "note": ""}
     response = client.post(reverse("people:resident_create", args=[city["households"]["A"][1].pk]), data)

@@ -17,6 +17,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from wangge.core.testing import force_login
 from wangge.core.testing.factories import valid_id_number
 from wangge.people import imports, tasks
 from wangge.people.imports import ABANDONED_MESSAGE, fail_abandoned_jobs
@@ -74,7 +75,7 @@ def test_a_worker_starting_up_fails_the_jobs_its_predecessor_left_running(city, 
 
 def test_the_job_page_shows_a_job_whose_worker_died_as_failed(client, city, grid_worker):
     job = running_job(grid_worker, worker_host=HOST, worker_pid=dead_pid(), heartbeat_at=timezone.now())
-    client.force_login(grid_worker)
+    force_login(client, grid_worker)
     page = client.get(reverse("people:import_progress", args=[job.pk])).content.decode()
     assert "导入进程已意外终止" in page
     job.refresh_from_db()

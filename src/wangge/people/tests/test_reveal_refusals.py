@@ -9,13 +9,12 @@ auditor over the actor sees the probing and learns nothing about another area's 
 import json
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from conftest import GRID_A, GRID_C
 from wangge.accounts.models import Role
 from wangge.audit.models import AuditAction, AuditEntry
 from wangge.core.errors import Forbidden, NotFound
+from wangge.core.testing import GRID_A, GRID_C, login
 from wangge.core.testing.factories import make_user
 from wangge.people.services import resident_reveal
 from wangge.people.tests.test_api import Api
@@ -28,15 +27,7 @@ def refusals():
     return list(AuditEntry.objects.filter(action=REFUSED))
 
 
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
 # --- the service ------------------------------------------------------------------------------
-
-
 def test_a_role_that_may_not_reveal_is_refused_and_the_refusal_recorded(city, volunteer, actor):
     resident = city["residents"]["A"]
     with pytest.raises(Forbidden):
@@ -74,8 +65,6 @@ def test_an_allowed_reveal_writes_no_refusal(city, grid_worker, actor):
 
 
 # --- the API and the page ---------------------------------------------------------------------
-
-
 def test_the_api_answers_404_out_of_reach_exactly_as_for_a_missing_record_and_records_it(city, grid_worker):
     api = Api(grid_worker)
     out_of_reach = api.post(f"/residents/{city['residents']['C'].pk}/reveal", {"field": "id_number"})
@@ -107,8 +96,6 @@ def test_the_page_refusal_of_a_role_is_403_and_recorded(city, volunteer):
 
 
 # --- what the auditor reads -------------------------------------------------------------------
-
-
 def test_the_auditor_over_the_actor_sees_the_probing_on_the_log_page(city, grid_worker, auditor, actor):
     with pytest.raises(NotFound):
         resident_reveal(actor=actor(grid_worker), resident_id=city["residents"]["C"].pk, field="id_number")

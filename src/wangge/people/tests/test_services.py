@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from conftest import GRID_A, GRID_B
 from wangge.audit.models import AuditEntry
 from wangge.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from wangge.core.testing import GRID_A, GRID_B
 from wangge.core.testing.factories import valid_id_number
 from wangge.grid.models import Grid, Household
 from wangge.people.idcard import make_id_number
@@ -22,8 +22,6 @@ def counts(household):
 
 
 # --- Create --------------------------------------------------------------------------------------
-
-
 def test_create_derives_sex_and_birth_date_from_the_id_number(city, grid_worker, actor):
     number = make_id_number("420106", dt.date(1950, 2, 3), 124)
     resident = resident_create(actor=actor(grid_worker), household_id=city["households"]["A"][1].pk,
@@ -93,8 +91,6 @@ def test_create_with_invalid_fields_saves_nothing_and_writes_no_entry(city, grid
 
 
 # --- Update --------------------------------------------------------------------------------------
-
-
 def test_update_records_only_the_changed_fields(city, grid_worker, actor):
     resident = city["residents"]["A"]
     resident_update(actor=actor(grid_worker), resident_id=resident.pk,
@@ -146,8 +142,6 @@ def test_update_outside_reach_is_not_found(city, grid_worker, actor):
 
 
 # --- Move ----------------------------------------------------------------------------------------
-
-
 def test_move_keeps_history_and_updates_both_counters(city, street_officer, actor):
     resident = city["residents"]["A2"]
     source, target = city["households"]["A"][0], city["households"]["B"][1]
@@ -178,8 +172,9 @@ def test_two_moves_keep_two_history_rows(city, street_officer, actor):
 
 def test_move_to_the_same_household_is_refused(city, grid_worker, actor):
     resident = city["residents"]["A2"]
-    with pytest.raises(ValidationFailed, match="无需迁移"):
+    with pytest.raises(ValidationFailed) as raised:
         resident_move(actor=actor(grid_worker), resident_id=resident.pk, to_household_id=resident.household_id)
+    assert raised.value.code == "already_in_household"
 
 
 def test_move_to_a_household_outside_reach_is_not_found(city, grid_worker, actor):
@@ -190,14 +185,13 @@ def test_move_to_a_household_outside_reach_is_not_found(city, grid_worker, actor
 
 
 def test_move_with_an_unknown_relation_is_refused(city, grid_worker, actor):
-    with pytest.raises(ValidationFailed, match="与户主关系"):
+    with pytest.raises(ValidationFailed, match="与户主关系") as raised:
         resident_move(actor=actor(grid_worker), resident_id=city["residents"]["A2"].pk,
                       to_household_id=city["households"]["A"][1].pk, relation="邻居")
+    assert raised.value.code == "invalid_relation"
 
 
 # --- Reveal --------------------------------------------------------------------------------------
-
-
 def test_reveal_returns_the_value_and_records_the_field(city, grid_worker, actor):
     resident = city["residents"]["A"]
     assert resident_reveal(actor=actor(grid_worker), resident_id=resident.pk, field="id_number") == resident.id_number

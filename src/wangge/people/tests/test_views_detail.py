@@ -4,13 +4,9 @@ import pytest
 from django.urls import reverse
 
 from wangge.audit.models import AuditAction, AuditEntry
+from wangge.core.testing import force_login as login
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def detail_url(resident):

@@ -6,15 +6,11 @@ import pytest
 from django.urls import reverse
 
 from wangge.audit.models import AuditAction, AuditEntry
+from wangge.core.testing import force_login as login
 from wangge.core.testing.factories import valid_id_number
 from wangge.people.models import HouseholdMove, KeyGroupTag, Resident
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def new_person(**extra):
@@ -31,8 +27,6 @@ def bad_check_digit(number: str) -> str:
 
 
 # --- create -------------------------------------------------------------------------------
-
-
 def test_create_form_registers_a_resident_in_the_household(client, city, grid_worker):
     household = city["households"]["A"][1]
     tag, _ = KeyGroupTag.objects.get_or_create(code="pregnant", defaults={"name": "孕产妇"})
@@ -84,8 +78,6 @@ def test_volunteer_may_not_register_residents(client, city, volunteer):
 
 
 # --- edit ---------------------------------------------------------------------------------
-
-
 def test_edit_form_never_prints_the_full_id_number_or_phone(client, city, grid_worker):
     resident = city["residents"]["A"]
     response = login(client, grid_worker).get(reverse("people:resident_edit", args=[resident.pk]))
@@ -127,8 +119,6 @@ def test_edit_outside_reach_is_404(client, city, outsider):
 
 
 # --- move ---------------------------------------------------------------------------------
-
-
 def test_move_form_moves_the_resident_and_keeps_history(client, city, street_officer):
     resident = city["residents"]["A2"]
     target = city["households"]["B"][1]

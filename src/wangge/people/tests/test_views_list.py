@@ -8,17 +8,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from wangge.audit.models import AuditAction, AuditEntry
+from wangge.core.testing import force_login as login
 from wangge.core.testing.factories import add_resident
 from wangge.people.models import KeyGroupTag, ResidentTag
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("people:resident_list")
-
-
-def login(client, user):
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def names(response):
@@ -137,8 +133,8 @@ def test_export_downloads_masked_rows_and_is_audited(client, city, grid_worker):
     assert entry.changes["rows"] == 1
 
 
-def test_export_over_the_cap_is_refused_with_a_message(client, city, grid_worker, monkeypatch):
-    monkeypatch.setattr("wangge.people.views.EXPORT_ROW_LIMIT", 1)
-    response = login(client, grid_worker).get(reverse("people:resident_export"), follow=True)
-    assert "请先按区域或条件缩小范围" in response.content.decode()
-    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+def test_export_over_the_stream_limit_goes_to_the_worker(client, city, grid_worker, settings):
+    settings.WANGGE_EXPORT_STREAM_ROWS = 1
+    response = login(client, grid_worker).get(reverse("people:resident_export"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/exports/")

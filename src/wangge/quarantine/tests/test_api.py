@@ -1,28 +1,12 @@
 """The /api/v1/quarantine endpoints: scoped (out of reach is 404), audited, thin over the services."""
 
-import datetime as dt
-
-from django.test import Client
-from django.utils import timezone
-
-from wangge.accounts.services import api_token_issue
 from wangge.audit.models import AuditEntry
-from wangge.quarantine import services
-
-
-def api(user) -> Client:
-    return Client(headers={"Authorization": f"Bearer {api_token_issue(user=user)}"})
+from wangge.core.testing import api_client as api
+from wangge.quarantine.tests.orders import make_order
 
 
 def post(user, path, body):
     return api(user).post(f"/api/v1{path}", body, content_type="application/json")
-
-
-def make_order(actor, user, resident, days_ago=0, **kw):
-    kw.setdefault("place", "home")
-    return services.quarantine_order_create(
-        actor=actor(user), resident_id=resident.pk, regime_code="7+3", reason="密接",
-        start_date=timezone.localdate() - dt.timedelta(days=days_ago), **kw)
 
 
 def test_the_order_list_shows_only_orders_in_reach_with_masked_numbers(city, street_officer, outsider, actor):
@@ -75,6 +59,7 @@ def test_release_refused_answers_422_in_chinese(city, street_officer, actor):
     order = make_order(actor, street_officer, city["residents"]["A"], days_ago=10)
     response = post(street_officer, f"/quarantine/orders/{order.pk}/release", {})
     assert response.status_code == 422
+    assert response.json()["code"] == "release_refused"
     assert "未出结果" in response.json()["message"]
 
 

@@ -86,6 +86,7 @@ def test_a_full_room_is_refused(city, street_officer, site, actor):
     with pytest.raises(Conflict) as exc:
         create(actor, street_officer, city["residents"]["A2"], place="central", site_id=site.pk,
                room_id=room(site, "101").pk)
+    assert exc.value.code == "room_full"
     assert "房间已满" in exc.value.message
 
 

@@ -27,6 +27,7 @@ def test_release_is_refused_before_the_planned_date(city, street_officer, actor)
     all_negative(actor, street_officer, order)
     with pytest.raises(ValidationFailed) as exc:
         services.order_release(actor=actor(street_officer), order_id=order.pk)
+    assert exc.value.code == "release_refused"
     assert "未到解除日期" in exc.value.message
 
 
@@ -36,6 +37,7 @@ def test_release_is_refused_while_a_test_is_pending_and_names_it(city, street_of
         services.test_result_record(actor=actor(street_officer), test_id=test.pk, result="negative")
     with pytest.raises(ValidationFailed) as exc:
         services.order_release(actor=actor(street_officer), order_id=order.pk)
+    assert exc.value.code == "release_refused"
     assert "居家期第3天" in exc.value.message and "未出结果" in exc.value.message
 
 
@@ -45,6 +47,7 @@ def test_release_is_refused_with_a_positive_test(city, street_officer, actor):
     order.tests.filter(phase="home").update(result="positive")
     with pytest.raises(ValidationFailed) as exc:
         services.order_release(actor=actor(street_officer), order_id=order.pk)
+    assert exc.value.code == "release_refused"
     assert "阳性" in exc.value.message
 
 
@@ -101,4 +104,5 @@ def test_an_extended_order_needs_its_new_tests_before_release(city, street_offic
     services.order_extend(actor=actor(street_officer), order_id=order.pk, days=1, reason="复核")
     with pytest.raises(ValidationFailed) as exc:
         services.order_release(actor=actor(street_officer), order_id=order.pk)
+    assert exc.value.code == "release_refused"
     assert "居家期第4天" in exc.value.message

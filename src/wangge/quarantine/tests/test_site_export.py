@@ -1,27 +1,15 @@
 """The site list's Excel export: the sites serving the user's area with live occupancy, audited."""
 
-import io
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from wangge.audit.models import AuditAction, AuditEntry
+from wangge.core.testing import login as client_for
+from wangge.core.testing import rows_of
 from wangge.quarantine import services
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def rows_of(response):
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
-    return [[c.value for c in row] for row in sheet.iter_rows()]
 
 
 def test_the_export_holds_the_sites_in_reach_and_not_the_others(city, street_officer, site, other_site):

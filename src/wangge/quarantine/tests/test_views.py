@@ -1,30 +1,12 @@
 """Quarantine pages: lists, detail, actions, the certificate (released orders only) and scope 404s."""
 
-import datetime as dt
-
-import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from wangge.audit.models import AuditEntry
+from wangge.core.testing import login as client_for
 from wangge.quarantine import services
-
-
-@pytest.fixture
-def client_for():
-    def make(user):
-        client = Client()
-        client.force_login(user)
-        return client
-    return make
-
-
-def make_order(actor, user, resident, days_ago=0, **kw):
-    kw.setdefault("place", "home")
-    return services.quarantine_order_create(
-        actor=actor(user), resident_id=resident.pk, regime_code="7+3", reason="密接",
-        start_date=timezone.localdate() - dt.timedelta(days=days_ago), **kw)
+from wangge.quarantine.tests.orders import make_order
 
 
 def released_order(actor, user, resident):
@@ -34,36 +16,36 @@ def released_order(actor, user, resident):
     return services.order_release(actor=actor(user), order_id=order.pk)
 
 
-def test_the_order_list_shows_orders_in_reach(city, street_officer, client_for, actor):
+def test_the_order_list_shows_orders_in_reach(city, street_officer, actor):
     make_order(actor, street_officer, city["residents"]["A"])
     page = client_for(street_officer).get(reverse("quarantine:order_list"))
     assert page.status_code == 200 and "张伟" in page.content.decode()
 
 
-def test_the_order_list_hides_orders_out_of_reach(city, street_officer, outsider, client_for, actor):
+def test_the_order_list_hides_orders_out_of_reach(city, street_officer, outsider, actor):
     make_order(actor, street_officer, city["residents"]["A"])
     assert "张伟" not in client_for(outsider).get(reverse("quarantine:order_list")).content.decode()
 
 
-def test_the_due_view_lists_orders_due_today(city, street_officer, client_for, actor):
+def test_the_due_view_lists_orders_due_today(city, street_officer, actor):
     make_order(actor, street_officer, city["residents"]["A"], days_ago=10)
     make_order(actor, street_officer, city["residents"]["B"], days_ago=1)
     body = client_for(street_officer).get(reverse("quarantine:order_list"), {"view": "due"}).content.decode()
     assert "张伟" in body and "王芳" not in body
 
 
-def test_an_order_out_of_reach_is_404(city, street_officer, outsider, client_for, actor):
+def test_an_order_out_of_reach_is_404(city, street_officer, outsider, actor):
     order = make_order(actor, street_officer, city["residents"]["A"])
     assert client_for(outsider).get(reverse("quarantine:order_detail", args=[order.pk])).status_code == 404
 
 
-def test_the_order_detail_shows_the_schedule(city, street_officer, client_for, actor):
+def test_the_order_detail_shows_the_schedule(city, street_officer, actor):
     order = make_order(actor, street_officer, city["residents"]["A"])
     body = client_for(street_officer).get(reverse("quarantine:order_detail", args=[order.pk])).content.decode()
     assert body.count('name="result" value="negative"') == 6
 
 
-def test_recording_a_result_from_the_page(city, street_officer, client_for, actor):
+def test_recording_a_result_from_the_page(city, street_officer, actor):
     order = make_order(actor, street_officer, city["residents"]["A"])
     test = order.tests.order_by("due_date").first()
     response = client_for(street_officer).post(reverse("quarantine:test_result", args=[test.pk]),
@@ -73,24 +55,24 @@ def test_recording_a_result_from_the_page(city, street_officer, client_for, acto
     assert test.result == "negative"
 
 
-def test_the_certificate_of_a_released_order_is_printable(city, street_officer, client_for, actor):
+def test_the_certificate_of_a_released_order_is_printable(city, street_officer, actor):
     order = released_order(actor, street_officer, city["residents"]["A"])
     body = client_for(street_officer).get(reverse("quarantine:certificate", args=[order.pk])).content.decode()
     assert "解除隔离证明" in body and order.certificate_number in body and "data-print" in body
     assert city["residents"]["A"].id_number not in body
 
 
-def test_an_active_order_has_no_certificate(city, street_officer, client_for, actor):
+def test_an_active_order_has_no_certificate(city, street_officer, actor):
     order = make_order(actor, street_officer, city["residents"]["A"])
     assert client_for(street_officer).get(reverse("quarantine:certificate", args=[order.pk])).status_code == 404
 
 
-def test_a_certificate_out_of_reach_is_404(city, street_officer, outsider, client_for, actor):
+def test_a_certificate_out_of_reach_is_404(city, street_officer, outsider, actor):
     order = released_order(actor, street_officer, city["residents"]["A"])
     assert client_for(outsider).get(reverse("quarantine:certificate", args=[order.pk])).status_code == 404
 
 
-def test_releasing_from_the_page_leads_to_the_certificate(city, street_officer, client_for, actor):
+def test_releasing_from_the_page_leads_to_the_certificate(city, street_officer, actor):
     order = make_order(actor, street_officer, city["residents"]["A"], days_ago=10)
     for test in order.tests.all():
         services.test_result_record(actor=actor(street_officer), test_id=test.pk, result="negative")
@@ -98,7 +80,7 @@ def test_releasing_from_the_page_leads_to_the_certificate(city, street_officer, 
     assert response.status_code == 302 and response.url == reverse("quarantine:certificate", args=[order.pk])
 
 
-def test_the_site_pages_show_rooms_free_and_occupied(city, street_officer, site, client_for, actor):
+def test_the_site_pages_show_rooms_free_and_occupied(city, street_officer, site, actor):
     make_order(actor, street_officer, city["residents"]["A"], place="central", site_id=site.pk,
                room_id=site.rooms.get(number="101").pk)
     client = client_for(street_officer)
@@ -107,11 +89,11 @@ def test_the_site_pages_show_rooms_free_and_occupied(city, street_officer, site,
     assert 'class="room occupied"' in body and 'class="room free"' in body
 
 
-def test_a_site_out_of_reach_is_404(city, outsider, site, client_for):
+def test_a_site_out_of_reach_is_404(city, outsider, site):
     assert client_for(outsider).get(reverse("quarantine:site_detail", args=[site.pk])).status_code == 404
 
 
-def test_the_order_export_is_an_audited_masked_spreadsheet(city, street_officer, client_for, actor):
+def test_the_order_export_is_an_audited_masked_spreadsheet(city, street_officer, actor):
     make_order(actor, street_officer, city["residents"]["A"])
     response = client_for(street_officer).get(reverse("quarantine:order_export"))
     assert response.status_code == 200
@@ -120,7 +102,7 @@ def test_the_order_export_is_an_audited_masked_spreadsheet(city, street_officer,
     assert entry.changes["rows"] == 1
 
 
-def test_creating_a_site_with_rooms_from_the_page(city, street_officer, client_for):
+def test_creating_a_site_with_rooms_from_the_page(city, street_officer):
     response = client_for(street_officer).post(reverse("quarantine:site_create"), {
         "name": "新隔离点", "division_code": "420106001000", "rooms": 45, "beds_per_room": 1})
     assert response.status_code == 302
@@ -131,20 +113,20 @@ def test_creating_a_site_with_rooms_from_the_page(city, street_officer, client_f
     assert sorted(site.rooms.values_list("number", flat=True))[:2] == ["101", "102"]
 
 
-def test_ordering_from_the_page(city, street_officer, client_for):
+def test_ordering_from_the_page(city, street_officer):
     response = client_for(street_officer).post(reverse("quarantine:order_new"), {
         "resident_id": city["residents"]["A"].pk, "regime_code": "7+3", "place": "home",
         "start_date": timezone.localdate().isoformat(), "reason": "密切接触者"})
     assert response.status_code == 302
 
 
-def test_the_order_form_is_refused_to_a_role_that_may_not_order(city, volunteer, client_for):
+def test_the_order_form_is_refused_to_a_role_that_may_not_order(city, volunteer):
     response = client_for(volunteer).get(reverse("quarantine:order_new"))
     assert response.status_code == 403
     assert "您的角色不能下达隔离令" in response.content.decode()
 
 
-def test_a_site_is_refused_to_a_role_that_may_not_manage_sites(city, grid_worker, client_for):
+def test_a_site_is_refused_to_a_role_that_may_not_manage_sites(city, grid_worker):
     from wangge.quarantine.models import Site
 
     response = client_for(grid_worker).post(reverse("quarantine:site_create"), {
@@ -153,7 +135,7 @@ def test_a_site_is_refused_to_a_role_that_may_not_manage_sites(city, grid_worker
     assert not Site.objects.filter(name="新隔离点").exists()
 
 
-def test_releasing_is_refused_to_a_role_that_may_not_release(city, street_officer, grid_worker, client_for, actor):
+def test_releasing_is_refused_to_a_role_that_may_not_release(city, street_officer, grid_worker, actor):
     order = make_order(actor, street_officer, city["residents"]["A"], days_ago=10)
     response = client_for(grid_worker).post(reverse("quarantine:order_release", args=[order.pk]))
     assert response.status_code == 403

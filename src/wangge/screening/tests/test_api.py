@@ -1,34 +1,20 @@
 """The /api/v1/screening endpoints: scoped (out of reach is 404), audited, keyset-paginated."""
 
-from django.test import Client
-
-from wangge.accounts.services import api_token_issue
 from wangge.audit.models import AuditEntry
+from wangge.core.testing import Api
 from wangge.health.models import EpidemicStatus, PersonStatus
 from wangge.screening.models import SelfDeclaration, Visit
 from wangge.screening.services import declaration_link_for
 
 
-class Api:
-    def __init__(self, user=None):
-        headers = {"Authorization": f"Bearer {api_token_issue(user=user)}"} if user else {}
-        self.client = Client(headers=headers, REMOTE_ADDR="10.1.2.3")
-
-    def get(self, path, **params):
-        return self.client.get(f"/api/v1{path}", params)
-
-    def post(self, path, body):
-        return self.client.post(f"/api/v1{path}", body, content_type="application/json")
-
-
 def test_the_campaign_list_includes_the_street_campaign_for_a_grid_worker(campaign, grid_worker):
     response = Api(grid_worker).get("/screening/campaigns")
     assert response.status_code == 200
-    assert [c["id"] for c in response.json()] == [campaign.pk]
+    assert [c["id"] for c in response.json()["items"]] == [campaign.pk]
 
 
 def test_an_outsider_lists_no_campaigns(campaign, outsider):
-    assert Api(outsider).get("/screening/campaigns").json() == []
+    assert Api(outsider).get("/screening/campaigns").json() == {"items": [], "next_cursor": None}
 
 
 def test_a_campaign_is_created_through_the_api(city, street_officer, today):
@@ -61,7 +47,7 @@ def test_a_bad_temperature_is_422_in_chinese_and_nothing_is_written(campaign, ci
         "campaign_id": campaign.pk, "household_id": city["households"]["A"][0].pk, "outcome": "visited",
         "members": [{"resident_id": city["residents"]["A"].pk, "temperature": 45}]})
     assert response.status_code == 422
-    assert "34.0至43.0" in response.json()["errors"]["members.0.temperature"]
+    assert "34.0 至 43.0" in response.json()["errors"]["members.0.temperature"]
     assert not Visit.objects.exists()
 
 

@@ -1,27 +1,15 @@
 """The campaign list's Excel export: the campaigns a user sees, audited once."""
 
-import io
-
 import pytest
-from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from wangge.accounts.models import Role
 from wangge.audit.models import AuditEntry
+from wangge.core.testing import login as client_for
+from wangge.core.testing import rows_of
 from wangge.core.testing.factories import make_user
 from wangge.screening.selectors import CAMPAIGN_EXPORT_HEADERS
 from wangge.screening.services import campaign_create
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return c
-
-
-def rows_of(response):
-    return list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
 
 
 @pytest.fixture

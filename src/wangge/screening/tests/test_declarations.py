@@ -63,8 +63,9 @@ def test_only_a_member_of_the_household_may_declare(link, city, actor):
 
 
 def test_a_bad_temperature_is_refused(link, city, actor):
-    with pytest.raises(ValidationFailed, match="体温"):
+    with pytest.raises(ValidationFailed, match="体温") as raised:
         submit(actor, link, city["residents"]["A"], "50")
+    assert raised.value.code == "declaration_invalid"
     assert not SelfDeclaration.objects.exists()
 
 

@@ -5,15 +5,10 @@ from django.test import Client
 from django.urls import reverse
 
 from wangge.audit.models import AuditAction, AuditEntry
+from wangge.core.testing import login
 from wangge.health.models import EpidemicStatus, PersonStatus
 from wangge.screening.models import SelfDeclaration, Visit
 from wangge.screening.services import declaration_link_for
-
-
-def login(user):
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 def test_the_campaign_list_shows_the_street_campaign_to_a_grid_worker(campaign, grid_worker):
@@ -101,7 +96,7 @@ def test_a_bad_temperature_in_the_form_shows_the_error_and_writes_nothing(campai
     response = login(grid_worker).post(reverse("screening:visit", args=[campaign.pk, a.household_id]), {
         f"present_{a.pk}": "on", f"temp_{a.pk}": "3.8", "outcome": "visited"})
     assert response.status_code == 422
-    assert "34.0至43.0" in response.content.decode()
+    assert "34.0 至 43.0" in response.content.decode()
     assert not Visit.objects.exists()
 
 

@@ -7,10 +7,10 @@ from django.test import Client
 from django.urls import reverse
 
 from wangge.audit.models import AuditEntry
+from wangge.core.testing.factories import put_in
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import HealthReport
 from wangge.health.services import current_slot
-from wangge.health.tests.conftest import put_in
 from wangge.screening.services import declaration_link_for, declaration_link_revoke
 
 

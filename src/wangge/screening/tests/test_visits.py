@@ -75,14 +75,16 @@ def test_a_bad_temperature_is_refused_and_nothing_is_written(campaign, city, gri
 
 
 def test_a_present_member_without_temperature_is_refused(campaign, city, grid_worker, actor):
-    with pytest.raises(ValidationFailed, match="须测量体温"):
+    with pytest.raises(ValidationFailed, match="须测量体温") as raised:
         record(actor, grid_worker, campaign, city["households"]["A"][0], [present(city["residents"]["A"], "")])
+    assert raised.value.code == "invalid_members"
 
 
 def test_answers_must_be_the_campaigns_questions(campaign, city, grid_worker, actor):
-    with pytest.raises(ValidationFailed, match="没有这些询问项目"):
+    with pytest.raises(ValidationFailed, match="没有这些询问项目") as raised:
         record(actor, grid_worker, campaign, city["households"]["A"][0],
                [present(city["residents"]["A"], answers={"favourite_colour": "red"})])
+    assert raised.value.code == "invalid_members"
 
 
 def test_a_resident_of_another_household_is_refused(campaign, city, grid_worker, actor):
@@ -91,9 +93,10 @@ def test_a_resident_of_another_household_is_refused(campaign, city, grid_worker,
 
 
 def test_a_visit_before_the_campaign_started_is_refused(campaign, city, grid_worker, actor, today):
-    with pytest.raises(ValidationFailed, match="不在排查任务的起止日期内"):
+    with pytest.raises(ValidationFailed) as raised:
         record(actor, grid_worker, campaign, city["households"]["A"][0], [], outcome="nobody_home",
                date=today - dt.timedelta(days=5))
+    assert raised.value.code == "date_outside_campaign"
 
 
 def test_a_fever_at_the_door_makes_the_person_a_fever_lead(campaign, city, grid_worker, actor):

@@ -1,30 +1,17 @@
-"""Tracing fixtures: a CDC account on street 1, a site there, and an open investigation of 王芳 (grid B)."""
+"""Tracing fixtures: a site on street 1 with three one-bed rooms, and a grid worker over the case's grid.
+
+The CDC officer and the open investigation of 王芳 (grid B) are shared (``wangge.core.testing.fixtures``).
+"""
 
 import pytest
 
 from wangge.accounts.models import Role
-from wangge.core.testing.factories import make_user
-from wangge.quarantine.models import Room, Site
-from wangge.tracing.models import Investigation
-
-
-@pytest.fixture
-def cdc(db):
-    return make_user("cdc_1", Role.CDC, ["420106001000"], display_name="疾控")
-
-
-@pytest.fixture
-def investigation(city):
-    case = city["residents"]["B"]
-    return Investigation.objects.create(case=case, grid_code=case.grid_code)
+from wangge.core.testing.factories import make_site, make_user
 
 
 @pytest.fixture
 def site(db):
-    site = Site.objects.create(name="江滩酒店隔离点", grid_code="420106001")
-    for number in ("101", "102", "103"):
-        Room.objects.create(site=site, grid_code="420106001", number=number, capacity=1)
-    return site
+    return make_site("420106001", rooms={"101": 1, "102": 1, "103": 1})
 
 
 @pytest.fixture

@@ -1,14 +1,8 @@
 """The /api/v1/tracing endpoints: scoped, audited, contacts all or nothing."""
 
-from django.test import Client
-
-from wangge.accounts.services import api_token_issue
+from wangge.core.testing import api_client as api
 from wangge.core.testing.factories import valid_id_number
 from wangge.tracing.models import Contact
-
-
-def api(user) -> Client:
-    return Client(headers={"Authorization": f"Bearer {api_token_issue(user=user)}"})
 
 
 def post(user, path, body):

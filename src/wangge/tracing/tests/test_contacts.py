@@ -65,6 +65,7 @@ def test_if_one_contact_fails_nothing_is_written(city, street_officer, investiga
                 {"resident_id": city["residents"]["C"].pk}]
     with pytest.raises(NotFound) as exc:
         add(actor, street_officer, investigation, contacts)
+    assert exc.value.code == "not_found"
     assert "第3位接触者" in exc.value.message
     assert Contact.objects.count() == 0
     assert QuarantineOrder.objects.count() == 0

@@ -9,14 +9,15 @@ import json
 import pytest
 from django.urls import reverse
 
-from conftest import GRID_C
 from wangge.core.errors import Conflict
+from wangge.core.testing import GRID_C
+from wangge.core.testing import login as client_for
 from wangge.people.validation import ID_NUMBER_REGISTERED_ELSEWHERE
 from wangge.quarantine.models import QuarantineOrder
 from wangge.tracing import services
 from wangge.tracing.models import Contact
 from wangge.tracing.tests.test_api import post
-from wangge.tracing.tests.test_views import client_for, formset_data  # noqa: F401 (fixture)
+from wangge.tracing.tests.test_views import formset_data
 
 ELSEWHERE = "id_number_registered_elsewhere"
 
@@ -43,7 +44,7 @@ def test_the_service_refuses_with_the_elsewhere_code_and_names_nobody(city, stre
         services.contacts_add(actor=actor(street_officer), investigation_id=investigation.pk,
                               contacts=[contact_with_number(city, other.id_number)], regime_code="7+3")
     assert exc.value.code == ELSEWHERE
-    assert ID_NUMBER_REGISTERED_ELSEWHERE in exc.value.message
+    assert str(ID_NUMBER_REGISTERED_ELSEWHERE) in exc.value.message
     assert says_nothing_about(repr((exc.value.message, exc.value.errors)), other)
     assert Contact.objects.count() == 0 and QuarantineOrder.objects.count() == 0
 
@@ -57,8 +58,7 @@ def test_the_api_answers_409_and_names_nobody(city, street_officer, investigatio
     assert Contact.objects.count() == 0
 
 
-def test_the_page_says_registered_elsewhere_and_names_nobody(city, street_officer, investigation, other,
-                                                              client_for):  # noqa: F811
+def test_the_page_says_registered_elsewhere_and_names_nobody(city, street_officer, investigation, other):
     row = {"name": "某人", "id_number": other.id_number, "phone": "13900139000",
            "household_code": city["households"]["A"][1].code}
     response = client_for(street_officer).post(reverse("tracing:contacts_add", args=[investigation.pk]),

@@ -1,27 +1,15 @@
 """The investigation list's Excel export: the investigations in reach, cases masked, audited."""
 
-import io
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from wangge.audit.models import AuditAction, AuditEntry
+from wangge.core.testing import login as client_for
+from wangge.core.testing import rows_of
 from wangge.tracing.models import Investigation
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def rows_of(response):
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
-    return [[c.value for c in row] for row in sheet.iter_rows()]
 
 
 @pytest.fixture

@@ -3,25 +3,13 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from wangge.accounts.services import api_token_issue
 from wangge.audit.models import AuditEntry
+from wangge.core.testing import Api
 from wangge.transfer.models import Admission
 
 pytestmark = pytest.mark.django_db
-
-
-class Api:
-    def __init__(self, user):
-        self.client = Client(headers={"Authorization": f"Bearer {api_token_issue(user=user)}"})
-
-    def get(self, path, **params):
-        return self.client.get(f"/api/v1{path}", params)
-
-    def post(self, path, body=None):
-        return self.client.post(f"/api/v1{path}", body or {}, content_type="application/json")
 
 
 def body(residents, destination, **extra):
@@ -65,6 +53,7 @@ def test_a_step_out_of_order_answers_409_with_a_chinese_message(city, street_off
     tid = api.post("/transfers", body([city["residents"]["A"]], fangcang)).json()["id"]
     response = api.post(f"/transfers/{tid}/arrive")
     assert response.status_code == 409
+    assert response.json()["code"] == "transition_not_allowed"
     assert "不能标记为" in response.json()["message"]
 
 
@@ -95,9 +84,9 @@ def test_transfer_list_pages_with_a_cursor(city, street_officer, fangcang):
     assert len(ids) == 3 == len(set(ids))
 
 
-def test_a_hospital_system_pushes_an_admission(city, cdc_user, fangcang):
+def test_a_hospital_system_pushes_an_admission(city, cdc, fangcang):
     resident = city["residents"]["A"]
-    response = Api(cdc_user).post("/admissions", {"resident_id": resident.pk, "facility_id": fangcang.pk,
+    response = Api(cdc).post("/admissions", {"resident_id": resident.pk, "facility_id": fangcang.pk,
                                                   "admitted_at": timezone.now().isoformat()})
     assert response.status_code == 201, response.json()
     assert response.json()["facility_id"] == fangcang.pk

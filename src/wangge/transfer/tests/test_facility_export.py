@@ -1,28 +1,16 @@
 """The facility board's Excel export: facilities available to the user with live occupancy, audited."""
 
-import io
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from wangge.audit.models import AuditAction, AuditEntry
+from wangge.core.testing import login as client_for
+from wangge.core.testing import rows_of
 from wangge.transfer import services
 from wangge.transfer.models import Facility
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def rows_of(response):
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
-    return [[c.value for c in row] for row in sheet.iter_rows()]
 
 
 @pytest.fixture

@@ -3,21 +3,15 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from wangge.audit.models import AuditEntry
+from wangge.core.testing import login as client_for
 from wangge.transfer import services
 from wangge.transfer.models import TransferOrder
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -41,8 +41,9 @@ def test_a_resident_out_of_reach_cannot_be_put_on_a_transfer(city, street_office
 def test_a_destination_without_enough_free_beds_is_refused(city, street_officer, actor, fangcang, plan):
     fangcang.capacity = 1
     fangcang.save()
-    with pytest.raises(Conflict, match="剩余床位 1 张"):
+    with pytest.raises(Conflict, match="剩余床位 1 张") as raised:
         create(actor, street_officer, [city["residents"]["A"], city["residents"]["B"]], fangcang, plan)
+    assert raised.value.code == "not_enough_beds"
 
 
 def test_patients_already_on_their_way_hold_their_beds(city, street_officer, actor, fangcang, plan):
@@ -55,15 +56,17 @@ def test_patients_already_on_their_way_hold_their_beds(city, street_officer, act
 
 def test_a_resident_cannot_be_on_two_active_transfers(city, street_officer, actor, fangcang, plan):
     create(actor, street_officer, [city["residents"]["A"]], fangcang, plan)
-    with pytest.raises(Conflict, match="张伟"):
+    with pytest.raises(Conflict, match="张伟") as raised:
         create(actor, street_officer, [city["residents"]["A"]], fangcang, plan)
+    assert raised.value.code == "already_in_transfer"
 
 
 def test_the_planned_arrival_must_be_after_the_departure(city, street_officer, actor, fangcang, plan):
     start = timezone.now()
-    with pytest.raises(ValidationFailed, match="晚于"):
+    with pytest.raises(ValidationFailed, match="晚于") as raised:
         create(actor, street_officer, [city["residents"]["A"]], fangcang, plan,
                planned_departure=start, planned_arrival=start)
+    assert raised.value.code == "arrival_before_departure"
 
 
 def test_a_grid_worker_may_not_create_a_transfer(city, grid_worker, actor, fangcang, plan):
@@ -84,8 +87,9 @@ def test_a_transfer_walks_planned_en_route_arrived_handed_over(city, street_offi
 
 def test_a_step_out_of_order_is_refused_in_chinese(city, street_officer, actor, fangcang, plan):
     t = create(actor, street_officer, [city["residents"]["A"]], fangcang, plan)
-    with pytest.raises(Conflict, match="不能标记为“已到达”"):
+    with pytest.raises(Conflict, match="不能标记为“已到达”") as raised:
         services.transfer_arrive(actor=actor(street_officer), transfer_id=t.pk)
+    assert raised.value.code == "transition_not_allowed"
     with pytest.raises(Conflict):
         services.transfer_handover(actor=actor(street_officer), transfer_id=t.pk, received_by="李")
 
@@ -165,27 +169,27 @@ def test_moving_up_a_tier_ends_the_stay_at_the_previous_facility(
     assert [s.facility_id for s in open_stays] == [fangcang.pk]
 
 
-def test_a_hospital_system_records_an_admission_directly(city, cdc_user, actor, fangcang):
+def test_a_hospital_system_records_an_admission_directly(city, cdc, actor, fangcang):
     a = city["residents"]["A"]
     PersonStatus.objects.create(resident=a, grid_code=a.grid_code, status="confirmed", since=timezone.now(),
                                 severity="mild")
     at = timezone.now() - dt.timedelta(hours=1)
-    admission = services.admission_record(actor=actor(cdc_user, "api"), resident_id=a.pk,
+    admission = services.admission_record(actor=actor(cdc, "api"), resident_id=a.pk,
                                           facility_id=fangcang.pk, admitted_at=at)
     assert admission.admitted_at == at
     assert PersonStatus.objects.get(resident=a).admitted_at == at
     with pytest.raises(Conflict):
-        services.admission_record(actor=actor(cdc_user, "api"), resident_id=a.pk, facility_id=fangcang.pk,
+        services.admission_record(actor=actor(cdc, "api"), resident_id=a.pk, facility_id=fangcang.pk,
                                   admitted_at=at)
 
 
-def test_a_discharge_frees_the_bed(city, cdc_user, actor, fangcang):
+def test_a_discharge_frees_the_bed(city, cdc, actor, fangcang):
     from wangge.transfer.selectors import free_beds
 
-    admission = services.admission_record(actor=actor(cdc_user), resident_id=city["residents"]["A"].pk,
+    admission = services.admission_record(actor=actor(cdc), resident_id=city["residents"]["A"].pk,
                                           facility_id=fangcang.pk, admitted_at=timezone.now())
     assert free_beds(fangcang) == 2
-    services.discharge_record(actor=actor(cdc_user), admission_id=admission.pk)
+    services.discharge_record(actor=actor(cdc), admission_id=admission.pk)
     assert free_beds(fangcang) == 3
     with pytest.raises(Conflict):
-        services.discharge_record(actor=actor(cdc_user), admission_id=admission.pk)
+        services.discharge_record(actor=actor(cdc), admission_id=admission.pk)

@@ -1,0 +1,50 @@
+"""The missing-households export of a campaign: the households of an area not yet covered on a day.
+
+``missing_households(user=..., params={"campaign": id, "within": prefix, "date": iso})`` is the
+export's spec (``core.exports.ExportSpec``), streamed by the page or written by the worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.utils import timezone
+
+from wangge.core.exports import ExportSpec, keyset_chunks
+from wangge.core.inputs import check_day
+from wangge.screening import selectors
+from wangge.screening.models import Visit
+
+MISSING_HEADERS = ["网格", "楼栋", "单元", "门牌号", "地址", "户编码", "今日情况"]
+MISSING_FIELDS = ("unit__building__grid__name", "unit__building__name", "unit__name", "door_number", "address",
+                  "attempt")
+
+
+def missing_export_rows(queryset) -> Iterator[tuple]:
+    """Rows for ``MISSING_HEADERS``, read in keyset chunks of (grid_code, code) as tuples."""
+    labels = {k: str(v) for k, v in Visit.Outcome.choices}
+    not_tried = "未排查"
+    for chunk in keyset_chunks(queryset, MISSING_FIELDS, keys=("grid_code", "code")):
+        for _grid_code, code, grid, building, unit, door, address, attempt in chunk:
+            yield grid, building, unit, door, address, code, labels.get(attempt, not_tried)
+
+
+def day_of(text: str) -> dt.date:
+    try:
+        return check_day(dt.date.fromisoformat(text)) if text else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+def missing_households(*, user, params: dict[str, str]) -> ExportSpec:
+    campaign = selectors.campaign_in_reach(user=user, pk=params.get("campaign"))
+    prefix = selectors.area_in_campaign(user=user, campaign=campaign, within=params.get("within", ""))
+    date = day_of(params.get("date", ""))
+    qs = selectors.missing_queryset(user=user, campaign=campaign, prefix=prefix, date=date)
+    return ExportSpec(
+        object_type="screening.visit", grid_code=prefix[:15],
+        filters={"campaign": campaign.pk, "within": prefix, "date": date.isoformat()},
+        filename=f"未排查户_{campaign.name}_{date.isoformat()}.xlsx", headers=MISSING_HEADERS,
+        rows=lambda: missing_export_rows(qs), queryset=qs,
+    )
