@@ -9,6 +9,7 @@ the user's part of the grid, and none unless the user's role may take the action
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import reduce
 from operator import or_
 from typing import Protocol
@@ -25,8 +26,7 @@ class User(Protocol):
     is_active: bool
     is_authenticated: bool
     scope_prefixes: list[str]
-
-    def may(self, action: str) -> bool: ...
+    may: Callable[[str], bool]  # the role's answer for an action (``accounts.permissions``)
 
 
 def prefix_q(field: str, prefix: str) -> Q:
