@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "wangge.tracing",
     "wangge.quarantine",
     "wangge.transfer",
+    "wangge.demo",
 ]
 
 MIDDLEWARE = [
@@ -153,8 +154,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 HUEY_IMMEDIATE = env_bool("WANGGE_HUEY_IMMEDIATE", False)
-# The consumer (``run_huey``, started by ``wangge serve``) schedules periodic tasks (alerts.tasks)
-# every minute.  It flushes the per-job locks at start-up: a worker killed mid-job must not leave
+# The consumer (``run_huey``, started by ``wangge serve``) schedules periodic tasks (``core.tasks``:
+# each app's deadline jobs, registered in its ``jobs.py``) every minute.  It flushes the per-job
+# locks at start-up: a worker killed mid-job must not leave
 # a lock that stops that job for good; the jobs are idempotent, so an overlap after a restart is
 # harmless.  The scheduler works in UTC; the jobs read local time themselves.
 HUEY_CONSUMER = {"periodic": True, "flush_locks": True}

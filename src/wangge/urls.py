@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from wangge import views
 from wangge.api import api
+from wangge.core import urls as core_urls
 
 urlpatterns = [
-    path("", include("wangge.core.urls")),
+    # The home page is a view above every app (it shows the grid); it keeps its name, core:home.
+    path("", include(([path("", views.home, name="home"), *core_urls.urlpatterns], core_urls.app_name))),
     path("accounts/", include("wangge.accounts.urls")),
     path("grid/", include("wangge.grid.urls")),
     path("people/", include("wangge.people.urls")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -63,3 +65,15 @@ def alert_resolve_for(*, kind: str, object_type: str, object_id) -> int:
     return Alert.objects.filter(
         kind=kind, object_type=object_type, object_id=str(object_id), resolved_at__isnull=True
     ).update(resolved_at=timezone.now())
+
+
+def alert_resolve_except(*, kind: str, keep: Iterable[str], prefix: str = "") -> None:
+    """Resolve open alerts of ``kind`` (whose key starts with ``prefix``) not in ``keep``: a deadline
+    job's condition no longer holds for them."""
+    keep = set(keep)
+    qs = Alert.objects.filter(kind=kind, resolved_at__isnull=True)
+    if prefix:
+        qs = qs.filter(dedupe_key__startswith=prefix)
+    for key in list(qs.values_list("dedupe_key", flat=True)):
+        if key not in keep:
+            alert_resolve(dedupe_key=key)

@@ -9,17 +9,24 @@ the user's part of the grid, and none unless the user's role may take the action
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import reduce
 from operator import or_
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.db import models
 from django.db.models import Q
 
 from wangge.core.codes import ancestors, prefix_upper_bound
 
-if TYPE_CHECKING:
-    from wangge.accounts.models import User
+
+class User(Protocol):
+    """What scoping asks of a user (``accounts.User`` is one); core knows no accounts model."""
+
+    is_active: bool
+    is_authenticated: bool
+    scope_prefixes: list[str]
+    may: Callable[[str], bool]  # the role's answer for an action (``accounts.permissions``)
 
 
 def prefix_q(field: str, prefix: str) -> Q:

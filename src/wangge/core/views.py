@@ -3,14 +3,12 @@ from functools import wraps
 from typing import TypeVar
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from wangge.core.errors import DomainError, Forbidden, NotFound, RateLimited
-from wangge.grid.selectors import area_overview
 
 
 def not_found_as_404(view):
@@ -80,18 +78,6 @@ def safe_next(request, fallback: str) -> str:
 def forbidden(request, message: str):
     """The role may not do this at all (scope is never the reason: that is a 404)."""
     return render(request, "core/forbidden.html", {"message": message}, status=403)
-
-
-@login_required
-def home(request):
-    if not request.user.may("grid.view"):  # residents: their own records, through self-service
-        return render(request, "core/resident_home.html")
-    overview = area_overview(user=request.user)
-    if overview is None:
-        return render(request, "core/no_scope.html")
-    if len(overview.roots) == 1:
-        return redirect(overview.roots[0].url)
-    return render(request, "core/home.html", {"overview": overview})
 
 
 def healthz(request):

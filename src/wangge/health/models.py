@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from wangge.core.scoping import ScopedManager
 from wangge.people.models import Resident
 
+# The symptoms a screening visit, a self-declaration and a monitoring report offer, in this order.
+SYMPTOMS = ["发热", "干咳", "乏力", "咽痛", "嗅（味）觉减退", "鼻塞", "流涕", "结膜炎", "肌痛", "腹泻"]
+
 
 class EpidemicStatus(models.TextChoices):
     NONE = "none", _("无")

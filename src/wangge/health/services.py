@@ -21,8 +21,9 @@ from wangge.alerts.services import alert_raise
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
-from wangge.core.errors import NotFound, ValidationFailed
+from wangge.core.errors import ValidationFailed
 from wangge.core.inputs import TemperatureInvalid, parse_temperature
+from wangge.health import hooks
 from wangge.health.models import EpidemicStatus, HealthReport, PersonStatus, Severity, StatusTransition
 from wangge.health.transitions import EVIDENCE_REQUIRED, is_allowed, status_action
 from wangge.people.models import Resident
@@ -111,9 +112,7 @@ def _after_transition(*, actor: Actor, resident, transition: StatusTransition) -
             dedupe_key=f"status:{transition.pk}",
         )
     if to_status == EpidemicStatus.CONFIRMED:
-        from wangge.tracing.services import investigation_open
-
-        investigation_open(actor=actor, case_resident_id=resident.pk, reason=transition.reason)
+        hooks.case_confirmed.send(actor=actor, resident=resident, transition=transition)
 
 
 def mark_isolated(*, resident, at=None) -> None:
@@ -169,65 +168,9 @@ def health_report_record(
             code="invalid_report_source",
             errors={"source": _("取值无效")},
         )
-    return _report_save(
+    return report_save(
         actor=actor, resident=resident, date=date, slot=slot, temperature=temperature, symptoms=symptoms,
         source=source, reported_by=user if user.is_authenticated else None, may_change_status=True,
-    )
-
-
-@transaction.atomic
-def health_report_self(
-    *,
-    link_token: str,
-    resident_id: int,
-    slot: str,
-    temperature,
-    symptoms: list[str] | None = None,
-    ip_address: str | None = None,
-    user_agent: str = "",
-    now: dt.datetime | None = None,
-) -> HealthReport:
-    """A person under monitoring reports for themselves, today, through their household's
-    declaration link (no login: the unguessable, revocable token is the credential).
-
-    Same validation, same slot-update and same CDC alert as staff entry (``_report_save``), but
-    the person's status is never changed: nobody whose role answers for the change is behind the
-    report, exactly as with a self-declaration; the CDC alert asks staff to confirm.  The audit
-    entry is anonymous, channel "link", with the caller's IP address.
-    """
-    from wangge.health.selectors import is_monitored
-    from wangge.screening.models import SYMPTOMS
-    from wangge.screening.services import link_for_token, link_submission_count
-
-    link = link_for_token(link_token, ip_address=ip_address)
-    link_submission_count(link)
-    try:
-        resident = Resident.objects.select_related("household").get(pk=int(resident_id), household=link.household)
-    except (Resident.DoesNotExist, TypeError, ValueError):
-        raise NotFound(_("未找到该成员，或不是本户成员")) from None
-    if not is_monitored(resident):
-        raise NotFound(_("该成员目前不需要健康监测"))
-    now = timezone.localtime(now or timezone.now())
-    if slot == HealthReport.Slot.AFTERNOON and current_slot(now) == HealthReport.Slot.MORNING:
-        raise ValidationFailed(
-            _("还未到下午的填报时间（12:00 起）"),
-            code="afternoon_slot_not_open",
-            errors={"slot": _("未到时间")},
-        )
-    symptoms = list(symptoms or [])
-    unknown = [s for s in symptoms if s not in SYMPTOMS]
-    if unknown:
-        names = "、".join(str(s) for s in unknown)[:50]
-        raise ValidationFailed(
-            _("未知的症状：%(names)s") % {"names": names},
-            code="unknown_symptom",
-            errors={"symptoms": _("取值无效")},
-        )
-    actor = Actor(user=None, ip_address=ip_address, user_agent=(user_agent or "")[:300], channel="link")
-    return _report_save(
-        actor=actor, resident=resident, date=now.date(), slot=slot, temperature=temperature,
-        symptoms=[s for s in SYMPTOMS if s in symptoms], source=HealthReport.Source.SELF, reported_by=None,
-        may_change_status=False,
     )
 
 
@@ -237,7 +180,7 @@ def current_slot(now: dt.datetime | None = None) -> str:
     return HealthReport.Slot.MORNING if local.hour < 12 else HealthReport.Slot.AFTERNOON
 
 
-def _report_save(
+def report_save(
     *, actor: Actor, resident: Resident, date: dt.date, slot: str, temperature, symptoms, source: str,
     reported_by, may_change_status: bool,
 ) -> HealthReport:

@@ -23,7 +23,7 @@ from wangge.core.lists import pager_urls, request_page, walk
 from wangge.core.views import flash_outcome, not_found_as_404, safe_next
 from wangge.grid.selectors import breadcrumb
 from wangge.health import selectors, services
-from wangge.health.models import EpidemicStatus, HealthReport, Severity
+from wangge.health.models import SYMPTOMS, EpidemicStatus, HealthReport, Severity
 from wangge.health.transitions import ALLOWED_TRANSITIONS, status_action
 from wangge.people.selectors import resident_detail
 
@@ -233,8 +233,6 @@ def monitoring_export(request):
 
 
 def _symptom_choices() -> list[str]:
-    from wangge.screening.models import SYMPTOMS
-
     return [s for s in SYMPTOMS if s != "发热"]
 
 

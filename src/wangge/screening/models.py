@@ -15,7 +15,6 @@ DEFAULT_QUESTIONS = [
     {"key": "contact_case", "label": "14天内是否接触过确诊或疑似病例", "type": "bool"},
 ]
 
-SYMPTOMS = ["发热", "干咳", "乏力", "咽痛", "嗅（味）觉减退", "鼻塞", "流涕", "结膜炎", "肌痛", "腹泻"]
 
 
 class Campaign(models.Model):

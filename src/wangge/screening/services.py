@@ -33,12 +33,13 @@ from wangge.core.inputs import parse_temperature
 from wangge.core.scoping import user_can_reach
 from wangge.core.throttle import Throttle
 from wangge.grid.models import Division, Grid, Household
-from wangge.health.models import FEVER_THRESHOLD, EpidemicStatus, StatusTransition
-from wangge.health.services import current_status, status_change
+from wangge.health import services as health_services
+from wangge.health.models import FEVER_THRESHOLD, SYMPTOMS, EpidemicStatus, HealthReport, StatusTransition
+from wangge.health.selectors import is_monitored
+from wangge.health.services import current_slot, current_status, status_change
 from wangge.people.models import Resident
 from wangge.screening.models import (
     DEFAULT_QUESTIONS,
-    SYMPTOMS,
     Campaign,
     DeclarationLink,
     MemberCheck,
@@ -530,3 +531,58 @@ def mask_name(name: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+# --- Self-reported health monitoring, through the household's declaration link -------------------
+
+
+@transaction.atomic
+def health_report_self(
+    *,
+    link_token: str,
+    resident_id: int,
+    slot: str,
+    temperature,
+    symptoms: list[str] | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    now: dt.datetime | None = None,
+) -> HealthReport:
+    """A person under monitoring reports for themselves, today, through their household's
+    declaration link (no login: the unguessable, revocable token is the credential).
+
+    Same validation, same slot-update and same CDC alert as staff entry (``health.services.report_save``), but
+    the person's status is never changed: nobody whose role answers for the change is behind the
+    report, exactly as with a self-declaration; the CDC alert asks staff to confirm.  The audit
+    entry is anonymous, channel "link", with the caller's IP address.
+    """
+    link = link_for_token(link_token, ip_address=ip_address)
+    link_submission_count(link)
+    try:
+        resident = Resident.objects.select_related("household").get(pk=int(resident_id), household=link.household)
+    except (Resident.DoesNotExist, TypeError, ValueError):
+        raise NotFound(_("未找到该成员，或不是本户成员")) from None
+    if not is_monitored(resident):
+        raise NotFound(_("该成员目前不需要健康监测"))
+    now = timezone.localtime(now or timezone.now())
+    if slot == HealthReport.Slot.AFTERNOON and current_slot(now) == HealthReport.Slot.MORNING:
+        raise ValidationFailed(
+            _("还未到下午的填报时间（12:00 起）"),
+            code="afternoon_slot_not_open",
+            errors={"slot": _("未到时间")},
+        )
+    symptoms = list(symptoms or [])
+    unknown = [s for s in symptoms if s not in SYMPTOMS]
+    if unknown:
+        names = "、".join(str(s) for s in unknown)[:50]
+        raise ValidationFailed(
+            _("未知的症状：%(names)s") % {"names": names},
+            code="unknown_symptom",
+            errors={"symptoms": _("取值无效")},
+        )
+    actor = Actor(user=None, ip_address=ip_address, user_agent=(user_agent or "")[:300], channel="link")
+    return health_services.report_save(
+        actor=actor, resident=resident, date=now.date(), slot=slot, temperature=temperature,
+        symptoms=[s for s in SYMPTOMS if s in symptoms], source=HealthReport.Source.SELF, reported_by=None,
+        may_change_status=False,
+    )

@@ -32,9 +32,9 @@ from wangge.grid.models import Household
 from wangge.grid.selectors import household_members
 from wangge.health import selectors as health_selectors
 from wangge.health import services as health_services
-from wangge.health.models import HealthReport
+from wangge.health.models import SYMPTOMS, HealthReport
 from wangge.screening import selectors, services
-from wangge.screening.models import SYMPTOMS, Campaign, DeclarationLink, SelfDeclaration, Visit
+from wangge.screening.models import Campaign, DeclarationLink, SelfDeclaration, Visit
 
 
 def _date(request) -> dt.date:
@@ -379,7 +379,7 @@ def declare_monitoring(request, token: str):
     """A person under monitoring reports this slot's temperature on the household's public page."""
     try:
         link = services.link_for_token(token, ip_address=client_ip(request))
-        health_services.health_report_self(
+        services.health_report_self(
             link_token=token, resident_id=request.POST.get("resident_id"), slot=request.POST.get("slot", ""),
             temperature=request.POST.get("temperature", ""), symptoms=request.POST.getlist("symptoms"),
             ip_address=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""),

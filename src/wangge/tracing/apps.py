@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class TracingConfig(AppConfig):
     name = "wangge.tracing"
     verbose_name = "流调与密接"
+
+    def ready(self) -> None:
+        from wangge.health.hooks import case_confirmed
+        from wangge.tracing.services import open_investigation_on_confirmed
+
+        case_confirmed.connect(open_investigation_on_confirmed)

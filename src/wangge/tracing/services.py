@@ -59,6 +59,11 @@ def investigation_open(*, actor: Actor, case_resident_id: int, reason: str = "")
     return investigation
 
 
+def open_investigation_on_confirmed(*, actor: Actor, resident, transition) -> None:
+    """A confirmed case opens its investigation (connected to ``health.hooks.case_confirmed``)."""
+    investigation_open(actor=actor, case_resident_id=resident.pk, reason=transition.reason)
+
+
 def investigation_in_reach(*, user, pk: int, for_update: bool = False) -> Investigation:
     try:
         investigation = Investigation.objects.restrict(user).select_related("case").get(pk=pk)

@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from wangge.alerts.jobs import raise_overdue_test_alerts, raise_release_due_alerts
 from wangge.alerts.models import Alert, AlertKind
+from wangge.quarantine.jobs import raise_overdue_test_alerts, raise_release_due_alerts
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest
 from wangge.quarantine.services import order_release, quarantine_order_create, test_result_record
 

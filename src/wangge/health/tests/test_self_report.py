@@ -6,17 +6,16 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from wangge.alerts import jobs
 from wangge.alerts.models import Alert, AlertKind
 from wangge.audit.models import AuditEntry
 from wangge.core.errors import NotFound, ValidationFailed
 from wangge.core.testing.factories import put_in
+from wangge.health import jobs
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import HealthReport, PersonStatus, StatusTransition
 from wangge.health.selectors import household_monitoring, is_monitored
-from wangge.health.services import health_report_self
 from wangge.quarantine.models import QuarantineOrder, Regime
-from wangge.screening.services import declaration_link_for, declaration_link_revoke
+from wangge.screening.services import declaration_link_for, declaration_link_revoke, health_report_self
 
 
 @pytest.fixture

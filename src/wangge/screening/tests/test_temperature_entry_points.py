@@ -15,9 +15,9 @@ from wangge.core.errors import ValidationFailed
 from wangge.core.testing.factories import put_in
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import HealthReport
-from wangge.health.services import current_slot, health_report_record, health_report_self
+from wangge.health.services import current_slot, health_report_record
 from wangge.screening.models import MemberCheck, SelfDeclaration
-from wangge.screening.services import declaration_link_for, declaration_submit, visit_record
+from wangge.screening.services import declaration_link_for, declaration_submit, health_report_self, visit_record
 
 ACCEPTED, REFUSED = "36，5", "36.55"
 

@@ -64,9 +64,9 @@ class WebServer:
                     self.cfg.set(key, value)
 
             def load(self):
-                from wangge.wsgi import application
+                from django.core.wsgi import get_wsgi_application
 
-                return application
+                return get_wsgi_application()
 
         Application().run()
 
@@ -116,11 +116,10 @@ class Command(BaseCommand):
         self.stdout.flush()
         try:
             if workers == 1:
+                from django.core.wsgi import get_wsgi_application
                 from waitress import serve
 
-                from wangge.wsgi import application
-
-                serve(application, host=host, port=port, threads=threads, ident="wangge")
+                serve(get_wsgi_application(), host=host, port=port, threads=threads, ident="wangge")
             else:
                 # The forked processes must not share this one's database connection.
                 connections.close_all()
