@@ -49,7 +49,8 @@ def ran(monkeypatch):
 def test_serve_migrates_as_the_owner_then_grants_its_own_role(db, settings, ran):
     settings.WANGGE_MIGRATE_DATABASE_URL = OWNER
     with pytest.raises(SystemExit):
-        call_command("serve", "--no-worker")
+        # One process: waitress, stubbed above (several processes would start a real gunicorn arbiter).
+        call_command("serve", "--no-worker", "--workers", "1")
     assert ran == [["migrate", "--no-input", "--verbosity", "0"],
                    ["grant_app_role", connection.settings_dict["USER"]]]
 
