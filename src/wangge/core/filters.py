@@ -72,6 +72,9 @@ class Filters(Schema):
     """The filters of one list (see the module's docstring)."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
+    # What a page calls each field in its error messages (translatable); a field not named here is
+    # called by its parameter name.
+    labels: ClassVar[dict[str, Any]] = {}
 
     @field_validator("*", mode="before")
     @classmethod
@@ -100,9 +103,15 @@ class Filters(Schema):
         except PydanticValidationError:
             return cls(), errors
 
+    @classmethod
+    def messages(cls, errors: dict[str, str]) -> list[str]:
+        """``from_query``'s errors as a page shows them (``core/_filter_errors.html``): "label：message"."""
+        return [f"{cls.labels.get(name, name)}：{message}" for name, message in errors.items()]
+
     def audit_dump(self) -> dict[str, Any]:
-        """The filters as an export's audit entry records them (JSON values, unset ones left out)."""
-        return {k: v for k, v in self.model_dump(mode="json").items() if v not in ("", None, [])}
+        """The filters that narrow the list, as an export's audit entry records them and a link carries
+        them (JSON values; those left at their defaults are no filter and left out)."""
+        return self.model_dump(mode="json", exclude_defaults=True)
 
 
 class _FilterFormMetaclass(DeclarativeFieldsMetaclass):
