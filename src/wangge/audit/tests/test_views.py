@@ -96,7 +96,7 @@ def test_the_page_offers_no_way_to_change_the_log(client, reveal_in_a, auditor):
 
 @pytest.mark.parametrize("query, field, message", [
     ({"action": "erase"}, "action", "取值无效"),
-    ({"since": "2026-02-30"}, "since", "日期应为 YYYY-MM-DD"),
+    ({"since": "2026-02-30"}, "since", "YYYY-MM-DD"),
     ({"until": "1900-01-01"}, "until", "1901–2099"),
     ({"object_id": "9" * 65}, "object_id", "内容过长"),
 ])
