@@ -109,9 +109,11 @@ class Filters(Schema):
         return [f"{cls.labels.get(name, name)}：{message}" for name, message in errors.items()]
 
     def audit_dump(self) -> dict[str, Any]:
-        """The filters that narrow the list, as an export's audit entry records them and a link carries
-        them (JSON values; those left at their defaults are no filter and left out)."""
-        return self.model_dump(mode="json", exclude_defaults=True)
+        """The filters as an export's audit entry records them and a link carries them: JSON values,
+        without those that say nothing (blank, None, False); a default that narrows (an order list's
+        ``view="active"``) is kept."""
+        return {k: v for k, v in self.model_dump(mode="json").items()
+                if not (v is None or v is False or v == "" or v == [])}
 
 
 class _FilterFormMetaclass(DeclarativeFieldsMetaclass):

@@ -86,6 +86,16 @@ def test_a_refusal_keeps_its_own_message_on_the_field():
     assert Calm.from_query({"q": "ABC"})[1] == {"q": "全是大写"}
 
 
+class Narrowing(Filters):
+    view: Literal["active", "all"] = "active"
+    flag: bool = False
+
+
+def test_audit_dump_keeps_a_default_that_narrows_and_drops_what_says_nothing():
+    assert Narrowing().audit_dump() == {"view": "active"}
+    assert Narrowing(flag=True).audit_dump() == {"view": "active", "flag": True}
+
+
 def test_audit_dump_records_only_the_filters_set():
     filters, _ = SampleFilters.from_query({"status": "open", "since": "2026-01-02", "cursor": "x"})
     assert filters.audit_dump() == {"status": "open", "since": "2026-01-02"}
