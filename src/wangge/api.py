@@ -13,7 +13,7 @@ from ninja.security import HttpBearer, django_auth
 
 from wangge.accounts.services import api_token_user
 from wangge.core.errors import DomainError, NotFound
-from wangge.core.inputs import REFUSAL_MESSAGE, error_message
+from wangge.core.inputs import CODED_MESSAGE, error_message
 
 
 class BearerToken(HttpBearer):
@@ -57,10 +57,10 @@ def validation_error(request, exc: ValidationError):
     for item in exc.errors:
         loc = [str(p) for p in item.get("loc", []) if str(p) not in _LOC_NOISE]
         errors[".".join(loc) or "body"] = error_message(item)
-    # A refusal with its own code (``core.inputs.refusal``) answers with that code and its message.
-    coded = next((item for item in exc.errors if REFUSAL_MESSAGE in (item.get("ctx") or {})), None)
+    # An error with its own code (``core.inputs.coded_error``) answers with that code and its message.
+    coded = next((item for item in exc.errors if CODED_MESSAGE in (item.get("ctx") or {})), None)
     if coded is not None:
-        return error_response(request, code=coded["type"], message=coded["ctx"][REFUSAL_MESSAGE], errors=errors,
+        return error_response(request, code=coded["type"], message=coded["ctx"][CODED_MESSAGE], errors=errors,
                               status=422)
     fields = "、".join(errors)
     message = _("请求参数有误：%(fields)s") % {"fields": fields}

@@ -9,14 +9,14 @@ fields (``core.inputs`` types, ``Literal`` choices, ``Within`` for a subtree)::
         within: Within = ""
 
 * The API takes it as ``filters: Query[ResidentFilters]``: OpenAPI documents every field, and a bad
-  value is 422 with the field named (``wangge.api``'s handler; ``core.inputs.refusal`` for a refusal
+  value is 422 with the field named (``wangge.api``'s handler; ``core.inputs.coded_error`` for an error
   with its own code).
 * A page reads it with ``ResidentFilters.from_query(request.GET)``: the validated filters and the
   field errors in the user's language.  It never raises: a field that fails is left at its default
   (the page shows why) and the others still apply.  A page's filter bar may keep a Django form for
   its widgets and labels only (``FilterForm``); the form never validates anything itself.
 * The selector takes the instance (``resident_queryset(user=..., filters=...)``).
-* The export reads the same declaration from its parameters and records ``filters.model_dump()``
+* The export reads the same declaration from its parameters and records ``filters.audit_dump()``
   in its audit entry.
 
 A blank value ("", only spaces) is no filter, in the page and the API alike; parameters that are

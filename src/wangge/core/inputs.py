@@ -260,19 +260,19 @@ VALIDATION_MESSAGES = {
 }
 # Rules of ``wangge.core.inputs`` whose own (translated) message says exactly what is wrong.
 OWN_MESSAGE = {"temperature_invalid", "temperature_out_of_range"}
-# The context key of a refusal that carries its own error code (``refusal``).
-REFUSAL_MESSAGE = "refusal_message"
+# The context key of an error that carries its own code (``coded_error``).
+CODED_MESSAGE = "coded_message"
 
 
-def refusal(code: str, message: str, field_message: str = "") -> PydanticCustomError:
+def coded_error(code: str, message: str, field_message: str = "") -> PydanticCustomError:
     """A validation error with its own stable code: the API answers 422 with ``code`` and ``message``
     (not the generic ``invalid``); the field itself reads ``field_message`` (default "取值无效")."""
-    return PydanticCustomError(code, field_message or gettext("取值无效"), {REFUSAL_MESSAGE: str(message)})
+    return PydanticCustomError(code, field_message or gettext("取值无效"), {CODED_MESSAGE: str(message)})
 
 
 def error_message(item: dict) -> str:
     """One pydantic error (an item of ``ValidationError.errors()``) in the user's language."""
     kind = item.get("type", "")
-    if kind in OWN_MESSAGE or REFUSAL_MESSAGE in (item.get("ctx") or {}):
+    if kind in OWN_MESSAGE or CODED_MESSAGE in (item.get("ctx") or {}):
         return str(item.get("msg", ""))
     return str(VALIDATION_MESSAGES.get(kind, gettext_lazy("取值无效")))

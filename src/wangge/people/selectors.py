@@ -13,7 +13,7 @@ from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.errors import NotFound
 from wangge.core.filters import ChoiceCode, Filters, SearchText, Within
-from wangge.core.inputs import Id, refusal
+from wangge.core.inputs import Id, coded_error
 from wangge.core.lists import Page, keyset_page  # noqa: F401  (re-exported for callers)
 from wangge.people.models import HouseholdMove, KeyGroupTag, Resident, ResidentTag
 from wangge.people.validation import RESIDENCE_LOOKUP, duplicate_id_number_refusal
@@ -34,7 +34,7 @@ def _residence_type(value):
         return ""
     found = RESIDENCE_LOOKUP.get(text.lower()) or RESIDENCE_LOOKUP.get(text)
     if not found:
-        raise refusal("invalid_population_type", _("人口类型“%(value)s”无效") % {"value": text[:20]})
+        raise coded_error("invalid_population_type", _("人口类型“%(value)s”无效") % {"value": text[:20]})
     return found
 
 

@@ -11,13 +11,13 @@ from django.utils import translation
 from pydantic import AfterValidator
 
 from wangge.core.filters import FilterForm, Filters, SearchText, Within
-from wangge.core.inputs import Day, Id, refusal
+from wangge.core.inputs import Day, Id, coded_error
 from wangge.core.testing import GRID_A, STREET_1, Api
 
 
 def _no_shouting(value: str) -> str:
     if value.isupper():
-        raise refusal("shouting", "不要大写", "全是大写")
+        raise coded_error("shouting", "不要大写", "全是大写")
     return value
 
 
@@ -79,7 +79,7 @@ def test_a_twelve_digit_division_code_is_cut_to_its_subtree():
     assert SampleFilters.from_query({"within": GRID_A})[0].within == GRID_A
 
 
-def test_a_refusal_keeps_its_own_message_on_the_field():
+def test_a_coded_error_keeps_its_own_message_on_the_field():
     class Calm(Filters):
         q: Annotated[SearchText, AfterValidator(_no_shouting)] = ""
 
