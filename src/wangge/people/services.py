@@ -16,6 +16,7 @@ from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.errors import Forbidden, NotFound, ValidationFailed
 from wangge.grid.models import Grid, Household
+from wangge.grid.selectors import household_in_reach
 from wangge.people.models import HouseholdMove, Resident, ResidentTag
 from wangge.people.selectors import resident_in_reach, tag_lookup
 from wangge.people.validation import clean_resident_fields, duplicate_id_number_refusal
@@ -25,13 +26,6 @@ AUDITED_FIELDS = [
     "household_id",
 ]
 REVEALABLE_FIELDS = ("id_number", "phone")
-
-
-def household_in_reach(*, user, pk: int) -> Household:
-    try:
-        return Household.objects.restrict(user).select_related("unit__building").get(pk=pk)
-    except (Household.DoesNotExist, ValueError, TypeError):
-        raise NotFound(_("未找到该户，或不在您的管辖范围内")) from None
 
 
 def _refuse_duplicate(user, id_type: str, id_number: str, *, exclude_pk: int | None = None) -> None:
