@@ -149,6 +149,16 @@ def is_prefix(code: str) -> bool:
     return code.isdigit() and len(code) in LEVEL_BY_LENGTH
 
 
+def is_scope_code(code: str) -> bool:
+    """A code a reach is granted on: a whole division code or a grid code."""
+    return code.isdigit() and len(code) in (DIVISION_CODE_LENGTH, GRID_CODE_LENGTH)
+
+
+def division_code_of(prefix: str) -> str:
+    """The 12-digit code of the division ``prefix`` lies in (a grid-level prefix: its community)."""
+    return pad_division(prefix_at(prefix, Level.COMMUNITY))
+
+
 def is_household_code(code: str) -> bool:
     return code.isdigit() and len(code) == HOUSEHOLD_CODE_LENGTH
 

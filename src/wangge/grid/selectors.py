@@ -60,6 +60,10 @@ class Area:
     def has_children(self) -> bool:
         return len(self.prefix) < GRID_CODE_LENGTH
 
+    @property
+    def children_are_grids(self) -> bool:
+        return self.child_length == GRID_CODE_LENGTH
+
 
 def area_in_reach(
     *,

@@ -64,6 +64,11 @@ class TableRow:
     def cells(self) -> list[CategoryFigures]:
         return [self.figures[c] for c in BOARD_CATEGORIES]
 
+    @property
+    def has_children(self) -> bool:
+        """Whether the row's area opens on a table of its own (a grid's does not)."""
+        return not is_grid_level_or_below(self.prefix)
+
 
 @dataclass
 class FourCategoryTable:

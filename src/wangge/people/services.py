@@ -14,6 +14,7 @@ from wangge.accounts.services import common_prefix
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.codes import grid_code_of
 from wangge.core.errors import Forbidden, NotFound, ValidationFailed
 from wangge.grid.models import Grid, Household
 from wangge.grid.selectors import household_in_reach
@@ -187,7 +188,7 @@ def _record_refused_reveal(*, actor: Actor, resident_id, field: str, reason: str
         where = {"obj": resident}
     else:
         where = {"object_type": Resident._meta.label_lower, "object_id": str(resident_id)[:64],
-                 "grid_code": common_prefix(actor.user)[:15] if actor.user.is_authenticated else ""}
+                 "grid_code": grid_code_of(common_prefix(actor.user)) if actor.user.is_authenticated else ""}
     audit.record(actor=actor, action=AuditAction.REVEAL_REFUSED, field=field,
                  changes={"refused": True, "reason": reason}, note=REVEAL_REFUSAL_NOTES[reason], **where)
 

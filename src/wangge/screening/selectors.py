@@ -128,6 +128,11 @@ class AreaCoverage:
     navigable: bool = True
 
     @property
+    def opens(self) -> bool:
+        """Whether the area links to its own coverage: navigable, and above a household."""
+        return self.navigable and not is_household_code(self.prefix)
+
+    @property
     def households_missing(self) -> int:
         return max(self.households_total - self.households_covered, 0)
 

@@ -22,7 +22,7 @@ from wangge.accounts.permissions import can, require
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor, client_ip
 from wangge.core import forms as core_forms
-from wangge.core.codes import LENGTHS, is_grid_level_or_below
+from wangge.core.codes import GRID_CODE_LENGTH, LENGTHS, is_grid_level_or_below
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
 from wangge.core.exports import audited_export
 from wangge.core.inputs import check_day
@@ -80,7 +80,7 @@ def campaign_list_export(request):
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label="名称", max_length=100)
-    area_code = forms.CharField(label="排查范围（12位区划代码或15位网格代码）", max_length=15)
+    area_code = forms.CharField(label="排查范围（12位区划代码或15位网格代码）", max_length=GRID_CODE_LENGTH)
     start_date = core_forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
     end_date = core_forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
     frequency = forms.ChoiceField(label="频次", choices=Campaign.Frequency.choices)
