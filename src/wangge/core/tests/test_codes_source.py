@@ -35,12 +35,13 @@ RULES = {
 }
 
 # The scheme itself, the tests' and the test kit's fixture data, and the migrations' history.
-EXCLUDED = ("core/codes.py", "/tests/", "core/testing/", "/migrations/", "core/management/app_template/")
+EXCLUDED = ("core/codes.py", "/tests/", "core/testing/", "/migrations/")
 
 
 def sources() -> list[Path]:
+    """Every Python file of the apps, and the new-app template (``*.py-tpl``) a new app starts from."""
     return sorted(
-        p for p in ROOT.rglob("*.py")
+        p for pattern in ("*.py", "*.py-tpl") for p in ROOT.rglob(pattern)
         if not any(part in "/" + p.relative_to(ROOT).as_posix() for part in EXCLUDED)
     )
 
