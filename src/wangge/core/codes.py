@@ -59,14 +59,9 @@ def division_level(code: str) -> Level:
     """Level of a 12-digit division code, read from its zero padding."""
     if not DIVISION_CODE_RE.match(code):
         raise ValueError(f"区划代码必须是12位数字: {code!r}")
-    if code[2:] == "0" * 10:
-        return Level.PROVINCE
-    if code[4:] == "0" * 8:
-        return Level.CITY
-    if code[6:] == "0" * 6:
-        return Level.DISTRICT
-    if code[9:] == "000":
-        return Level.STREET
+    for level in (Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.STREET):
+        if not code[PREFIX_LENGTH[level]:].strip("0"):
+            return level
     return Level.COMMUNITY
 
 
@@ -108,7 +103,7 @@ def pad_division(prefix: str) -> str:
 
 def ancestors(prefix: str) -> list[str]:
     """Significant prefixes of every level above ``prefix``, top first."""
-    lengths = [n for n in sorted(LEVEL_BY_LENGTH) if n < len(prefix)]
+    lengths = [n for n in LENGTHS if n < len(prefix)]
     return [prefix[:n] for n in lengths]
 
 
