@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from wangge.core.codes import significant_prefix
+from wangge.core.codes import DIVISION_CODE_LENGTH, MAX_CODE_LENGTH, significant_prefix
 from wangge.core.errors import ValidationFailed
 from wangge.core.inputs import MAX_PAGE_SIZE, CodeFilter, Id, PageSize
 from wangge.core.lists import keyset_page, page_limit
@@ -35,9 +35,9 @@ def subtree_prefix(code: str, *, field: str = "within") -> str:
     code = (code or "").strip()
     if not code:
         return ""
-    if not code.isdigit() or len(code) > 24:
+    if not code.isdigit() or len(code) > MAX_CODE_LENGTH:
         raise ValidationFailed(_("区划或网格代码应为数字"), code="code_not_numeric", errors={field: _("代码无效")})
-    return significant_prefix(code) if len(code) == 12 else code
+    return significant_prefix(code) if len(code) == DIVISION_CODE_LENGTH else code
 
 
 def counts(*, grids=0, buildings=0, households=0, residents=0) -> dict:

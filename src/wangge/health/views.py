@@ -16,12 +16,13 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.permissions import can
 from wangge.audit.context import Actor
+from wangge.core.codes import pad_division
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.exports import audited_export
 from wangge.core.inputs import DATE_MESSAGE, check_day
 from wangge.core.lists import pager_urls, request_page, walk
 from wangge.core.views import flash_outcome, not_found_as_404, safe_next
-from wangge.grid.selectors import breadcrumb
+from wangge.grid.selectors import area_in_reach, breadcrumb
 from wangge.health import selectors, services
 from wangge.health.models import SYMPTOMS, EpidemicStatus, HealthReport, Severity
 from wangge.health.transitions import ALLOWED_TRANSITIONS, status_action
@@ -46,7 +47,7 @@ def _date_param(request, name: str = "date") -> dt.date:
 def _area_crumbs(user, area):
     if not area.prefix:
         return []
-    return breadcrumb(user=user, code=area.prefix if len(area.prefix) == 15 else area.prefix.ljust(12, "0"))
+    return breadcrumb(user=user, code=pad_division(area.prefix))
 
 
 def allowed_targets(user, from_status: str) -> list[tuple[str, str]]:
@@ -91,7 +92,7 @@ def person(request, resident_id: int):
 @not_found_as_404
 def board(request):
     user = request.user
-    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    area = area_in_reach(user=user, code=request.GET.get("area", ""))
     data = selectors.board(user=user, area=area)
     free = selectors.epidemic_free_summary(user=user, prefix=area)
     chart = {
@@ -116,7 +117,7 @@ def board(request):
 @not_found_as_404
 def daily_table(request):
     user = request.user
-    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    area = area_in_reach(user=user, code=request.GET.get("area", ""))
     table = selectors.four_category_table(user=user, area=area, date=_date_param(request))
     return render(request, "health/daily.html", {
         "area": area,
@@ -130,7 +131,7 @@ def daily_table(request):
 @not_found_as_404
 def daily_table_export(request):
     user = request.user
-    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    area = area_in_reach(user=user, code=request.GET.get("area", ""))
     table = selectors.four_category_table(user=user, area=area, date=_date_param(request))
     return audited_export(
         actor=Actor.from_request(request), object_type="health.four_category_table", grid_code=area.prefix,
@@ -151,7 +152,7 @@ def _gap_kind(request) -> str:
 @not_found_as_404
 def gaps(request):
     user = request.user
-    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    area = area_in_reach(user=user, code=request.GET.get("area", ""))
     kind = _gap_kind(request)
     counts = selectors.gap_counts(user=user, within=area.prefix)
     page = request_page(request, selectors.gap_queryset(kind, user=user, within=area.prefix))
@@ -172,7 +173,7 @@ def gaps(request):
 @not_found_as_404
 def gaps_export(request):
     user = request.user
-    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    area = area_in_reach(user=user, code=request.GET.get("area", ""))
     kind = _gap_kind(request)
     now = timezone.now()
     entries = (e for row in walk(selectors.gap_queryset(kind, user=user, within=area.prefix))
@@ -199,7 +200,7 @@ def doctor_visit(request, resident_id: int):
 @not_found_as_404
 def monitoring(request):
     user = request.user
-    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    area = area_in_reach(user=user, code=request.GET.get("area", ""))
     today = timezone.localdate()
     qs = selectors.monitored_queryset(user=user, within=area.prefix)
     page = request_page(request, qs)
@@ -221,7 +222,7 @@ def monitoring(request):
 @not_found_as_404
 def monitoring_export(request):
     user = request.user
-    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    area = area_in_reach(user=user, code=request.GET.get("area", ""))
     date = _date_param(request)
     return audited_export(
         actor=Actor.from_request(request), object_type="health.healthreport", grid_code=area.prefix,

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
+from wangge.core.codes import grid_code_of
 from wangge.core.exports import ExportSpec, keyset_chunks
 from wangge.core.inputs import check_day
 from wangge.screening import selectors
@@ -43,7 +44,7 @@ def missing_households(*, user, params: dict[str, str]) -> ExportSpec:
     date = day_of(params.get("date", ""))
     qs = selectors.missing_queryset(user=user, campaign=campaign, prefix=prefix, date=date)
     return ExportSpec(
-        object_type="screening.visit", grid_code=prefix[:15],
+        object_type="screening.visit", grid_code=grid_code_of(prefix),
         filters={"campaign": campaign.pk, "within": prefix, "date": date.isoformat()},
         filename=f"未排查户_{campaign.name}_{date.isoformat()}.xlsx", headers=MISSING_HEADERS,
         rows=lambda: missing_export_rows(qs), queryset=qs,
