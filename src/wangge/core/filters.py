@@ -39,7 +39,7 @@ from pydantic import AfterValidator, ConfigDict, StringConstraints, ValidationIn
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
-from wangge.core.codes import significant_prefix
+from wangge.core.codes import DIVISION_CODE_LENGTH, MAX_CODE_LENGTH, significant_prefix
 from wangge.core.inputs import CODE_PATTERN, CodeFilter, error_message
 
 # A search box's text: spaces around it dropped, at most 50 characters.
@@ -49,9 +49,9 @@ ChoiceCode = Annotated[str, StringConstraints(strip_whitespace=True, max_length=
 
 
 def _subtree_prefix(code: str) -> str:
-    # A 12-digit division code is cut to the prefix every code under it shares; any other digits
-    # are a prefix already.
-    if len(code) == 12:
+    # A whole division code is cut to the prefix every code under it shares; any other digits are
+    # a prefix already.
+    if len(code) == DIVISION_CODE_LENGTH:
         try:
             return significant_prefix(code)
         except ValueError:
@@ -63,7 +63,7 @@ def _subtree_prefix(code: str) -> str:
 Within = Annotated[
     CodeFilter,
     AfterValidator(_subtree_prefix),
-    WithJsonSchema({"type": "string", "pattern": CODE_PATTERN, "maxLength": 24,
+    WithJsonSchema({"type": "string", "pattern": CODE_PATTERN, "maxLength": MAX_CODE_LENGTH,
                     "description": "区划或网格代码（或其前缀），数字，最多 24 位：只列其下的记录"}),
 ]
 

@@ -26,6 +26,8 @@ from django.utils.translation import gettext, gettext_lazy
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from wangge.core.codes import MAX_CODE_LENGTH
+
 NUL = "\x00"
 MAX_OFFSET = dt.timedelta(hours=15, minutes=59)
 # 1901: before it, local time in Shanghai is LMT (+08:05:43), an offset no ISO 8601 text can carry.
@@ -39,7 +41,7 @@ _TIME = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
 _OFFSET = r"(Z|[+-](0[0-9]|1[0-5]):[0-5][0-9])"
 DATE_PATTERN = f"^{_DATE}$"
 TIMESTAMP_PATTERN = f"^{_DATE}T{_TIME}{_OFFSET}?$"
-CODE_PATTERN = "^[0-9]{0,24}$"
+CODE_PATTERN = f"^[0-9]{{0,{MAX_CODE_LENGTH}}}$"
 
 # What is read: any ISO 8601 offset, so that one out of range is named as such, not as "malformed".
 _OFFSET_IN_TEXT = re.compile(r"[T ][0-9:.]+([+-])([0-9]{2}):?([0-9]{2})$")
@@ -137,7 +139,7 @@ Day = Annotated[
 CodeFilter = Annotated[
     str,
     AfterValidator(_code_value),
-    WithJsonSchema({"type": "string", "pattern": CODE_PATTERN, "maxLength": 24,
+    WithJsonSchema({"type": "string", "pattern": CODE_PATTERN, "maxLength": MAX_CODE_LENGTH,
                     "description": "区划或网格代码（或其前缀），数字，最多 24 位"}),
 ]
 # A record's number: the database's ids are 64-bit (BigAutoField); a larger number is not an id at

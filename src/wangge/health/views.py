@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.permissions import can
 from wangge.audit.context import Actor
+from wangge.core.codes import pad_division
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.exports import audited_export
 from wangge.core.lists import pager_urls, request_page, walk
 from wangge.core.views import flash_outcome, not_found_as_404, safe_next
-from wangge.grid.selectors import breadcrumb
+from wangge.grid.selectors import area_in_reach, breadcrumb
 from wangge.health import selectors, services
 from wangge.health.models import SYMPTOMS, EpidemicStatus, HealthReport, Severity
 from wangge.health.transitions import ALLOWED_TRANSITIONS, status_action
@@ -39,7 +40,7 @@ def _filters(request, declaration):
 def _area_crumbs(user, area):
     if not area.prefix:
         return []
-    return breadcrumb(user=user, code=area.prefix if len(area.prefix) == 15 else area.prefix.ljust(12, "0"))
+    return breadcrumb(user=user, code=pad_division(area.prefix))
 
 
 def allowed_targets(user, from_status: str) -> list[tuple[str, str]]:
@@ -85,7 +86,7 @@ def person(request, resident_id: int):
 def board(request):
     user = request.user
     filters, filter_errors = _filters(request, selectors.AreaFilters)
-    area = selectors.area_in_reach(user=user, prefix=filters.within)
+    area = area_in_reach(user=user, code=filters.within)
     data = selectors.board(user=user, area=area)
     free = selectors.epidemic_free_summary(user=user, prefix=area)
     chart = {
@@ -111,7 +112,7 @@ def board(request):
 def daily_table(request):
     user = request.user
     filters, filter_errors = _filters(request, selectors.AreaDayFilters)
-    area = selectors.area_in_reach(user=user, prefix=filters.within)
+    area = area_in_reach(user=user, code=filters.within)
     table = selectors.four_category_table(user=user, area=area, date=filters.day())
     return render(request, "health/daily.html", {
         "area": area, "filter_errors": filter_errors,
@@ -126,7 +127,7 @@ def daily_table(request):
 def daily_table_export(request):
     user = request.user
     filters, _errors = selectors.AreaDayFilters.from_query(request.GET)
-    area = selectors.area_in_reach(user=user, prefix=filters.within)
+    area = area_in_reach(user=user, code=filters.within)
     table = selectors.four_category_table(user=user, area=area, date=filters.day())
     return audited_export(
         actor=Actor.from_request(request), object_type="health.four_category_table", grid_code=area.prefix,
@@ -144,7 +145,7 @@ def gaps(request):
     if "kind" in errors:  # which list, as a path would say: an unknown one is not there
         raise NotFound(_("未知的闭环事项类型"))
     filter_errors = selectors.GapFilters.messages(errors)
-    area = selectors.area_in_reach(user=user, prefix=filters.within)
+    area = area_in_reach(user=user, code=filters.within)
     kind = filters.kind
     counts = selectors.gap_counts(user=user, within=area.prefix)
     page = request_page(request, selectors.gap_queryset(kind, user=user, within=area.prefix))
@@ -168,7 +169,7 @@ def gaps_export(request):
     filters, errors = selectors.GapFilters.from_query(request.GET)
     if "kind" in errors:
         raise NotFound(_("未知的闭环事项类型"))
-    area = selectors.area_in_reach(user=user, prefix=filters.within)
+    area = area_in_reach(user=user, code=filters.within)
     kind = filters.kind
     now = timezone.now()
     entries = (e for row in walk(selectors.gap_queryset(kind, user=user, within=area.prefix))
@@ -196,7 +197,7 @@ def doctor_visit(request, resident_id: int):
 def monitoring(request):
     user = request.user
     filters, filter_errors = _filters(request, selectors.AreaFilters)
-    area = selectors.area_in_reach(user=user, prefix=filters.within)
+    area = area_in_reach(user=user, code=filters.within)
     today = timezone.localdate()
     qs = selectors.monitored_queryset(user=user, within=area.prefix)
     page = request_page(request, qs)
@@ -219,7 +220,7 @@ def monitoring(request):
 def monitoring_export(request):
     user = request.user
     filters, _errors = selectors.AreaDayFilters.from_query(request.GET)
-    area = selectors.area_in_reach(user=user, prefix=filters.within)
+    area = area_in_reach(user=user, code=filters.within)
     date = filters.day()
     return audited_export(
         actor=Actor.from_request(request), object_type="health.healthreport", grid_code=area.prefix,

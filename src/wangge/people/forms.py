@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core import forms as core_forms
+from wangge.core.codes import GRID_CODE_LENGTH, HOUSEHOLD_CODE_LENGTH
 from wangge.core.filters import FilterForm
 from wangge.people.models import KeyGroupTag, Resident
 from wangge.people.selectors import ResidentFilters
@@ -29,7 +30,7 @@ class ResidentSearchForm(FilterForm):
     residence_type = forms.ChoiceField(
         label=_("人口类型"), required=False, choices=[("", _("全部"))] + list(Resident.ResidenceType.choices)
     )
-    within = forms.CharField(label=_("区域代码"), required=False, max_length=24)
+    within = forms.CharField(label=_("区域代码"), required=False, max_length=GRID_CODE_LENGTH)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +82,7 @@ class ResidentForm(forms.Form):
 
 class ResidentMoveForm(forms.Form):
     to_household_code = forms.CharField(
-        label=_("迁入户编码"), min_length=24, max_length=24,
+        label=_("迁入户编码"), min_length=HOUSEHOLD_CODE_LENGTH, max_length=HOUSEHOLD_CODE_LENGTH,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": _("24位户编码")}),
         help_text=_("在目标户页面可以看到户编码"),
     )

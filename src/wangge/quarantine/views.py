@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.permissions import can, require
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
+from wangge.core.codes import division_code_of
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.exports import audited_export
 from wangge.core.views import flash_outcome, forbidden, not_found_as_404
@@ -32,7 +33,7 @@ def site_list(request):
     context = {
         "sites": selectors.site_occupancy(user=request.user),
         "can_manage": can(request.user, "quarantine.site.create"),
-        "form": SiteForm(initial={"division_code": common_prefix(request.user).ljust(12, "0")[:12]}),
+        "form": SiteForm(initial={"division_code": division_code_of(common_prefix(request.user))}),
     }
     return render(request, "quarantine/site_list.html", context)
 

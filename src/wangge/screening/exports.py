@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from wangge.core.codes import grid_code_of
 from wangge.core.exports import ExportSpec, keyset_chunks
 from wangge.screening import selectors
 from wangge.screening.models import Visit
@@ -33,7 +34,7 @@ def missing_households(*, user, params: dict[str, str]) -> ExportSpec:
     date = filters.day()
     qs = selectors.missing_queryset(user=user, campaign=campaign, prefix=prefix, date=date)
     return ExportSpec(
-        object_type="screening.visit", grid_code=prefix[:15],
+        object_type="screening.visit", grid_code=grid_code_of(prefix),
         filters={"campaign": campaign.pk, "within": prefix, "date": date.isoformat()},
         filename=f"未排查户_{campaign.name}_{date.isoformat()}.xlsx", headers=MISSING_HEADERS,
         rows=lambda: missing_export_rows(qs), queryset=qs,

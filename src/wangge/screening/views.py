@@ -23,13 +23,13 @@ from wangge.accounts.permissions import can, require
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor, client_ip
 from wangge.core import forms as core_forms
+from wangge.core.codes import GRID_CODE_LENGTH, LENGTHS, is_grid_level_or_below
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
 from wangge.core.exports import audited_export
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import not_found_as_404, rate_limited_as_429
 from wangge.exports.views import export_or_job
-from wangge.grid.models import Household
-from wangge.grid.selectors import household_members
+from wangge.grid.selectors import household_in_reach, household_members
 from wangge.health import selectors as health_selectors
 from wangge.health import services as health_services
 from wangge.health.models import SYMPTOMS, HealthReport
@@ -76,7 +76,7 @@ def campaign_list_export(request):
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label="名称", max_length=100)
-    area_code = forms.CharField(label="排查范围（12位区划代码或15位网格代码）", max_length=15)
+    area_code = forms.CharField(label="排查范围（12位区划代码或15位网格代码）", max_length=GRID_CODE_LENGTH)
     start_date = core_forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
     end_date = core_forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
     frequency = forms.ChoiceField(label="频次", choices=Campaign.Frequency.choices)
@@ -134,7 +134,7 @@ def campaign_detail(request, campaign_id: int):
 
 def _trail(top: str, prefix: str) -> list[dict]:
     """The areas from the campaign's down to the one shown, for the drill-down breadcrumb."""
-    lengths = [n for n in sorted(set(selectors.CHILD_LENGTH) | {24}) if len(top) <= n <= len(prefix)]
+    lengths = [n for n in LENGTHS if len(top) <= n <= len(prefix)]
     prefixes = [prefix[:n] for n in lengths]
     names = {p: selectors.area_name(p) for p in prefixes}
     return [{"prefix": p, "name": names[p]} for p in prefixes]
@@ -179,7 +179,7 @@ def campaign_today(request, campaign_id: int):
     today = timezone.localdate()
     cov = selectors.coverage(user=user, campaign=campaign, prefix=prefix, date=today)
     units = selectors.units_progress(user=user, campaign=campaign, prefix=prefix, date=today) \
-        if len(prefix) >= 15 else []
+        if is_grid_level_or_below(prefix) else []
     return render(request, "screening/campaign_today.html", {
         "campaign": campaign, "prefix": prefix, "coverage": cov, "units": units, "today": today,
         "active_today": selectors.is_active_on(campaign, today),
@@ -298,10 +298,7 @@ def qr_svg(url: str) -> str | None:
 def declaration_link(request, household_id: int):
     user = request.user
     require(user, "screening.link.create")
-    household = Household.objects.restrict(user).select_related("unit__building").filter(
-        pk=household_id).first()
-    if household is None:
-        raise NotFound(_("未找到该户，或不在您的管辖范围内"))
+    household = household_in_reach(user=user, pk=household_id)
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.declaration_link_revoke(actor=Actor.from_request(request), household_id=household.pk)

@@ -17,7 +17,7 @@ from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.exports import audited_export
 from wangge.core.views import flash_outcome, not_found_as_404
-from wangge.grid.models import Household
+from wangge.grid.selectors import household_by_code
 from wangge.quarantine import selectors as quarantine_selectors
 from wangge.tracing import selectors, services
 from wangge.tracing.forms import CloseForm, ContactBatchForm, ContactFormSet, TrajectoryForm
@@ -110,14 +110,15 @@ def _contact_dicts(user, formset) -> list[dict]:
             row.update(name=data["name"], id_number=data["id_number"], phone=data["phone"])
             code = data["household_code"].strip()
             if code:
-                household = Household.objects.restrict(user).filter(code=code).only("pk").first()
-                if household is None:
+                try:
+                    household = household_by_code(user=user, code=code)
+                except NotFound:
                     raise NotFound(
                         _("第%(index)s位接触者：户编码 %(code)s 不存在或不在您的管辖范围内") % {
                             "index": index,
                             "code": code,
                         },
-                    )
+                    ) from None
                 row["household_id"] = household.pk
         contacts.append(row)
     return contacts
