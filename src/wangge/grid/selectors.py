@@ -10,6 +10,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from pydantic import Field
 
 from wangge.core.codes import (
     DIVISION_LENGTHS,
@@ -27,6 +28,8 @@ from wangge.core.codes import (
     significant_prefix,
 )
 from wangge.core.errors import NotFound, ValidationFailed
+from wangge.core.filters import Filters, Within
+from wangge.core.inputs import CodeFilter, Id
 from wangge.core.scoping import user_can_navigate, user_can_reach
 from wangge.grid.models import Building, Division, Grid, GridAssignment, Household, Unit
 from wangge.people.models import Resident
@@ -436,9 +439,37 @@ def _visible_counts(*, user, lengths: set[int]) -> dict[str, AreaCounts]:
     return totals
 
 
-def area_list(*, user, level: int | None = None, parent_code: str = "") -> list[AreaEntry]:
+class AreaFilters(Filters):
+    """``GET /areas``: the divisions of one level, or the children of one division."""
+
+    level: int | None = Field(None, ge=1, le=5, description="1 省, 2 市, 3 区县, 4 街道, 5 社区")
+    parent: CodeFilter = ""  # 12-digit code of the parent division
+
+
+class GridFilters(Filters):
+    """``GET /grids``."""
+
+    within: Within = ""  # a division or grid code: only grids in its subtree
+
+
+class BuildingFilters(Filters):
+    """``GET /buildings``."""
+
+    grid: CodeFilter = ""  # 15-digit grid code
+
+
+class HouseholdFilters(Filters):
+    """``GET /households``."""
+
+    grid: CodeFilter = ""  # 15-digit grid code
+    building: Id | None = None  # building id
+    unit: Id | None = None  # unit id
+
+
+def area_list(*, user, filters: AreaFilters | None = None) -> list[AreaEntry]:
     """Divisions inside the user's reach or above it (navigable, as in ``division_in_reach``),
     each with the counts of the grids the user may see."""
+    filters = filters or AreaFilters()
     prefixes = user.scope_prefixes
     if not prefixes:
         return []
@@ -446,10 +477,10 @@ def area_list(*, user, level: int | None = None, parent_code: str = "") -> list[
     qs = Division.objects.filter(pk__in=Division.objects.restrict(user).values("pk")) | Division.objects.filter(
         grid_code__in=above
     )
-    if level:
-        qs = qs.filter(level=level)
-    if parent_code:
-        qs = qs.filter(parent__code=parent_code)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.parent:
+        qs = qs.filter(parent__code=filters.parent)
     divisions = list(qs.select_related("parent").order_by("code"))
     totals = _visible_counts(user=user, lengths={len(d.grid_code) for d in divisions})
     return [AreaEntry(d, totals.get(d.grid_code, AreaCounts())) for d in divisions]
@@ -462,29 +493,32 @@ def division_ancestors(division: Division) -> list[Division]:
     )
 
 
-def grid_queryset(*, user, within: str = ""):
-    """Grids in reach, optionally in the subtree of ``within``, in keyset order (grid_code, id)."""
+def grid_queryset(*, user, filters: GridFilters | None = None):
+    """Grids in reach, optionally in the subtree of ``filters.within``, in keyset order (grid_code, id)."""
+    filters = filters or GridFilters()
     qs = Grid.objects.restrict(user).select_related("community")
-    if within:
-        qs = qs.within(within)
+    if filters.within:
+        qs = qs.within(filters.within)
     return qs.order_by("grid_code", "id")
 
 
-def building_queryset(*, user, grid_code: str = ""):
+def building_queryset(*, user, filters: BuildingFilters | None = None):
     """Buildings in reach, optionally of one grid, in keyset order (grid_code, id)."""
+    filters = filters or BuildingFilters()
     qs = Building.objects.restrict(user).select_related("grid")
-    if grid_code:
-        qs = qs.filter(grid_code=grid_code)
+    if filters.grid:
+        qs = qs.filter(grid_code=filters.grid)
     return qs.order_by("grid_code", "id")
 
 
-def household_queryset(*, user, grid_code: str = "", building_id: int | None = None, unit_id: int | None = None):
+def household_queryset(*, user, filters: HouseholdFilters | None = None):
     """Households in reach, narrowed by grid, building or unit, in keyset order (grid_code, id)."""
+    filters = filters or HouseholdFilters()
     qs = Household.objects.restrict(user).select_related("unit__building")
-    if grid_code:
-        qs = qs.filter(grid_code=grid_code)
-    if building_id:
-        qs = qs.filter(unit__building_id=building_id)
-    if unit_id:
-        qs = qs.filter(unit_id=unit_id)
+    if filters.grid:
+        qs = qs.filter(grid_code=filters.grid)
+    if filters.building:
+        qs = qs.filter(unit__building_id=filters.building)
+    if filters.unit:
+        qs = qs.filter(unit_id=filters.unit)
     return qs.order_by("grid_code", "id")

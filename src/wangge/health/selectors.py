@@ -8,16 +8,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import ClassVar, Literal, NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wangge.core.codes import Level, is_grid_level_or_below, prefix_at
 from wangge.core.errors import NotFound
+from wangge.core.filters import Filters, Within
+from wangge.core.inputs import Day
 from wangge.grid.models import Building, Grid
 from wangge.grid.selectors import Area, area_in_reach, area_names
 from wangge.health.models import (
@@ -33,6 +36,24 @@ from wangge.quarantine.models import QuarantineOrder, QuarantineTest
 
 # The four categories and the secondary contacts, in the order every table shows them.
 BOARD_CATEGORIES = [*FOUR_CATEGORIES, EpidemicStatus.SECONDARY_CONTACT]
+
+
+class AreaFilters(Filters):
+    """The area of a health list (the board, the monitoring list): pages, API and exports."""
+
+    within: Within = ""  # a division or grid code; the top of the caller's reach when omitted
+
+    labels: ClassVar = {"within": gettext_lazy("区域代码"), "date": gettext_lazy("日期"),
+                        "kind": gettext_lazy("闭环事项")}
+
+
+class AreaDayFilters(AreaFilters):
+    """An area and a day: the daily four-category table and the monitoring export."""
+
+    date: Day | None = None  # default today
+
+    def day(self) -> dt.date:
+        return self.date or timezone.localdate()
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -171,6 +192,15 @@ GAP_KINDS = {
     "tests_overdue": "核酸检测逾期",
     "fevers_unseen": "发热未就诊",
 }
+GapKind = Literal[tuple(GAP_KINDS)]
+
+
+class GapFilters(AreaFilters):
+    """The gap list's page and export: an area and which gap (the API names the gap in its path)."""
+
+    kind: GapKind = "unadmitted"
+
+
 GAP_PRINCIPLES = {
     "unadmitted": "应收尽收",
     "unisolated": "应隔尽隔",

@@ -8,18 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from wangge.core import forms as core_forms
 from wangge.core.codes import DIVISION_CODE_LENGTH
 from wangge.quarantine.models import QuarantineOrder
-from wangge.quarantine.selectors import VIEWS, active_regimes
+from wangge.quarantine.selectors import active_regimes
 
 
 def regime_choices():
     return [(r.code, f"{r.name}（{r.description or r.code}）") for r in active_regimes()]
-
-
-class OrderFilterForm(forms.Form):
-    view = forms.ChoiceField(label=_("范围"), required=False, choices=list(VIEWS.items()))
-    place = forms.ChoiceField(label=_("隔离方式"), required=False,
-                              choices=[("", _("全部"))] + list(QuarantineOrder.Place.choices))
-    q = forms.CharField(label=_("姓名"), required=False, max_length=30)
 
 
 class OrderForm(forms.Form):

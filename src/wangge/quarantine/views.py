@@ -22,7 +22,7 @@ from wangge.core.exports import audited_export
 from wangge.core.views import flash_outcome, forbidden, not_found_as_404
 from wangge.people.selectors import resident_in_reach
 from wangge.quarantine import selectors, services
-from wangge.quarantine.forms import ExtendForm, OrderFilterForm, OrderForm, SiteForm
+from wangge.quarantine.forms import ExtendForm, OrderForm, SiteForm
 from wangge.quarantine.models import QuarantineTest
 
 PAGE_SIZE = 50
@@ -75,26 +75,21 @@ def site_detail(request, pk: int):
     return render(request, "quarantine/site_detail.html", {"site": site, "rooms": rooms, "occupancy": occupancy})
 
 
-def _order_filters(request) -> selectors.OrderFilters:
-    form = OrderFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    site = request.GET.get("site", "")
-    return selectors.OrderFilters(
-        view=data.get("view") or "active", place=data.get("place", ""), q=data.get("q", "").strip(),
-        site_id=int(site) if site.isdigit() else None,
-    )
+def _order_filters(request) -> tuple[selectors.OrderFilters, list[str]]:
+    filters, errors = selectors.OrderFilters.from_query(request.GET)
+    return filters, selectors.OrderFilters.messages(errors)
 
 
 @login_required
 def order_list(request):
-    filters = _order_filters(request)
+    filters, filter_errors = _order_filters(request)
     qs = selectors.order_queryset(user=request.user, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "form": OrderFilterForm(request.GET or None, initial={"view": "active"}),
         "filters": filters,
+        "filter_errors": filter_errors,
         "page": page,
         "counts": selectors.order_counts(user=request.user),
         "views": selectors.VIEWS,
@@ -107,11 +102,11 @@ def order_list(request):
 
 @login_required
 def order_export(request):
-    filters = _order_filters(request)
+    filters, _errors = _order_filters(request)
     qs = selectors.order_queryset(user=request.user, filters=filters)
     return audited_export(
         actor=Actor.from_request(request), object_type="quarantine.quarantineorder",
-        grid_code=common_prefix(request.user), filters=vars(filters), filename="隔离人员名单.xlsx",
+        grid_code=common_prefix(request.user), filters=filters.audit_dump(), filename="隔离人员名单.xlsx",
         headers=selectors.ORDER_EXPORT_HEADERS, rows=selectors.order_export_rows(qs),
     )
 

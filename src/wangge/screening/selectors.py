@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wangge.core.codes import (
     GRID_CODE_LENGTH,
@@ -34,6 +36,8 @@ from wangge.core.codes import (
     prefix_at,
 )
 from wangge.core.errors import NotFound
+from wangge.core.filters import Filters
+from wangge.core.inputs import CodeFilter, Day
 from wangge.core.scoping import prefix_q, user_can_navigate, user_can_reach
 from wangge.grid.models import Grid, Household
 from wangge.grid.selectors import area_in_reach, area_names
@@ -49,7 +53,27 @@ MAX_MISSING_PAGE = 500
 # --- Campaigns ---------------------------------------------------------------------------------
 
 
-def campaigns_for(*, user, on_date: dt.date | None = None):
+class CampaignFilters(Filters):
+    """The campaign list's filters: the page, its export and ``GET /screening/campaigns``."""
+
+    on_date: Day | None = None  # only campaigns running that day
+
+    labels: ClassVar = {"on_date": gettext_lazy("进行日期")}
+
+
+class AreaFilters(Filters):
+    """A campaign's dashboard and missing households (page, API, export): an area and a day."""
+
+    within: CodeFilter = ""  # a division or grid code inside the campaign and your reach (default: your part of it)
+    date: Day | None = None  # default today
+
+    labels: ClassVar = {"within": gettext_lazy("区域代码"), "date": gettext_lazy("日期")}
+
+    def day(self) -> dt.date:
+        return self.date or timezone.localdate()
+
+
+def campaigns_for(*, user, filters: CampaignFilters | None = None):
     """Campaigns whose area overlaps the user's reach: inside it, or containing it.
 
     A grid worker must see the district's campaign, so a campaign whose area is an ancestor of one
@@ -59,8 +83,8 @@ def campaigns_for(*, user, on_date: dt.date | None = None):
         return Campaign.objects.none()
     above = {a for p in user.scope_prefixes for a in [*ancestors(p), p] if a}
     qs = Campaign.objects.filter(Q(pk__in=Campaign.objects.restrict(user).values("pk")) | Q(grid_code__in=above))
-    if on_date is not None:
-        qs = qs.filter(is_active=True, start_date__lte=on_date, end_date__gte=on_date)
+    if filters is not None and filters.on_date is not None:
+        qs = qs.filter(is_active=True, start_date__lte=filters.on_date, end_date__gte=filters.on_date)
     return qs.order_by("-start_date", "-id")
 
 
@@ -74,11 +98,11 @@ def campaign_state(campaign: Campaign, today: dt.date) -> str:
     return "未在期间" if campaign.is_active else "已结束"
 
 
-def campaign_export_rows(*, user, today: dt.date | None = None):
+def campaign_export_rows(*, user, filters: CampaignFilters | None = None, today: dt.date | None = None):
     """Rows under ``CAMPAIGN_EXPORT_HEADERS`` of the campaigns the user sees (as on the list page)."""
     today = today or timezone.localdate()
     names: dict[str, str] = {}
-    for c in campaigns_for(user=user).select_related("created_by"):
+    for c in campaigns_for(user=user, filters=filters).select_related("created_by"):
         if c.grid_code not in names:
             names[c.grid_code] = area_name(c.grid_code)
         yield (c.pk, c.name, c.grid_code, names[c.grid_code], c.start_date, c.end_date, c.get_frequency_display(),

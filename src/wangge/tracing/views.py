@@ -21,29 +21,25 @@ from wangge.grid.selectors import household_by_code
 from wangge.quarantine import selectors as quarantine_selectors
 from wangge.tracing import selectors, services
 from wangge.tracing.forms import CloseForm, ContactBatchForm, ContactFormSet, TrajectoryForm
-from wangge.tracing.models import Investigation
-
-
-def _status(request) -> str:
-    status = request.GET.get("status", "")
-    return status if status in Investigation.Status.values else ""
 
 
 @login_required
 def investigation_list(request):
-    status = _status(request)
-    qs = selectors.investigation_queryset(user=request.user, status=status)
+    filters, errors = selectors.InvestigationFilters.from_query(request.GET)
+    status = filters.status
+    qs = selectors.investigation_queryset(user=request.user, filters=filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "tracing/investigation_list.html", {"page": page, "status": status})
+    return render(request, "tracing/investigation_list.html", {
+        "page": page, "status": status, "filter_errors": selectors.InvestigationFilters.messages(errors)})
 
 
 @login_required
 def investigation_export(request):
-    status = _status(request)
-    qs = selectors.investigation_queryset(user=request.user, status=status)
+    filters, _errors = selectors.InvestigationFilters.from_query(request.GET)
+    qs = selectors.investigation_queryset(user=request.user, filters=filters)
     return audited_export(
         actor=Actor.from_request(request), object_type="tracing.investigation",
-        grid_code=common_prefix(request.user), filters={"status": status}, filename="流调名单.xlsx",
+        grid_code=common_prefix(request.user), filters={"status": filters.status}, filename="流调名单.xlsx",
         headers=selectors.INVESTIGATION_EXPORT_HEADERS, rows=selectors.investigation_export_rows(qs),
     )
 

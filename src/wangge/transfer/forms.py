@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from wangge.core import forms as core_forms
 from wangge.core.codes import GRID_CODE_LENGTH
+from wangge.core.filters import FilterForm
 from wangge.transfer.models import Facility, TransferOrder
+from wangge.transfer.selectors import TransferFilters
 
 LOCAL_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -51,7 +53,11 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("取消原因"), max_length=300)
 
 
-class TransferFilterForm(forms.Form):
+class TransferFilterForm(FilterForm):
+    """The transfer list's filter bar: widgets only; ``TransferFilters`` validates."""
+
+    declaration = TransferFilters
+
     status = forms.ChoiceField(label=_("状态"), required=False,
                                choices=[("", _("全部"))] + list(TransferOrder.Status.choices))
     late = forms.BooleanField(label=_("只看延误"), required=False)
