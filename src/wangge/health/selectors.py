@@ -576,7 +576,7 @@ def affected_residents(*, user, within: str = "", days: int | None = None, now=N
     left = left.filter(from_status__in=FOUR_CATEGORIES, at__gt=cutoff).values("resident_id")
     # One IN over a UNION, not an OR of two INs: PostgreSQL plans the OR as a scan of every
     # resident in reach (5.6 s city-wide at 10,000,000), the UNION as index lookups of the few.
-    return Resident.objects.restrict(user).filter(id__in=current.union(left))
+    return Resident.objects.restrict(user).filter(id__in=current.order_by().union(left.order_by()))
 
 
 def epidemic_free_summary(*, user, prefix: str, now=None, days: int | None = None) -> EpidemicFreeSummary:
