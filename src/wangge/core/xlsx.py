@@ -234,7 +234,8 @@ def row_writer(columns: str) -> Callable[[int, Sequence[Any]], bytes]:
             joined = "\n".join(texts)
         except TypeError:  # a text column holding something else (None)
             return slow(number, row)
-        if (joined.count("\n") != newlines or joined[:1] in formula_first or "&" in joined or "<" in joined or ">" in joined
+        if (joined.count("\n") != newlines or joined[:1] in formula_first
+                or "&" in joined or "<" in joined or ">" in joined
                 or not joined.replace("\n", " ").isprintable() or formula_after_newline(joined)):
             return slow(number, row)
         values = [number, *row]
