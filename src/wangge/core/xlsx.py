@@ -252,7 +252,8 @@ def row_writer(columns: str) -> Callable[[int, Sequence[Any]], bytes]:
         for start, end, first, last in runs:
             values[start:end] = encoded[first:last]
         if "" in texts:
-            return template_for(tuple(map(is_empty, texts))) % tuple(values)
+            empty = tuple(map(is_empty, texts))
+            return (with_empties.get(empty) or template_for(empty)) % tuple(values)
         return template % tuple(values)
 
     return write
