@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,19 +17,21 @@ from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.exports import audited_export
+from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import flash_outcome, forbidden, not_found_as_404
 from wangge.people.selectors import resident_in_reach
 from wangge.quarantine import selectors, services
 from wangge.quarantine.forms import ExtendForm, OrderFilterForm, OrderForm, SiteForm
 from wangge.quarantine.models import QuarantineTest
 
-PAGE_SIZE = 50
-
-
 @login_required
 def site_list(request):
+    qs = selectors.site_queryset(user=request.user)
+    page = request_page(request, qs)
     context = {
-        "sites": selectors.site_occupancy(user=request.user),
+        "sites": selectors.occupancy_of(page.items),
+        "total": qs.count(),
+        **pager_urls(request, page),
         "can_manage": can(request.user, "quarantine.site.create"),
         "form": SiteForm(initial={"division_code": common_prefix(request.user).ljust(12, "0")[:12]}),
     }
@@ -88,13 +89,15 @@ def _order_filters(request) -> selectors.OrderFilters:
 def order_list(request):
     filters = _order_filters(request)
     qs = selectors.order_queryset(user=request.user, filters=filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = request_page(request, qs)
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("cursor", None)
     context = {
         "form": OrderFilterForm(request.GET or None, initial={"view": "active"}),
         "filters": filters,
         "page": page,
+        **pager_urls(request, page),
+        "total": qs.count(),
         "counts": selectors.order_counts(user=request.user),
         "views": selectors.VIEWS,
         "query": query.urlencode(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from wangge.audit import services as audit
@@ -18,16 +18,23 @@ from wangge.tracing.services import investigation_in_reach
 
 
 def investigation_queryset(*, user, status: str = "") -> QuerySet[Investigation]:
-    """Investigations in reach, open ones first, newest first."""
+    """Investigations in reach, open ones first, newest first.
+
+    "open" sorts after "closed", so ``-status`` puts open ones first with a plain column a keyset
+    cursor can carry (an annotated rank could not be decoded back into a query)."""
     qs = Investigation.objects.restrict(user).select_related("case")
     if status:
         qs = qs.filter(status=status)
     return qs.annotate(
-        open_first=Case(When(status=Investigation.Status.OPEN, then=Value(0)), default=Value(1),
-                        output_field=IntegerField()),
         contact_count=Count("contacts", distinct=True),
         place_count=Count("trajectory", distinct=True),
-    ).order_by("open_first", "-opened_at", "-id")
+    ).order_by("-status", "-opened_at", "-id")
+
+
+def investigation_count(*, user, status: str = "") -> int:
+    """How many investigations ``investigation_queryset`` lists: the page's headline, over all pages."""
+    qs = Investigation.objects.restrict(user)
+    return (qs.filter(status=status) if status else qs).count()
 
 
 INVESTIGATION_EXPORT_HEADERS = [

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.exports import audited_export
+from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import flash_outcome, not_found_as_404
 from wangge.grid.models import Household
 from wangge.quarantine import selectors as quarantine_selectors
@@ -33,8 +33,11 @@ def _status(request) -> str:
 def investigation_list(request):
     status = _status(request)
     qs = selectors.investigation_queryset(user=request.user, status=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "tracing/investigation_list.html", {"page": page, "status": status})
+    page = request_page(request, qs)
+    return render(request, "tracing/investigation_list.html", {
+        "page": page, "status": status, "total": selectors.investigation_count(user=request.user, status=status),
+        **pager_urls(request, page),
+    })
 
 
 @login_required
