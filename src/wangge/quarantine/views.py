@@ -24,6 +24,7 @@ from wangge.quarantine import selectors, services
 from wangge.quarantine.forms import ExtendForm, OrderFilterForm, OrderForm, SiteForm
 from wangge.quarantine.models import QuarantineTest
 
+
 @login_required
 def site_list(request):
     qs = selectors.site_queryset(user=request.user)

@@ -18,6 +18,7 @@ from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.errors import DomainError, Forbidden
 from wangge.core.exports import audited_export
+from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import forbidden, not_found_as_404
 from wangge.people.selectors import ResidentFilters, resident_in_reach, resident_queryset
 from wangge.transfer import selectors, services
@@ -36,9 +37,13 @@ def _filters(request) -> tuple[TransferFilterForm, selectors.TransferFilters]:
 @login_required
 def transfer_list(request):
     form, filters = _filters(request)
-    transfers = selectors.transfer_list(user=request.user, filters=filters)
+    qs = selectors.transfer_queryset(user=request.user, filters=filters)
+    page = request_page(request, qs)
+    query = request.GET.copy()
+    query.pop("cursor", None)
     return render(request, "transfer/transfer_list.html", {
-        "form": form, "transfers": transfers, "query": request.GET.urlencode(),
+        "form": form, "transfers": selectors.mark_late(page.items), "query": query.urlencode(),
+        "total": qs.count(), **pager_urls(request, page),
         "can_create": can(request.user, services.step_action(S.PLANNED)),
     })
 
