@@ -13,6 +13,7 @@ from wangge.alerts import selectors, services
 from wangge.alerts.models import AlertKind
 from wangge.audit.context import Actor
 from wangge.core.exports import audited_export
+from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import not_found_as_404
 
 
@@ -24,9 +25,11 @@ def _filters(request) -> tuple[str, bool]:
 @login_required
 def inbox(request):
     kind, show_resolved = _filters(request)
-    alerts = selectors.inbox_list(user=request.user, kind=kind, include_resolved=show_resolved)
+    qs = selectors.inbox_list(user=request.user, kind=kind, include_resolved=show_resolved)
+    page = request_page(request, qs)
     return render(request, "alerts/inbox.html", {
-        "alerts": alerts, "kind": kind, "kinds": AlertKind.choices, "show_resolved": show_resolved,
+        "alerts": page.items, "page": page, "total": qs.count(), **pager_urls(request, page),
+        "kind": kind, "kinds": AlertKind.choices, "show_resolved": show_resolved,
     })
 
 

@@ -87,15 +87,21 @@ def transfer_new(request):
     return render(request, "transfer/transfer_form.html", {"form": form, "picked": picked})
 
 
+SUGGESTIONS = 20
+
+
 @login_required
 def patient_search(request):
     """Residents in reach matching a name prefix, a phone or the last 4 of an ID (htmx fragment)."""
     q = request.GET.get("q", "").strip()[:30]
-    residents = []
+    residents, more = [], False
     if q:
+        # Suggestions to pick from, not a list page: the first SUGGESTIONS, and a line saying there
+        # are more (type more of the name) rather than a silent cut.
         residents = list(resident_queryset(user=request.user, filters=ResidentFilters(q=q))
-                         .select_related("household")[:20])
-    return render(request, "transfer/_patient_results.html", {"residents": residents, "q": q})
+                         .select_related("household")[:SUGGESTIONS + 1])
+        more, residents = len(residents) > SUGGESTIONS, residents[:SUGGESTIONS]
+    return render(request, "transfer/_patient_results.html", {"residents": residents, "q": q, "more": more})
 
 
 @login_required
