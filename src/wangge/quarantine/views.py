@@ -15,13 +15,14 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.permissions import can, require
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
+from wangge.core.codes import division_code_of
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.exports import audited_export
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import flash_outcome, forbidden, not_found_as_404
 from wangge.people.selectors import resident_in_reach
 from wangge.quarantine import selectors, services
-from wangge.quarantine.forms import ExtendForm, OrderFilterForm, OrderForm, SiteForm
+from wangge.quarantine.forms import ExtendForm, OrderForm, SiteForm
 from wangge.quarantine.models import QuarantineTest
 
 
@@ -34,7 +35,7 @@ def site_list(request):
         "total": qs.count(),
         **pager_urls(request, page),
         "can_manage": can(request.user, "quarantine.site.create"),
-        "form": SiteForm(initial={"division_code": common_prefix(request.user).ljust(12, "0")[:12]}),
+        "form": SiteForm(initial={"division_code": division_code_of(common_prefix(request.user))}),
     }
     return render(request, "quarantine/site_list.html", context)
 
@@ -76,26 +77,21 @@ def site_detail(request, pk: int):
     return render(request, "quarantine/site_detail.html", {"site": site, "rooms": rooms, "occupancy": occupancy})
 
 
-def _order_filters(request) -> selectors.OrderFilters:
-    form = OrderFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    site = request.GET.get("site", "")
-    return selectors.OrderFilters(
-        view=data.get("view") or "active", place=data.get("place", ""), q=data.get("q", "").strip(),
-        site_id=int(site) if site.isdigit() else None,
-    )
+def _order_filters(request) -> tuple[selectors.OrderFilters, list[str]]:
+    filters, errors = selectors.OrderFilters.from_query(request.GET)
+    return filters, selectors.OrderFilters.messages(errors)
 
 
 @login_required
 def order_list(request):
-    filters = _order_filters(request)
+    filters, filter_errors = _order_filters(request)
     qs = selectors.order_queryset(user=request.user, filters=filters)
     page = request_page(request, qs)
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
-        "form": OrderFilterForm(request.GET or None, initial={"view": "active"}),
         "filters": filters,
+        "filter_errors": filter_errors,
         "page": page,
         **pager_urls(request, page),
         "total": qs.count(),
@@ -110,11 +106,11 @@ def order_list(request):
 
 @login_required
 def order_export(request):
-    filters = _order_filters(request)
+    filters, _errors = _order_filters(request)
     qs = selectors.order_queryset(user=request.user, filters=filters)
     return audited_export(
         actor=Actor.from_request(request), object_type="quarantine.quarantineorder",
-        grid_code=common_prefix(request.user), filters=vars(filters), filename="隔离人员名单.xlsx",
+        grid_code=common_prefix(request.user), filters=filters.audit_dump(), filename="隔离人员名单.xlsx",
         headers=selectors.ORDER_EXPORT_HEADERS, rows=selectors.order_export_rows(qs),
     )
 

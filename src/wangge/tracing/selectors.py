@@ -4,37 +4,54 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.filters import Filters
 from wangge.health.models import EpidemicStatus, PersonStatus
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest
 from wangge.tracing.models import Contact, Investigation, TrajectoryEntry
 from wangge.tracing.services import investigation_in_reach
 
 
-def investigation_queryset(*, user, status: str = "") -> QuerySet[Investigation]:
+class InvestigationFilters(Filters):
+    """The investigation list's filters: the page, its export and ``GET /tracing/investigations``."""
+
+    status: Literal[("", *Investigation.Status.values)] = ""
+
+    labels: ClassVar = {"status": gettext_lazy("状态")}
+
+
+def investigations_matching(*, user, filters: InvestigationFilters | None = None) -> QuerySet[Investigation]:
+    """Investigations in reach matching ``filters``, in keyset order (grid_code, id)."""
+    filters = filters or InvestigationFilters()
+    qs = Investigation.objects.restrict(user).select_related("case")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return qs.order_by("grid_code", "id")
+
+
+def investigation_queryset(*, user, filters: InvestigationFilters | None = None) -> QuerySet[Investigation]:
     """Investigations in reach, open ones first, newest first.
 
     "open" sorts after "closed", so ``-status`` puts open ones first with a plain column a keyset
-    cursor can carry (an annotated rank could not be decoded back into a query)."""
-    qs = Investigation.objects.restrict(user).select_related("case")
-    if status:
-        qs = qs.filter(status=status)
+    cursor can carry."""
+    qs = investigations_matching(user=user, filters=filters)
     return qs.annotate(
         contact_count=Count("contacts", distinct=True),
         place_count=Count("trajectory", distinct=True),
     ).order_by("-status", "-opened_at", "-id")
 
 
-def investigation_count(*, user, status: str = "") -> int:
+def investigation_count(*, user, filters: InvestigationFilters | None = None) -> int:
     """How many investigations ``investigation_queryset`` lists: the page's headline, over all pages."""
-    qs = Investigation.objects.restrict(user)
-    return (qs.filter(status=status) if status else qs).count()
+    return investigations_matching(user=user, filters=filters).count()
 
 
 INVESTIGATION_EXPORT_HEADERS = [

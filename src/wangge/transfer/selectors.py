@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
 from wangge.core.errors import NotFound
+from wangge.core.filters import Filters
+from wangge.core.inputs import Id
 from wangge.core.lists import walk
 from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
 
@@ -136,11 +139,16 @@ def transfers_visible(*, user) -> QuerySet[TransferOrder]:
     )
 
 
-@dataclass(frozen=True)
-class TransferFilters:
-    status: str = ""
-    destination_id: int | None = None
-    late_only: bool = False
+class TransferFilters(Filters):
+    """The transfer list's filters: the page, its export and ``GET /transfers``."""
+
+    status: Literal[("", *TransferOrder.Status.values)] = ""
+    late: bool = False  # only the late ones (not arrived in time, or not handed over in time)
+    destination_id: Id | None = None
+
+    labels: ClassVar = {"status": gettext_lazy("状态"), "late": gettext_lazy("只看延误"),
+                        "destination_id": gettext_lazy("目的地")}
+
 
 
 def late_q(now: dt.datetime) -> Q:
@@ -169,18 +177,25 @@ STATUS_ORDER = {
 
 
 def transfer_queryset(*, user, filters: TransferFilters | None = None, now: dt.datetime | None = None) -> QuerySet:
-    """Transfers in sight, en route first, then arrived, planned, done; within each the late ones
-    first, then the latest departure, ending in id (a keyset order).  Each carries ``late``."""
+    """Transfers in sight matching ``filters``, in keyset order (grid_code, id)."""
     filters = filters or TransferFilters()
-    now = now or timezone.now()
-    qs = transfers_visible(user=user).select_related("destination").annotate(patient_count=Count("patients"))
+    qs = transfers_visible(user=user).select_related("destination")
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.destination_id:
         qs = qs.filter(destination_id=filters.destination_id)
-    if filters.late_only:
-        qs = qs.filter(late_q(now))
-    return qs.annotate(
+    if filters.late:
+        qs = qs.filter(late_q(now or timezone.now()))
+    return qs.order_by("grid_code", "id")
+
+
+def transfer_board(*, user, filters: TransferFilters | None = None, now: dt.datetime | None = None) -> QuerySet:
+    """The list page's order of ``transfer_queryset``: en route first, then arrived, planned, done;
+    within each the late ones first, then the latest departure, ending in id (a keyset order the
+    page pages; the ranks are annotations a cursor carries).  ``mark_late`` sets ``late``."""
+    now = now or timezone.now()
+    return transfer_queryset(user=user, filters=filters, now=now).annotate(
+        patient_count=Count("patients"),
         status_rank=Case(*(When(status=s, then=Value(rank)) for s, rank in STATUS_ORDER.items()),
                          default=Value(9), output_field=IntegerField()),
         late_rank=Case(When(late_q(now), then=Value(0)), default=Value(1), output_field=IntegerField()),
@@ -199,7 +214,7 @@ def transfer_export_rows(*, user, filters: TransferFilters | None = None):
     """Rows for the Excel download: one per patient on each transfer, names only (no identifiers);
     every transfer, fetched a keyset page at a time (nothing is cut)."""
     now = timezone.now()
-    for t in walk(transfer_queryset(user=user, filters=filters, now=now)):
+    for t in walk(transfer_board(user=user, filters=filters, now=now)):
         t.late = not t.late_rank
         names = "、".join(p.resident.name for p in t.patients.select_related("resident").order_by("id"))
         yield (

@@ -23,7 +23,7 @@ def test_the_transfer_list_walks_every_transfer_once_in_board_order(city, street
                       if status == "arrived" else None)
     client = login(street_officer)
     url = reverse("transfer:list")
-    expected = list(selectors.transfer_queryset(user=street_officer).values_list("pk", flat=True))
+    expected = list(selectors.transfer_board(user=street_officer).values_list("pk", flat=True))
     assert len(expected) == 6
     seen = walk_pages(client, url, rows=lambda c: c["transfers"])
     assert seen == expected
