@@ -24,8 +24,6 @@ ALLOWED = {
     # The API's missing-households keyset page (cursor = last household code): a page and one more.
     ("screening/selectors.py", "missing_page", "limit + 1"),
     ("screening/selectors.py", "missing_page", "limit"),
-    # A division code padded to twelve digits (text).
-    ("quarantine/views.py", "site_list", "12"),
 }
 
 
