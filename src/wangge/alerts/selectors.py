@@ -45,10 +45,10 @@ def alert_in_inbox(*, user, pk: int) -> Alert:
         raise NotFound(_("未找到该预警，或不在您的管辖范围内")) from None
 
 
-def inbox_list(*, user, filters: AlertFilters | None = None, limit: int = 200) -> list[Alert]:
-    """The inbox page: unread first, then newest first."""
+def inbox_list(*, user, filters: AlertFilters | None = None) -> QuerySet[Alert]:
+    """The inbox, unread first, then newest first, ending in id (a keyset order the page pages)."""
     qs = inbox(user=user, filters=filters)
-    return list(qs.order_by("is_read", "-created_at", "-id")[:limit])
+    return qs.order_by("is_read", "-created_at", "-id")
 
 
 INBOX_EXPORT_HEADERS = ["预警编号", "类型", "标题", "内容", "网格代码", "产生时间", "已读", "解除时间"]

@@ -15,15 +15,18 @@ from wangge.alerts import selectors, services
 from wangge.alerts.models import AlertKind
 from wangge.audit.context import Actor
 from wangge.core.exports import audited_export
+from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import not_found_as_404
 
 
 @login_required
 def inbox(request):
     filters, errors = selectors.AlertFilters.from_query(request.GET)
-    alerts = selectors.inbox_list(user=request.user, filters=filters)
+    qs = selectors.inbox_list(user=request.user, filters=filters)
+    page = request_page(request, qs)
     return render(request, "alerts/inbox.html", {
-        "alerts": alerts, "filters": filters, "kinds": AlertKind.choices,
+        "alerts": page.items, "page": page, "total": qs.count(), **pager_urls(request, page),
+        "filters": filters, "kinds": AlertKind.choices,
         "filter_errors": selectors.AlertFilters.messages(errors),
         "export_query": urlencode(filters.audit_dump()),
     })

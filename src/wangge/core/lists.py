@@ -83,7 +83,11 @@ def _value_of(obj, field: str):
     return obj.pk if hasattr(obj, "_meta") else obj
 
 
-def _field(model, path: str):
+def _field(qs: QuerySet, path: str):
+    """The model field (or, for an annotated rank, the annotation's output field) a key names."""
+    if path in qs.query.annotations:
+        return qs.query.annotations[path].output_field
+    model = qs.model
     for part in path.split("__")[:-1]:
         model = model._meta.get_field(part).related_model
     name = path.split("__")[-1]
@@ -101,7 +105,7 @@ def decode_cursor(qs: QuerySet, cursor: str) -> tuple[str, list]:
         direction, raw = _SIGNER.unsign_object(cursor)
         if direction not in ("after", "before") or len(raw) != len(key):
             raise cursor_invalid()
-        values = [_field(qs.model, f).to_python(v) for (f, _desc), v in zip(key, raw, strict=True)]
+        values = [_field(qs, f).to_python(v) for (f, _desc), v in zip(key, raw, strict=True)]
     except (signing.BadSignature, ValueError, TypeError, ValidationError, FieldDoesNotExist):
         raise cursor_invalid() from None
     return direction, values

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -323,9 +323,10 @@ def grid_assignments(*, user, grid: Grid):
     )
 
 
-def grid_buildings(*, user, grid: Grid):
-    """A grid's buildings with their unit, household and resident counts (from household counters)."""
-    return list(
+def grid_buildings(*, user, grid: Grid) -> QuerySet[Building]:
+    """A grid's buildings with their unit, household and resident counts (from household counters),
+    in code order ending in id (a keyset order)."""
+    return (
         Building.objects.restrict(user)
         .filter(grid=grid)
         .annotate(
@@ -333,7 +334,15 @@ def grid_buildings(*, user, grid: Grid):
             household_total=Count("units__households", distinct=True),
             resident_total=Sum("units__households__resident_count"),
         )
-        .order_by("code")
+        .order_by("code", "id")
+    )
+
+
+def grid_building_points(*, user, grid: Grid) -> list[dict]:
+    """Every located building of a grid for its map (the map shows them all, whatever the page)."""
+    return list(
+        Building.objects.restrict(user).filter(grid=grid, lat__isnull=False, lng__isnull=False)
+        .order_by("code", "id").values("name", "lat", "lng")
     )
 
 
@@ -344,12 +353,12 @@ def building_in_reach(*, user, pk: int):
     return building
 
 
-def building_units(*, user, building):
-    return list(
+def building_units(*, user, building) -> QuerySet[Unit]:
+    return (
         Unit.objects.restrict(user)
         .filter(building=building)
         .annotate(household_total=Count("households"), resident_total=Sum("households__resident_count"))
-        .order_by("code")
+        .order_by("code", "id")
     )
 
 
@@ -360,8 +369,8 @@ def unit_in_reach(*, user, pk: int):
     return unit
 
 
-def unit_households(*, user, unit):
-    return list(Household.objects.restrict(user).filter(unit=unit).order_by("code"))
+def unit_households(*, user, unit) -> QuerySet[Household]:
+    return Household.objects.restrict(user).filter(unit=unit).order_by("code", "id")
 
 
 def household_in_reach(*, user, pk: int) -> Household:

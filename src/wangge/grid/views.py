@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import not_found_as_404
 from wangge.grid import selectors
 
@@ -31,19 +32,18 @@ def area_detail(request, code: str):
 def grid_detail(request, code: str):
     user = request.user
     grid = selectors.grid_in_reach(user=user, code=code)
-    buildings = selectors.grid_buildings(user=user, grid=grid)
+    page = request_page(request, selectors.grid_buildings(user=user, grid=grid))
     map_data = {
         "polygon": grid.polygon,
         "tile_url": settings.WANGGE_MAP_TILE_URL,
-        "buildings": [
-            {"name": b.name, "lat": b.lat, "lng": b.lng} for b in buildings if b.lat is not None and b.lng is not None
-        ],
+        "buildings": selectors.grid_building_points(user=user, grid=grid),
     }
     return render(request, "grid/grid.html", {
         "grid": grid,
         "crumbs": selectors.breadcrumb(user=user, code=grid.code),
         "assignments": selectors.grid_assignments(user=user, grid=grid),
-        "buildings": buildings,
+        "buildings": page.items,
+        **pager_urls(request, page),
         "map_data": map_data,
     })
 
@@ -53,10 +53,14 @@ def grid_detail(request, code: str):
 def building_detail(request, pk: int):
     user = request.user
     building = selectors.building_in_reach(user=user, pk=pk)
+    units = selectors.building_units(user=user, building=building)
+    page = request_page(request, units)
     return render(request, "grid/building.html", {
         "building": building,
         "crumbs": selectors.breadcrumb(user=user, code=building.code),
-        "units": selectors.building_units(user=user, building=building),
+        "units": page.items,
+        "total": units.count(),
+        **pager_urls(request, page),
     })
 
 
@@ -65,10 +69,14 @@ def building_detail(request, pk: int):
 def unit_detail(request, pk: int):
     user = request.user
     unit = selectors.unit_in_reach(user=user, pk=pk)
+    households = selectors.unit_households(user=user, unit=unit)
+    page = request_page(request, households)
     return render(request, "grid/unit.html", {
         "unit": unit,
         "crumbs": selectors.breadcrumb(user=user, code=unit.code),
-        "households": selectors.unit_households(user=user, unit=unit),
+        "households": page.items,
+        "total": households.count(),
+        **pager_urls(request, page),
     })
 
 

@@ -130,13 +130,17 @@ class SiteOccupancy:
         return round(self.occupied * 100 / self.beds) if self.beds else 0
 
 
-def site_occupancy(*, user, active_only: bool = True) -> list[SiteOccupancy]:
-    """Per site serving the user's area (in reach or run from above): rooms, beds, occupied (live
-    from ACTIVE central-phase orders) and free."""
+def site_queryset(*, user, active_only: bool = True) -> QuerySet[Site]:
+    """Sites serving the user's area (in reach or run from above), by name then id."""
     sites = Site.objects.serving(user)
     if active_only:
         sites = sites.filter(is_active=True)
-    sites = list(sites.order_by("name", "pk"))
+    return sites.order_by("name", "pk")
+
+
+def occupancy_of(sites) -> list[SiteOccupancy]:
+    """Rooms, beds, occupied (live from ACTIVE central-phase orders) and free, per site given."""
+    sites = list(sites)
     by_id = {s.pk: SiteOccupancy(site=s) for s in sites}
     room_rows = (
         Room.objects.filter(site_id__in=by_id, is_active=True).values("site_id")
@@ -152,6 +156,11 @@ def site_occupancy(*, user, active_only: bool = True) -> list[SiteOccupancy]:
     for row in taken:
         by_id[row["site_id"]].occupied = row["n"]
     return [by_id[s.pk] for s in sites]
+
+
+def site_occupancy(*, user, active_only: bool = True) -> list[SiteOccupancy]:
+    """Per site serving the user's area: its occupancy (every site, for choosing one)."""
+    return occupancy_of(site_queryset(user=user, active_only=active_only))
 
 
 @dataclass

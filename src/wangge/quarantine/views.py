@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,19 +18,22 @@ from wangge.audit.context import Actor
 from wangge.core.codes import division_code_of
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.exports import audited_export
+from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import flash_outcome, forbidden, not_found_as_404
 from wangge.people.selectors import resident_in_reach
 from wangge.quarantine import selectors, services
 from wangge.quarantine.forms import ExtendForm, OrderForm, SiteForm
 from wangge.quarantine.models import QuarantineTest
 
-PAGE_SIZE = 50
-
 
 @login_required
 def site_list(request):
+    qs = selectors.site_queryset(user=request.user)
+    page = request_page(request, qs)
     context = {
-        "sites": selectors.site_occupancy(user=request.user),
+        "sites": selectors.occupancy_of(page.items),
+        "total": qs.count(),
+        **pager_urls(request, page),
         "can_manage": can(request.user, "quarantine.site.create"),
         "form": SiteForm(initial={"division_code": division_code_of(common_prefix(request.user))}),
     }
@@ -84,13 +86,15 @@ def _order_filters(request) -> tuple[selectors.OrderFilters, list[str]]:
 def order_list(request):
     filters, filter_errors = _order_filters(request)
     qs = selectors.order_queryset(user=request.user, filters=filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = request_page(request, qs)
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop("cursor", None)
     context = {
         "filters": filters,
         "filter_errors": filter_errors,
         "page": page,
+        **pager_urls(request, page),
+        "total": qs.count(),
         "counts": selectors.order_counts(user=request.user),
         "views": selectors.VIEWS,
         "query": query.urlencode(),

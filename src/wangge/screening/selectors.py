@@ -354,7 +354,7 @@ def missing_queryset(*, user, campaign: Campaign, prefix: str, date: dt.date):
         qs.filter(~Exists(day_visits.filter(outcome=Visit.Outcome.VISITED)), ~Exists(declared))
         .annotate(attempt=Subquery(day_visits.values("outcome")[:1]))
         .select_related("unit__building__grid")
-        .order_by("grid_code", "code")
+        .order_by("grid_code", "code", "id")
     )
 
 

@@ -7,6 +7,7 @@ chart or map library, and after saving it opens the next door in the same stairw
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django import forms
@@ -122,10 +123,10 @@ def campaign_detail(request, campaign_id: int):
     user, campaign, prefix, date = request.user, ctx["campaign"], ctx["prefix"], ctx["date"]
     cov = selectors.coverage(user=user, campaign=campaign, prefix=prefix, date=date)
     days = selectors.history(user=user, campaign=campaign, prefix=prefix)
-    page = selectors.missing_page(user=user, campaign=campaign, prefix=prefix, date=date)
+    missing = _missing(request, ctx)
     trail = _trail(campaign.grid_code, prefix)
     return render(request, "screening/campaign_detail.html", {
-        **ctx, "coverage": cov, "days": days, "page": page, "trail": trail,
+        **ctx, **missing, "coverage": cov, "days": days, "trail": trail,
         "active_today": selectors.is_active_on(campaign, timezone.localdate()),
         "can_visit": can(user, "screening.visit.record"),
         "chart": {"dates": [d.date.isoformat() for d in days], "share": [round(d.share * 100, 1) for d in days]},
@@ -140,6 +141,18 @@ def _trail(top: str, prefix: str) -> list[dict]:
     return [{"prefix": p, "name": names[p]} for p in prefixes]
 
 
+def _missing(request, ctx: dict) -> dict:
+    """One keyset page of the missing households and their whole count; the pager's links go to
+    the missing-households page (an htmx swap of the table on the dashboard)."""
+    qs = selectors.missing_queryset(user=request.user, campaign=ctx["campaign"], prefix=ctx["prefix"], date=ctx["date"])
+    page = request_page(request, qs)
+    query = request.GET.copy()
+    query.setlist("within", [ctx["prefix"]])
+    query.setlist("date", [ctx["date"].isoformat()])
+    links_from = SimpleNamespace(GET=query, path=reverse("screening:missing", args=[ctx["campaign"].pk]))
+    return {"page": page, "missing_total": qs.count(), **pager_urls(links_from, page)}
+
+
 @login_required
 @not_found_as_404
 def campaign_missing(request, campaign_id: int):
@@ -149,10 +162,8 @@ def campaign_missing(request, campaign_id: int):
     if request.GET.get("export") == "xlsx":
         params = {"campaign": str(campaign.pk), "within": prefix, "date": date.isoformat()}
         return export_or_job(request, kind="wangge.screening.exports.missing_households", params=params)
-    page = selectors.missing_page(user=user, campaign=campaign, prefix=prefix, date=date,
-                                  cursor=request.GET.get("cursor", ""))
-    template = "screening/_missing_rows.html" if request.headers.get("HX-Request") else "screening/missing.html"
-    return render(request, template, {**ctx, "page": page, "can_visit": can(user, "screening.visit.record"),
+    template = "screening/_missing_table.html" if request.headers.get("HX-Request") else "screening/missing.html"
+    return render(request, template, {**ctx, **_missing(request, ctx), "can_visit": can(user, "screening.visit.record"),
                                       "active_today": selectors.is_active_on(campaign, timezone.localdate())})
 
 

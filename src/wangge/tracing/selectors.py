@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -38,14 +38,20 @@ def investigations_matching(*, user, filters: InvestigationFilters | None = None
 
 
 def investigation_queryset(*, user, filters: InvestigationFilters | None = None) -> QuerySet[Investigation]:
-    """Investigations in reach, open ones first, newest first."""
+    """Investigations in reach, open ones first, newest first.
+
+    "open" sorts after "closed", so ``-status`` puts open ones first with a plain column a keyset
+    cursor can carry."""
     qs = investigations_matching(user=user, filters=filters)
     return qs.annotate(
-        open_first=Case(When(status=Investigation.Status.OPEN, then=Value(0)), default=Value(1),
-                        output_field=IntegerField()),
         contact_count=Count("contacts", distinct=True),
         place_count=Count("trajectory", distinct=True),
-    ).order_by("open_first", "-opened_at", "-id")
+    ).order_by("-status", "-opened_at", "-id")
+
+
+def investigation_count(*, user, filters: InvestigationFilters | None = None) -> int:
+    """How many investigations ``investigation_queryset`` lists: the page's headline, over all pages."""
+    return investigations_matching(user=user, filters=filters).count()
 
 
 INVESTIGATION_EXPORT_HEADERS = [

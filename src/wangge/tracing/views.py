@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +15,7 @@ from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.exports import audited_export
+from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import flash_outcome, not_found_as_404
 from wangge.grid.selectors import household_by_code
 from wangge.quarantine import selectors as quarantine_selectors
@@ -26,11 +26,12 @@ from wangge.tracing.forms import CloseForm, ContactBatchForm, ContactFormSet, Tr
 @login_required
 def investigation_list(request):
     filters, errors = selectors.InvestigationFilters.from_query(request.GET)
-    status = filters.status
     qs = selectors.investigation_queryset(user=request.user, filters=filters)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = request_page(request, qs)
     return render(request, "tracing/investigation_list.html", {
-        "page": page, "status": status, "filter_errors": selectors.InvestigationFilters.messages(errors)})
+        "page": page, "status": filters.status, "filter_errors": selectors.InvestigationFilters.messages(errors),
+        "total": selectors.investigation_count(user=request.user, filters=filters), **pager_urls(request, page),
+    })
 
 
 @login_required

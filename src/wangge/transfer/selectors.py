@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from wangge.core.errors import NotFound
 from wangge.core.filters import Filters
 from wangge.core.inputs import Id
+from wangge.core.lists import walk
 from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
 
 # Alerts and the "late" highlight on the list share these thresholds.
@@ -188,22 +189,33 @@ def transfer_queryset(*, user, filters: TransferFilters | None = None, now: dt.d
     return qs.order_by("grid_code", "id")
 
 
-def transfer_list(*, user, filters: TransferFilters | None = None, now: dt.datetime | None = None,
-                  limit: int = 200) -> list[TransferOrder]:
-    """Transfers in sight, en route first, then arrived, planned, done; late ones flagged ``late``."""
+def transfer_board(*, user, filters: TransferFilters | None = None, now: dt.datetime | None = None) -> QuerySet:
+    """The list page's order of ``transfer_queryset``: en route first, then arrived, planned, done;
+    within each the late ones first, then the latest departure, ending in id (a keyset order the
+    page pages; the ranks are annotations a cursor carries).  ``mark_late`` sets ``late``."""
     now = now or timezone.now()
-    qs = transfer_queryset(user=user, filters=filters, now=now).annotate(patient_count=Count("patients"))
-    items = list(qs.order_by("-planned_departure", "-id")[:limit])
+    return transfer_queryset(user=user, filters=filters, now=now).annotate(
+        patient_count=Count("patients"),
+        status_rank=Case(*(When(status=s, then=Value(rank)) for s, rank in STATUS_ORDER.items()),
+                         default=Value(9), output_field=IntegerField()),
+        late_rank=Case(When(late_q(now), then=Value(0)), default=Value(1), output_field=IntegerField()),
+    ).order_by("status_rank", "late_rank", "-planned_departure", "-id")
+
+
+def mark_late(transfers) -> list[TransferOrder]:
+    """The rows given, each with ``late`` set (for a page or the export)."""
+    items = list(transfers)
     for t in items:
-        t.late = is_late(t, now)
-    items.sort(key=lambda t: (STATUS_ORDER.get(t.status, 9), not t.late))
+        t.late = not t.late_rank
     return items
 
 
 def transfer_export_rows(*, user, filters: TransferFilters | None = None):
-    """Rows for the Excel download: one per patient on each transfer, names only (no identifiers)."""
+    """Rows for the Excel download: one per patient on each transfer, names only (no identifiers);
+    every transfer, fetched a keyset page at a time (nothing is cut)."""
     now = timezone.now()
-    for t in transfer_list(user=user, filters=filters, now=now, limit=100_000):
+    for t in walk(transfer_board(user=user, filters=filters, now=now)):
+        t.late = not t.late_rank
         names = "、".join(p.resident.name for p in t.patients.select_related("resident").order_by("id"))
         yield (
             t.pk, t.get_status_display(), "是" if t.late else "", t.origin, str(t.destination),

@@ -18,6 +18,7 @@ from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.errors import DomainError, Forbidden
 from wangge.core.exports import audited_export
+from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import forbidden, not_found_as_404
 from wangge.people.selectors import ResidentFilters, resident_in_reach, resident_queryset
 from wangge.transfer import selectors, services
@@ -35,9 +36,13 @@ def _filters(request) -> tuple[TransferFilterForm, selectors.TransferFilters]:
 @login_required
 def transfer_list(request):
     form, filters = _filters(request)
-    transfers = selectors.transfer_list(user=request.user, filters=filters)
+    qs = selectors.transfer_board(user=request.user, filters=filters)
+    page = request_page(request, qs)
+    query = request.GET.copy()
+    query.pop("cursor", None)
     return render(request, "transfer/transfer_list.html", {
-        "form": form, "transfers": transfers, "query": request.GET.urlencode(),
+        "form": form, "transfers": selectors.mark_late(page.items), "query": query.urlencode(),
+        "total": qs.count(), **pager_urls(request, page),
         "can_create": can(request.user, services.step_action(S.PLANNED)),
     })
 
@@ -81,15 +86,21 @@ def transfer_new(request):
     return render(request, "transfer/transfer_form.html", {"form": form, "picked": picked})
 
 
+SUGGESTIONS = 20
+
+
 @login_required
 def patient_search(request):
     """Residents in reach matching a name prefix, a phone or the last 4 of an ID (htmx fragment)."""
     q = request.GET.get("q", "").strip()[:30]
-    residents = []
+    residents, more = [], False
     if q:
+        # Suggestions to pick from, not a list page: the first SUGGESTIONS, and a line saying there
+        # are more (type more of the name) rather than a silent cut.
         residents = list(resident_queryset(user=request.user, filters=ResidentFilters(q=q))
-                         .select_related("household")[:20])
-    return render(request, "transfer/_patient_results.html", {"residents": residents, "q": q})
+                         .select_related("household")[:SUGGESTIONS + 1])
+        more, residents = len(residents) > SUGGESTIONS, residents[:SUGGESTIONS]
+    return render(request, "transfer/_patient_results.html", {"residents": residents, "q": q, "more": more})
 
 
 @login_required

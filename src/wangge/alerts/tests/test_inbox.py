@@ -86,3 +86,20 @@ def test_the_api_answers_404_for_an_alert_out_of_reach(city, outsider):
     client = Client(headers={"Authorization": f"Bearer {api_token_issue(user=outsider)}"})
     assert client.post(f"/api/v1/alerts/{alert.pk}/read").status_code == 404
     assert client.get("/api/v1/alerts").json()["items"] == []
+
+
+def test_the_inbox_pages_past_any_cap_and_counts_every_alert(city, grid_worker):
+    from wangge.alerts.selectors import inbox_list
+    from wangge.core.testing import login
+    from wangge.core.testing.factories import make_alert
+    from wangge.core.testing.pages import forged_cursor_restarts, walk_pages
+
+    for i in range(5):
+        make_alert(title=f"预警{i}")
+    client = login(grid_worker)
+    expected = list(inbox_list(user=grid_worker).values_list("pk", flat=True))
+    assert len(expected) == 5
+    assert walk_pages(client, "/alerts/", rows=lambda c: c["alerts"]) == expected
+    assert forged_cursor_restarts(client, "/alerts/", rows=lambda c: c["alerts"]) == expected[:2]
+    response = client.get("/alerts/", {"size": 2})
+    assert response.context["total"] == 5 and "共 5 条" in response.content.decode()
