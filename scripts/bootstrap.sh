@@ -21,11 +21,11 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
   touch "$stamp"
 fi
-if [ "${1:-}" = "--dev" ] && ! command -v chromium >/dev/null 2>&1; then
+if [ "${1:-}" = "--dev" ] && ! { command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "WenQuanYi"; }; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "==> 安装 Chromium（浏览器测试用）"
+    echo "==> 安装 Chromium 和中文字体（浏览器测试与截图用）"
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
   else
     echo "警告：未找到 chromium，浏览器测试将被跳过（Debian: sudo apt-get install chromium）" >&2
   fi
