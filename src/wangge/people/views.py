@@ -167,7 +167,11 @@ def resident_edit(request, pk: int):
 @not_found_as_404
 def resident_move(request, pk: int):
     actor = Actor.from_request(request)
-    resident = selectors.resident_in_reach(user=request.user, pk=pk)
+    if request.method == "POST":
+        resident = selectors.resident_in_reach(user=request.user, pk=pk)
+    else:
+        # The move page shows the person and their household: opening it is a read.
+        resident = selectors.resident_detail(actor=actor, pk=pk)
     require(request.user, "people.change")
     form = ResidentMoveForm(request.POST or None)
     context = {

@@ -19,6 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
+from wangge.audit import services as audit
+from wangge.audit.context import Actor
+from wangge.audit.models import AuditAction
 from wangge.core.errors import NotFound
 from wangge.core.filters import Filters
 from wangge.core.inputs import Id
@@ -235,6 +238,14 @@ def transfer_in_reach(*, user, pk) -> TransferOrder:
         return transfers_visible(user=user).select_related("destination", "created_by").get(pk=pk)
     except (TransferOrder.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("未找到该转运单，或不在您的管辖范围内")) from None
+
+
+def transfer_detail(*, actor: Actor, pk) -> TransferOrder:
+    """Open a transfer order: it names the patients and their condition, so the read itself is
+    audited, like a person's record.  Pages and the API show a transfer only through this."""
+    transfer = transfer_in_reach(user=actor.user, pk=pk)
+    audit.record(actor=actor, action=AuditAction.VIEW, obj=transfer)
+    return transfer
 
 
 def transfer_patients(*, transfer: TransferOrder) -> list[TransferPatient]:

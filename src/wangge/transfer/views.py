@@ -13,9 +13,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.permissions import can, refusal
 from wangge.accounts.services import common_prefix
-from wangge.audit import services as audit
 from wangge.audit.context import Actor
-from wangge.audit.models import AuditAction
 from wangge.core.errors import DomainError, Forbidden
 from wangge.core.exports import audited_export
 from wangge.core.lists import pager_urls, request_page
@@ -121,9 +119,7 @@ def _step_buttons(user, transfer: TransferOrder) -> dict[str, bool]:
 @login_required
 @not_found_as_404
 def transfer_detail(request, pk: int):
-    transfer = selectors.transfer_in_reach(user=request.user, pk=pk)
-    # The page names the patients and their condition: reading it is recorded like a person's record.
-    audit.record(actor=Actor.from_request(request), action=AuditAction.VIEW, obj=transfer)
+    transfer = selectors.transfer_detail(actor=Actor.from_request(request), pk=pk)
     user = request.user
     return render(request, "transfer/transfer_detail.html", {
         "t": transfer,
