@@ -74,7 +74,7 @@ def campaign_list_export(request):
         actor=Actor.from_request(request), object_type="screening.campaign", grid_code=common_prefix(user),
         filters={"date": today.isoformat()}, filename=f"排查任务_{today:%Y%m%d}.xlsx",
         headers=selectors.CAMPAIGN_EXPORT_HEADERS, rows=selectors.campaign_export_rows(user=user, today=today),
-        sheet_title="排查任务",
+        sheet_title=_("排查任务"),
     )
 
 
