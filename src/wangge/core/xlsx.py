@@ -13,15 +13,23 @@ also carries ``quotePrefix``.  Control characters XML cannot hold become U+FFFD.
 complete)`` runs after the last row and *before* the zip's central directory is sent, so a
 caller that records the export (the audit entry) makes the file readable only once the record
 is written; it also runs with ``complete=False`` when the client goes away part-way.
+
+``columns`` (optional, one letter a column: ``t`` text, ``i`` integer, ``d`` date, anything else
+any value) says what each column holds, so a row is written with one prepared template and one
+check of all its text at once; without it the letters are taken from the first row.  A row that
+does not fit its columns (a None, a text that needs escaping or starts like a formula) is written
+cell by cell, so the file is the same byte for byte either way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.utils import timezone
@@ -153,6 +161,104 @@ def _cell(value: Any) -> str:
     return _cell(str(value)) if isinstance(value, str) else _text_cell(str(value))
 
 
+def _row_xml(number: int, row: Sequence[Any]) -> str:
+    """One row, cell by cell: the reference every faster path must match byte for byte."""
+    return f'<row r="{number}">{"".join(map(_cell, row))}</row>'
+
+
+_TEXT_OPEN = '<c t="inlineStr"><is><t xml:space="preserve">'
+_CELL_TEMPLATES = {"t": _TEXT_OPEN + "%s</t></is></c>", "i": "<c><v>%d</v></c>", "d": f'<c s="{_DATE}"><v>%d</v></c>'}
+# After the newline that joins a row's texts: a text that starts like a formula (tab and CR are
+# caught as unprintable).
+_FORMULA_AFTER_NEWLINE = re.compile(r"\n[=+\-@]")
+
+
+def column_kinds(row: Sequence[Any]) -> str:
+    """The column letters of ``stream_xlsx`` read off one row (``t`` text, ``i`` integer, ``d`` date)."""
+    return "".join({str: "t", int: "i", dt.date: "d"}.get(value.__class__, "-") for value in row)
+
+
+def row_writer(columns: str) -> Callable[[int, Sequence[Any]], bytes]:
+    """``write(number, row)``: the UTF-8 XML of a row of ``columns`` (see the module docstring),
+    identical to ``_row_xml``; the kinds are looked at once here, not once a cell.
+
+    A row's texts are checked together, joined by newlines: printable (no control character, no
+    U+FFFE/U+FFFF; stricter than XML, so some harmless text only takes the slow path), no & < >,
+    none starting like a formula.  They are encoded together too, and go into a bytes template (the
+    markup is never widened to the texts' width and encoded again).  Empty texts are written as
+    empty cells by a template of their own.
+    """
+    texts_at = [i for i, kind in enumerate(columns) if kind == "t"]
+    ints_at = [i + 1 for i, kind in enumerate(columns) if kind == "i"]
+    dates_at = [i + 1 for i, kind in enumerate(columns) if kind == "d"]
+    others_at = [i + 1 for i, kind in enumerate(columns) if kind not in _CELL_TEMPLATES]
+    # Runs of neighbouring text columns: (first, last + 1) in the values, then in the texts.
+    runs: list[tuple[int, int, int, int]] = []
+    for k, i in enumerate(texts_at):
+        if runs and runs[-1][1] == i + 1:
+            start, _end, first, _last = runs[-1]
+            runs[-1] = (start, i + 2, first, k + 1)
+        else:
+            runs.append((i + 1, i + 2, k, k + 1))
+    cells = [_CELL_TEMPLATES.get(kind, "%s") for kind in columns]
+    template = ('<row r="%d">' + "".join(cells) + "</row>").encode()
+    with_empties: dict[tuple[bool, ...], bytes] = {}
+
+    def template_for(empty: tuple[bool, ...]) -> bytes:
+        # The empty texts' cells become "<c/>" followed by their (empty) value.
+        found = with_empties.get(empty)
+        if found is None:
+            marked = list(cells)
+            for i, is_empty in zip(texts_at, empty, strict=True):
+                if is_empty:
+                    marked[i] = "<c/>%s"
+            found = with_empties[empty] = ('<row r="%d">' + "".join(marked) + "</row>").encode()
+        return found
+
+    width, newlines = len(columns), max(len(texts_at) - 1, 0)  # a text's own line break takes the slow path
+    if len(texts_at) > 1:
+        texts_of = itemgetter(*texts_at)
+    else:
+        texts_of = (lambda row: (row[texts_at[0]],)) if texts_at else (lambda row: ())
+    formula_after_newline, formula_first = _FORMULA_AFTER_NEWLINE.search, _FORMULA_FIRST
+    epoch, date, cell, is_empty = _EPOCH_ORDINAL, dt.date, _cell, operator.not_
+
+    def slow(number: int, row: Sequence[Any]) -> bytes:
+        return _row_xml(number, row).encode()
+
+    def write(number: int, row: Sequence[Any]) -> bytes:
+        if len(row) != width:
+            return slow(number, row)
+        texts = texts_of(row)
+        try:
+            joined = "\n".join(texts)
+        except TypeError:  # a text column holding something else (None)
+            return slow(number, row)
+        if (joined.count("\n") != newlines or joined[:1] in formula_first
+                or "&" in joined or "<" in joined or ">" in joined
+                or not joined.replace("\n", " ").isprintable() or formula_after_newline(joined)):
+            return slow(number, row)
+        values = [number, *row]
+        for i in ints_at:
+            if values[i].__class__ is not int:
+                return slow(number, row)
+        for i in dates_at:
+            if values[i].__class__ is not date:
+                return slow(number, row)
+            values[i] = values[i].toordinal() - epoch
+        for i in others_at:
+            values[i] = cell(values[i]).encode()
+        encoded = joined.encode().split(b"\n")
+        for start, end, first, last in runs:
+            values[start:end] = encoded[first:last]
+        if "" in texts:
+            empty = tuple(map(is_empty, texts))
+            return (with_empties.get(empty) or template_for(empty)) % tuple(values)
+        return template % tuple(values)
+
+    return write
+
+
 def _column_widths(headers: Sequence[str]) -> str:
     # A CJK character is about two Latin ones wide; at least 10 so dates and codes fit.
     cols = "".join(
@@ -196,6 +302,7 @@ def stream_xlsx(
     rows: Iterable[Sequence[Any]],
     sheet_title: str = "数据",
     on_finish: Callable[[int, bool], None] | None = None,
+    columns: str | None = None,
 ) -> Iterator[bytes]:
     """Yield an .xlsx file of ``rows`` under ``headers``, chunk by chunk (see the module docstring)."""
     sink = _Sink()
@@ -212,18 +319,21 @@ def stream_xlsx(
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
             header = "".join(_text_cell(str(h), _BOLD) for h in headers)
             member.write(f'{SHEET_HEAD}{_column_widths(headers)}<sheetData><row r="1">{header}</row>'.encode())
-            buffer: list[str] = []
+            buffer: list[bytes] = []
+            write = row_writer(columns) if columns is not None else None
             for row in rows:
                 if count >= MAX_ROWS:
                     break
                 count += 1
-                buffer.append(f'<row r="{count + 1}">{"".join(map(_cell, row))}</row>')
+                if write is None:
+                    write = row_writer(column_kinds(row))
+                buffer.append(write(count + 1, row))
                 if len(buffer) >= 200:
-                    member.write("".join(buffer).encode())
+                    member.write(b"".join(buffer))
                     buffer.clear()
                     if sink.size >= _FLUSH_BYTES:
                         yield sink.take()
-            member.write(("".join(buffer) + "</sheetData></worksheet>").encode())
+            member.write(b"".join(buffer) + b"</sheetData></worksheet>")
         reported = True
         if on_finish is not None:
             on_finish(count, True)
@@ -242,7 +352,7 @@ def stream_xlsx(
 
 def write_xlsx(
     out, *, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "数据",
-    on_finish: Callable[[int, bool], None] | None = None,
+    on_finish: Callable[[int, bool], None] | None = None, columns: str | None = None,
 ) -> int:
     """Write the whole file to the binary file ``out``; returns the number of data rows.
 
@@ -255,6 +365,6 @@ def write_xlsx(
         if on_finish is not None:
             on_finish(count, complete)
 
-    for chunk in stream_xlsx(headers=headers, rows=rows, sheet_title=sheet_title, on_finish=finish):
+    for chunk in stream_xlsx(headers=headers, rows=rows, sheet_title=sheet_title, on_finish=finish, columns=columns):
         out.write(chunk)
     return counted[0]

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal, NamedTuple
 
 from django.conf import settings
-from django.db.models import Count, Q
-from django.db.models.functions import Substr
+from django.db.models import Case, Count, Q, Value, When
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wangge.core.codes import Level, is_grid_level_or_below, prefix_at
+from wangge.core.codes import PREFIX_LENGTH, Level, is_grid_level_or_below, prefix_at
 from wangge.core.errors import NotFound
 from wangge.core.filters import Filters, Within
 from wangge.core.inputs import Day
@@ -597,7 +597,9 @@ def affected_residents(*, user, within: str = "", days: int | None = None, now=N
     if within:
         left = left.within(within)
     left = left.filter(from_status__in=FOUR_CATEGORIES, at__gt=cutoff).values("resident_id")
-    return Resident.objects.restrict(user).filter(Q(id__in=current) | Q(id__in=left))
+    # One IN over a UNION, not an OR of two INs: PostgreSQL plans the OR as a scan of every
+    # resident in reach (5.6 s city-wide at 10,000,000), the UNION as index lookups of the few.
+    return Resident.objects.restrict(user).filter(id__in=current.order_by().union(left.order_by()))
 
 
 def epidemic_free_summary(*, user, prefix: str, now=None, days: int | None = None) -> EpidemicFreeSummary:
@@ -607,9 +609,19 @@ def epidemic_free_summary(*, user, prefix: str, now=None, days: int | None = Non
     child_len = area.child_length
     # A compound may span grids: it then belongs to every child area it touches.
     touching: dict[tuple[str, str], set[str]] = defaultdict(set)
-    buildings = Building.objects.restrict(user).within(area.prefix).values_list("grid_code", "compound").distinct()
-    for g, c in buildings:
-        touching[_compound_key(g, c)].add(g[:child_len])
+    # Distinct (community, compound key, child area) in SQL: a city has hundreds of thousands of
+    # buildings but far fewer compounds.
+    buildings = (
+        Building.objects.restrict(user).within(area.prefix).order_by()
+        .annotate(
+            _community=Substr("grid_code", 1, PREFIX_LENGTH[Level.COMMUNITY]),
+            _compound=Case(When(compound="", then=Concat(Value("#"), "grid_code")), default="compound"),
+            _child=Substr("grid_code", 1, child_len),
+        )
+        .values_list("_community", "_compound", "_child").distinct()
+    )
+    for community, compound, child in buildings:
+        touching[(community, compound)].add(child)
     compounds = set(touching)
     affected = set(
         _compound_key(g, c)

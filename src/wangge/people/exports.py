@@ -14,7 +14,7 @@ from wangge.accounts.services import common_prefix
 from wangge.core.exports import ExportSpec, keyset_chunks, rows_by
 from wangge.grid.models import Household
 from wangge.people import selectors
-from wangge.people.idcard import mask_id_number, mask_phone
+from wangge.people.idcard import bulk_maskers
 from wangge.people.models import KeyGroupTag, Resident, ResidentTag
 
 # Lazy: the file is written in the language of the request (str() when written).
@@ -40,6 +40,7 @@ def resident_export_rows(queryset) -> Iterator[tuple]:
     sexes, id_types, relations, residence_types = (
         {k: str(v) for k, v in labels.items()} for labels in (sexes, id_types, relations, residence_types)
     )
+    mask_id_number, mask_phone = bulk_maskers()
     tag_names = dict(KeyGroupTag.objects.order_by("sort_order", "code").values_list("pk", "name"))
     tag_order = {pk: i for i, pk in enumerate(tag_names)}
     for chunk in keyset_chunks(queryset, RESIDENT_EXPORT_FIELDS):

@@ -120,3 +120,17 @@ def test_every_type_at_every_length_reveals_at_most_two_fifths(id_type, length):
         else "".join("ABCDEFGHJK0123456789"[i % 20] for i in range(length))
     lead, trail = kept(mask_id_number(number, id_type), number)
     assert lead + trail <= int(length * MAX_SHARE)
+
+
+def test_bulk_maskers_mask_as_the_list_does():
+    import random
+
+    from wangge.people.idcard import ID_MASK_KEEP, bulk_maskers, mask_id_number, mask_phone
+
+    rng = random.Random(3)
+    id_number, phone = bulk_maskers()
+    for _ in range(3000):
+        value = "".join(rng.choice("0123456789Xx张😷 ") for _ in range(rng.randrange(0, 25)))
+        id_type = rng.choice([*ID_MASK_KEEP, "unknown"])
+        assert id_number(value, id_type) == mask_id_number(value, id_type), (value, id_type)
+        assert phone(value) == mask_phone(value), value
