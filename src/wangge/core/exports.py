@@ -35,6 +35,7 @@ from urllib.parse import quote
 from django.db import connection
 from django.db.models import F, Field, Func, Value
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext_lazy
 
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
@@ -58,10 +59,15 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def xlsx_response(
-    *, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = "数据",
+    *, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str = gettext_lazy("数据"),
     on_finish=None,
 ) -> StreamingHttpResponse:
-    """An .xlsx download of ``rows`` under ``headers``, streamed as it is written (not audited)."""
+    """An .xlsx download of ``rows`` under ``headers``, streamed as it is written (not audited).
+
+    Headers and the sheet title may be lazy translations: they are resolved here, in the language of
+    the request, not later while the body streams.
+    """
+    headers, sheet_title = [str(h) for h in headers], str(sheet_title)
     response = StreamingHttpResponse(
         stream_xlsx(headers=headers, rows=rows, sheet_title=sheet_title, on_finish=on_finish),
         content_type=XLSX_CONTENT_TYPE,
@@ -89,7 +95,7 @@ def audited_export(
     filename: str,
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
-    sheet_title: str = "数据",
+    sheet_title: str = gettext_lazy("数据"),
 ) -> StreamingHttpResponse:
     """An .xlsx download recorded in the audit log with its filters and row count.
 
@@ -120,7 +126,7 @@ class ExportSpec:
     headers: Sequence[str]
     rows: Callable[[], Iterable[Sequence[Any]]]
     queryset: Any = None
-    sheet_title: str = "数据"
+    sheet_title: str = gettext_lazy("数据")
 
     def more_rows_than(self, limit: int) -> bool:
         """True when the export has more than ``limit`` rows: a bounded look past it, never COUNT(*)."""

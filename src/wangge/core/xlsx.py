@@ -270,7 +270,7 @@ def _column_widths(headers: Sequence[str]) -> str:
 
 def sheet_name(title: str) -> str:
     """A valid sheet name: at most 31 characters, none of []:*?/\\."""
-    cleaned = re.sub(r"[\[\]:*?/\\]", " ", ILLEGAL_XML.sub("", title)).strip("' ")[:31]
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", ILLEGAL_XML.sub("", str(title))).strip("' ")[:31]
     return cleaned or "数据"
 
 

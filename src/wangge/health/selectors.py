@@ -281,8 +281,19 @@ def gap_counts(*, user, within: str = "") -> dict[str, int]:
     return {kind: gap_queryset(kind, user=user, within=within).count() for kind in GAP_KINDS}
 
 
-GAP_EXPORT_HEADERS = ["事项", "居民编号", "姓名", "性别", "证件号码", "手机号", "地址", "网格代码", "开始等待",
-                      "已等待（小时）", "说明"]
+GAP_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
+    gettext_lazy("事项"),
+    gettext_lazy("居民编号"),
+    gettext_lazy("姓名"),
+    gettext_lazy("性别"),
+    gettext_lazy("证件号码"),
+    gettext_lazy("手机号"),
+    gettext_lazy("地址"),
+    gettext_lazy("网格代码"),
+    gettext_lazy("开始等待"),
+    gettext_lazy("已等待（小时）"),
+    gettext_lazy("说明"),
+]
 
 
 def gap_export_rows(entries: list[GapEntry]):
@@ -480,9 +491,21 @@ def monitored_in_reach(*, user, resident_id: int) -> MonitoredPerson:
     return MonitoredPerson(resident, row.status if row else EpidemicStatus.NONE, reports.get("am"), reports.get("pm"))
 
 
-MONITORING_EXPORT_HEADERS = [
-    "居民编号", "姓名", "性别", "证件号码", "手机号", "地址", "网格代码", "状态",
-    "上午体温", "上午症状", "上午来源", "下午体温", "下午症状", "下午来源",
+MONITORING_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
+    gettext_lazy("居民编号"),
+    gettext_lazy("姓名"),
+    gettext_lazy("性别"),
+    gettext_lazy("证件号码"),
+    gettext_lazy("手机号"),
+    gettext_lazy("地址"),
+    gettext_lazy("网格代码"),
+    gettext_lazy("状态"),
+    gettext_lazy("上午体温"),
+    gettext_lazy("上午症状"),
+    gettext_lazy("上午来源"),
+    gettext_lazy("下午体温"),
+    gettext_lazy("下午症状"),
+    gettext_lazy("下午来源"),
 ]
 
 

@@ -133,7 +133,8 @@ def daily_table_export(request):
         actor=Actor.from_request(request), object_type="health.four_category_table", grid_code=area.prefix,
         filters={"area": area.prefix, "date": table.date.isoformat()},
         filename=f"四类人员日报_{area.name}_{table.date:%Y%m%d}.xlsx",
-        headers=selectors.FOUR_CATEGORY_HEADERS, rows=selectors.four_category_rows(table), sheet_title="四类人员日报",
+        headers=selectors.FOUR_CATEGORY_HEADERS, rows=selectors.four_category_rows(table),
+        sheet_title=_("四类人员日报"),
     )
 
 
@@ -227,7 +228,7 @@ def monitoring_export(request):
         filters={"area": area.prefix, "date": date.isoformat()}, filename=f"健康监测_{area.name}_{date:%Y%m%d}.xlsx",
         headers=selectors.MONITORING_EXPORT_HEADERS,
         rows=selectors.monitored_export_rows(user=user, date=date, within=area.prefix),
-        sheet_title="健康监测",
+        sheet_title=_("健康监测"),
     )
 
 

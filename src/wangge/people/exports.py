@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext_lazy as _
+
 from wangge.accounts.services import common_prefix
 from wangge.core.exports import ExportSpec, keyset_chunks, rows_by
 from wangge.grid.models import Household
@@ -15,9 +17,10 @@ from wangge.people import selectors
 from wangge.people.idcard import bulk_maskers
 from wangge.people.models import KeyGroupTag, Resident, ResidentTag
 
+# Lazy: the file is written in the language of the request (str() when written).
 RESIDENT_EXPORT_HEADERS = [
-    "居民编号", "姓名", "性别", "出生日期", "证件类型", "证件号码", "手机号", "与户主关系", "人口类型",
-    "户编码", "地址", "网格代码", "重点人群",
+    _("居民编号"), _("姓名"), _("性别"), _("出生日期"), _("证件类型"), _("证件号码"), _("手机号"), _("与户主关系"),
+    _("人口类型"), _("户编码"), _("地址"), _("网格代码"), _("重点人群"),
 ]
 
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext_lazy as _
+
 from wangge.core.codes import grid_code_of
 from wangge.core.exports import ExportSpec, keyset_chunks
 from wangge.screening import selectors
 from wangge.screening.models import Visit
 
-MISSING_HEADERS = ["网格", "楼栋", "单元", "门牌号", "地址", "户编码", "今日情况"]
+# Lazy: the file is written in the language of the request (str() when written).
+MISSING_HEADERS = [_("网格"), _("楼栋"), _("单元"), _("门牌号"), _("地址"), _("户编码"), _("今日情况")]
 MISSING_FIELDS = ("unit__building__grid__name", "unit__building__name", "unit__name", "door_number", "address",
                   "attempt")
 
@@ -21,7 +24,7 @@ MISSING_FIELDS = ("unit__building__grid__name", "unit__building__name", "unit__n
 def missing_export_rows(queryset) -> Iterator[tuple]:
     """Rows for ``MISSING_HEADERS``, read in keyset chunks of (grid_code, code) as tuples."""
     labels = {k: str(v) for k, v in Visit.Outcome.choices}
-    not_tried = "未排查"
+    not_tried = str(_("未排查"))
     for chunk in keyset_chunks(queryset, MISSING_FIELDS, keys=("grid_code", "code")):
         for _grid_code, code, grid, building, unit, door, address, attempt in chunk:
             yield grid, building, unit, door, address, code, labels.get(attempt, not_tried)

@@ -88,8 +88,18 @@ def campaigns_for(*, user, filters: CampaignFilters | None = None):
     return qs.order_by("-start_date", "-id")
 
 
-CAMPAIGN_EXPORT_HEADERS = ["编号", "名称", "排查范围代码", "排查范围", "开始日期", "结束日期", "频次", "状态", "发起人",
-                           "创建时间"]
+CAMPAIGN_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
+    gettext_lazy("编号"),
+    gettext_lazy("名称"),
+    gettext_lazy("排查范围代码"),
+    gettext_lazy("排查范围"),
+    gettext_lazy("开始日期"),
+    gettext_lazy("结束日期"),
+    gettext_lazy("频次"),
+    gettext_lazy("状态"),
+    gettext_lazy("发起人"),
+    gettext_lazy("创建时间"),
+]
 
 
 def campaign_state(campaign: Campaign, today: dt.date) -> str:

@@ -71,7 +71,7 @@ def campaign_list_export(request):
         filters={"date": today.isoformat(), **filters.audit_dump()}, filename=f"排查任务_{today:%Y%m%d}.xlsx",
         headers=selectors.CAMPAIGN_EXPORT_HEADERS,
         rows=selectors.campaign_export_rows(user=user, filters=filters, today=today),
-        sheet_title="排查任务",
+        sheet_title=_("排查任务"),
     )
 
 

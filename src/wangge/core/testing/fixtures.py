@@ -45,6 +45,19 @@ _flush_past_the_audit_log_triggers()
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (Chinese).  Django's LocaleMiddleware activates a
+    request's language for the thread and leaves it active, so without this a test that asked for
+    English would make the next test in the same worker render lazy strings in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Rate-limit counters (wangge.core.throttle) live in the cache: each test starts with none."""
     from django.core.cache import cache

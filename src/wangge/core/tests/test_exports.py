@@ -173,3 +173,42 @@ def test_the_file_reads_back_in_the_importers_reader_too(tmp_path):
     assert workbook.sheet_names == ["名单 1  2"]
     rows = workbook.get_sheet_by_index(0).to_python()
     assert rows[1] == ["<张伟> & 李娜", 3.5, True] and rows[2][0] == "  前后空格  "
+
+
+def test_an_english_request_gets_english_headers_and_sheet_title(city, street_officer, actor):
+    from django.utils import translation
+
+    qs = Resident.objects.restrict(street_officer).order_by("grid_code", "id")
+    with translation.override("en"):
+        response = audited_export(actor=actor(street_officer), object_type="people.resident",
+                                  grid_code="420106001", filters={}, filename="residents.xlsx",
+                                  headers=RESIDENT_EXPORT_HEADERS, rows=resident_export_rows(qs))
+    # Streamed after the language is back to Chinese: the headers were resolved with the response.
+    sheet = sheet_of(response)
+    headers = [c.value for c in next(sheet.iter_rows())]
+    assert headers[:2] == ["Resident number", "Name"] and "证件号码" not in headers
+    assert sheet.title == "Data"
+    chinese = sheet_of(audited_export(actor=actor(street_officer), object_type="people.resident",
+                                      grid_code="420106001", filters={}, filename="居民.xlsx",
+                                      headers=RESIDENT_EXPORT_HEADERS, rows=resident_export_rows(qs)))
+    assert [c.value for c in next(chinese.iter_rows())][:2] == ["居民编号", "姓名"]
+    assert chinese.title == "数据"
+
+
+def test_export_headers_are_not_bare_chinese():
+    """Export header lists are gettext_lazy calls, so an English user gets English headers."""
+    import ast
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    names = {"RESIDENT_EXPORT_HEADERS", "MISSING_HEADERS", "GAP_EXPORT_HEADERS", "MONITORING_EXPORT_HEADERS",
+             "CAMPAIGN_EXPORT_HEADERS"}
+    bare = []
+    for path in ("people/exports.py", "screening/exports.py", "health/selectors.py", "screening/selectors.py"):
+        for node in ast.walk(ast.parse((root / path).read_text())):
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") in names for t in node.targets):
+                bare += [(path, e.value) for e in node.value.elts
+                         if isinstance(e, ast.Constant) and cjk.search(str(e.value))]
+    assert not bare
