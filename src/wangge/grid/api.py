@@ -1,20 +1,18 @@
 """API of the grid hierarchy: areas (divisions), grids, buildings, households.  Thin callers of
-``grid.selectors``; every read is narrowed to the caller's reach and out-of-reach is 404."""
+``grid.selectors``; every read is narrowed to the caller's reach and out-of-reach is 404.  A
+household with its members is people's (``people.api.get_household``), under the same tag."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from wangge.core.codes import significant_prefix
-from wangge.core.errors import ValidationFailed
+from wangge.core.api import READ_ERRORS, page_limit, subtree_prefix
 from wangge.core.inputs import MAX_PAGE_SIZE, CodeFilter, Id, PageSize
-from wangge.core.lists import keyset_page, page_limit
+from wangge.core.lists import keyset_page
 from wangge.grid import selectors
 from wangge.grid.models import Division
 from wangge.grid.schemas import (
-    READ_ERRORS,
     AreaDetailOut,
     AreaOut,
     BuildingDetailOut,
@@ -23,21 +21,10 @@ from wangge.grid.schemas import (
     GridPage,
     HouseholdPage,
 )
-from wangge.people.schemas import HouseholdDetailOut
 
 router = Router(tags=["网格"])
 
 MAX_LIMIT = MAX_PAGE_SIZE
-
-
-def subtree_prefix(code: str, *, field: str = "within") -> str:
-    """A navigation filter: a 12-digit division code (cut to its significant prefix) or any code prefix."""
-    code = (code or "").strip()
-    if not code:
-        return ""
-    if not code.isdigit() or len(code) > 24:
-        raise ValidationFailed(_("区划或网格代码应为数字"), code="code_not_numeric", errors={field: _("代码无效")})
-    return significant_prefix(code) if len(code) == 12 else code
 
 
 def counts(*, grids=0, buildings=0, households=0, residents=0) -> dict:
@@ -208,18 +195,3 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]):
     )
     page = keyset(qs, cursor=filters.cursor, limit=filters.limit)
     return {"items": [household_out(h) for h in page.items], "next_cursor": page.next_cursor}
-
-
-@router.get(
-    "/households/{household_id}",
-    response={200: HouseholdDetailOut, **READ_ERRORS},
-    summary="户详情（成员，证件号码与手机号脱敏）",
-)
-def get_household(request: HttpRequest, household_id: Id):
-    from wangge.people.api import resident_out
-
-    household = selectors.household_in_reach(user=request.auth, pk=household_id)
-    out = household_out(household)
-    out["members"] = [resident_out(r) for r in selectors.household_members(user=request.auth, household=household)]
-    return out
-

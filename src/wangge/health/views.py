@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.permissions import can
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden, NotFound
-from wangge.core.exports import audited_export
 from wangge.core.inputs import DATE_MESSAGE, check_day
 from wangge.core.lists import pager_urls, request_page, walk
 from wangge.core.views import flash_outcome, not_found_as_404, safe_next
+from wangge.exports.audited import audited_export
 from wangge.grid.selectors import breadcrumb
 from wangge.health import selectors, services
 from wangge.health.models import SYMPTOMS, EpidemicStatus, HealthReport, Severity

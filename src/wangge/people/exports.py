@@ -1,6 +1,6 @@
 """The residents export: the list page's residents, with ID numbers and phones masked.
 
-``residents(user=..., params=request.GET)`` is the export's spec (``core.exports.ExportSpec``): the
+``residents(user=..., params=request.GET)`` is the export's spec (``exports.audited.ExportSpec``): the
 page streams it, or the worker writes it when it is too big for one request (``exports`` app).
 """
 
@@ -10,7 +10,8 @@ import dataclasses
 from collections.abc import Iterator
 
 from wangge.accounts.services import common_prefix
-from wangge.core.exports import ExportSpec, keyset_chunks, rows_by
+from wangge.core.exports import keyset_chunks, rows_by
+from wangge.exports.audited import ExportSpec
 from wangge.grid.models import Household
 from wangge.people import selectors
 from wangge.people.forms import ResidentSearchForm
