@@ -1,6 +1,5 @@
 """Exports too big for a request: the worker writes them, with progress, for their owner only."""
 
-
 from django.urls import reverse
 from openpyxl import load_workbook
 
