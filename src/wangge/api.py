@@ -7,14 +7,13 @@ Swagger UI from local static files ("ninja" is in INSTALLED_APPS), so it needs n
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from wangge.accounts.services import api_token_user
 from wangge.core.errors import DomainError, NotFound
-from wangge.core.inputs import DATE_MESSAGE, TIMESTAMP_MESSAGE
+from wangge.core.inputs import CODED_MESSAGE, error_message
 
 
 class BearerToken(HttpBearer):
@@ -48,46 +47,6 @@ def domain_error(request, exc: DomainError):
     return error_response(request, code=exc.code, message=exc.message, errors=exc.errors, status=exc.http_status)
 
 
-# Pydantic's messages are English; the common ones are said again in Chinese.
-VALIDATION_MESSAGES = {
-    "missing": gettext_lazy("必填"),
-    "int_parsing": gettext_lazy("应为整数"),
-    "int_type": gettext_lazy("应为整数"),
-    "string_type": gettext_lazy("应为文本"),
-    "list_type": gettext_lazy("应为列表"),
-    "bool_parsing": gettext_lazy("应为是或否"),
-    "bool_type": gettext_lazy("应为是或否"),
-    "date_from_datetime_parsing": gettext_lazy("日期格式应为 YYYY-MM-DD"),
-    "date_parsing": gettext_lazy("日期格式应为 YYYY-MM-DD"),
-    "date_type": gettext_lazy("日期格式应为 YYYY-MM-DD"),
-    "literal_error": gettext_lazy("取值无效"),
-    "enum": gettext_lazy("取值无效"),
-    "string_too_long": gettext_lazy("内容过长"),
-    "string_too_short": gettext_lazy("内容过短"),
-    "greater_than_equal": gettext_lazy("数值过小"),
-    "less_than_equal": gettext_lazy("数值过大"),
-    "json_invalid": gettext_lazy("请求体不是有效的 JSON"),
-    "model_attributes_type": gettext_lazy("请求体应为 JSON 对象"),
-    "dict_type": gettext_lazy("请求体应为 JSON 对象"),
-    "extra_forbidden": gettext_lazy("不支持的字段"),
-    "datetime_parsing": TIMESTAMP_MESSAGE,
-    "datetime_from_date_parsing": TIMESTAMP_MESSAGE,
-    "datetime_type": TIMESTAMP_MESSAGE,
-    "timestamp_invalid": TIMESTAMP_MESSAGE,
-    "date_invalid": DATE_MESSAGE,
-    "code_invalid": gettext_lazy("代码无效"),
-    "string_pattern_mismatch": gettext_lazy("格式无效"),
-    "decimal_parsing": gettext_lazy("应为数字"),
-    "decimal_type": gettext_lazy("应为数字"),
-    "float_parsing": gettext_lazy("应为数字"),
-    "float_type": gettext_lazy("应为数字"),
-    "finite_number": gettext_lazy("应为有限的数字"),
-    "int_from_float": gettext_lazy("应为整数"),
-    "greater_than": gettext_lazy("数值过小"),
-    "less_than": gettext_lazy("数值过大"),
-}
-# Rules of ``wangge.core.inputs`` whose own (translated) message says exactly what is wrong.
-OWN_MESSAGE = {"temperature_invalid", "temperature_out_of_range"}
 # Locations that name the parameter's container rather than the field.
 _LOC_NOISE = {"body", "query", "path", "header", "cookie", "form", "payload", "filters"}
 
@@ -97,10 +56,12 @@ def validation_error(request, exc: ValidationError):
     errors = {}
     for item in exc.errors:
         loc = [str(p) for p in item.get("loc", []) if str(p) not in _LOC_NOISE]
-        kind = item.get("type", "")
-        fallback = gettext_lazy("取值无效")
-        message = item.get("msg", "") if kind in OWN_MESSAGE else VALIDATION_MESSAGES.get(kind, fallback)
-        errors[".".join(loc) or "body"] = str(message)
+        errors[".".join(loc) or "body"] = error_message(item)
+    # An error with its own code (``core.inputs.coded_error``) answers with that code and its message.
+    coded = next((item for item in exc.errors if CODED_MESSAGE in (item.get("ctx") or {})), None)
+    if coded is not None:
+        return error_response(request, code=coded["type"], message=coded["ctx"][CODED_MESSAGE], errors=errors,
+                              status=422)
     fields = "、".join(errors)
     message = _("请求参数有误：%(fields)s") % {"fields": fields}
     return error_response(request, code="invalid", message=message, errors=errors, status=422)

@@ -134,7 +134,7 @@ def _pk(attr: str, name: str = "pk"):
 
 
 def _area(o) -> dict:
-    return {"area": o.grid_code}
+    return {"within": o.grid_code}
 
 
 def _within(o) -> dict:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from wangge.core.codes import significant_prefix
+from wangge.core.codes import GRID_CODE_LENGTH, significant_prefix
 
 
 class Role(models.TextChoices):
@@ -56,8 +56,8 @@ class ScopeGrant(models.Model):
     """One piece of a user's reach: a 12-digit division code or a 15-digit grid code."""
 
     user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="scope_grants")
-    code = models.CharField(_("区划或网格代码"), max_length=15)
-    prefix = models.CharField(_("代码前缀"), max_length=15, editable=False)
+    code = models.CharField(_("区划或网格代码"), max_length=GRID_CODE_LENGTH)
+    prefix = models.CharField(_("代码前缀"), max_length=GRID_CODE_LENGTH, editable=False)
 
     class Meta:
         verbose_name = _("管辖范围")

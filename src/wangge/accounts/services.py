@@ -12,7 +12,7 @@ from wangge.accounts.models import ApiToken, Role, ScopeGrant, User, hash_token
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
-from wangge.core.codes import significant_prefix
+from wangge.core.codes import is_scope_code, significant_prefix
 from wangge.core.errors import ValidationFailed
 
 
@@ -36,7 +36,7 @@ def user_create(
         )
     for code in scope_codes:
         try:
-            if len(code) not in (12, 15):
+            if not is_scope_code(code):
                 raise ValueError(f"管辖范围必须是12位区划代码或15位网格代码：{code!r}")
             significant_prefix(code)
         except ValueError:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from wangge.alerts import selectors, services
-from wangge.alerts.models import AlertKind
 from wangge.core.api import READ_ERRORS, WRITE_ERRORS, page_limit
 from wangge.core.inputs import Id, PageSize
 from wangge.core.lists import keyset_page
@@ -38,10 +36,7 @@ class AlertPage(Schema):
     next_cursor: str | None = None
 
 
-class AlertQuery(Schema):
-    kind: Literal[("", *AlertKind.values)] = ""
-    unread_only: bool = False
-    include_resolved: bool = False
+class AlertQuery(selectors.AlertFilters):
     cursor: str = ""  # the next_cursor of the previous page
     limit: PageSize = None
 
@@ -55,8 +50,7 @@ def alert_out(a) -> dict:
 
 @router.get("/alerts", response={200: AlertPage, **READ_ERRORS}, summary="预警收件箱（新到旧，游标分页）")
 def list_alerts(request: HttpRequest, query: Query[AlertQuery]):
-    qs = selectors.inbox(user=request.auth, unread_only=query.unread_only,
-                         include_resolved=query.include_resolved, kind=query.kind).order_by("-id")
+    qs = selectors.inbox(user=request.auth, filters=query).order_by("-id")
     page = keyset_page(qs, cursor=query.cursor, limit=page_limit(query.limit) or 50)
     return {"items": [alert_out(a) for a in page.items], "next_cursor": page.next_cursor}
 

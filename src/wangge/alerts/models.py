@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.models import Role
+from wangge.core.codes import GRID_CODE_LENGTH
 from wangge.core.scoping import ScopedManager
 
 
@@ -29,7 +30,7 @@ class Alert(models.Model):
 
     kind = models.CharField(_("类型"), max_length=30, choices=AlertKind.choices, db_index=True)
     role = models.CharField(_("接收角色"), max_length=20, choices=Role.choices)
-    grid_code = models.CharField(_("网格代码"), max_length=15)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
     title = models.CharField(_("标题"), max_length=200)
     body = models.CharField(_("内容"), max_length=1000, blank=True)
     link = models.CharField(_("链接"), max_length=300, blank=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,28 +18,24 @@ from wangge.core.views import not_found_as_404
 from wangge.exports.audited import audited_export
 
 
-def _filters(request) -> tuple[str, bool]:
-    kind = request.GET.get("kind", "")
-    return (kind if kind in AlertKind.values else ""), request.GET.get("resolved") == "1"
-
-
 @login_required
 def inbox(request):
-    kind, show_resolved = _filters(request)
-    alerts = selectors.inbox_list(user=request.user, kind=kind, include_resolved=show_resolved)
+    filters, errors = selectors.AlertFilters.from_query(request.GET)
+    alerts = selectors.inbox_list(user=request.user, filters=filters)
     return render(request, "alerts/inbox.html", {
-        "alerts": alerts, "kind": kind, "kinds": AlertKind.choices, "show_resolved": show_resolved,
+        "alerts": alerts, "filters": filters, "kinds": AlertKind.choices,
+        "filter_errors": selectors.AlertFilters.messages(errors),
+        "export_query": urlencode(filters.audit_dump()),
     })
 
 
 @login_required
 def inbox_export(request):
-    kind, show_resolved = _filters(request)
+    filters, _errors = selectors.AlertFilters.from_query(request.GET)
     return audited_export(
         actor=Actor.from_request(request), object_type="alerts.alert", grid_code=common_prefix(request.user),
-        filters={"kind": kind, "resolved": show_resolved or None}, filename="预警.xlsx",
-        headers=selectors.INBOX_EXPORT_HEADERS,
-        rows=selectors.inbox_export_rows(user=request.user, kind=kind, include_resolved=show_resolved),
+        filters=filters.audit_dump(), filename="预警.xlsx", headers=selectors.INBOX_EXPORT_HEADERS,
+        rows=selectors.inbox_export_rows(user=request.user, filters=filters),
     )
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.codes import GRID_CODE_LENGTH
 from wangge.core.scoping import ScopedManager, ScopedQuerySet
 
 
@@ -52,7 +53,7 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
     # Scope of the record touched, so a street's auditor reads only their street's log.
-    grid_code = models.CharField(_("网格代码"), max_length=15, blank=True, db_index=True)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH, blank=True, db_index=True)
     field = models.CharField(_("字段"), max_length=50, blank=True)
     # For changes: {"field": [before, after], ...}; for exports: the filters and row count.
     changes = models.JSONField(_("变更"), default=dict, blank=True)

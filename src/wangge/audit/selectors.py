@@ -1,42 +1,46 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, Literal
 
 from django.db.models import QuerySet
+from django.utils import timezone
+from pydantic import StringConstraints
 
-from wangge.audit.models import AuditEntry
+from wangge.audit.models import AuditAction, AuditEntry
+from wangge.core.filters import Filters
+from wangge.core.inputs import Day
 from wangge.core.lists import Page, keyset_page
 
 
-def audit_entry_list(
-    *,
-    user,
-    actor_username: str = "",
-    action: str = "",
-    object_type: str = "",
-    object_id: str = "",
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-) -> QuerySet[AuditEntry]:
+class AuditFilters(Filters):
+    """The audit log's filters: who, what, which record, which days (whole days, local time)."""
+
+    actor_username: Annotated[str, StringConstraints(strip_whitespace=True, max_length=150)] = ""
+    action: Literal[("", *AuditAction.values)] = ""
+    object_type: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] = ""
+    object_id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] = ""
+    since: Day | None = None
+    until: Day | None = None
+
+
+def audit_entry_list(*, user, filters: AuditFilters | None = None) -> QuerySet[AuditEntry]:
     """Entries an auditor may read: those about records in their reach, and their own actions'
     entries are never hidden from a superuser."""
+    filters = filters or AuditFilters()
     qs = AuditEntry.objects.restrict(user, "view")  # "audit.view": auditors and command staff
-    if actor_username:
-        qs = qs.filter(actor_username=actor_username)
-    if action:
-        qs = qs.filter(action=action)
-    if object_type:
-        qs = qs.filter(object_type=object_type)
-    if object_id:
-        qs = qs.filter(object_id=object_id)
-    if since:
-        qs = qs.filter(at__gte=since)
-    if until:
-        qs = qs.filter(at__lt=until)
+    for field in ("actor_username", "action", "object_type", "object_id"):
+        if value := getattr(filters, field):
+            qs = qs.filter(**{field: value})
+    tz = timezone.get_current_timezone()
+    if filters.since:
+        qs = qs.filter(at__gte=dt.datetime.combine(filters.since, dt.time.min, tzinfo=tz))
+    if filters.until:
+        qs = qs.filter(at__lt=dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
     return qs.order_by("-at", "-id")
 
 
-def audit_entry_page(*, user, cursor: str = "", limit: int | None = None, **filters) -> Page:
+def audit_entry_page(*, user, filters: AuditFilters | None = None, cursor: str = "", limit: int | None = None) -> Page:
     """One keyset page of ``audit_entry_list``, newest first (-at, -id): page 1,000 of a busy
     city's log costs what page 1 does."""
-    return keyset_page(audit_entry_list(user=user, **filters), cursor=cursor, limit=limit)
+    return keyset_page(audit_entry_list(user=user, filters=filters), cursor=cursor, limit=limit)

@@ -15,8 +15,8 @@ from wangge.core.lists import pager_urls, request_page
 def entry_list(request):
     if not request.user.may("audit.view"):
         raise Http404
-    form = AuditSearchForm(request.GET or None)
-    page = request_page(request, audit_entry_list(user=request.user, **form.selector_kwargs()))
+    form = AuditSearchForm.read(request.GET)
+    page = request_page(request, audit_entry_list(user=request.user, filters=form.filters))
     return render(request, "audit/entry_list.html", {
         "form": form,
         "entries": page.items,

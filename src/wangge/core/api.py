@@ -1,5 +1,5 @@
-"""What every app's ``api.py`` shares: the error schema, the error responses to declare, the
-page-size check and the subtree filter.
+"""What every app's ``api.py`` shares: the error schema, the error responses to declare and the
+page-size check.
 
 An endpoint declares the errors it may answer with one of the three maps::
 
@@ -12,14 +12,11 @@ exception).  Lists take ``cursor`` and ``limit``: ``keyset_page(qs, cursor=..., 
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from ninja import Schema
 
-from wangge.core.codes import significant_prefix
-from wangge.core.errors import ValidationFailed
 from wangge.core.lists import page_limit
 
-__all__ = ["PUBLIC_WRITE_ERRORS", "READ_ERRORS", "WRITE_ERRORS", "ErrorOut", "page_limit", "subtree_prefix"]
+__all__ = ["PUBLIC_WRITE_ERRORS", "READ_ERRORS", "WRITE_ERRORS", "ErrorOut", "page_limit"]
 
 
 class ErrorOut(Schema):
@@ -35,12 +32,3 @@ WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422:
 # Public endpoints are throttled per address and per link (code rate_limited).
 PUBLIC_WRITE_ERRORS = {**WRITE_ERRORS, 429: ErrorOut}
 
-
-def subtree_prefix(code: str, *, field: str = "within") -> str:
-    """A navigation filter: a 12-digit division code (cut to its significant prefix) or any code prefix."""
-    code = (code or "").strip()
-    if not code:
-        return ""
-    if not code.isdigit() or len(code) > 24:
-        raise ValidationFailed(_("区划或网格代码应为数字"), code="code_not_numeric", errors={field: _("代码无效")})
-    return significant_prefix(code) if len(code) == 12 else code

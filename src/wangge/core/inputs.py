@@ -26,6 +26,8 @@ from django.utils.translation import gettext, gettext_lazy
 from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from wangge.core.codes import MAX_CODE_LENGTH
+
 NUL = "\x00"
 MAX_OFFSET = dt.timedelta(hours=15, minutes=59)
 # 1901: before it, local time in Shanghai is LMT (+08:05:43), an offset no ISO 8601 text can carry.
@@ -39,7 +41,7 @@ _TIME = r"([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?"
 _OFFSET = r"(Z|[+-](0[0-9]|1[0-5]):[0-5][0-9])"
 DATE_PATTERN = f"^{_DATE}$"
 TIMESTAMP_PATTERN = f"^{_DATE}T{_TIME}{_OFFSET}?$"
-CODE_PATTERN = "^[0-9]{0,24}$"
+CODE_PATTERN = f"^[0-9]{{0,{MAX_CODE_LENGTH}}}$"
 
 # What is read: any ISO 8601 offset, so that one out of range is named as such, not as "malformed".
 _OFFSET_IN_TEXT = re.compile(r"[T ][0-9:.]+([+-])([0-9]{2}):?([0-9]{2})$")
@@ -137,7 +139,7 @@ Day = Annotated[
 CodeFilter = Annotated[
     str,
     AfterValidator(_code_value),
-    WithJsonSchema({"type": "string", "pattern": CODE_PATTERN, "maxLength": 24,
+    WithJsonSchema({"type": "string", "pattern": CODE_PATTERN, "maxLength": MAX_CODE_LENGTH,
                     "description": "区划或网格代码（或其前缀），数字，最多 24 位"}),
 ]
 # A record's number: the database's ids are 64-bit (BigAutoField); a larger number is not an id at
@@ -216,3 +218,63 @@ Temperature = Annotated[
         "description": "体温 ℃，34.0–43.0，最多一位小数；小数点可写作 . , 或 ，",
     }),
 ]
+
+
+# --- Validation messages -------------------------------------------------------------------------
+
+# Pydantic's messages are English; the common ones are said again in Chinese (API and pages alike).
+VALIDATION_MESSAGES = {
+    "missing": gettext_lazy("必填"),
+    "int_parsing": gettext_lazy("应为整数"),
+    "int_type": gettext_lazy("应为整数"),
+    "string_type": gettext_lazy("应为文本"),
+    "list_type": gettext_lazy("应为列表"),
+    "bool_parsing": gettext_lazy("应为是或否"),
+    "bool_type": gettext_lazy("应为是或否"),
+    "date_from_datetime_parsing": gettext_lazy("日期格式应为 YYYY-MM-DD"),
+    "date_parsing": gettext_lazy("日期格式应为 YYYY-MM-DD"),
+    "date_type": gettext_lazy("日期格式应为 YYYY-MM-DD"),
+    "literal_error": gettext_lazy("取值无效"),
+    "enum": gettext_lazy("取值无效"),
+    "string_too_long": gettext_lazy("内容过长"),
+    "string_too_short": gettext_lazy("内容过短"),
+    "greater_than_equal": gettext_lazy("数值过小"),
+    "less_than_equal": gettext_lazy("数值过大"),
+    "json_invalid": gettext_lazy("请求体不是有效的 JSON"),
+    "model_attributes_type": gettext_lazy("请求体应为 JSON 对象"),
+    "dict_type": gettext_lazy("请求体应为 JSON 对象"),
+    "extra_forbidden": gettext_lazy("不支持的字段"),
+    "datetime_parsing": TIMESTAMP_MESSAGE,
+    "datetime_from_date_parsing": TIMESTAMP_MESSAGE,
+    "datetime_type": TIMESTAMP_MESSAGE,
+    "timestamp_invalid": TIMESTAMP_MESSAGE,
+    "date_invalid": DATE_MESSAGE,
+    "code_invalid": gettext_lazy("代码无效"),
+    "string_pattern_mismatch": gettext_lazy("格式无效"),
+    "decimal_parsing": gettext_lazy("应为数字"),
+    "decimal_type": gettext_lazy("应为数字"),
+    "float_parsing": gettext_lazy("应为数字"),
+    "float_type": gettext_lazy("应为数字"),
+    "finite_number": gettext_lazy("应为有限的数字"),
+    "int_from_float": gettext_lazy("应为整数"),
+    "greater_than": gettext_lazy("数值过小"),
+    "less_than": gettext_lazy("数值过大"),
+}
+# Rules of ``wangge.core.inputs`` whose own (translated) message says exactly what is wrong.
+OWN_MESSAGE = {"temperature_invalid", "temperature_out_of_range"}
+# The context key of an error that carries its own code (``coded_error``).
+CODED_MESSAGE = "coded_message"
+
+
+def coded_error(code: str, message: str, field_message: str = "") -> PydanticCustomError:
+    """A validation error with its own stable code: the API answers 422 with ``code`` and ``message``
+    (not the generic ``invalid``); the field itself reads ``field_message`` (default "取值无效")."""
+    return PydanticCustomError(code, field_message or gettext("取值无效"), {CODED_MESSAGE: str(message)})
+
+
+def error_message(item: dict) -> str:
+    """One pydantic error (an item of ``ValidationError.errors()``) in the user's language."""
+    kind = item.get("type", "")
+    if kind in OWN_MESSAGE or CODED_MESSAGE in (item.get("ctx") or {}):
+        return str(item.get("msg", ""))
+    return str(VALIDATION_MESSAGES.get(kind, gettext_lazy("取值无效")))

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from wangge.core.codes import Level, prefix_at
 from wangge.demo import data
 from wangge.demo.population import IdNumbers, NameMaker, compose_household, phone_number
 from wangge.grid.models import Building, Division, Grid, GridAssignment, Household, Unit
@@ -415,7 +416,7 @@ def _write_divisions(plan: list[DistrictPlan], ids: dict[str, int], result: Buil
         pk = next_id
         next_id += 1
         rows.append(Division(
-            id=pk, code=code, grid_code=code[: {2: 4, 3: 6, 4: 9, 5: 12}[level]], name=name, level=level,
+            id=pk, code=code, grid_code=prefix_at(code, Level(level)), name=name, level=level,
             parent_id=parent_id, center_lat=round(lat, 6), center_lng=round(lng, 6),
         ))
         return pk

@@ -17,6 +17,7 @@ from wangge.accounts.services import user_create
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.codes import Level, prefix_at
 from wangge.core.errors import Conflict
 from wangge.demo.builder import BuildResult, ProgressReport, build_city
 from wangge.grid.models import Building, Division, Grid, GridAssignment, Household, Unit
@@ -188,7 +189,7 @@ def demo_city_build(
     admin = User.objects.get(username="admin")
     audit.record(
         actor=Actor.cli(admin), action=AuditAction.IMPORT, object_type="demo.city", object_repr="示范城市",
-        grid_code=result.city_code[:4],
+        grid_code=prefix_at(result.city_code, Level.CITY),
         note=f"生成示范城市：{result.residents} 名居民，{result.households} 户，{result.grids} 个网格（种子 {seed}）",
     )
     path = accounts_file()

@@ -5,10 +5,10 @@ household with its members is people's (``people.api.get_household``), under the
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 
-from wangge.core.api import READ_ERRORS, page_limit, subtree_prefix
-from wangge.core.inputs import MAX_PAGE_SIZE, CodeFilter, Id, PageSize
+from wangge.core.api import READ_ERRORS, page_limit
+from wangge.core.inputs import MAX_PAGE_SIZE, Id, PageSize
 from wangge.core.lists import keyset_page
 from wangge.grid import selectors
 from wangge.grid.models import Division
@@ -73,9 +73,7 @@ def keyset(qs, *, cursor: str, limit: int | None):
     return keyset_page(qs, cursor=cursor, limit=page_limit(limit))
 
 
-class AreaFilters(Schema):
-    level: int | None = Field(None, ge=1, le=5, description="1 省, 2 市, 3 区县, 4 街道, 5 社区")
-    parent: CodeFilter = ""  # 12-digit code of the parent division
+AreaFilters = selectors.AreaFilters
 
 
 @router.get(
@@ -84,7 +82,7 @@ class AreaFilters(Schema):
     summary="区划列表（管辖范围内及其上级，含计数）",
 )
 def list_areas(request: HttpRequest, filters: Query[AreaFilters]):
-    entries = selectors.area_list(user=request.auth, level=filters.level, parent_code=filters.parent)
+    entries = selectors.area_list(user=request.auth, filters=filters)
     return [area_out(e.division, e.counts) for e in entries]
 
 
@@ -102,7 +100,8 @@ def get_area(request: HttpRequest, code: str):
     ]
     children = selectors.area_children(user=user, division=division)
     if division.level == Division.Kind.COMMUNITY:
-        grids = {g.code: g for g in selectors.grid_queryset(user=user, within=division.grid_code)}
+        in_community = selectors.GridFilters(within=division.grid_code)
+        grids = {g.code: g for g in selectors.grid_queryset(user=user, filters=in_community)}
         out["children"] = []
         out["grids"] = [grid_out(grids[node.prefix]) for node in children if node.prefix in grids]
     else:
@@ -112,8 +111,7 @@ def get_area(request: HttpRequest, code: str):
     return out
 
 
-class GridFilters(Schema):
-    within: CodeFilter = ""  # a division or grid code: only grids in its subtree
+class GridFilters(selectors.GridFilters):
     cursor: str = ""
     limit: PageSize = None
 
@@ -124,7 +122,7 @@ class GridFilters(Schema):
     summary="网格列表（游标分页）",
 )
 def list_grids(request: HttpRequest, filters: Query[GridFilters]):
-    qs = selectors.grid_queryset(user=request.auth, within=subtree_prefix(filters.within))
+    qs = selectors.grid_queryset(user=request.auth, filters=filters)
     page = keyset(qs, cursor=filters.cursor, limit=filters.limit)
     return {"items": [grid_out(g) for g in page.items], "next_cursor": page.next_cursor}
 
@@ -146,8 +144,7 @@ def get_grid(request: HttpRequest, code: str):
     return out
 
 
-class BuildingFilters(Schema):
-    grid: CodeFilter = ""  # 15-digit grid code
+class BuildingFilters(selectors.BuildingFilters):
     cursor: str = ""
     limit: PageSize = None
 
@@ -158,7 +155,7 @@ class BuildingFilters(Schema):
     summary="楼栋列表（游标分页）",
 )
 def list_buildings(request: HttpRequest, filters: Query[BuildingFilters]):
-    qs = selectors.building_queryset(user=request.auth, grid_code=filters.grid.strip())
+    qs = selectors.building_queryset(user=request.auth, filters=filters)
     page = keyset(qs, cursor=filters.cursor, limit=filters.limit)
     return {"items": page.items, "next_cursor": page.next_cursor}
 
@@ -176,10 +173,7 @@ def get_building(request: HttpRequest, building_id: Id):
     return out
 
 
-class HouseholdFilters(Schema):
-    grid: CodeFilter = ""  # 15-digit grid code
-    building: Id | None = None  # building id
-    unit: Id | None = None  # unit id
+class HouseholdFilters(selectors.HouseholdFilters):
     cursor: str = ""
     limit: PageSize = None
 
@@ -190,8 +184,6 @@ class HouseholdFilters(Schema):
     summary="户列表（游标分页）",
 )
 def list_households(request: HttpRequest, filters: Query[HouseholdFilters]):
-    qs = selectors.household_queryset(
-        user=request.auth, grid_code=filters.grid.strip(), building_id=filters.building, unit_id=filters.unit
-    )
+    qs = selectors.household_queryset(user=request.auth, filters=filters)
     page = keyset(qs, cursor=filters.cursor, limit=filters.limit)
     return {"items": [household_out(h) for h in page.items], "next_cursor": page.next_cursor}

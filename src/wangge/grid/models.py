@@ -9,7 +9,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from wangge.core.codes import Level, significant_prefix
+from wangge.core.codes import (
+    BUILDING_CODE_LENGTH,
+    DIVISION_CODE_LENGTH,
+    GRID_CODE_LENGTH,
+    HOUSEHOLD_CODE_LENGTH,
+    UNIT_CODE_LENGTH,
+    Level,
+    significant_prefix,
+)
 from wangge.core.scoping import ScopedManager
 
 
@@ -23,9 +31,9 @@ class Division(models.Model):
         STREET = Level.STREET, _("街道")
         COMMUNITY = Level.COMMUNITY, _("社区")
 
-    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    code = models.CharField(_("区划代码"), max_length=DIVISION_CODE_LENGTH, unique=True)
     # The significant prefix doubles as the scope column, so divisions scope like everything else.
-    grid_code = models.CharField(_("代码前缀"), max_length=12, db_index=True, editable=False)
+    grid_code = models.CharField(_("代码前缀"), max_length=DIVISION_CODE_LENGTH, db_index=True, editable=False)
     name = models.CharField(_("名称"), max_length=100)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Kind.choices)
     parent = models.ForeignKey(
@@ -56,8 +64,8 @@ class Division(models.Model):
 class Grid(models.Model):
     """A grid (网格): the patch of a community one grid worker answers for."""
 
-    code = models.CharField(_("网格代码"), max_length=15, unique=True)
-    grid_code = models.CharField(_("网格代码"), max_length=15, db_index=True, editable=False)
+    code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH, unique=True)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH, db_index=True, editable=False)
     community = models.ForeignKey(
         Division, verbose_name=_("社区"), on_delete=models.PROTECT, related_name="grids"
     )
@@ -99,7 +107,7 @@ class GridAssignment(models.Model):
         "Building", verbose_name=_("楼栋"), null=True, blank=True, on_delete=models.CASCADE,
         related_name="assignments",
     )
-    grid_code = models.CharField(_("网格代码"), max_length=15, db_index=True, editable=False)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH, db_index=True, editable=False)
     duty = models.CharField(_("职责"), max_length=20, choices=Duty.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("账号"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -125,9 +133,9 @@ class GridAssignment(models.Model):
 class Building(models.Model):
     """A building (楼栋) inside a grid, with its location."""
 
-    code = models.CharField(_("楼栋代码"), max_length=18, unique=True)
+    code = models.CharField(_("楼栋代码"), max_length=BUILDING_CODE_LENGTH, unique=True)
     grid = models.ForeignKey(Grid, verbose_name=_("网格"), on_delete=models.PROTECT, related_name="buildings")
-    grid_code = models.CharField(_("网格代码"), max_length=15, db_index=True, editable=False)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH, db_index=True, editable=False)
     name = models.CharField(_("名称"), max_length=100)
     # The compound (小区) the building belongs to; blank: the building's grid counts as its compound.
     compound = models.CharField(_("小区"), max_length=100, blank=True, db_index=True)
@@ -154,9 +162,9 @@ class Building(models.Model):
 class Unit(models.Model):
     """A unit (单元, stairwell) of a building: the finest level of the four-level grid."""
 
-    code = models.CharField(_("单元代码"), max_length=20, unique=True)
+    code = models.CharField(_("单元代码"), max_length=UNIT_CODE_LENGTH, unique=True)
     building = models.ForeignKey(Building, verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="units")
-    grid_code = models.CharField(_("网格代码"), max_length=15, db_index=True, editable=False)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH, db_index=True, editable=False)
     name = models.CharField(_("名称"), max_length=50)
 
     objects = ScopedManager()
@@ -177,9 +185,9 @@ class Unit(models.Model):
 class Household(models.Model):
     """A household (户) behind one door."""
 
-    code = models.CharField(_("户编码"), max_length=24, unique=True)
+    code = models.CharField(_("户编码"), max_length=HOUSEHOLD_CODE_LENGTH, unique=True)
     unit = models.ForeignKey(Unit, verbose_name=_("单元"), on_delete=models.PROTECT, related_name="households")
-    grid_code = models.CharField(_("网格代码"), max_length=15, editable=False)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH, editable=False)
     door_number = models.CharField(_("门牌号"), max_length=20)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     resident_count = models.PositiveSmallIntegerField(_("人数"), default=0)

@@ -3,18 +3,142 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Sum
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from pydantic import Field
 
-from wangge.core.codes import LEVEL_BY_LENGTH, PREFIX_LENGTH, Level, ancestors, pad_division, significant_prefix
-from wangge.core.errors import NotFound
+from wangge.core.codes import (
+    DIVISION_LENGTHS,
+    GRID_CODE_LENGTH,
+    PREFIX_LENGTH,
+    Level,
+    ancestors,
+    area_prefix,
+    child_length,
+    is_division_prefix,
+    is_household_code,
+    level_of,
+    pad_division,
+    prefix_at,
+    significant_prefix,
+)
+from wangge.core.errors import NotFound, ValidationFailed
+from wangge.core.filters import Filters, Within
+from wangge.core.inputs import CodeFilter, Id
 from wangge.core.scoping import user_can_navigate, user_can_reach
 from wangge.grid.models import Building, Division, Grid, GridAssignment, Household, Unit
 
-CHILD_PREFIX_LENGTH = {2: 4, 4: 6, 6: 9, 9: 12, 12: 15}
+
+def rollup_length(prefix: str) -> int:
+    """Length of the child prefixes a table of ``prefix`` counts by: the next level, down to grids
+    (a grid's table is its own row)."""
+    return min(child_length(prefix) or GRID_CODE_LENGTH, GRID_CODE_LENGTH)
+
+
+# --- Areas: the one way an area parameter becomes a prefix in reach ---------------------------
+
+
+@dataclass
+class Area:
+    """An area a user may look at: its significant prefix ("" is the whole platform) and level."""
+
+    prefix: str
+    level: Level | None
+
+    @cached_property
+    def name(self) -> str:
+        return area_names([self.prefix]).get(self.prefix, self.prefix or _("全部"))
+
+    @property
+    def child_length(self) -> int:
+        return rollup_length(self.prefix)
+
+    @property
+    def has_children(self) -> bool:
+        return len(self.prefix) < GRID_CODE_LENGTH
+
+    @property
+    def children_are_grids(self) -> bool:
+        return self.child_length == GRID_CODE_LENGTH
+
+
+def area_in_reach(
+    *,
+    user,
+    code: str,
+    inside: str = "",
+    deepest: Level = Level.GRID,
+    whole: bool = False,
+    navigable: bool = True,
+    existing: bool = False,
+    invalid: ValidationFailed | None = None,
+) -> Area:
+    """The area named by ``code`` (an ``area``, ``within``, ``area_code`` or ``division_code``
+    parameter), checked against ``user``'s reach.  Every such parameter goes through here.
+
+    ``code`` is a 12-digit division code (cut at its level) or a significant prefix down to
+    ``deepest`` (``whole``: only a whole division or grid code; see ``codes.area_prefix``).  An
+    empty code is the top of the user's reach.  ``inside``: the area must also lie in this prefix
+    (a campaign's area).  ``navigable``: in reach or on the way down to it, for pages that read
+    (what they count is still narrowed to the reach); False: in reach, for writes.  ``existing``:
+    the division or grid must exist.
+
+    A malformed code raises ``invalid`` when given (a typed field: the form's ValidationFailed,
+    an empty code included), else NotFound: a link with a malformed area names no area.  Every
+    other refusal is NotFound, which says nothing of what lies outside the reach.
+    """
+    from wangge.accounts.services import common_prefix
+
+    code = (code or "").strip()
+    if not code and invalid is not None:
+        raise invalid
+    if code:
+        try:
+            prefix = area_prefix(code, deepest=deepest, whole=whole)
+        except ValueError:
+            if invalid is not None:
+                raise invalid from None
+            raise NotFound(_("未找到该区域")) from None
+    else:
+        prefix = common_prefix(user)
+    in_reach = user_can_navigate if navigable else user_can_reach
+    if (
+        not user.scope_prefixes or not prefix.startswith(inside) or not in_reach(user, prefix)
+        or (existing and not _area_exists(prefix))
+    ):
+        raise NotFound(_("未找到该区域，或不在您的管辖范围内"))
+    return Area(prefix, level_of(prefix))
+
+
+def _area_exists(prefix: str) -> bool:
+    if is_division_prefix(prefix):
+        return Division.objects.filter(grid_code=prefix).exists()
+    return Grid.objects.filter(code=prefix).exists()
+
+
+def area_names(prefixes) -> dict[str, str]:
+    """Names of areas by their prefix, at every level (names are not personal data; not scoped):
+    divisions and grids by name, buildings and units by name, households by door number."""
+    by_length: dict[int, list[str]] = {}
+    for p in set(prefixes):
+        if p:
+            by_length.setdefault(len(p), []).append(p)
+    names: dict[str, str] = {}
+    divisions = [p for n, ps in by_length.items() if n in DIVISION_LENGTHS for p in ps]
+    if divisions:
+        names.update(Division.objects.filter(grid_code__in=divisions).values_list("grid_code", "name"))
+    for level, model, label in (
+        (Level.GRID, Grid, "name"), (Level.BUILDING, Building, "name"), (Level.UNIT, Unit, "name"),
+        (Level.HOUSEHOLD, Household, "door_number"),
+    ):
+        codes = by_length.get(PREFIX_LENGTH[level])
+        if codes:
+            names.update(model.objects.filter(code__in=codes).values_list("code", label))
+    return names
 
 
 @dataclass
@@ -49,7 +173,7 @@ def counts_by_child(*, user, prefix: str) -> dict[str, AreaCounts]:
 
     Sums the per-grid counters, so a city of ten million is a scan of its ~14,000 grids.
     """
-    child_len = CHILD_PREFIX_LENGTH.get(len(prefix), 15)
+    child_len = rollup_length(prefix)
     rows = (
         Grid.objects.restrict(user)
         .within(prefix)
@@ -79,7 +203,7 @@ def area_totals(*, user, prefix: str) -> AreaCounts:
 
 
 def node_for_prefix(prefix: str) -> AreaNode | None:
-    level = LEVEL_BY_LENGTH.get(len(prefix))
+    level = level_of(prefix)
     if level is None:
         return None
     if level == Level.GRID:
@@ -112,16 +236,11 @@ def division_in_reach(*, user, code: str) -> Division:
     Ancestors are navigable (a grid worker's breadcrumb shows their street) but their counts
     only ever include what the user may see.
     """
-    try:
-        prefix = significant_prefix(code)
-    except ValueError:
-        raise NotFound(_("未找到该区域")) from None
+    area_in_reach(user=user, code=code, deepest=Level.COMMUNITY)
     division = Division.objects.filter(code=code).first()
     if division is None:
         raise NotFound(_("未找到该区域"))
-    if user_can_navigate(user, prefix):
-        return division
-    raise NotFound(_("未找到该区域，或不在您的管辖范围内"))
+    return division
 
 
 # --- Pages: breadcrumb, children and the levels below a grid --------------------------------
@@ -139,24 +258,25 @@ def breadcrumb(*, user, code: str) -> list[Crumb]:
     Levels above the user's reach are named but not linked: the path then reads from where the
     user starts, and no page outside their reach is one click away.
     """
-    prefix = significant_prefix(code) if len(code) == 12 else code
+    prefix = significant_prefix(code)
     path = [*ancestors(prefix), prefix]
     crumbs_by_prefix: dict[str, tuple[str, str]] = {}  # prefix -> (name, url)
-    division_codes = [pad_division(p) for p in path if len(p) <= 12]
+    division_codes = [pad_division(p) for p in path if is_division_prefix(p)]
     for division in Division.objects.filter(code__in=division_codes).only("code", "grid_code", "name"):
         crumbs_by_prefix[division.grid_code] = (division.name, reverse("grid:area", args=[division.code]))
-    for length, model, view, label in (
-        (15, Grid, "grid:grid", "name"),
-        (18, Building, "grid:building", "name"),
-        (20, Unit, "grid:unit", "name"),
-        (24, Household, "grid:household", "door_number"),
+    for level, model, view, label in (
+        (Level.GRID, Grid, "grid:grid", "name"),
+        (Level.BUILDING, Building, "grid:building", "name"),
+        (Level.UNIT, Unit, "grid:unit", "name"),
+        (Level.HOUSEHOLD, Household, "grid:household", "door_number"),
     ):
-        if len(prefix) < length:
+        if len(prefix) < PREFIX_LENGTH[level]:
             break
-        obj = model.objects.filter(code=prefix[:length]).values("id", label).first()
+        at = prefix_at(prefix, level)
+        obj = model.objects.filter(code=at).values("id", label).first()
         if obj is not None:
-            arg = prefix[:length] if length == 15 else obj["id"]
-            crumbs_by_prefix[prefix[:length]] = (obj[label], reverse(view, args=[arg]))
+            arg = at if level == Level.GRID else obj["id"]  # a grid's page is by code, the others by id
+            crumbs_by_prefix[at] = (obj[label], reverse(view, args=[arg]))
     return [
         Crumb(name, url if user_can_reach(user, p) else None)
         for p in path
@@ -242,8 +362,12 @@ def unit_households(*, user, unit):
     return list(Household.objects.restrict(user).filter(unit=unit).order_by("code"))
 
 
-def household_in_reach(*, user, pk: int):
-    household = Household.objects.restrict(user).select_related("unit__building__grid").filter(pk=pk).first()
+def household_in_reach(*, user, pk: int) -> Household:
+    """A household in the user's reach (with its unit, building and grid), or NotFound."""
+    try:
+        household = Household.objects.restrict(user).select_related("unit__building__grid").filter(pk=pk).first()
+    except (ValueError, TypeError):
+        household = None
     if household is None:
         raise NotFound(_("未找到该户，或不在您的管辖范围内"))
     return household
@@ -253,7 +377,7 @@ def household_by_code(*, user, code: str):
     """A household in reach by its 24-digit code: how a worker names the target of a move."""
     code = (code or "").strip()
     household = None
-    if len(code) == PREFIX_LENGTH[Level.HOUSEHOLD] and code.isdigit():
+    if is_household_code(code):
         household = Household.objects.restrict(user).filter(code=code).first()
     if household is None:
         raise NotFound(_("未找到该户，或不在您的管辖范围内"))
@@ -273,7 +397,7 @@ class AreaEntry:
 
 def _division_prefixes_above(prefix: str) -> list[str]:
     """Division prefixes on the way down to ``prefix`` (including it, when it is a division)."""
-    return [prefix[:n] for n in (2, 4, 6, 9, 12) if n <= len(prefix)]
+    return [prefix[:n] for n in DIVISION_LENGTHS if n <= len(prefix)]
 
 
 def _visible_counts(*, user, lengths: set[int]) -> dict[str, AreaCounts]:
@@ -296,9 +420,37 @@ def _visible_counts(*, user, lengths: set[int]) -> dict[str, AreaCounts]:
     return totals
 
 
-def area_list(*, user, level: int | None = None, parent_code: str = "") -> list[AreaEntry]:
+class AreaFilters(Filters):
+    """``GET /areas``: the divisions of one level, or the children of one division."""
+
+    level: int | None = Field(None, ge=1, le=5, description="1 省, 2 市, 3 区县, 4 街道, 5 社区")
+    parent: CodeFilter = ""  # 12-digit code of the parent division
+
+
+class GridFilters(Filters):
+    """``GET /grids``."""
+
+    within: Within = ""  # a division or grid code: only grids in its subtree
+
+
+class BuildingFilters(Filters):
+    """``GET /buildings``."""
+
+    grid: CodeFilter = ""  # 15-digit grid code
+
+
+class HouseholdFilters(Filters):
+    """``GET /households``."""
+
+    grid: CodeFilter = ""  # 15-digit grid code
+    building: Id | None = None  # building id
+    unit: Id | None = None  # unit id
+
+
+def area_list(*, user, filters: AreaFilters | None = None) -> list[AreaEntry]:
     """Divisions inside the user's reach or above it (navigable, as in ``division_in_reach``),
     each with the counts of the grids the user may see."""
+    filters = filters or AreaFilters()
     prefixes = user.scope_prefixes
     if not prefixes:
         return []
@@ -306,10 +458,10 @@ def area_list(*, user, level: int | None = None, parent_code: str = "") -> list[
     qs = Division.objects.filter(pk__in=Division.objects.restrict(user).values("pk")) | Division.objects.filter(
         grid_code__in=above
     )
-    if level:
-        qs = qs.filter(level=level)
-    if parent_code:
-        qs = qs.filter(parent__code=parent_code)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.parent:
+        qs = qs.filter(parent__code=filters.parent)
     divisions = list(qs.select_related("parent").order_by("code"))
     totals = _visible_counts(user=user, lengths={len(d.grid_code) for d in divisions})
     return [AreaEntry(d, totals.get(d.grid_code, AreaCounts())) for d in divisions]
@@ -322,29 +474,32 @@ def division_ancestors(division: Division) -> list[Division]:
     )
 
 
-def grid_queryset(*, user, within: str = ""):
-    """Grids in reach, optionally in the subtree of ``within``, in keyset order (grid_code, id)."""
+def grid_queryset(*, user, filters: GridFilters | None = None):
+    """Grids in reach, optionally in the subtree of ``filters.within``, in keyset order (grid_code, id)."""
+    filters = filters or GridFilters()
     qs = Grid.objects.restrict(user).select_related("community")
-    if within:
-        qs = qs.within(within)
+    if filters.within:
+        qs = qs.within(filters.within)
     return qs.order_by("grid_code", "id")
 
 
-def building_queryset(*, user, grid_code: str = ""):
+def building_queryset(*, user, filters: BuildingFilters | None = None):
     """Buildings in reach, optionally of one grid, in keyset order (grid_code, id)."""
+    filters = filters or BuildingFilters()
     qs = Building.objects.restrict(user).select_related("grid")
-    if grid_code:
-        qs = qs.filter(grid_code=grid_code)
+    if filters.grid:
+        qs = qs.filter(grid_code=filters.grid)
     return qs.order_by("grid_code", "id")
 
 
-def household_queryset(*, user, grid_code: str = "", building_id: int | None = None, unit_id: int | None = None):
+def household_queryset(*, user, filters: HouseholdFilters | None = None):
     """Households in reach, narrowed by grid, building or unit, in keyset order (grid_code, id)."""
+    filters = filters or HouseholdFilters()
     qs = Household.objects.restrict(user).select_related("unit__building")
-    if grid_code:
-        qs = qs.filter(grid_code=grid_code)
-    if building_id:
-        qs = qs.filter(unit__building_id=building_id)
-    if unit_id:
-        qs = qs.filter(unit_id=unit_id)
+    if filters.grid:
+        qs = qs.filter(grid_code=filters.grid)
+    if filters.building:
+        qs = qs.filter(unit__building_id=filters.building)
+    if filters.unit:
+        qs = qs.filter(unit_id=filters.unit)
     return qs.order_by("grid_code", "id")

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from wangge.audit.context import Actor
-from wangge.core.api import READ_ERRORS, WRITE_ERRORS, page_limit, subtree_prefix
+from wangge.core.api import READ_ERRORS, WRITE_ERRORS, page_limit
 from wangge.core.errors import NotFound
-from wangge.core.inputs import CodeFilter, Day, Id, PageSize, Temperature
+from wangge.core.inputs import Day, Id, PageSize, Temperature
 from wangge.core.lists import keyset_page
+from wangge.grid.selectors import area_in_reach
 from wangge.health import selectors, services
 from wangge.health.models import EpidemicStatus, HealthReport, StatusTransition
 from wangge.people.selectors import resident_detail
@@ -166,9 +167,7 @@ def get_status(request: HttpRequest, resident_id: Id):
     }
 
 
-class TableQuery(Schema):
-    within: CodeFilter = ""  # a division or grid code; the top of the caller's reach when omitted
-    date: Day | None = None
+TableQuery = selectors.AreaDayFilters
 
 
 @router.get(
@@ -177,14 +176,13 @@ class TableQuery(Schema):
     summary="四类人员日报：各下级区域现有、当日新增、累计",
 )
 def four_categories(request: HttpRequest, query: Query[TableQuery]):
-    area = selectors.area_in_reach(user=request.auth, prefix=subtree_prefix(query.within))
-    table = selectors.four_category_table(user=request.auth, area=area, date=query.date or timezone.localdate())
+    area = area_in_reach(user=request.auth, code=query.within)
+    table = selectors.four_category_table(user=request.auth, area=area, date=query.day())
     return {"date": table.date, "area": area.prefix, "area_name": area.name,
             "rows": [_row_out(r) for r in table.rows], "total": _row_out(table.total)}
 
 
-class GapQuery(Schema):
-    within: CodeFilter = ""
+class GapQuery(selectors.AreaFilters):
     cursor: str = ""
     limit: PageSize = None
 
@@ -197,7 +195,7 @@ class GapQuery(Schema):
 def gap_list(request: HttpRequest, kind: str, query: Query[GapQuery]):
     if kind not in selectors.GAP_KINDS:
         raise NotFound(_("未知的闭环事项类型"))
-    area = selectors.area_in_reach(user=request.auth, prefix=subtree_prefix(query.within))
+    area = area_in_reach(user=request.auth, code=query.within)
     qs = selectors.gap_queryset(kind, user=request.auth, within=area.prefix)
     page = keyset_page(qs, cursor=query.cursor, limit=page_limit(query.limit))
     entries = selectors.gap_entries_from(kind, page.items, timezone.now())

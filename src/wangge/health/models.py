@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.codes import GRID_CODE_LENGTH
 from wangge.core.scoping import ScopedManager
 from wangge.people.models import Resident
 
@@ -59,7 +60,7 @@ class PersonStatus(models.Model):
     resident = models.OneToOneField(
         Resident, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="epidemic_status"
     )
-    grid_code = models.CharField(_("网格代码"), max_length=15)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
     status = models.CharField(_("状态"), max_length=20, choices=EpidemicStatus.choices)
     severity = models.CharField(_("病情"), max_length=20, choices=Severity.choices, blank=True)
     since = models.DateTimeField(_("进入当前状态时间"))
@@ -88,7 +89,7 @@ class StatusTransition(models.Model):
     resident = models.ForeignKey(
         Resident, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="status_transitions"
     )
-    grid_code = models.CharField(_("网格代码"), max_length=15)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
     from_status = models.CharField(_("原状态"), max_length=20, choices=EpidemicStatus.choices)
     to_status = models.CharField(_("新状态"), max_length=20, choices=EpidemicStatus.choices)
     severity = models.CharField(_("病情"), max_length=20, choices=Severity.choices, blank=True)
@@ -133,7 +134,7 @@ class HealthReport(models.Model):
     resident = models.ForeignKey(
         Resident, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="health_reports"
     )
-    grid_code = models.CharField(_("网格代码"), max_length=15)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
     date = models.DateField(_("日期"))  # local (Asia/Shanghai) date of the report
     slot = models.CharField(_("时段"), max_length=2, choices=Slot.choices)
     temperature = models.DecimalField(_("体温"), max_digits=3, decimal_places=1)

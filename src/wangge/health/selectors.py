@@ -9,18 +9,22 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Annotated, ClassVar, NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from pydantic import AfterValidator
 
-from wangge.core.codes import LEVEL_BY_LENGTH, Level, pad_division, significant_prefix
+from wangge.core.codes import Level, is_grid_level_or_below, prefix_at
 from wangge.core.errors import NotFound
-from wangge.core.scoping import user_can_navigate
-from wangge.grid.models import Building, Division, Grid
+from wangge.core.filters import Filters, Within
+from wangge.core.inputs import Day
+from wangge.grid.models import Building, Grid
+from wangge.grid.selectors import Area, area_in_reach, area_names
 from wangge.health.hooks import held_under_order
 from wangge.health.models import (
     FOUR_CATEGORIES,
@@ -34,61 +38,24 @@ from wangge.people.models import Resident
 
 # The four categories and the secondary contacts, in the order every table shows them.
 BOARD_CATEGORIES = [*FOUR_CATEGORIES, EpidemicStatus.SECONDARY_CONTACT]
-# The children of an area: a city's districts, a district's streets, ... a community's grids.
-CHILD_PREFIX_LENGTH = {0: 4, 2: 4, 4: 6, 6: 9, 9: 12, 12: 15}
 
 
-# --- Areas ----------------------------------------------------------------------------------
+class AreaFilters(Filters):
+    """The area of a health list (the board, the monitoring list): pages, API and exports."""
+
+    within: Within = ""  # a division or grid code; the top of the caller's reach when omitted
+
+    labels: ClassVar = {"within": gettext_lazy("区域代码"), "date": gettext_lazy("日期"),
+                        "kind": gettext_lazy("闭环事项")}
 
 
-@dataclass
-class Area:
-    prefix: str
-    name: str
-    level: Level | None
+class AreaDayFilters(AreaFilters):
+    """An area and a day: the daily four-category table and the monitoring export."""
 
-    @property
-    def child_length(self) -> int:
-        return CHILD_PREFIX_LENGTH.get(len(self.prefix), 15)
+    date: Day | None = None  # default today
 
-    @property
-    def has_children(self) -> bool:
-        return len(self.prefix) < 15
-
-
-def area_in_reach(*, user, prefix: str) -> Area:
-    """An area the user may look at: inside their reach or on the way down to it (counts only ever
-    include what the user may see).  An empty prefix is the top of the user's reach."""
-    from wangge.accounts.services import common_prefix
-
-    prefix = (prefix or "").strip()
-    if not prefix:
-        prefix = common_prefix(user)
-    if len(prefix) == 12 and prefix.isdigit():
-        try:
-            prefix = significant_prefix(prefix)  # a padded division code: its subtree's prefix
-        except ValueError:
-            raise NotFound(_("未找到该区域")) from None
-    if prefix and (not prefix.isdigit() or len(prefix) not in LEVEL_BY_LENGTH or len(prefix) > 15):
-        raise NotFound(_("未找到该区域"))
-    if not user.scope_prefixes:
-        raise NotFound(_("未找到该区域，或不在您的管辖范围内"))
-    if not user_can_navigate(user, prefix):
-        raise NotFound(_("未找到该区域，或不在您的管辖范围内"))
-    return Area(prefix, area_names([prefix]).get(prefix, prefix or "全部"), LEVEL_BY_LENGTH.get(len(prefix)))
-
-
-def area_names(prefixes) -> dict[str, str]:
-    """Names of divisions and grids by their prefix (names are not personal data; not scoped)."""
-    prefixes = set(prefixes)
-    names = {}
-    divisions = [pad_division(p) for p in prefixes if p and len(p) <= 12]
-    for d in Division.objects.filter(code__in=divisions).only("grid_code", "name"):
-        names[d.grid_code] = d.name
-    grids = [p for p in prefixes if len(p) == 15]
-    for g in Grid.objects.filter(code__in=grids).only("code", "name"):
-        names[g.code] = g.name
-    return names
+    def day(self) -> dt.date:
+        return self.date or timezone.localdate()
 
 
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -119,6 +86,11 @@ class TableRow:
     @property
     def cells(self) -> list[CategoryFigures]:
         return [self.figures[c] for c in BOARD_CATEGORIES]
+
+    @property
+    def has_children(self) -> bool:
+        """Whether the row's area opens on a table of its own (a grid's does not)."""
+        return not is_grid_level_or_below(self.prefix)
 
 
 @dataclass
@@ -244,6 +216,22 @@ def register_gap_list(gap: GapList) -> GapList:
     GAP_PRINCIPLES.clear()
     GAP_PRINCIPLES.update((g.kind, g.principle) for g in ordered)
     return gap
+
+
+def _known_gap(kind: str) -> str:
+    # Checked when a query is read, not when the module is: the apps above add their lists at ready().
+    if kind not in GAP_LISTS:
+        raise ValueError(f"unknown gap list {kind!r}")
+    return kind
+
+
+GapKind = Annotated[str, AfterValidator(_known_gap)]
+
+
+class GapFilters(AreaFilters):
+    """The gap list's page and export: an area and which gap (the API names the gap in its path)."""
+
+    kind: GapKind = "unadmitted"
 
 
 def _statuses(user, within: str):
@@ -388,7 +376,8 @@ def board(*, user, area: Area) -> Board:
     totals = {c: table.total.figures[c].current for c in BOARD_CATEGORIES}
     new_today = {c: table.total.figures[c].new for c in BOARD_CATEGORIES}
     children = [
-        BoardRow(r.prefix, r.name, {c: r.figures[c].current for c in BOARD_CATEGORIES}, len(r.prefix) == 15)
+        BoardRow(r.prefix, r.name, {c: r.figures[c].current for c in BOARD_CATEGORIES},
+                 is_grid_level_or_below(r.prefix))
         for r in table.rows
     ]
     return Board(area=area, totals=totals, new_today=new_today, children=children,
@@ -587,7 +576,7 @@ class EpidemicFreeSummary:
 
 def _compound_key(grid_code: str, compound: str) -> tuple[str, str]:
     """A compound is (community code, compound name); a building without one counts as its grid."""
-    return (grid_code[:12], compound or f"#{grid_code}")
+    return (prefix_at(grid_code, Level.COMMUNITY), compound or f"#{grid_code}")
 
 
 def affected_residents(*, user, within: str = "", days: int | None = None, now=None):
@@ -605,7 +594,7 @@ def affected_residents(*, user, within: str = "", days: int | None = None, now=N
 
 def epidemic_free_summary(*, user, prefix: str, now=None, days: int | None = None) -> EpidemicFreeSummary:
     """Compounds and communities with no epidemic for N days, in total and by child area."""
-    area = prefix if isinstance(prefix, Area) else area_in_reach(user=user, prefix=prefix)
+    area = prefix if isinstance(prefix, Area) else area_in_reach(user=user, code=prefix)
     days = settings.WANGGE_EPIDEMIC_FREE_DAYS if days is None else days
     child_len = area.child_length
     # A compound may span grids: it then belongs to every child area it touches.

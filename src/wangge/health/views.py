@@ -3,8 +3,6 @@ the twice-daily monitoring list.  Views read the request, call a selector or a s
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -16,12 +14,12 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.permissions import can
 from wangge.audit.context import Actor
+from wangge.core.codes import pad_division
 from wangge.core.errors import DomainError, Forbidden, NotFound
-from wangge.core.inputs import DATE_MESSAGE, check_day
 from wangge.core.lists import pager_urls, request_page, walk
 from wangge.core.views import flash_outcome, not_found_as_404, safe_next
 from wangge.exports.audited import audited_export
-from wangge.grid.selectors import breadcrumb
+from wangge.grid.selectors import area_in_reach, breadcrumb
 from wangge.health import selectors, services
 from wangge.health.models import SYMPTOMS, EpidemicStatus, HealthReport, Severity
 from wangge.health.transitions import ALLOWED_TRANSITIONS, status_action
@@ -33,20 +31,16 @@ EVIDENCE_FIELDS = [
 ]
 
 
-def _date_param(request, name: str = "date") -> dt.date:
-    text = request.GET.get(name, "").strip()
-    if not text:
-        return timezone.localdate()
-    try:
-        return check_day(dt.date.fromisoformat(text))
-    except ValueError:
-        raise NotFound(DATE_MESSAGE) from None
+def _filters(request, declaration):
+    """The list's filters from the query, and its errors as the page shows them."""
+    filters, errors = declaration.from_query(request.GET)
+    return filters, declaration.messages(errors)
 
 
 def _area_crumbs(user, area):
     if not area.prefix:
         return []
-    return breadcrumb(user=user, code=area.prefix if len(area.prefix) == 15 else area.prefix.ljust(12, "0"))
+    return breadcrumb(user=user, code=pad_division(area.prefix))
 
 
 def allowed_targets(user, from_status: str) -> list[tuple[str, str]]:
@@ -91,7 +85,8 @@ def person(request, resident_id: int):
 @not_found_as_404
 def board(request):
     user = request.user
-    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    filters, filter_errors = _filters(request, selectors.AreaFilters)
+    area = area_in_reach(user=user, code=filters.within)
     data = selectors.board(user=user, area=area)
     free = selectors.epidemic_free_summary(user=user, prefix=area)
     chart = {
@@ -101,7 +96,7 @@ def board(request):
     }
     free_by_child = {p: f for p, _name, f in free.children}
     return render(request, "health/board.html", {
-        "area": area,
+        "area": area, "filter_errors": filter_errors,
         "crumbs": _area_crumbs(user, area),
         "board": data,
         "categories": [EpidemicStatus(c).label for c in selectors.BOARD_CATEGORIES],
@@ -116,10 +111,11 @@ def board(request):
 @not_found_as_404
 def daily_table(request):
     user = request.user
-    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
-    table = selectors.four_category_table(user=user, area=area, date=_date_param(request))
+    filters, filter_errors = _filters(request, selectors.AreaDayFilters)
+    area = area_in_reach(user=user, code=filters.within)
+    table = selectors.four_category_table(user=user, area=area, date=filters.day())
     return render(request, "health/daily.html", {
-        "area": area,
+        "area": area, "filter_errors": filter_errors,
         "crumbs": _area_crumbs(user, area),
         "table": table,
         "categories": [EpidemicStatus(c).label for c in selectors.BOARD_CATEGORIES],
@@ -130,8 +126,9 @@ def daily_table(request):
 @not_found_as_404
 def daily_table_export(request):
     user = request.user
-    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
-    table = selectors.four_category_table(user=user, area=area, date=_date_param(request))
+    filters, _errors = selectors.AreaDayFilters.from_query(request.GET)
+    area = area_in_reach(user=user, code=filters.within)
+    table = selectors.four_category_table(user=user, area=area, date=filters.day())
     return audited_export(
         actor=Actor.from_request(request), object_type="health.four_category_table", grid_code=area.prefix,
         filters={"area": area.prefix, "date": table.date.isoformat()},
@@ -140,24 +137,21 @@ def daily_table_export(request):
     )
 
 
-def _gap_kind(request) -> str:
-    kind = request.GET.get("kind", "") or "unadmitted"
-    if kind not in selectors.GAP_KINDS:
-        raise NotFound(_("未知的闭环事项类型"))
-    return kind
-
-
 @login_required
 @not_found_as_404
 def gaps(request):
     user = request.user
-    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
-    kind = _gap_kind(request)
+    filters, errors = selectors.GapFilters.from_query(request.GET)
+    if "kind" in errors:  # which list, as a path would say: an unknown one is not there
+        raise NotFound(_("未知的闭环事项类型"))
+    filter_errors = selectors.GapFilters.messages(errors)
+    area = area_in_reach(user=user, code=filters.within)
+    kind = filters.kind
     counts = selectors.gap_counts(user=user, within=area.prefix)
     page = request_page(request, selectors.gap_queryset(kind, user=user, within=area.prefix))
     entries = selectors.gap_entries_from(kind, page.items, timezone.now())
     return render(request, "health/gaps.html", {
-        "area": area,
+        "area": area, "filter_errors": filter_errors,
         "crumbs": _area_crumbs(user, area),
         "kind": kind,
         "kind_label": selectors.GAP_KINDS[kind],
@@ -172,8 +166,11 @@ def gaps(request):
 @not_found_as_404
 def gaps_export(request):
     user = request.user
-    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
-    kind = _gap_kind(request)
+    filters, errors = selectors.GapFilters.from_query(request.GET)
+    if "kind" in errors:
+        raise NotFound(_("未知的闭环事项类型"))
+    area = area_in_reach(user=user, code=filters.within)
+    kind = filters.kind
     now = timezone.now()
     entries = (e for row in walk(selectors.gap_queryset(kind, user=user, within=area.prefix))
                for e in selectors.gap_entries_from(kind, [row], now))
@@ -199,13 +196,14 @@ def doctor_visit(request, resident_id: int):
 @not_found_as_404
 def monitoring(request):
     user = request.user
-    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
+    filters, filter_errors = _filters(request, selectors.AreaFilters)
+    area = area_in_reach(user=user, code=filters.within)
     today = timezone.localdate()
     qs = selectors.monitored_queryset(user=user, within=area.prefix)
     page = request_page(request, qs)
     missing = selectors.monitoring_missing_counts(qs, date=today)
     return render(request, "health/monitoring.html", {
-        "area": area,
+        "area": area, "filter_errors": filter_errors,
         "today": today,
         "people": selectors.monitored_rows(page.items, date=today),
         "total": qs.count(),
@@ -221,8 +219,9 @@ def monitoring(request):
 @not_found_as_404
 def monitoring_export(request):
     user = request.user
-    area = selectors.area_in_reach(user=user, prefix=request.GET.get("area", ""))
-    date = _date_param(request)
+    filters, _errors = selectors.AreaDayFilters.from_query(request.GET)
+    area = area_in_reach(user=user, code=filters.within)
+    date = filters.day()
     return audited_export(
         actor=Actor.from_request(request), object_type="health.healthreport", grid_code=area.prefix,
         filters={"area": area.prefix, "date": date.isoformat()}, filename=f"健康监测_{area.name}_{date:%Y%m%d}.xlsx",

@@ -7,12 +7,12 @@ from __future__ import annotations
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from wangge.audit.context import Actor
-from wangge.core.api import READ_ERRORS, WRITE_ERRORS, page_limit, subtree_prefix
+from wangge.core.api import READ_ERRORS, WRITE_ERRORS, page_limit
 from wangge.core.errors import ValidationFailed
-from wangge.core.inputs import CodeFilter, Id, PageSize
+from wangge.core.inputs import Id, PageSize
 from wangge.grid import selectors as grid_selectors
 from wangge.grid.api import household_out
 from wangge.people import selectors, services
@@ -28,7 +28,6 @@ from wangge.people.schemas import (
     RevealIn,
     RevealOut,
 )
-from wangge.people.validation import RESIDENCE_LOOKUP
 
 router = Router(tags=["居民"])
 
@@ -74,12 +73,7 @@ def resident_detail_out(request: HttpRequest, resident: Resident) -> dict:
     return out
 
 
-class ResidentQuery(Schema):
-    q: str = ""  # a name (prefix), an 11-digit phone, the last 4 characters or all 18 of an ID number
-    tag: str = ""  # key-group tag code
-    residence_type: str = ""  # registered / permanent / floating (or 户籍 / 常住 / 流动)
-    within: CodeFilter = ""  # a division or grid code: only residents in its subtree
-    household_id: Id | None = None
+class ResidentQuery(selectors.ResidentFilters):
     cursor: str = ""
     limit: PageSize = None
 
@@ -90,24 +84,7 @@ class ResidentQuery(Schema):
     summary="居民列表（游标分页，证件号码与手机号脱敏）",
 )
 def list_residents(request: HttpRequest, query: Query[ResidentQuery]):
-    residence_type = ""
-    if query.residence_type.strip():
-        text = query.residence_type.strip()
-        residence_type = RESIDENCE_LOOKUP.get(text.lower()) or RESIDENCE_LOOKUP.get(text) or ""
-        if not residence_type:
-            raise ValidationFailed(
-                _("人口类型“%(value)s”无效") % {"value": text[:20]},
-                code="invalid_population_type",
-                errors={"residence_type": _("取值无效")},
-            )
-    filters = selectors.ResidentFilters(
-        q=query.q.strip(),
-        tag=query.tag.strip(),
-        residence_type=residence_type,
-        within=subtree_prefix(query.within),
-        household_id=query.household_id,
-    )
-    page = selectors.resident_page(user=request.auth, filters=filters, cursor=query.cursor,
+    page = selectors.resident_page(user=request.auth, filters=query, cursor=query.cursor,
                                    limit=page_limit(query.limit))
     prefetch_related_objects(page.items, "tags")
     return {"items": [resident_out(r) for r in page.items], "next_cursor": page.next_cursor}

@@ -6,7 +6,6 @@ page streams it, or the worker writes it when it is too big for one request (``e
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 
 from wangge.accounts.services import common_prefix
@@ -14,7 +13,6 @@ from wangge.core.exports import keyset_chunks, rows_by
 from wangge.exports.audited import ExportSpec
 from wangge.grid.models import Household
 from wangge.people import selectors
-from wangge.people.forms import ResidentSearchForm
 from wangge.people.idcard import mask_id_number, mask_phone
 from wangge.people.models import KeyGroupTag, Resident, ResidentTag
 
@@ -60,11 +58,11 @@ def resident_export_rows(queryset) -> Iterator[tuple]:
 
 
 def residents(*, user, params: dict[str, str]) -> ExportSpec:
-    filters = ResidentSearchForm(params or None).filters()
+    filters, _errors = selectors.ResidentFilters.from_query(params)
     qs = selectors.resident_queryset(user=user, filters=filters)
     reach = common_prefix(user)
     return ExportSpec(
         object_type="people.resident", grid_code=filters.within if filters.within.startswith(reach) else reach,
-        filters=dataclasses.asdict(filters), filename="居民名单.xlsx", headers=RESIDENT_EXPORT_HEADERS,
+        filters=filters.audit_dump(), filename="居民名单.xlsx", headers=RESIDENT_EXPORT_HEADERS,
         rows=lambda: resident_export_rows(qs), queryset=qs,
     )

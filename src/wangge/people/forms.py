@@ -7,7 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core import forms as core_forms
-from wangge.core.codes import LEVEL_BY_LENGTH
+from wangge.core.codes import GRID_CODE_LENGTH, HOUSEHOLD_CODE_LENGTH
+from wangge.core.filters import FilterForm
 from wangge.people.models import KeyGroupTag, Resident
 from wangge.people.selectors import ResidentFilters
 
@@ -16,37 +17,24 @@ def _tag_choices():
     return [(t.code, t.name) for t in KeyGroupTag.objects.filter(is_active=True)]
 
 
-class ResidentSearchForm(forms.Form):
+class ResidentSearchForm(FilterForm):
+    """The resident list's filter bar: widgets only; ``ResidentFilters`` validates."""
+
+    declaration = ResidentFilters
+
     q = forms.CharField(
-        label=_("搜索"), required=False, max_length=30,
+        label=_("搜索"), required=False, max_length=50,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("姓名、手机号、证件后4位")}),
     )
     tag = forms.ChoiceField(label=_("重点人群"), required=False)
     residence_type = forms.ChoiceField(
         label=_("人口类型"), required=False, choices=[("", _("全部"))] + list(Resident.ResidenceType.choices)
     )
-    within = forms.CharField(label=_("区域代码"), required=False, max_length=15)
+    within = forms.CharField(label=_("区域代码"), required=False, max_length=GRID_CODE_LENGTH)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tag"].choices = [("", _("全部"))] + _tag_choices()
-
-    def clean_within(self) -> str:
-        within = self.cleaned_data["within"].strip()
-        if within and not (within.isdigit() and len(within) in LEVEL_BY_LENGTH):
-            raise forms.ValidationError(_("区域代码应为区划或网格代码的有效前缀"))
-        return within
-
-    def filters(self) -> ResidentFilters:
-        # Fields that fail validation are left out (the page shows why); the others still apply.
-        data = {}
-        if self.is_bound:
-            self.is_valid()
-            data = self.cleaned_data
-        return ResidentFilters(
-            q=data.get("q", ""), tag=data.get("tag", ""), residence_type=data.get("residence_type", ""),
-            within=data.get("within", ""),
-        )
 
 
 class ResidentForm(forms.Form):
@@ -94,7 +82,7 @@ class ResidentForm(forms.Form):
 
 class ResidentMoveForm(forms.Form):
     to_household_code = forms.CharField(
-        label=_("迁入户编码"), min_length=24, max_length=24,
+        label=_("迁入户编码"), min_length=HOUSEHOLD_CODE_LENGTH, max_length=HOUSEHOLD_CODE_LENGTH,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": _("24位户编码")}),
         help_text=_("在目标户页面可以看到户编码"),
     )

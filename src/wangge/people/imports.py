@@ -54,6 +54,7 @@ from wangge.accounts.permissions import require
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.codes import GRID_CODE_LENGTH, MAX_CODE_LENGTH, grid_code_of, is_household_code
 from wangge.core.errors import Forbidden, NotFound
 from wangge.grid.models import Building, Grid, Household, Unit
 from wangge.people import sheet_guard
@@ -312,7 +313,6 @@ def _row_cells(cells: list[str], width: int) -> list[str]:
 _RESIDENT_FIELDS = ["household_id", "grid_code", "name", "sex", "birth_date", "id_type", "id_number", "id_tail",
                     "phone", "relation", "residence_type", "note", "created_at", "updated_at"]
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_HOUSEHOLD_CODE_RE = re.compile(r"^\d{24}$")
 _HEADER_OF = {c.key: c.header for c in RESIDENT_COLUMNS}
 # Control characters in free text: NUL cannot be stored in PostgreSQL at all (the whole write would
 # fail), and none of them belongs in a name, address or note.  Tabs and line breaks are allowed.
@@ -432,7 +432,7 @@ class _PostgresResidentWriter:
         self.tagged = len(self.tag_lines)
         self.cursor.execute(
             "CREATE TEMP TABLE wangge_import_tags (id_type varchar(20), id_number varchar(30), "
-            "tag_id bigint, grid_code varchar(15)) ON COMMIT DROP"
+            f"tag_id bigint, grid_code varchar({GRID_CODE_LENGTH})) ON COMMIT DROP"
         )
         with self.cursor.copy("COPY wangge_import_tags FROM STDIN") as copy:
             copy.write("\n".join(self.tag_lines) + "\n")
@@ -573,7 +573,7 @@ def _checked_chunks(
             bad = True
             if not code:
                 reason = "户编码不能为空"
-            elif not _HOUSEHOLD_CODE_RE.match(code):
+            elif not is_household_code(code):
                 reason = "户编码应为24位数字（请将该列设置为文本格式）"
             else:
                 reason = f"户编码 {code} 不存在，或不在您的管辖范围内"
@@ -1111,7 +1111,7 @@ def import_buildings(
         grid = grids.get(grid_code)
         if grid is None:
             errors["grid_code"] = "网格代码不能为空" if not grid_code else (
-                f"网格代码 {grid_code[:20]} 不存在，或不在您的管辖范围内"
+                f"网格代码 {grid_code[:MAX_CODE_LENGTH]} 不存在，或不在您的管辖范围内"
             )
         name = raw["name"]
         if not name:
@@ -1260,7 +1260,7 @@ def import_job_create(*, user, kind: str, mode: str, file_name: str, file_path: 
         raise Forbidden(_("您的账号没有管辖范围，不能导入数据"), code="no_reach")
     return ImportJob.objects.create(
         kind=kind, mode=mode, file_name=file_name[:255], file_path=str(file_path)[:500],
-        grid_code=common_prefix(user)[:15], created_by=user,
+        grid_code=grid_code_of(common_prefix(user)), created_by=user,
     )
 
 

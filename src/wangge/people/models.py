@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.codes import GRID_CODE_LENGTH
 from wangge.core.scoping import ScopedManager
 from wangge.grid.models import Household
 from wangge.people.idcard import mask_id_number, mask_phone
@@ -60,7 +61,7 @@ class Resident(models.Model):
     household = models.ForeignKey(
         Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="residents"
     )
-    grid_code = models.CharField(_("网格代码"), max_length=15)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
     name = models.CharField(_("姓名"), max_length=50)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
@@ -114,7 +115,7 @@ class ResidentTag(models.Model):
 
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="tag_links")
     tag = models.ForeignKey(KeyGroupTag, on_delete=models.PROTECT, related_name="resident_links")
-    grid_code = models.CharField(max_length=15)
+    grid_code = models.CharField(max_length=GRID_CODE_LENGTH)
 
     objects = ScopedManager()
 
@@ -132,7 +133,7 @@ class HouseholdMove(models.Model):
     """A resident moving from one household to another: history is kept, never overwritten."""
 
     resident = models.ForeignKey(Resident, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="moves")
-    grid_code = models.CharField(_("迁入网格"), max_length=15, db_index=True)
+    grid_code = models.CharField(_("迁入网格"), max_length=GRID_CODE_LENGTH, db_index=True)
     from_household = models.ForeignKey(
         Household, verbose_name=_("迁出户"), on_delete=models.PROTECT, related_name="moves_out"
     )
@@ -180,7 +181,7 @@ class ImportJob(models.Model):
     mode = models.CharField(_("模式"), max_length=20, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)
     # Every import lands inside the importer's reach; rows outside it are refused.
-    grid_code = models.CharField(_("范围"), max_length=15, blank=True, db_index=True)
+    grid_code = models.CharField(_("范围"), max_length=GRID_CODE_LENGTH, blank=True, db_index=True)
     file_name = models.CharField(_("文件名"), max_length=255)
     file_path = models.CharField(_("存储路径"), max_length=500)
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import Annotated, Literal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
+from pydantic import BeforeValidator, WithJsonSchema
 
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.errors import NotFound
+from wangge.core.filters import ChoiceCode, Filters, SearchText, Within
+from wangge.core.inputs import Id, coded_error
 from wangge.core.lists import keyset_page
 from wangge.people.models import HouseholdMove, KeyGroupTag, Resident, ResidentTag
-from wangge.people.validation import duplicate_id_number_refusal
+from wangge.people.validation import RESIDENCE_LOOKUP, duplicate_id_number_refusal
 
 
 def tag_lookup() -> dict[str, int]:
@@ -43,13 +46,33 @@ def age_on(birth_date: dt.date | None, today: dt.date) -> int | None:
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
-@dataclass(frozen=True)
-class ResidentFilters:
-    q: str = ""  # a name (prefix), a phone number, or the last digits of an ID number
-    tag: str = ""  # key-group tag code
-    residence_type: str = ""
-    within: str = ""  # narrow to a subtree: a significant code prefix
-    household_id: int | None = None
+def _residence_type(value):
+    text = str(value).strip()
+    if not text:
+        return ""
+    found = RESIDENCE_LOOKUP.get(text.lower()) or RESIDENCE_LOOKUP.get(text)
+    if not found:
+        raise coded_error("invalid_population_type", _("人口类型“%(value)s”无效") % {"value": text[:20]})
+    return found
+
+
+# A population type by its code or its Chinese name (户籍 / 常住 / 流动, 流动人口 ...).
+ResidenceType = Annotated[
+    Literal["", "registered", "permanent", "floating"],
+    BeforeValidator(_residence_type),
+    WithJsonSchema({"type": "string",
+                    "description": "人口类型：registered / permanent / floating（或 户籍 / 常住 / 流动）"}),
+]
+
+
+class ResidentFilters(Filters):
+    """The resident list's filters: the page, the API (``GET /residents``) and the export."""
+
+    q: SearchText = ""  # a name (prefix), an 11-digit phone, the last 4 characters or all 18 of an ID number
+    tag: ChoiceCode = ""  # key-group tag code
+    residence_type: ResidenceType = ""
+    within: Within = ""  # a division or grid code: only residents in its subtree
+    household_id: Id | None = None
 
 
 def _search_q(text: str) -> Q:
@@ -83,7 +106,7 @@ def resident_queryset(*, user, filters: ResidentFilters | None = None) -> QueryS
         # order and stops at the page's end, instead of fetching and sorting every tagged one.
         tag_id = KeyGroupTag.objects.filter(code=filters.tag).values_list("pk", flat=True).first()
         if tag_id is None:
-            return qs.none()
+            qs = qs.none()
         qs = qs.filter(Exists(ResidentTag.objects.filter(resident_id=OuterRef("pk"), tag_id=tag_id)))
     return qs.order_by("grid_code", "id")
 

@@ -14,8 +14,10 @@ from wangge.accounts.services import common_prefix
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.codes import grid_code_of
 from wangge.core.errors import Forbidden, NotFound, ValidationFailed
 from wangge.grid.models import Grid, Household
+from wangge.grid.selectors import household_in_reach
 from wangge.people.models import HouseholdMove, Resident, ResidentTag
 from wangge.people.selectors import resident_in_reach, tag_lookup
 from wangge.people.validation import clean_resident_fields, duplicate_id_number_refusal
@@ -25,13 +27,6 @@ AUDITED_FIELDS = [
     "household_id",
 ]
 REVEALABLE_FIELDS = ("id_number", "phone")
-
-
-def household_in_reach(*, user, pk: int) -> Household:
-    try:
-        return Household.objects.restrict(user).select_related("unit__building").get(pk=pk)
-    except (Household.DoesNotExist, ValueError, TypeError):
-        raise NotFound(_("未找到该户，或不在您的管辖范围内")) from None
 
 
 def _refuse_duplicate(user, id_type: str, id_number: str, *, exclude_pk: int | None = None) -> None:
@@ -193,7 +188,7 @@ def _record_refused_reveal(*, actor: Actor, resident_id, field: str, reason: str
         where = {"obj": resident}
     else:
         where = {"object_type": Resident._meta.label_lower, "object_id": str(resident_id)[:64],
-                 "grid_code": common_prefix(actor.user)[:15] if actor.user.is_authenticated else ""}
+                 "grid_code": grid_code_of(common_prefix(actor.user)) if actor.user.is_authenticated else ""}
     audit.record(actor=actor, action=AuditAction.REVEAL_REFUSED, field=field,
                  changes={"refused": True, "reason": reason}, note=REVEAL_REFUSAL_NOTES[reason], **where)
 

@@ -41,9 +41,8 @@ def _with_query(base: str, query: str, **extra: str) -> str:
 
 @login_required
 def resident_list(request):
-    form = ResidentSearchForm(request.GET or None)
-    filters = form.filters()
-    qs = selectors.resident_queryset(user=request.user, filters=filters).select_related("household")
+    form = ResidentSearchForm.read(request.GET)
+    qs = selectors.resident_queryset(user=request.user, filters=form.filters).select_related("household")
     page = request_page(request, qs)
     query = _query_without(request, "cursor")
     context = {

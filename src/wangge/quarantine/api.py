@@ -3,10 +3,8 @@ system, and sites with live occupancy.  Thin callers of ``quarantine.selectors``
 
 from __future__ import annotations
 
-from typing import Literal
-
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from wangge.audit.context import Actor
 from wangge.core.api import READ_ERRORS, WRITE_ERRORS, page_limit
@@ -55,19 +53,14 @@ def order_detail_out(order: QuarantineOrder) -> dict:
     return out
 
 
-class OrderQuery(Schema):
-    # active / due (release due today) / overdue (tests overdue) / released / all
-    view: Literal["active", "due", "overdue", "released", "all"] = "active"
-    place: Literal["", "home", "central"] = ""
-    site_id: Id | None = None
+class OrderQuery(selectors.OrderFilters):
     cursor: str = ""
     limit: PageSize = None
 
 
 @router.get("/quarantine/orders", response={200: OrderPage, **READ_ERRORS}, summary="隔离令列表（游标分页）")
 def list_orders(request: HttpRequest, query: Query[OrderQuery]):
-    filters = selectors.OrderFilters(view=query.view, place=query.place, site_id=query.site_id)
-    qs = selectors.order_queryset(user=request.auth, filters=filters).order_by("grid_code", "id")
+    qs = selectors.order_queryset(user=request.auth, filters=query).order_by("grid_code", "id")
     page = keyset_page(qs, cursor=query.cursor, limit=page_limit(query.limit))
     return {"items": [order_out(o) for o in page.items], "next_cursor": page.next_cursor}
 

@@ -6,19 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core import forms as core_forms
+from wangge.core.codes import DIVISION_CODE_LENGTH
 from wangge.quarantine.models import QuarantineOrder
-from wangge.quarantine.selectors import VIEWS, active_regimes
+from wangge.quarantine.selectors import active_regimes
 
 
 def regime_choices():
     return [(r.code, f"{r.name}（{r.description or r.code}）") for r in active_regimes()]
-
-
-class OrderFilterForm(forms.Form):
-    view = forms.ChoiceField(label=_("范围"), required=False, choices=list(VIEWS.items()))
-    place = forms.ChoiceField(label=_("隔离方式"), required=False,
-                              choices=[("", _("全部"))] + list(QuarantineOrder.Place.choices))
-    q = forms.CharField(label=_("姓名"), required=False, max_length=30)
 
 
 class OrderForm(forms.Form):
@@ -43,7 +37,7 @@ class ExtendForm(forms.Form):
 
 class SiteForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
-    division_code = forms.CharField(label=_("所属区划代码"), max_length=12)
+    division_code = forms.CharField(label=_("所属区划代码"), max_length=DIVISION_CODE_LENGTH)
     rooms = forms.IntegerField(label=_("房间数"), min_value=1, max_value=2000)
     beds_per_room = forms.IntegerField(label=_("每间床位数"), min_value=1, max_value=20, initial=1)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)

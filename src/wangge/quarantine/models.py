@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.codes import GRID_CODE_LENGTH
 from wangge.core.scoping import ScopedManager
 from wangge.people.models import Resident
 
@@ -42,7 +43,7 @@ class Site(models.Model):
 
     name = models.CharField(_("名称"), max_length=100)
     # The division that runs the site (a district or street prefix); sites scope like the grid.
-    grid_code = models.CharField(_("所属区划前缀"), max_length=15, db_index=True)
+    grid_code = models.CharField(_("所属区划前缀"), max_length=GRID_CODE_LENGTH, db_index=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
@@ -62,7 +63,7 @@ class Site(models.Model):
 
 class Room(models.Model):
     site = models.ForeignKey(Site, verbose_name=_("隔离点"), on_delete=models.CASCADE, related_name="rooms")
-    grid_code = models.CharField(_("所属区划前缀"), max_length=15)
+    grid_code = models.CharField(_("所属区划前缀"), max_length=GRID_CODE_LENGTH)
     number = models.CharField(_("房间号"), max_length=20)
     capacity = models.PositiveSmallIntegerField(_("床位数"), default=1)
     is_active = models.BooleanField(_("可用"), default=True)
@@ -97,7 +98,7 @@ class QuarantineOrder(models.Model):
     resident = models.ForeignKey(
         Resident, verbose_name=_("隔离人员"), on_delete=models.PROTECT, related_name="quarantine_orders"
     )
-    grid_code = models.CharField(_("网格代码"), max_length=15)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
     regime = models.ForeignKey(Regime, verbose_name=_("隔离方案"), on_delete=models.PROTECT, related_name="orders")
     place = models.CharField(_("隔离方式"), max_length=10, choices=Place.choices)
     phase = models.CharField(_("当前阶段"), max_length=10, choices=Phase.choices)
@@ -152,7 +153,7 @@ class QuarantineTest(models.Model):
         POSITIVE = "positive", _("阳性")
 
     order = models.ForeignKey(QuarantineOrder, on_delete=models.CASCADE, related_name="tests")
-    grid_code = models.CharField(_("网格代码"), max_length=15)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
     phase = models.CharField(_("阶段"), max_length=10, choices=QuarantineOrder.Phase.choices)
     day = models.PositiveSmallIntegerField(_("第几天"))
     due_date = models.DateField(_("应检日期"))

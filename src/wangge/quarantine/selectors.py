@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import ClassVar, Literal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.filters import Filters, SearchText
+from wangge.core.inputs import Id
 from wangge.health.selectors import GapEntry, GapList, day_bounds
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
 from wangge.quarantine.services import order_in_reach, release_problems, room_occupancy, site_in_reach
@@ -24,12 +28,17 @@ Result = QuarantineTest.Result
 VIEWS = {"active": "隔离中", "due": "今日可解除", "overdue": "核酸逾期", "released": "已解除", "all": "全部"}
 
 
-@dataclass
-class OrderFilters:
-    view: str = "active"
-    place: str = ""
-    site_id: int | None = None
-    q: str = ""  # a name prefix
+class OrderFilters(Filters):
+    """The order list's filters: the page, its export and ``GET /quarantine/orders``."""
+
+    # active / due (release due today) / overdue (tests overdue) / released / all
+    view: Literal[tuple(VIEWS)] = "active"
+    place: Literal["", "home", "central"] = ""
+    site_id: Id | None = None
+    q: SearchText = ""  # a name prefix
+
+    labels: ClassVar = {"view": gettext_lazy("范围"), "place": gettext_lazy("隔离方式"),
+                        "site_id": gettext_lazy("隔离点"), "q": gettext_lazy("姓名")}
 
 
 def order_queryset(*, user, filters: OrderFilters | None = None, today: dt.date | None = None) -> QuerySet:

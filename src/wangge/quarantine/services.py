@@ -41,9 +41,9 @@ from wangge.alerts.services import alert_raise, alert_resolve_for
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
-from wangge.core.codes import significant_prefix
+from wangge.core.codes import Level
 from wangge.core.errors import Conflict, NotFound, ValidationFailed
-from wangge.core.scoping import user_can_reach
+from wangge.grid.selectors import area_in_reach
 from wangge.health import services as health
 from wangge.health.models import EpidemicStatus
 from wangge.health.transitions import is_allowed, status_action
@@ -495,16 +495,12 @@ def site_create(
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(_("请填写隔离点名称"), code="name_required", errors={"name": _("必填")})
-    try:
-        prefix = significant_prefix((division_code or "").strip())
-    except ValueError:
-        raise ValidationFailed(
-            _("所属区划代码无效"),
-            code="invalid_division_code",
-            errors={"division_code": _("无效")},
-        ) from None
-    if not user_can_reach(actor.user, prefix):
-        raise NotFound(_("该区划不在您的管辖范围内"))
+    prefix = area_in_reach(
+        user=actor.user, code=division_code, deepest=Level.HOUSEHOLD, navigable=False,
+        invalid=ValidationFailed(
+            _("所属区划代码无效"), code="invalid_division_code", errors={"division_code": _("无效")},
+        ),
+    ).prefix
     if not 1 <= rooms <= 2000:
         raise ValidationFailed(
             _("房间数应在 1 到 2000 之间"),

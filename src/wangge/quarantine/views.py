@@ -16,12 +16,13 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.permissions import can, require
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
+from wangge.core.codes import division_code_of
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.views import flash_outcome, forbidden, not_found_as_404
 from wangge.exports.audited import audited_export
 from wangge.people.selectors import resident_in_reach
 from wangge.quarantine import selectors, services
-from wangge.quarantine.forms import ExtendForm, OrderFilterForm, OrderForm, SiteForm
+from wangge.quarantine.forms import ExtendForm, OrderForm, SiteForm
 from wangge.quarantine.models import QuarantineTest
 
 PAGE_SIZE = 50
@@ -32,7 +33,7 @@ def site_list(request):
     context = {
         "sites": selectors.site_occupancy(user=request.user),
         "can_manage": can(request.user, "quarantine.site.create"),
-        "form": SiteForm(initial={"division_code": common_prefix(request.user).ljust(12, "0")[:12]}),
+        "form": SiteForm(initial={"division_code": division_code_of(common_prefix(request.user))}),
     }
     return render(request, "quarantine/site_list.html", context)
 
@@ -74,26 +75,21 @@ def site_detail(request, pk: int):
     return render(request, "quarantine/site_detail.html", {"site": site, "rooms": rooms, "occupancy": occupancy})
 
 
-def _order_filters(request) -> selectors.OrderFilters:
-    form = OrderFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    site = request.GET.get("site", "")
-    return selectors.OrderFilters(
-        view=data.get("view") or "active", place=data.get("place", ""), q=data.get("q", "").strip(),
-        site_id=int(site) if site.isdigit() else None,
-    )
+def _order_filters(request) -> tuple[selectors.OrderFilters, list[str]]:
+    filters, errors = selectors.OrderFilters.from_query(request.GET)
+    return filters, selectors.OrderFilters.messages(errors)
 
 
 @login_required
 def order_list(request):
-    filters = _order_filters(request)
+    filters, filter_errors = _order_filters(request)
     qs = selectors.order_queryset(user=request.user, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "form": OrderFilterForm(request.GET or None, initial={"view": "active"}),
         "filters": filters,
+        "filter_errors": filter_errors,
         "page": page,
         "counts": selectors.order_counts(user=request.user),
         "views": selectors.VIEWS,
@@ -106,11 +102,11 @@ def order_list(request):
 
 @login_required
 def order_export(request):
-    filters = _order_filters(request)
+    filters, _errors = _order_filters(request)
     qs = selectors.order_queryset(user=request.user, filters=filters)
     return audited_export(
         actor=Actor.from_request(request), object_type="quarantine.quarantineorder",
-        grid_code=common_prefix(request.user), filters=vars(filters), filename="隔离人员名单.xlsx",
+        grid_code=common_prefix(request.user), filters=filters.audit_dump(), filename="隔离人员名单.xlsx",
         headers=selectors.ORDER_EXPORT_HEADERS, rows=selectors.order_export_rows(qs),
     )
 

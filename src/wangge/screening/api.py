@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
 from wangge.core.api import PUBLIC_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS, page_limit
-from wangge.core.inputs import CodeFilter, Day, Id, PageSize, Temperature
+from wangge.core.inputs import Day, Id, PageSize, Temperature
 from wangge.core.lists import keyset_page
 from wangge.screening import selectors, services
 from wangge.screening.models import Campaign, Visit
@@ -55,8 +55,7 @@ def campaign_out(c: Campaign) -> dict:
     }
 
 
-class CampaignQuery(Schema):
-    on_date: Day | None = None  # only campaigns running that day
+class CampaignQuery(selectors.CampaignFilters):
     cursor: str = ""
     limit: PageSize = None
 
@@ -69,7 +68,7 @@ class CampaignPageOut(Schema):
 @router.get("/screening/campaigns", response={200: CampaignPageOut, **READ_ERRORS},
             summary="排查任务列表（与管辖范围重叠的任务），按 next_cursor 翻页")
 def list_campaigns(request: HttpRequest, query: Query[CampaignQuery]):
-    page = keyset_page(selectors.campaigns_for(user=request.auth, on_date=query.on_date),
+    page = keyset_page(selectors.campaigns_for(user=request.auth, filters=query),
                        cursor=query.cursor, limit=page_limit(query.limit))
     return {"items": [campaign_out(c) for c in page.items], "next_cursor": page.next_cursor}
 
@@ -142,9 +141,7 @@ def record_visit(request: HttpRequest, payload: VisitIn):
     return Status(201, visit_out(visit))
 
 
-class AreaQuery(Schema):
-    within: CodeFilter = ""  # a division or grid code inside the campaign and your reach (default: your part of it)
-    date: Day | None = None  # default today
+AreaQuery = selectors.AreaFilters
 
 
 class AreaCoverageOut(Schema):
@@ -185,7 +182,7 @@ def campaign_coverage(request: HttpRequest, campaign_id: Id, query: Query[AreaQu
     user = request.auth
     campaign = selectors.campaign_in_reach(user=user, pk=campaign_id)
     prefix = selectors.area_in_campaign(user=user, campaign=campaign, within=query.within)
-    date = query.date or timezone.localdate()
+    date = query.day()
     cov = selectors.coverage(user=user, campaign=campaign, prefix=prefix, date=date)
     days = selectors.history(user=user, campaign=campaign, prefix=prefix)
     return {
@@ -225,7 +222,7 @@ def campaign_missing(request: HttpRequest, campaign_id: Id, query: Query[Missing
     user = request.auth
     campaign = selectors.campaign_in_reach(user=user, pk=campaign_id)
     prefix = selectors.area_in_campaign(user=user, campaign=campaign, within=query.within)
-    page = selectors.missing_page(user=user, campaign=campaign, prefix=prefix, date=query.date or timezone.localdate(),
+    page = selectors.missing_page(user=user, campaign=campaign, prefix=prefix, date=query.day(),
                                   cursor=query.cursor, limit=page_limit(query.limit))
     return {
         "items": [

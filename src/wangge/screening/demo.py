@@ -17,6 +17,7 @@ from wangge.accounts.models import Role, User
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.codes import Level, level_of
 from wangge.grid.models import Division, Household
 from wangge.people.models import Resident
 from wangge.screening.models import DEFAULT_QUESTIONS, Campaign, MemberCheck, Visit
@@ -36,7 +37,7 @@ def _district() -> Division | None:
     command = _demo_user(Role.COMMAND, "demo_command")
     if command is not None:
         grant = command.scope_grants.first()
-        if grant is not None and len(grant.prefix) == 6:
+        if grant is not None and level_of(grant.prefix) == Level.DISTRICT:
             return Division.objects.filter(grid_code=grant.prefix).first()
     return Division.objects.filter(level=Division.Kind.DISTRICT).order_by("code").first()
 

@@ -6,13 +6,10 @@ export's spec (``exports.audited.ExportSpec``), streamed by the page or written 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
-from django.utils import timezone
-
+from wangge.core.codes import grid_code_of
 from wangge.core.exports import keyset_chunks
-from wangge.core.inputs import check_day
 from wangge.exports.audited import ExportSpec
 from wangge.screening import selectors
 from wangge.screening.models import Visit
@@ -31,20 +28,14 @@ def missing_export_rows(queryset) -> Iterator[tuple]:
             yield grid, building, unit, door, address, code, labels.get(attempt, not_tried)
 
 
-def day_of(text: str) -> dt.date:
-    try:
-        return check_day(dt.date.fromisoformat(text)) if text else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
-
-
 def missing_households(*, user, params: dict[str, str]) -> ExportSpec:
     campaign = selectors.campaign_in_reach(user=user, pk=params.get("campaign"))
-    prefix = selectors.area_in_campaign(user=user, campaign=campaign, within=params.get("within", ""))
-    date = day_of(params.get("date", ""))
+    filters, _errors = selectors.AreaFilters.from_query(params)
+    prefix = selectors.area_in_campaign(user=user, campaign=campaign, within=filters.within)
+    date = filters.day()
     qs = selectors.missing_queryset(user=user, campaign=campaign, prefix=prefix, date=date)
     return ExportSpec(
-        object_type="screening.visit", grid_code=prefix[:15],
+        object_type="screening.visit", grid_code=grid_code_of(prefix),
         filters={"campaign": campaign.pk, "within": prefix, "date": date.isoformat()},
         filename=f"未排查户_{campaign.name}_{date.isoformat()}.xlsx", headers=MISSING_HEADERS,
         rows=lambda: missing_export_rows(qs), queryset=qs,

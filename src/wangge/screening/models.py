@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.codes import GRID_CODE_LENGTH
 from wangge.core.scoping import ScopedManager
 from wangge.grid.models import Household
 from wangge.people.models import Resident
@@ -24,7 +25,7 @@ class Campaign(models.Model):
 
     name = models.CharField(_("名称"), max_length=100)
     # The area covered: the significant prefix of a division or grid code (see core.codes).
-    grid_code = models.CharField(_("排查范围"), max_length=15, db_index=True)
+    grid_code = models.CharField(_("排查范围"), max_length=GRID_CODE_LENGTH, db_index=True)
     start_date = models.DateField(_("开始日期"))
     end_date = models.DateField(_("结束日期"))
     frequency = models.CharField(_("频次"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
@@ -56,7 +57,7 @@ class Visit(models.Model):
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("排查任务"), on_delete=models.CASCADE, related_name="visits")
     household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="visits")
-    grid_code = models.CharField(_("网格代码"), max_length=15)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
     date = models.DateField(_("日期"))  # local date of the visit
     outcome = models.CharField(_("结果"), max_length=15, choices=Outcome.choices)
     visited_by = models.ForeignKey(
@@ -82,7 +83,7 @@ class MemberCheck(models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="members")
     resident = models.ForeignKey(Resident, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="screenings")
-    grid_code = models.CharField(_("网格代码"), max_length=15)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
     present = models.BooleanField(_("在家"), default=True)
     temperature = models.DecimalField(_("体温"), max_digits=3, decimal_places=1, null=True, blank=True)
     symptoms = models.JSONField(_("症状"), default=list, blank=True)
@@ -106,7 +107,7 @@ class DeclarationLink(models.Model):
     """An unguessable link (and its QR code) through which a household declares for itself."""
 
     household = models.OneToOneField(Household, on_delete=models.CASCADE, related_name="declaration_link")
-    grid_code = models.CharField(_("网格代码"), max_length=15)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
     token = models.CharField(_("令牌"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     revoked = models.BooleanField(_("已停用"), default=False)
@@ -130,7 +131,7 @@ class SelfDeclaration(models.Model):
     household = models.ForeignKey(
         Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="declarations"
     )
-    grid_code = models.CharField(_("网格代码"), max_length=15)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
     date = models.DateField(_("日期"))
     declared_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
     temperature = models.DecimalField(_("体温"), max_digits=3, decimal_places=1)

@@ -15,21 +15,34 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from wangge.core.codes import LEVEL_BY_LENGTH, Level, ancestors
+from wangge.core.codes import (
+    GRID_CODE_LENGTH,
+    HOUSEHOLD_CODE_LENGTH,
+    Level,
+    ancestors,
+    child_length,
+    grid_code_of,
+    is_household_code,
+    level_of,
+    prefix_at,
+)
 from wangge.core.errors import NotFound
+from wangge.core.filters import Filters
+from wangge.core.inputs import CodeFilter, Day
 from wangge.core.scoping import prefix_q, user_can_navigate, user_can_reach
-from wangge.grid.models import Building, Division, Grid, Household, Unit
+from wangge.grid.models import Grid, Household
+from wangge.grid.selectors import area_in_reach, area_names
 from wangge.screening.models import Campaign, MemberCheck, SelfDeclaration, Visit
 
-# Child level of each area level: district > street > community > grid > building > unit > household.
-CHILD_LENGTH = {2: 4, 4: 6, 6: 9, 9: 12, 12: 15, 15: 18, 18: 20, 20: 24}
 LEVEL_NAMES = {
     Level.PROVINCE: "省", Level.CITY: "市", Level.DISTRICT: "区县", Level.STREET: "街道", Level.COMMUNITY: "社区",
     Level.GRID: "网格", Level.BUILDING: "楼栋", Level.UNIT: "单元", Level.HOUSEHOLD: "户",
@@ -40,7 +53,27 @@ MAX_MISSING_PAGE = 500
 # --- Campaigns ---------------------------------------------------------------------------------
 
 
-def campaigns_for(*, user, on_date: dt.date | None = None):
+class CampaignFilters(Filters):
+    """The campaign list's filters: the page, its export and ``GET /screening/campaigns``."""
+
+    on_date: Day | None = None  # only campaigns running that day
+
+    labels: ClassVar = {"on_date": gettext_lazy("进行日期")}
+
+
+class AreaFilters(Filters):
+    """A campaign's dashboard and missing households (page, API, export): an area and a day."""
+
+    within: CodeFilter = ""  # a division or grid code inside the campaign and your reach (default: your part of it)
+    date: Day | None = None  # default today
+
+    labels: ClassVar = {"within": gettext_lazy("区域代码"), "date": gettext_lazy("日期")}
+
+    def day(self) -> dt.date:
+        return self.date or timezone.localdate()
+
+
+def campaigns_for(*, user, filters: CampaignFilters | None = None):
     """Campaigns whose area overlaps the user's reach: inside it, or containing it.
 
     A grid worker must see the district's campaign, so a campaign whose area is an ancestor of one
@@ -50,8 +83,8 @@ def campaigns_for(*, user, on_date: dt.date | None = None):
         return Campaign.objects.none()
     above = {a for p in user.scope_prefixes for a in [*ancestors(p), p] if a}
     qs = Campaign.objects.filter(Q(pk__in=Campaign.objects.restrict(user).values("pk")) | Q(grid_code__in=above))
-    if on_date is not None:
-        qs = qs.filter(is_active=True, start_date__lte=on_date, end_date__gte=on_date)
+    if filters is not None and filters.on_date is not None:
+        qs = qs.filter(is_active=True, start_date__lte=filters.on_date, end_date__gte=filters.on_date)
     return qs.order_by("-start_date", "-id")
 
 
@@ -65,11 +98,11 @@ def campaign_state(campaign: Campaign, today: dt.date) -> str:
     return "未在期间" if campaign.is_active else "已结束"
 
 
-def campaign_export_rows(*, user, today: dt.date | None = None):
+def campaign_export_rows(*, user, filters: CampaignFilters | None = None, today: dt.date | None = None):
     """Rows under ``CAMPAIGN_EXPORT_HEADERS`` of the campaigns the user sees (as on the list page)."""
     today = today or timezone.localdate()
     names: dict[str, str] = {}
-    for c in campaigns_for(user=user).select_related("created_by"):
+    for c in campaigns_for(user=user, filters=filters).select_related("created_by"):
         if c.grid_code not in names:
             names[c.grid_code] = area_name(c.grid_code)
         yield (c.pk, c.name, c.grid_code, names[c.grid_code], c.start_date, c.end_date, c.get_frequency_display(),
@@ -99,21 +132,10 @@ def default_area(*, user, campaign: Campaign) -> str:
 
 
 def area_in_campaign(*, user, campaign: Campaign, within: str = "") -> str:
-    """The area prefix to show: inside the campaign, and in or on the way to the user's reach."""
-    within = (within or "").strip()
-    if not within:
-        return default_area(user=user, campaign=campaign)
-    if len(within) == 12 and within.isdigit():
-        from wangge.core.codes import significant_prefix
-
-        within = significant_prefix(within)
-    ok = (
-        within.isdigit() and len(within) in CHILD_LENGTH and within.startswith(campaign.grid_code)
-        and user_can_navigate(user, within)
-    )
-    if not ok:
-        raise NotFound(_("未找到该区域，或不在您的管辖范围内"))
-    return within
+    """The area prefix to show: inside the campaign, and in or on the way to the user's reach,
+    down to a unit (whose rows are its households)."""
+    code = (within or "").strip() or default_area(user=user, campaign=campaign)
+    return area_in_reach(user=user, code=code, inside=campaign.grid_code, deepest=Level.UNIT).prefix
 
 
 # --- Coverage ----------------------------------------------------------------------------------
@@ -128,6 +150,11 @@ class AreaCoverage:
     persons_total: int = 0
     persons_covered: int = 0
     navigable: bool = True
+
+    @property
+    def opens(self) -> bool:
+        """Whether the area links to its own coverage: navigable, and above a household."""
+        return self.navigable and not is_household_code(self.prefix)
 
     @property
     def households_missing(self) -> int:
@@ -147,7 +174,7 @@ class AreaCoverage:
 
     @property
     def level_name(self) -> str:
-        return LEVEL_NAMES.get(LEVEL_BY_LENGTH.get(len(self.prefix)), "")
+        return LEVEL_NAMES.get(level_of(self.prefix), "")
 
 
 @dataclass
@@ -160,14 +187,14 @@ class Coverage:
 
 def _area_filter(qs, prefix: str, code_field: str):
     """Narrow a scoped queryset to ``prefix``: by grid code down to a grid, by household code below."""
-    qs = qs.within(prefix[:15])
-    if len(prefix) > 15:
+    qs = qs.within(grid_code_of(prefix))
+    if len(prefix) > GRID_CODE_LENGTH:
         qs = qs.filter(prefix_q(code_field, prefix))
     return qs
 
 
 def _group(qs, *, code_field: str, child_len: int, **aggregates) -> dict[str, dict]:
-    field_name = code_field if child_len > 15 else "grid_code"
+    field_name = code_field if child_len > GRID_CODE_LENGTH else "grid_code"
     rows = qs.annotate(child=Substr(field_name, 1, child_len)).values("child").annotate(**aggregates).order_by()
     return {r["child"]: r for r in rows}
 
@@ -187,7 +214,7 @@ def _declared_not_visited(*, user, campaign: Campaign, prefix: str, date_q: Q):
 
 
 def _totals(*, user, prefix: str, child_len: int) -> dict[str, dict]:
-    if child_len <= 15:
+    if child_len <= GRID_CODE_LENGTH:
         return _group(
             Grid.objects.restrict(user).within(prefix), code_field="code", child_len=child_len,
             households=Sum("household_count"), persons=Sum("resident_count"),
@@ -196,22 +223,13 @@ def _totals(*, user, prefix: str, child_len: int) -> dict[str, dict]:
     return _group(qs, code_field="code", child_len=child_len, households=Count("id"), persons=Sum("resident_count"))
 
 
-def _names(prefixes: list[str], child_len: int) -> dict[str, str]:
-    if child_len <= 12:
-        return {d.grid_code: d.name for d in Division.objects.filter(grid_code__in=prefixes).only("grid_code", "name")}
-    model, label = {15: (Grid, "name"), 18: (Building, "name"), 20: (Unit, "name"), 24: (Household, "door_number")}[
-        child_len
-    ]
-    return dict(model.objects.filter(code__in=prefixes).values_list("code", label))
-
-
 def area_name(prefix: str) -> str:
-    return _names([prefix], len(prefix)).get(prefix, prefix)
+    return area_names([prefix]).get(prefix, prefix)
 
 
 def coverage(*, user, campaign: Campaign, prefix: str, date: dt.date) -> Coverage:
     """Households and persons covered on ``date`` in ``prefix``, in total and by child area."""
-    child_len = CHILD_LENGTH[len(prefix)]
+    child_len = child_length(prefix)
     totals = _totals(user=user, prefix=prefix, child_len=child_len)
     visits = _area_filter(_visited(user=user, campaign=campaign, date=date), prefix, "household__code")
     households = _group(visits, code_field="household__code", child_len=child_len, n=Count("id"))
@@ -234,7 +252,7 @@ def coverage(*, user, campaign: Campaign, prefix: str, date: dt.date) -> Coverag
         code_field="household__code", child_len=child_len, n=Count("id"),
     )
     keys = sorted(set(totals) | set(households) | set(declared_households))
-    names = _names(keys, child_len)
+    names = area_names(keys)
 
     def n(rows, key, name="n"):
         return (rows.get(key) or {}).get(name) or 0
@@ -283,7 +301,9 @@ def history(*, user, campaign: Campaign, prefix: str, until: dt.date | None = No
     until = min(until or timezone.localdate(), campaign.end_date)
     if until < campaign.start_date:
         return []
-    totals = _totals(user=user, prefix=prefix, child_len=len(prefix) if len(prefix) <= 15 else 24)
+    # Down to a grid the counters give the area's totals; below one, its households are counted.
+    rows_len = len(prefix) if len(prefix) <= GRID_CODE_LENGTH else HOUSEHOLD_CODE_LENGTH
+    totals = _totals(user=user, prefix=prefix, child_len=rows_len)
     households_total = sum(r["households"] or 0 for r in totals.values())
     persons_total = sum(r["persons"] or 0 for r in totals.values())
     dates = Q(date__gte=campaign.start_date, date__lte=until)
@@ -350,10 +370,10 @@ def missing_page(*, user, campaign: Campaign, prefix: str, date: dt.date, cursor
     limit = min(limit or settings.WANGGE_PAGE_SIZE, MAX_MISSING_PAGE)
     qs = missing_queryset(user=user, campaign=campaign, prefix=prefix, date=date)
     if cursor:
-        if not cursor.isdigit() or len(cursor) != 24:
+        if not is_household_code(cursor):
             raise NotFound(_("分页游标无效"))
         # The plain grid_code bound lets the (grid_code, code) index start at the cursor.
-        qs = qs.filter(grid_code__gte=cursor[:15], code__gt=cursor)
+        qs = qs.filter(grid_code__gte=grid_code_of(cursor), code__gt=cursor)
     rows = list(qs[: limit + 1])
     next_cursor = rows[limit - 1].code if len(rows) > limit else None
     return MissingPage(items=rows[:limit], next_cursor=next_cursor)
@@ -364,7 +384,7 @@ def next_household(*, user, campaign: Campaign, household: Household, date: dt.d
     building, else the same grid; up the stairwell first, then from the bottom again."""
     tried = Visit.objects.filter(campaign=campaign, household=OuterRef("pk"), date=date)
     code = household.code
-    for prefix in (code[:20], code[:18], code[:15]):
+    for prefix in (prefix_at(code, Level.UNIT), prefix_at(code, Level.BUILDING), prefix_at(code, Level.GRID)):
         qs = missing_queryset(user=user, campaign=campaign, prefix=prefix, date=date).filter(~Exists(tried)).exclude(
             pk=household.pk
         )

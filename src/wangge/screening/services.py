@@ -27,12 +27,11 @@ from wangge.alerts.services import alert_raise
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
-from wangge.core.codes import significant_prefix
 from wangge.core.errors import NotFound, RateLimited, ValidationFailed
 from wangge.core.inputs import parse_temperature
-from wangge.core.scoping import user_can_reach
 from wangge.core.throttle import Throttle
-from wangge.grid.models import Division, Grid, Household
+from wangge.grid.models import Household
+from wangge.grid.selectors import area_in_reach, household_in_reach
 from wangge.health import services as health_services
 from wangge.health.models import FEVER_THRESHOLD, SYMPTOMS, EpidemicStatus, HealthReport, StatusTransition
 from wangge.health.selectors import is_monitored
@@ -106,12 +105,6 @@ def _clean_questions(questions: Any) -> list[dict]:
     return cleaned
 
 
-def _area_exists(prefix: str) -> bool:
-    if len(prefix) == 15:
-        return Grid.objects.filter(code=prefix).exists()
-    return Division.objects.filter(grid_code=prefix).exists()
-
-
 @transaction.atomic
 def campaign_create(
     *,
@@ -129,23 +122,12 @@ def campaign_create(
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(_("请填写任务名称"), code="name_required", errors={"name": _("必填")})
-    area_code = (area_code or "").strip()
-    if len(area_code) not in (12, 15) or not area_code.isdigit():
-        raise ValidationFailed(
-            _("排查范围应为12位区划代码或15位网格代码"),
-            code="invalid_scope_code",
-            errors={"area_code": _("代码无效")},
-        )
-    try:
-        prefix = significant_prefix(area_code)
-    except ValueError:
-        raise ValidationFailed(
-            _("排查范围代码无效"),
-            code="invalid_scope_code",
-            errors={"area_code": _("代码无效")},
-        ) from None
-    if not user_can_reach(user, prefix) or not _area_exists(prefix):
-        raise NotFound(_("未找到该区域，或不在您的管辖范围内"))
+    prefix = area_in_reach(
+        user=user, code=area_code, whole=True, navigable=False, existing=True,
+        invalid=ValidationFailed(
+            _("排查范围应为12位区划代码或15位网格代码"), code="invalid_scope_code", errors={"area_code": _("代码无效")},
+        ),
+    ).prefix
     if not isinstance(start_date, dt.date) or not isinstance(end_date, dt.date):
         raise ValidationFailed(
             _("请填写开始和结束日期"),
@@ -226,9 +208,10 @@ def _check_date(campaign: Campaign, date: dt.date) -> None:
 
 
 def household_in_campaign(*, user, campaign: Campaign, household_id: int) -> Household:
-    household = (
-        Household.objects.restrict(user).select_related("unit__building__grid").filter(pk=household_id).first()
-    )
+    try:
+        household = household_in_reach(user=user, pk=household_id)
+    except NotFound:
+        household = None
     if household is None or not household.code.startswith(campaign.grid_code):
         raise NotFound(_("未找到该户，或不在本次排查范围内"))
     return household
@@ -381,9 +364,7 @@ def declaration_link_for(*, actor: Actor, household_id: int) -> DeclarationLink:
     """The household's declaration link, created (or renewed, if it was revoked) on first use."""
     user = actor.user
     require(user, "screening.link.create")
-    household = Household.objects.restrict(user).filter(pk=household_id).first()
-    if household is None:
-        raise NotFound(_("未找到该户，或不在您的管辖范围内"))
+    household = household_in_reach(user=user, pk=household_id)
     link = DeclarationLink.objects.select_for_update().filter(household=household).first()
     if link is not None and not link.revoked:
         return link

@@ -7,6 +7,7 @@ chart or map library, and after saving it opens the next door in the same stairw
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -22,13 +23,13 @@ from wangge.accounts.permissions import can, require
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor, client_ip
 from wangge.core import forms as core_forms
+from wangge.core.codes import GRID_CODE_LENGTH, LENGTHS, is_grid_level_or_below
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
-from wangge.core.inputs import check_day
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import not_found_as_404, rate_limited_as_429
 from wangge.exports.audited import audited_export
 from wangge.exports.views import export_or_job
-from wangge.grid.models import Household
+from wangge.grid.selectors import household_in_reach
 from wangge.health import selectors as health_selectors
 from wangge.health import services as health_services
 from wangge.health.models import SYMPTOMS, HealthReport
@@ -36,27 +37,21 @@ from wangge.people.selectors import household_members
 from wangge.screening import selectors, services
 from wangge.screening.models import Campaign, DeclarationLink, SelfDeclaration, Visit
 
-
-def _date(request) -> dt.date:
-    text = request.GET.get("date", "")
-    try:
-        return check_day(dt.date.fromisoformat(text)) if text else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
-
-
 # --- Campaigns ---------------------------------------------------------------------------------
 
 
 @login_required
 def campaign_list(request):
     today = timezone.localdate()
-    page = request_page(request, selectors.campaigns_for(user=request.user))
+    filters, errors = selectors.CampaignFilters.from_query(request.GET)
+    page = request_page(request, selectors.campaigns_for(user=request.user, filters=filters))
     campaigns = page.items
     for c in campaigns:
         c.running_today = selectors.is_active_on(c, today)
     return render(request, "screening/campaign_list.html", {
-        "campaigns": campaigns,
+        "campaigns": campaigns, "filters": filters,
+        "filter_errors": selectors.CampaignFilters.messages(errors),
+        "export_query": urlencode(filters.audit_dump()),
         **pager_urls(request, page),
         "can_create": can(request.user, "screening.campaign.create"),
         "can_visit": can(request.user, "screening.visit.record"),
@@ -70,17 +65,19 @@ def campaign_list_export(request):
     if not user.scope_prefixes:
         raise NotFound(_("您没有管辖范围，无法导出排查任务"))
     today = timezone.localdate()
+    filters, _errors = selectors.CampaignFilters.from_query(request.GET)
     return audited_export(
         actor=Actor.from_request(request), object_type="screening.campaign", grid_code=common_prefix(user),
-        filters={"date": today.isoformat()}, filename=f"排查任务_{today:%Y%m%d}.xlsx",
-        headers=selectors.CAMPAIGN_EXPORT_HEADERS, rows=selectors.campaign_export_rows(user=user, today=today),
+        filters={"date": today.isoformat(), **filters.audit_dump()}, filename=f"排查任务_{today:%Y%m%d}.xlsx",
+        headers=selectors.CAMPAIGN_EXPORT_HEADERS,
+        rows=selectors.campaign_export_rows(user=user, filters=filters, today=today),
         sheet_title="排查任务",
     )
 
 
 class CampaignForm(forms.Form):
     name = forms.CharField(label="名称", max_length=100)
-    area_code = forms.CharField(label="排查范围（12位区划代码或15位网格代码）", max_length=15)
+    area_code = forms.CharField(label="排查范围（12位区划代码或15位网格代码）", max_length=GRID_CODE_LENGTH)
     start_date = core_forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
     end_date = core_forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
     frequency = forms.ChoiceField(label="频次", choices=Campaign.Frequency.choices)
@@ -113,8 +110,10 @@ def campaign_new(request):
 def _dashboard_context(request, campaign_id: int) -> dict:
     user = request.user
     campaign = selectors.campaign_in_reach(user=user, pk=campaign_id)
-    prefix = selectors.area_in_campaign(user=user, campaign=campaign, within=request.GET.get("within", ""))
-    return {"campaign": campaign, "prefix": prefix, "date": _date(request)}
+    filters, errors = selectors.AreaFilters.from_query(request.GET)
+    prefix = selectors.area_in_campaign(user=user, campaign=campaign, within=filters.within)
+    return {"campaign": campaign, "prefix": prefix, "date": filters.day(),
+            "filter_errors": selectors.AreaFilters.messages(errors)}
 
 
 @login_required
@@ -136,7 +135,7 @@ def campaign_detail(request, campaign_id: int):
 
 def _trail(top: str, prefix: str) -> list[dict]:
     """The areas from the campaign's down to the one shown, for the drill-down breadcrumb."""
-    lengths = [n for n in sorted(set(selectors.CHILD_LENGTH) | {24}) if len(top) <= n <= len(prefix)]
+    lengths = [n for n in LENGTHS if len(top) <= n <= len(prefix)]
     prefixes = [prefix[:n] for n in lengths]
     names = {p: selectors.area_name(p) for p in prefixes}
     return [{"prefix": p, "name": names[p]} for p in prefixes]
@@ -164,7 +163,8 @@ def campaign_missing(request, campaign_id: int):
 @login_required
 def my_today(request):
     """Today's campaigns in the user's reach; with exactly one, straight to its list of stairwells."""
-    campaigns = list(selectors.campaigns_for(user=request.user, on_date=timezone.localdate()))
+    today = selectors.CampaignFilters(on_date=timezone.localdate())
+    campaigns = list(selectors.campaigns_for(user=request.user, filters=today))
     if len(campaigns) == 1:
         return redirect("screening:campaign_today", campaigns[0].pk)
     return render(request, "screening/my_today.html", {"campaigns": campaigns})
@@ -175,11 +175,12 @@ def my_today(request):
 def campaign_today(request, campaign_id: int):
     user = request.user
     campaign = selectors.campaign_in_reach(user=user, pk=campaign_id)
-    prefix = selectors.area_in_campaign(user=user, campaign=campaign, within=request.GET.get("within", ""))
+    filters, _errors = selectors.AreaFilters.from_query(request.GET)
+    prefix = selectors.area_in_campaign(user=user, campaign=campaign, within=filters.within)
     today = timezone.localdate()
     cov = selectors.coverage(user=user, campaign=campaign, prefix=prefix, date=today)
     units = selectors.units_progress(user=user, campaign=campaign, prefix=prefix, date=today) \
-        if len(prefix) >= 15 else []
+        if is_grid_level_or_below(prefix) else []
     return render(request, "screening/campaign_today.html", {
         "campaign": campaign, "prefix": prefix, "coverage": cov, "units": units, "today": today,
         "active_today": selectors.is_active_on(campaign, today),
@@ -298,10 +299,7 @@ def qr_svg(url: str) -> str | None:
 def declaration_link(request, household_id: int):
     user = request.user
     require(user, "screening.link.create")
-    household = Household.objects.restrict(user).select_related("unit__building").filter(
-        pk=household_id).first()
-    if household is None:
-        raise NotFound(_("未找到该户，或不在您的管辖范围内"))
+    household = household_in_reach(user=user, pk=household_id)
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.declaration_link_revoke(actor=Actor.from_request(request), household_id=household.pk)

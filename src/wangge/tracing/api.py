@@ -116,18 +116,15 @@ def trajectory_out(e) -> dict:
             "end": e.end, "note": e.note}
 
 
-class InvestigationQuery(Schema):
-    status: Literal[("", *Investigation.Status.values)] = ""
+class InvestigationQuery(selectors.InvestigationFilters):
     cursor: str = ""
     limit: PageSize = None
 
 
 @router.get("/tracing/investigations", response={200: InvestigationPage, **READ_ERRORS}, summary="流调列表")
 def list_investigations(request: HttpRequest, query: Query[InvestigationQuery]):
-    qs = Investigation.objects.restrict(request.auth).select_related("case")
-    if query.status:
-        qs = qs.filter(status=query.status)
-    page = keyset_page(qs.order_by("grid_code", "id"), cursor=query.cursor, limit=page_limit(query.limit))
+    qs = selectors.investigations_matching(user=request.auth, filters=query)
+    page = keyset_page(qs, cursor=query.cursor, limit=page_limit(query.limit))
     return {"items": [investigation_out(i) for i in page.items], "next_cursor": page.next_cursor}
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core import forms as core_forms
+from wangge.core.codes import HOUSEHOLD_CODE_LENGTH
 from wangge.quarantine.forms import regime_choices
 from wangge.quarantine.models import QuarantineOrder
 from wangge.tracing.models import Contact
@@ -44,7 +45,7 @@ class ContactRowForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     id_number = forms.CharField(label=_("证件号码"), max_length=30, required=False)
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
-    household_code = forms.CharField(label=_("户编码"), max_length=24, required=False)
+    household_code = forms.CharField(label=_("户编码"), max_length=HOUSEHOLD_CODE_LENGTH, required=False)
     kind = forms.ChoiceField(label=_("类型"), choices=Contact.Kind.choices, initial=Contact.Kind.CLOSE)
     contact_place = forms.CharField(label=_("接触地点"), max_length=200, required=False)
 

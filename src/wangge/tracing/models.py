@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.codes import GRID_CODE_LENGTH
 from wangge.core.scoping import ScopedManager
 from wangge.people.models import Resident
 
@@ -14,7 +15,7 @@ class Investigation(models.Model):
         CLOSED = "closed", _("已完成")
 
     case = models.ForeignKey(Resident, verbose_name=_("病例"), on_delete=models.PROTECT, related_name="investigations")
-    grid_code = models.CharField(_("网格代码"), max_length=15, db_index=True)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH, db_index=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
     opened_by = models.ForeignKey(
@@ -38,7 +39,7 @@ class TrajectoryEntry(models.Model):
     """Where the case was, and when: the places that contacts are found from."""
 
     investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="trajectory")
-    grid_code = models.CharField(_("网格代码"), max_length=15)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
     place = models.CharField(_("地点"), max_length=200)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
@@ -67,7 +68,7 @@ class Contact(models.Model):
     resident = models.ForeignKey(
         Resident, verbose_name=_("接触者"), on_delete=models.PROTECT, related_name="contact_of"
     )
-    grid_code = models.CharField(_("网格代码"), max_length=15, db_index=True)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH, db_index=True)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.CLOSE)
     last_exposure = models.DateTimeField(_("末次暴露时间"), null=True, blank=True)
     place = models.CharField(_("接触地点"), max_length=200, blank=True)

@@ -4,24 +4,42 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.filters import Filters
 from wangge.health.models import EpidemicStatus, PersonStatus
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest
 from wangge.tracing.models import Contact, Investigation, TrajectoryEntry
 from wangge.tracing.services import investigation_in_reach
 
 
-def investigation_queryset(*, user, status: str = "") -> QuerySet[Investigation]:
-    """Investigations in reach, open ones first, newest first."""
+class InvestigationFilters(Filters):
+    """The investigation list's filters: the page, its export and ``GET /tracing/investigations``."""
+
+    status: Literal[("", *Investigation.Status.values)] = ""
+
+    labels: ClassVar = {"status": gettext_lazy("状态")}
+
+
+def investigations_matching(*, user, filters: InvestigationFilters | None = None) -> QuerySet[Investigation]:
+    """Investigations in reach matching ``filters``, in keyset order (grid_code, id)."""
+    filters = filters or InvestigationFilters()
     qs = Investigation.objects.restrict(user).select_related("case")
-    if status:
-        qs = qs.filter(status=status)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    return qs.order_by("grid_code", "id")
+
+
+def investigation_queryset(*, user, filters: InvestigationFilters | None = None) -> QuerySet[Investigation]:
+    """Investigations in reach, open ones first, newest first."""
+    qs = investigations_matching(user=user, filters=filters)
     return qs.annotate(
         open_first=Case(When(status=Investigation.Status.OPEN, then=Value(0)), default=Value(1),
                         output_field=IntegerField()),

@@ -17,33 +17,29 @@ from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.views import flash_outcome, not_found_as_404
 from wangge.exports.audited import audited_export
-from wangge.grid.models import Household
+from wangge.grid.selectors import household_by_code
 from wangge.quarantine import selectors as quarantine_selectors
 from wangge.tracing import selectors, services
 from wangge.tracing.forms import CloseForm, ContactBatchForm, ContactFormSet, TrajectoryForm
-from wangge.tracing.models import Investigation
-
-
-def _status(request) -> str:
-    status = request.GET.get("status", "")
-    return status if status in Investigation.Status.values else ""
 
 
 @login_required
 def investigation_list(request):
-    status = _status(request)
-    qs = selectors.investigation_queryset(user=request.user, status=status)
+    filters, errors = selectors.InvestigationFilters.from_query(request.GET)
+    status = filters.status
+    qs = selectors.investigation_queryset(user=request.user, filters=filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "tracing/investigation_list.html", {"page": page, "status": status})
+    return render(request, "tracing/investigation_list.html", {
+        "page": page, "status": status, "filter_errors": selectors.InvestigationFilters.messages(errors)})
 
 
 @login_required
 def investigation_export(request):
-    status = _status(request)
-    qs = selectors.investigation_queryset(user=request.user, status=status)
+    filters, _errors = selectors.InvestigationFilters.from_query(request.GET)
+    qs = selectors.investigation_queryset(user=request.user, filters=filters)
     return audited_export(
         actor=Actor.from_request(request), object_type="tracing.investigation",
-        grid_code=common_prefix(request.user), filters={"status": status}, filename="流调名单.xlsx",
+        grid_code=common_prefix(request.user), filters={"status": filters.status}, filename="流调名单.xlsx",
         headers=selectors.INVESTIGATION_EXPORT_HEADERS, rows=selectors.investigation_export_rows(qs),
     )
 
@@ -114,14 +110,15 @@ def _contact_dicts(user, formset) -> list[dict]:
             row.update(name=data["name"], id_number=data["id_number"], phone=data["phone"])
             code = data["household_code"].strip()
             if code:
-                household = Household.objects.restrict(user).filter(code=code).only("pk").first()
-                if household is None:
+                try:
+                    household = household_by_code(user=user, code=code)
+                except NotFound:
                     raise NotFound(
                         _("第%(index)s位接触者：户编码 %(code)s 不存在或不在您的管辖范围内") % {
                             "index": index,
                             "code": code,
                         },
-                    )
+                    ) from None
                 row["household_id"] = household.pk
         contacts.append(row)
     return contacts

@@ -16,7 +16,7 @@ from wangge.core.api import READ_ERRORS, WRITE_ERRORS, page_limit
 from wangge.core.inputs import Id, PageSize, Timestamp
 from wangge.core.lists import keyset_page
 from wangge.transfer import selectors, services
-from wangge.transfer.models import Facility, TransferOrder
+from wangge.transfer.models import Facility
 
 router = Router(tags=["转运"])
 
@@ -144,23 +144,15 @@ def list_facilities(request: HttpRequest, tier: Literal[tuple(Facility.Tier.valu
     return [facility_out(o) for o in selectors.facility_occupancy(user=request.auth, tier=tier)]
 
 
-class TransferQuery(Schema):
-    status: Literal[("", *TransferOrder.Status.values)] = ""
-    late: bool = False
+class TransferQuery(selectors.TransferFilters):
     cursor: str = ""
     limit: PageSize = None
 
 
 @router.get("/transfers", response={200: TransferPage, **READ_ERRORS}, summary="转运单列表（游标分页）")
 def list_transfers(request: HttpRequest, query: Query[TransferQuery]):
-    from django.utils import timezone
-
-    qs = selectors.transfers_visible(user=request.auth).select_related("destination")
-    if query.status:
-        qs = qs.filter(status=query.status)
-    if query.late:
-        qs = qs.filter(selectors.late_q(timezone.now()))
-    page = keyset_page(qs.order_by("grid_code", "id"), cursor=query.cursor, limit=page_limit(query.limit))
+    qs = selectors.transfer_queryset(user=request.auth, filters=query)
+    page = keyset_page(qs, cursor=query.cursor, limit=page_limit(query.limit))
     return {"items": [transfer_out(t) for t in page.items], "next_cursor": page.next_cursor}
 
 

@@ -6,7 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core import forms as core_forms
+from wangge.core.codes import GRID_CODE_LENGTH
+from wangge.core.filters import FilterForm
 from wangge.transfer.models import Facility, TransferOrder
+from wangge.transfer.selectors import TransferFilters
 
 LOCAL_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -50,7 +53,11 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("取消原因"), max_length=300)
 
 
-class TransferFilterForm(forms.Form):
+class TransferFilterForm(FilterForm):
+    """The transfer list's filter bar: widgets only; ``TransferFilters`` validates."""
+
+    declaration = TransferFilters
+
     status = forms.ChoiceField(label=_("状态"), required=False,
                                choices=[("", _("全部"))] + list(TransferOrder.Status.choices))
     late = forms.BooleanField(label=_("只看延误"), required=False)
@@ -59,7 +66,7 @@ class TransferFilterForm(forms.Form):
 class FacilityForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     tier = forms.TypedChoiceField(label=_("层级"), coerce=int, choices=Facility.Tier.choices)
-    grid_code = forms.CharField(label=_("所属区划代码"), max_length=15,
+    grid_code = forms.CharField(label=_("所属区划代码"), max_length=GRID_CODE_LENGTH,
                                 help_text=_("区县或街道代码的前缀，如 420106"))
     capacity = forms.IntegerField(label=_("床位数"), min_value=0)
     address = forms.CharField(label=_("地址"), max_length=200, required=False)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core.codes import GRID_CODE_LENGTH
 from wangge.core.scoping import ScopedManager
 from wangge.people.models import Resident
 
@@ -22,7 +23,7 @@ class Facility(models.Model):
 
     name = models.CharField(_("名称"), max_length=100)
     tier = models.PositiveSmallIntegerField(_("层级"), choices=Tier.choices)
-    grid_code = models.CharField(_("所属区划前缀"), max_length=15, db_index=True)
+    grid_code = models.CharField(_("所属区划前缀"), max_length=GRID_CODE_LENGTH, db_index=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
@@ -59,7 +60,7 @@ class TransferOrder(models.Model):
         CANCELLED = "cancelled", _("已取消")
 
     # Where the patients are picked up; the scope is the origin's, so the sending community sees it.
-    grid_code = models.CharField(_("出发地网格代码"), max_length=15, db_index=True)
+    grid_code = models.CharField(_("出发地网格代码"), max_length=GRID_CODE_LENGTH, db_index=True)
     origin = models.CharField(_("出发地"), max_length=200)
     destination = models.ForeignKey(
         Facility, verbose_name=_("目的地"), on_delete=models.PROTECT, related_name="incoming_transfers"
@@ -98,7 +99,7 @@ class TransferPatient(models.Model):
     resident = models.ForeignKey(
         Resident, verbose_name=_("转运人员"), on_delete=models.PROTECT, related_name="transfers"
     )
-    grid_code = models.CharField(_("网格代码"), max_length=15)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
 
     objects = ScopedManager()
 
@@ -115,7 +116,7 @@ class Admission(models.Model):
     """A person received by a facility (by handover, or pushed by a hospital's system)."""
 
     resident = models.ForeignKey(Resident, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="admissions")
-    grid_code = models.CharField(_("网格代码"), max_length=15, db_index=True)
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH, db_index=True)
     facility = models.ForeignKey(Facility, verbose_name=_("机构"), on_delete=models.PROTECT, related_name="admissions")
     transfer = models.ForeignKey(
         TransferOrder, verbose_name=_("转运单"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

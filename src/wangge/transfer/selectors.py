@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
 from wangge.core.errors import NotFound
+from wangge.core.filters import Filters
+from wangge.core.inputs import Id
 from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
 
 # Alerts and the "late" highlight on the list share these thresholds.
@@ -135,11 +138,16 @@ def transfers_visible(*, user) -> QuerySet[TransferOrder]:
     )
 
 
-@dataclass(frozen=True)
-class TransferFilters:
-    status: str = ""
-    destination_id: int | None = None
-    late_only: bool = False
+class TransferFilters(Filters):
+    """The transfer list's filters: the page, its export and ``GET /transfers``."""
+
+    status: Literal[("", *TransferOrder.Status.values)] = ""
+    late: bool = False  # only the late ones (not arrived in time, or not handed over in time)
+    destination_id: Id | None = None
+
+    labels: ClassVar = {"status": gettext_lazy("状态"), "late": gettext_lazy("只看延误"),
+                        "destination_id": gettext_lazy("目的地")}
+
 
 
 def late_q(now: dt.datetime) -> Q:
@@ -167,18 +175,24 @@ STATUS_ORDER = {
 }
 
 
-def transfer_list(*, user, filters: TransferFilters | None = None, now: dt.datetime | None = None,
-                  limit: int = 200) -> list[TransferOrder]:
-    """Transfers in sight, en route first, then arrived, planned, done; late ones flagged ``late``."""
+def transfer_queryset(*, user, filters: TransferFilters | None = None, now: dt.datetime | None = None) -> QuerySet:
+    """Transfers in sight matching ``filters``, in keyset order (grid_code, id)."""
     filters = filters or TransferFilters()
-    now = now or timezone.now()
-    qs = transfers_visible(user=user).select_related("destination").annotate(patient_count=Count("patients"))
+    qs = transfers_visible(user=user).select_related("destination")
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.destination_id:
         qs = qs.filter(destination_id=filters.destination_id)
-    if filters.late_only:
-        qs = qs.filter(late_q(now))
+    if filters.late:
+        qs = qs.filter(late_q(now or timezone.now()))
+    return qs.order_by("grid_code", "id")
+
+
+def transfer_list(*, user, filters: TransferFilters | None = None, now: dt.datetime | None = None,
+                  limit: int = 200) -> list[TransferOrder]:
+    """Transfers in sight, en route first, then arrived, planned, done; late ones flagged ``late``."""
+    now = now or timezone.now()
+    qs = transfer_queryset(user=user, filters=filters, now=now).annotate(patient_count=Count("patients"))
     items = list(qs.order_by("-planned_departure", "-id")[:limit])
     for t in items:
         t.late = is_late(t, now)

@@ -25,7 +25,8 @@ from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.codes import LEVEL_BY_LENGTH
-from wangge.core.errors import Conflict, ValidationFailed
+from wangge.core.errors import Conflict, NotFound, ValidationFailed
+from wangge.grid.selectors import area_in_reach
 from wangge.health import services as health
 from wangge.people.selectors import resident_in_reach
 from wangge.transfer import selectors
@@ -82,8 +83,6 @@ def facility_create(
     quarantine_site=None,
 ) -> Facility:
     """A facility run by a division in the actor's reach (``grid_code`` is that division's prefix)."""
-    from wangge.core.scoping import user_can_reach
-
     user = actor.user
     require(user, "transfer.facility.create")
     name = (name or "").strip()
@@ -93,12 +92,16 @@ def facility_create(
         raise ValidationFailed(_("机构层级无效"), code="invalid_facility_level", errors={"tier": _("取值无效")})
     if capacity is None or capacity < 0:
         raise ValidationFailed(_("床位数不能为负数"), code="negative_beds", errors={"capacity": _("取值无效")})
-    if not grid_code or not user_can_reach(user, grid_code):
-        raise ValidationFailed(
-            _("所属区划不在您的管辖范围内"),
-            code="invalid_division_code",
-            errors={"grid_code": _("超出管辖范围")},
-        )
+    # Here a division outside the reach is a refusal of the form's field, as a malformed one is.
+    refused = ValidationFailed(
+        _("所属区划不在您的管辖范围内"),
+        code="invalid_division_code",
+        errors={"grid_code": _("超出管辖范围")},
+    )
+    try:
+        grid_code = area_in_reach(user=user, code=grid_code, navigable=False, invalid=refused).prefix
+    except NotFound:
+        raise refused from None
     facility = Facility.objects.create(
         name=name[:100], tier=tier, grid_code=grid_code, capacity=capacity, address=address[:200],
         phone=phone[:30], lat=lat, lng=lng, quarantine_site=quarantine_site,

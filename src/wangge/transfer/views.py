@@ -28,9 +28,8 @@ S = TransferOrder.Status
 
 
 def _filters(request) -> tuple[TransferFilterForm, selectors.TransferFilters]:
-    form = TransferFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    return form, selectors.TransferFilters(status=data.get("status", ""), late_only=bool(data.get("late")))
+    form = TransferFilterForm.read(request.GET)
+    return form, form.filters
 
 
 @login_required
@@ -48,7 +47,7 @@ def transfer_export(request):
     _form, filters = _filters(request)
     return audited_export(
         actor=Actor.from_request(request), object_type="transfer.transferorder",
-        grid_code=common_prefix(request.user), filters={"status": filters.status, "late": filters.late_only},
+        grid_code=common_prefix(request.user), filters=filters.audit_dump(),
         filename="转运单.xlsx", headers=selectors.TRANSFER_EXPORT_HEADERS,
         rows=selectors.transfer_export_rows(user=request.user, filters=filters),
     )

@@ -39,7 +39,7 @@ def test_the_export_follows_the_kind_and_resolved_filters(city, street_officer):
     client = login(street_officer)
     titles = [r[2] for r in rows_of(client.get(reverse("alerts:export"), {"kind": "transfer_late"}))[1:]]
     assert titles == ["预警 late"]
-    response = client.get(reverse("alerts:export"), {"kind": "transfer_late", "resolved": "1"})
+    response = client.get(reverse("alerts:export"), {"kind": "transfer_late", "include_resolved": "1"})
     titles = [r[2] for r in rows_of(response)[1:]]
     assert sorted(titles) == ["预警 late", "预警 late-done"]
 

@@ -6,7 +6,7 @@ from django.db import DatabaseError, connection, transaction
 
 from wangge.audit import services as audit
 from wangge.audit.models import AuditEntry, AuditLogIsAppendOnly
-from wangge.audit.selectors import audit_entry_list
+from wangge.audit.selectors import AuditFilters, audit_entry_list
 from wangge.core.testing import GRID_A, GRID_C
 from wangge.people.services import resident_update
 
@@ -78,9 +78,9 @@ def test_the_auditor_can_filter_by_action_and_person(city, grid_worker, auditor,
     resident = city["residents"]["A"]
     audit.record(actor=actor(grid_worker), action="view", obj=resident)
     audit.record(actor=actor(grid_worker), action="reveal", obj=resident, field="phone")
-    reveals = audit_entry_list(user=auditor, action="reveal", object_id=str(resident.pk))
+    reveals = audit_entry_list(user=auditor, filters=AuditFilters(action="reveal", object_id=str(resident.pk)))
     assert [e.field for e in reveals] == ["phone"]
-    assert audit_entry_list(user=auditor, actor_username="nobody").count() == 0
+    assert audit_entry_list(user=auditor, filters=AuditFilters(actor_username="nobody")).count() == 0
 
 
 @pytest.mark.parametrize("role_fixture", ["grid_worker", "outsider", "volunteer"])

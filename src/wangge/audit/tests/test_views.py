@@ -92,3 +92,23 @@ def test_pages_walk_back_in_time_by_cursor(client, city, auditor, actor, grid_wo
 def test_the_page_offers_no_way_to_change_the_log(client, reveal_in_a, auditor):
     html = force_login(client, auditor).get(LIST).content.decode()
     assert 'method="post"' not in html.split("<main")[1].split("</main>")[0]
+
+
+@pytest.mark.parametrize("query, field, message", [
+    ({"action": "erase"}, "action", "取值无效"),
+    ({"since": "2026-02-30"}, "since", "YYYY-MM-DD"),
+    ({"until": "1900-01-01"}, "until", "1901–2099"),
+    ({"object_id": "9" * 65}, "object_id", "内容过长"),
+])
+def test_a_bad_filter_is_a_message_on_the_page_and_left_out(client, reveal_in_a, auditor, query, field, message):
+    response = force_login(client, auditor).get(LIST, query)
+    assert response.status_code == 200
+    assert message in response.context["form"].errors[field][0]
+    assert message in response.content.decode()
+    assert reveal_in_a in response.context["entries"]  # the filter left out: the whole log
+
+
+def test_a_good_filter_still_applies_beside_a_bad_one(client, reveal_in_a, auditor):
+    response = force_login(client, auditor).get(LIST, {"action": "erase", "actor_username": "nobody"})
+    assert "action" in response.context["form"].errors
+    assert list(response.context["entries"]) == []

@@ -9,6 +9,7 @@ from wangge.core.errors import NotFound
 from wangge.core.testing import GRID_A, GRID_B, STREET_1
 from wangge.core.testing.factories import leave, put_in
 from wangge.grid.models import Building
+from wangge.grid.selectors import area_in_reach
 from wangge.health import selectors
 from wangge.health.models import EpidemicStatus as S
 
@@ -20,7 +21,7 @@ def local_noon(day: dt.date) -> dt.datetime:
 
 
 def table(user, prefix="", date=None):
-    area = selectors.area_in_reach(user=user, prefix=prefix)
+    area = area_in_reach(user=user, code=prefix)
     return selectors.four_category_table(user=user, area=area, date=date)
 
 
@@ -71,7 +72,7 @@ def test_the_table_of_a_user_counts_only_their_reach(city, grid_worker):
 
 def test_an_area_outside_reach_is_not_found(city, grid_worker):
     with pytest.raises(NotFound):
-        selectors.area_in_reach(user=grid_worker, prefix="420106002")
+        area_in_reach(user=grid_worker, code="420106002")
 
 
 def test_an_area_above_reach_is_navigable_but_counts_only_the_reach(city, grid_worker):
@@ -91,7 +92,7 @@ def test_the_export_rows_end_with_the_total(city, street_officer):
 def test_the_board_has_totals_new_today_children_and_gaps(city, street_officer):
     put_in(city["residents"]["A"], S.CONFIRMED)
     put_in(city["residents"]["B"], S.SECONDARY_CONTACT)
-    area = selectors.area_in_reach(user=street_officer, prefix="420106001001")
+    area = area_in_reach(user=street_officer, code="420106001001")
     b = selectors.board(user=street_officer, area=area)
     assert b.totals[S.CONFIRMED] == 1 and b.new_today[S.CONFIRMED] == 1
     assert b.totals[S.SECONDARY_CONTACT] == 1

@@ -39,7 +39,7 @@ def test_the_export_masks_id_numbers_and_phones(city, grid_worker):
 def test_the_export_writes_one_audit_entry_with_the_row_count(city, street_officer):
     put_in(city["residents"]["A"], S.CLOSE_CONTACT)
     put_in(city["residents"]["B"], S.FEVER)
-    response = login(street_officer).get(reverse("health:monitoring_export"), {"area": "420106001"})
+    response = login(street_officer).get(reverse("health:monitoring_export"), {"within": "420106001"})
     b"".join(response.streaming_content)
     entry = AuditEntry.objects.get(action="export")
     assert (entry.object_type, entry.changes["rows"]) == ("health.healthreport", 2)
@@ -53,7 +53,7 @@ def test_an_outsider_exports_nobody_from_another_street(city, outsider):
 
 def test_an_area_out_of_reach_is_404_and_not_audited(city, outsider):
     put_in(city["residents"]["A"], S.CLOSE_CONTACT)
-    response = login(outsider).get(reverse("health:monitoring_export"), {"area": "420106001"})
+    response = login(outsider).get(reverse("health:monitoring_export"), {"within": "420106001"})
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(action="export").exists()
 

@@ -58,7 +58,7 @@ def test_a_person_out_of_reach_is_404(city, outsider, name):
 
 def test_the_board_shows_counts_gaps_and_epidemic_free_share(city, street_officer):
     put_in(city["residents"]["A"], S.CONFIRMED)
-    page = login(street_officer).get(reverse("health:board"), {"area": "420106001001"}).content.decode()
+    page = login(street_officer).get(reverse("health:board"), {"within": "420106001001"}).content.decode()
     assert "确诊未收治" in page
     assert "无疫情小区 1 个，占 50.0%" in page
     assert "health-chart-data" in page
@@ -66,15 +66,15 @@ def test_the_board_shows_counts_gaps_and_epidemic_free_share(city, street_office
 
 @pytest.mark.parametrize("name", ["health:board", "health:daily", "health:gaps", "health:monitoring"])
 def test_an_area_out_of_reach_is_404(city, outsider, name):
-    assert login(outsider).get(reverse(name), {"area": "420106001"}).status_code == 404
+    assert login(outsider).get(reverse(name), {"within": "420106001"}).status_code == 404
 
 
 def test_the_daily_table_page_and_its_export(city, street_officer):
     put_in(city["residents"]["A"], S.FEVER)
     c = login(street_officer)
-    page = c.get(reverse("health:daily"), {"area": "420106001"}).content.decode()
+    page = c.get(reverse("health:daily"), {"within": "420106001"}).content.decode()
     assert "daily-table" in page
-    response = c.get(reverse("health:daily_export"), {"area": "420106001"})
+    response = c.get(reverse("health:daily_export"), {"within": "420106001"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.values)

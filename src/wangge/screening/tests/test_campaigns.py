@@ -5,7 +5,7 @@ import pytest
 from wangge.audit.models import AuditAction, AuditEntry
 from wangge.core.errors import Forbidden, NotFound, ValidationFailed
 from wangge.screening.models import DEFAULT_QUESTIONS, Campaign
-from wangge.screening.selectors import campaigns_for
+from wangge.screening.selectors import CampaignFilters, campaigns_for
 from wangge.screening.services import campaign_create
 
 
@@ -47,7 +47,7 @@ def test_custom_questions_are_checked(city, street_officer, actor, today):
 
 
 def test_a_grid_worker_sees_the_campaign_of_the_street_that_contains_their_grid(campaign, grid_worker, today):
-    assert list(campaigns_for(user=grid_worker, on_date=today)) == [campaign]
+    assert list(campaigns_for(user=grid_worker, filters=CampaignFilters(on_date=today))) == [campaign]
 
 
 def test_a_street_officer_sees_a_campaign_inside_their_street(city, street_officer, actor, today):
@@ -61,6 +61,6 @@ def test_an_outsider_does_not_see_another_streets_campaign(campaign, outsider):
 
 
 def test_a_campaign_is_active_only_between_its_dates(campaign, grid_worker, today):
-    assert not campaigns_for(user=grid_worker, on_date=today + dt.timedelta(days=30)).exists()
+    assert not campaigns_for(user=grid_worker, filters=CampaignFilters(on_date=today + dt.timedelta(days=30))).exists()
     Campaign.objects.filter(pk=campaign.pk).update(is_active=False)
-    assert not campaigns_for(user=grid_worker, on_date=today).exists()
+    assert not campaigns_for(user=grid_worker, filters=CampaignFilters(on_date=today)).exists()
