@@ -4,12 +4,17 @@ from django.urls import include, path
 from wangge import views
 from wangge.api import api
 from wangge.core import urls as core_urls
+from wangge.grid import urls as grid_urls
+from wangge.people import views as people_views
 
 urlpatterns = [
     # The home page is a view above every app (it shows the grid); it keeps its name, core:home.
     path("", include(([path("", views.home, name="home"), *core_urls.urlpatterns], core_urls.app_name))),
     path("accounts/", include("wangge.accounts.urls")),
-    path("grid/", include("wangge.grid.urls")),
+    # A household's page lists its people, so it is a people view; it keeps its place, grid:household.
+    path("grid/", include(([*grid_urls.urlpatterns,
+                            path("household/<int:pk>/", people_views.household_detail, name="household")],
+                           grid_urls.app_name))),
     path("people/", include("wangge.people.urls")),
     path("audit/", include("wangge.audit.urls")),
     path("exports/", include("wangge.exports.urls")),

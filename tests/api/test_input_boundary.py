@@ -12,8 +12,7 @@ import pytest
 from django.test import Client
 
 from wangge.core.inputs import DATE_MESSAGE, TIMESTAMP_MESSAGE
-from wangge.core.testing import api_client as client_for
-from wangge.core.testing import login
+from wangge.core.testing import api_client, login
 from wangge.core.testing.factories import make_facility
 from wangge.health.models import StatusTransition
 from wangge.tracing.models import TrajectoryEntry
@@ -21,7 +20,7 @@ from wangge.transfer.models import Admission
 
 
 def post_raw(user, path: str, body: bytes | str):
-    return client_for(user).post(f"/api/v1{path}", body, content_type="application/json")
+    return api_client(user).post(f"/api/v1{path}", body, content_type="application/json")
 
 
 def post(user, path: str, body: dict):
@@ -45,12 +44,12 @@ def assert_invalid(response, *fields):
 
 # --- NUL characters ---------------------------------------------------------------------------
 def test_a_nul_in_a_query_parameter_is_422(city, street_officer):
-    response = client_for(street_officer).get("/api/v1/residents", {"q": "张\x00"})
+    response = api_client(street_officer).get("/api/v1/residents", {"q": "张\x00"})
     assert_invalid(response, "q")
 
 
 def test_a_nul_in_the_path_is_422(city, street_officer):
-    response = client_for(street_officer).get("/api/v1/areas/4201%0006")
+    response = api_client(street_officer).get("/api/v1/areas/4201%0006")
     assert_invalid(response, "path")
 
 
@@ -126,7 +125,7 @@ def test_a_year_outside_1901_to_2099_is_422(investigation, cdc):
 
 
 def test_a_date_must_be_written_as_a_date(city, street_officer):
-    api = client_for(street_officer)
+    api = api_client(street_officer)
     for text in ("0", "2026-01-01T00:00:00", "0001-01-01"):
         body = assert_invalid(api.get("/api/v1/health/four-categories", {"date": text}), "date")
         assert body["errors"]["date"] == DATE_MESSAGE
@@ -166,7 +165,7 @@ def test_openapi_declares_the_bounds_of_limit(openapi):
 
 
 def test_limit_outside_its_bounds_is_422(city, street_officer):
-    api = client_for(street_officer)
+    api = api_client(street_officer)
     assert_invalid(api.get("/api/v1/residents", {"limit": 0}), "limit")
     assert_invalid(api.get("/api/v1/residents", {"limit": 501}), "limit")
     assert_invalid(api.get("/api/v1/health/gaps/unisolated", {"limit": 1001}), "limit")
@@ -222,7 +221,7 @@ def test_every_integer_input_has_bounds(openapi):
 
 def test_an_id_beyond_64_bits_is_422_not_an_overflow(city, street_officer):
     """Found by schemathesis: the number overflowed in the query (SQLite) or was refused by it (PostgreSQL)."""
-    api = client_for(street_officer)
+    api = api_client(street_officer)
     assert_invalid(api.get("/api/v1/households", {"building": 262036188753700028416}), "building")
     assert_invalid(api.get("/api/v1/residents/262036188753700028416"), "resident_id")
     response = post(street_officer, "/residents", {"household_id": 2**64, "name": "张三", "id_number": "x"})
@@ -251,7 +250,7 @@ def _cursor(*parts) -> str:
 def test_a_forged_cursor_is_a_coded_422_not_a_query(city, street_officer, cursor):
     """A cursor is signed: one we did not write (here base64 with a NUL or a huge id inside, which
     passes the middleware and the schema) is refused with its code before it reaches the database."""
-    response = client_for(street_officer).get("/api/v1/residents", {"cursor": cursor})
+    response = api_client(street_officer).get("/api/v1/residents", {"cursor": cursor})
     assert response.status_code == 422
     assert response.json()["code"] == "cursor_invalid"
 

@@ -29,11 +29,13 @@ from wangge.accounts.models import Role
 from wangge.accounts.services import api_token_issue
 from wangge.alerts.models import Alert
 from wangge.core.testing import GRID_A, actor_for
-from wangge.core.testing.factories import make_facility as facility
-from wangge.core.testing.factories import make_quarantine_order as quarantine_order
-from wangge.core.testing.factories import make_quarantine_test as quarantine_test
-from wangge.core.testing.factories import make_transfer as transfer
-from wangge.core.testing.factories import make_user
+from wangge.core.testing.factories import (
+    make_facility,
+    make_quarantine_order,
+    make_quarantine_test,
+    make_transfer,
+    make_user,
+)
 from wangge.screening.services import campaign_create, declaration_link_for
 from wangge.tracing.services import investigation_open
 from wangge.transfer.models import Admission
@@ -78,10 +80,10 @@ def world(city, grid_worker, keep_connection):
     campaign = campaign_create(actor=actor_for(commander), name="全员排查", area_code=GRID_A[:12],
                                start_date=today, end_date=today + dt.timedelta(days=3))
     investigation = investigation_open(actor=actor_for(commander), case_resident_id=residents["A"].pk)
-    order = quarantine_order(residents["A2"], start=today, planned_release=today + dt.timedelta(days=7))
-    test = quarantine_test(order, due=today)
-    fangcang = facility()
-    trip = transfer([residents["A"]], destination=fangcang, departure=now, arrival=now + dt.timedelta(hours=1))
+    order = make_quarantine_order(residents["A2"], start=today, planned_release=today + dt.timedelta(days=7))
+    test = make_quarantine_test(order, due=today)
+    fangcang = make_facility()
+    trip = make_transfer([residents["A"]], destination=fangcang, departure=now, arrival=now + dt.timedelta(hours=1))
     admission = Admission.objects.create(resident=residents["A"], facility=fangcang, grid_code=GRID_A,
                                          admitted_at=now)
     alert = Alert.objects.create(kind="fever", role=Role.COMMAND, grid_code=GRID_A, title="发热", dedupe_key="t1")

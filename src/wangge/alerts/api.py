@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from wangge.alerts import selectors, services
+from wangge.core.api import READ_ERRORS, WRITE_ERRORS, page_limit
 from wangge.core.inputs import Id, PageSize
-from wangge.core.lists import keyset_page, page_limit
-from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
+from wangge.core.lists import keyset_page
 
 router = Router(tags=["预警"])
 

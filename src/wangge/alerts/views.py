@@ -14,9 +14,9 @@ from wangge.accounts.services import common_prefix
 from wangge.alerts import selectors, services
 from wangge.alerts.models import AlertKind
 from wangge.audit.context import Actor
-from wangge.core.exports import audited_export
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import not_found_as_404
+from wangge.exports.audited import audited_export
 
 
 @login_required

@@ -1,6 +1,4 @@
-"""Export of any list to .xlsx, and the audited wrapper every export of personal data goes through.
-
-Two functions for views:
+"""Export of any list to .xlsx: the streamed response and the chunked reads behind it.
 
 ``xlsx_response(*, filename, headers, rows, sheet_title="数据") -> StreamingHttpResponse``
     Streams ``headers`` (column labels) and ``rows`` (any iterable of tuples, consumed once) to the
@@ -8,27 +6,16 @@ Two functions for views:
     queryset iterated with ``.iterator()`` never sits in memory.  Text is always text, never a
     formula.  Not audited: use it for non-personal lists.
 
-``audited_export(*, actor, object_type, grid_code, filters, filename, headers, rows) -> StreamingHttpResponse``
-    The same, plus one audit entry (action EXPORT) with the filters and the exact row count, written
-    after the last row and before the file is complete.  Every export of data about people must use it.
+``keyset_chunks`` and ``rows_by`` read a list's rows a chunk at a time.
 
-For residents, ``resident_export_rows(queryset)`` yields rows under ``RESIDENT_EXPORT_HEADERS`` with
-ID numbers and phones masked (an export is a list, and lists are masked)::
-
-    from wangge.core.exports import RESIDENT_EXPORT_HEADERS, audited_export, resident_export_rows
-
-    qs = resident_queryset(user=request.user, filters=filters)
-    return audited_export(
-        actor=Actor.from_request(request), object_type="people.resident", grid_code=common_prefix(request.user),
-        filters=dataclasses.asdict(filters), filename="居民名单.xlsx",
-        headers=RESIDENT_EXPORT_HEADERS, rows=resident_export_rows(qs),
-    )
+Every export of data about people is audited: ``wangge.exports.audited`` (``audited_export``,
+``ExportSpec``, ``record_export``) wraps ``xlsx_response`` with the audit entry.  Core knows no
+audit, so the wrapper lives in the exports app, above it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -37,13 +24,9 @@ from django.db.models import F, Field, Func, Value
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy
 
-from wangge.audit import services as audit
-from wangge.audit.context import Actor
-from wangge.audit.models import AuditAction
 from wangge.core.xlsx import stream_xlsx, write_xlsx  # noqa: F401  (write_xlsx: for exports written to a file)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 
 def content_disposition(filename: str) -> str:
@@ -74,70 +57,6 @@ def xlsx_response(
     )
     response["Content-Disposition"] = content_disposition(filename)
     return response
-
-
-def record_export(*, actor: Actor, object_type: str, grid_code: str, filters: dict[str, Any], filename: str,
-                  count: int, complete: bool = True) -> None:
-    """The audit entry of one export: its filters, the exact number of rows written, the file name."""
-    changes = {"filters": {k: v for k, v in filters.items() if v not in ("", None)}, "rows": count, "file": filename}
-    if not complete:
-        changes["complete"] = False
-    audit.record(actor=actor, action=AuditAction.EXPORT, object_type=object_type, object_repr=filename[:200],
-                 grid_code=grid_code, changes=changes)
-
-
-def audited_export(
-    *,
-    actor: Actor,
-    object_type: str,
-    grid_code: str,
-    filters: dict[str, Any],
-    filename: str,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    sheet_title: str = gettext_lazy("数据"),
-) -> StreamingHttpResponse:
-    """An .xlsx download recorded in the audit log with its filters and row count.
-
-    The entry is written after the last row and before the file's closing directory is sent, so a
-    downloaded file that opens is always on record; a download the client abandons part-way is
-    recorded too, with ``"complete": false`` and the rows sent until then.
-    """
-
-    def record(count: int, complete: bool) -> None:
-        record_export(actor=actor, object_type=object_type, grid_code=grid_code, filters=filters,
-                      filename=filename, count=count, complete=complete)
-
-    return xlsx_response(filename=filename, headers=headers, rows=rows, sheet_title=sheet_title, on_finish=record)
-
-
-@dataclass
-class ExportSpec:
-    """One export, described so that a request can stream it or the worker can write it to a file.
-
-    ``queryset`` is what the rows are read from (only used to tell whether the export is too big for
-    one request); ``rows`` makes the rows, once, when called.
-    """
-
-    object_type: str
-    grid_code: str
-    filters: dict[str, Any]
-    filename: str
-    headers: Sequence[str]
-    rows: Callable[[], Iterable[Sequence[Any]]]
-    queryset: Any = None
-    sheet_title: str = gettext_lazy("数据")
-
-    def more_rows_than(self, limit: int) -> bool:
-        """True when the export has more than ``limit`` rows: a bounded look past it, never COUNT(*)."""
-        if self.queryset is None:
-            return False
-        return self.queryset.order_by()[limit : limit + 1].exists()
-
-    def response(self, actor: Actor) -> StreamingHttpResponse:
-        return audited_export(actor=actor, object_type=self.object_type, grid_code=self.grid_code,
-                              filters=self.filters, filename=self.filename, headers=self.headers,
-                              rows=self.rows(), sheet_title=self.sheet_title)
 
 
 def keyset_chunks(queryset, fields: Sequence[str], *, keys: Sequence[str] = ("grid_code", "id"),

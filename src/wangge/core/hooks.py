@@ -17,6 +17,12 @@ The higher app says what it does about it, in its ``AppConfig.ready()``::
 
 Unlike a Django signal, a hook is sent with exactly its declared arguments, calls its receivers
 in the order they connected, and lets their errors through.
+
+A hook can also ask rather than tell: ``ask`` calls the receivers the same way and returns their
+answers, in order.  Health asks who is held under an order of an app above it (quarantine
+answers with its active orders) without knowing that app::
+
+    held = hooks.held_under_order.ask(user=user, within=within, resident_ids=None)
 """
 
 from __future__ import annotations
@@ -51,7 +57,10 @@ class Hook:
             self._receivers.remove(receiver)
 
     def send(self, **arguments: Any) -> None:
+        self.ask(**arguments)
+
+    def ask(self, **arguments: Any) -> list[Any]:
+        """Call every receiver with ``arguments`` and return what each answered, in order."""
         if set(arguments) != self.args:
             raise TypeError(f"{self.name} takes {sorted(self.args)}, not {sorted(arguments)}")
-        for receiver in list(self._receivers):
-            receiver(**arguments)
+        return [receiver(**arguments) for receiver in list(self._receivers)]

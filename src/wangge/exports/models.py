@@ -15,7 +15,7 @@ class ExportJob(models.Model):
         FAILED = "failed", _("失败")
         EXPIRED = "expired", _("已过期")
 
-    # Dotted path of the function that describes the export: (user, params) -> core.exports.ExportSpec.
+    # Dotted path of the function that describes the export: (user, params) -> exports.audited.ExportSpec.
     kind = models.CharField(_("类型"), max_length=200)
     params = models.JSONField(_("条件"), default=dict, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PENDING)

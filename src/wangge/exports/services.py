@@ -1,6 +1,6 @@
 """Exports: stream one in the request, or hand one too big for a request to the worker.
 
-An export is described by a *spec function*, ``(user, params) -> core.exports.ExportSpec``, named
+An export is described by a *spec function*, ``(user, params) -> exports.audited.ExportSpec``, named
 by its dotted path (the job's ``kind``), so the worker rebuilds exactly the export the page would
 have streamed, for the same user and the same filters, and writes it with the same writer and
 the same audit entry.
@@ -23,8 +23,8 @@ from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.errors import NotFound
-from wangge.core.exports import ExportSpec, record_export
 from wangge.core.xlsx import write_xlsx
+from wangge.exports.audited import ExportSpec, record_export
 from wangge.exports.models import ExportJob
 
 log = logging.getLogger(__name__)

@@ -1,17 +1,18 @@
 """API of the grid hierarchy: areas (divisions), grids, buildings, households.  Thin callers of
-``grid.selectors``; every read is narrowed to the caller's reach and out-of-reach is 404."""
+``grid.selectors``; every read is narrowed to the caller's reach and out-of-reach is 404.  A
+household with its members is people's (``people.api.get_household``), under the same tag."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from wangge.core.api import READ_ERRORS, page_limit
 from wangge.core.inputs import MAX_PAGE_SIZE, Id, PageSize
-from wangge.core.lists import keyset_page, page_limit
+from wangge.core.lists import keyset_page
 from wangge.grid import selectors
 from wangge.grid.models import Division
 from wangge.grid.schemas import (
-    READ_ERRORS,
     AreaDetailOut,
     AreaOut,
     BuildingDetailOut,
@@ -20,7 +21,6 @@ from wangge.grid.schemas import (
     GridPage,
     HouseholdPage,
 )
-from wangge.people.schemas import HouseholdDetailOut
 
 router = Router(tags=["网格"])
 
@@ -187,18 +187,3 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]):
     qs = selectors.household_queryset(user=request.auth, filters=filters)
     page = keyset(qs, cursor=filters.cursor, limit=filters.limit)
     return {"items": [household_out(h) for h in page.items], "next_cursor": page.next_cursor}
-
-
-@router.get(
-    "/households/{household_id}",
-    response={200: HouseholdDetailOut, **READ_ERRORS},
-    summary="户详情（成员，证件号码与手机号脱敏）",
-)
-def get_household(request: HttpRequest, household_id: Id):
-    from wangge.people.api import resident_out
-
-    household = selectors.household_in_reach(user=request.auth, pk=household_id)
-    out = household_out(household)
-    out["members"] = [resident_out(r) for r in selectors.household_members(user=request.auth, household=household)]
-    return out
-

@@ -101,17 +101,3 @@ class BuildingPage(Schema):
 class HouseholdPage(Schema):
     items: list[HouseholdOut]
     next_cursor: str | None = None
-
-
-class ErrorOut(Schema):
-    """Every error: a stable code, a Chinese message, and field-level problems."""
-
-    code: str  # unauthorized, forbidden, not_found, invalid, conflict, duplicate_id_number, ...
-    message: str
-    errors: dict
-
-
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-# Public endpoints are throttled per address and per link (code rate_limited).
-PUBLIC_WRITE_ERRORS = {**WRITE_ERRORS, 429: ErrorOut}

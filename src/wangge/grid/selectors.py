@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -32,7 +31,6 @@ from wangge.core.filters import Filters, Within
 from wangge.core.inputs import CodeFilter, Id
 from wangge.core.scoping import user_can_navigate, user_can_reach
 from wangge.grid.models import Building, Division, Grid, GridAssignment, Household, Unit
-from wangge.people.models import Resident
 
 
 def rollup_length(prefix: str) -> int:
@@ -393,23 +391,6 @@ def household_by_code(*, user, code: str):
     if household is None:
         raise NotFound(_("未找到该户，或不在您的管辖范围内"))
     return household
-
-
-def household_members(*, user, household):
-    """The people of a household, each with ``age`` set (whole years today)."""
-    members = list(
-        Resident.objects.restrict(user).filter(household=household).prefetch_related("tags").order_by("id")
-    )
-    today = dt.date.today()
-    for member in members:
-        member.age = age_on(member.birth_date, today)
-    return members
-
-
-def age_on(birth_date: dt.date | None, today: dt.date) -> int | None:
-    if birth_date is None:
-        return None
-    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
 # --- Reads for the integration API (/api/v1/) -------------------------------------------------

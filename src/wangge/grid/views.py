@@ -1,4 +1,6 @@
-"""Pages that walk the grid: area > grid > building > unit > household.  Reads only, all scoped."""
+"""Pages that walk the grid: area > grid > building > unit.  Reads only, all scoped.  The last step,
+a household and the people in it, is a people page (``people.views.household_detail``) that keeps
+its place in the walk: ``/grid/household/<pk>/``, named ``grid:household``."""
 
 from __future__ import annotations
 
@@ -77,16 +79,4 @@ def unit_detail(request, pk: int):
         "households": page.items,
         "total": households.count(),
         **pager_urls(request, page),
-    })
-
-
-@login_required
-@not_found_as_404
-def household_detail(request, pk: int):
-    user = request.user
-    household = selectors.household_in_reach(user=user, pk=pk)
-    return render(request, "grid/household.html", {
-        "household": household,
-        "crumbs": selectors.breadcrumb(user=user, code=household.code),
-        "members": selectors.household_members(user=user, household=household),
     })

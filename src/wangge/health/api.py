@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from wangge.audit.context import Actor
+from wangge.core.api import READ_ERRORS, WRITE_ERRORS, page_limit
 from wangge.core.errors import NotFound
 from wangge.core.inputs import Day, Id, PageSize, Temperature
-from wangge.core.lists import keyset_page, page_limit
-from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
+from wangge.core.lists import keyset_page
 from wangge.grid.selectors import area_in_reach
 from wangge.health import selectors, services
 from wangge.health.models import EpidemicStatus, HealthReport, StatusTransition

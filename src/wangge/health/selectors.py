@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal, NamedTuple
+from typing import Annotated, ClassVar, NamedTuple
 
 from django.conf import settings
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from pydantic import AfterValidator
 
 from wangge.core.codes import PREFIX_LENGTH, Level, is_grid_level_or_below, prefix_at
 from wangge.core.errors import NotFound
@@ -23,6 +25,7 @@ from wangge.core.filters import Filters, Within
 from wangge.core.inputs import Day
 from wangge.grid.models import Building, Grid
 from wangge.grid.selectors import Area, area_in_reach, area_names
+from wangge.health.hooks import held_under_order
 from wangge.health.models import (
     FOUR_CATEGORIES,
     MONITORED_STATUSES,
@@ -32,7 +35,6 @@ from wangge.health.models import (
     StatusTransition,
 )
 from wangge.people.models import Resident
-from wangge.quarantine.models import QuarantineOrder, QuarantineTest
 
 # The four categories and the secondary contacts, in the order every table shows them.
 BOARD_CATEGORIES = [*FOUR_CATEGORIES, EpidemicStatus.SECONDARY_CONTACT]
@@ -56,7 +58,7 @@ class AreaDayFilters(AreaFilters):
         return self.date or timezone.localdate()
 
 
-def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """The UTC instants at which the local (Asia/Shanghai) ``day`` begins and ends."""
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
@@ -107,7 +109,7 @@ def four_category_table(*, user, area: Area, date: dt.date | None = None) -> Fou
     they read the status tables (a few thousand rows in a bad week), never the residents.
     """
     date = date or timezone.localdate()
-    start, end = _day_bounds(date)
+    start, end = day_bounds(date)
     child_len = area.child_length
     rows: dict[str, TableRow] = {}
 
@@ -181,33 +183,55 @@ class GapEntry(NamedTuple):
     grid_code: str
     since: dt.datetime  # when the wait began: the status began, or the test fell due
     waited: dt.timedelta
-    object_id: int  # the PersonStatus or QuarantineTest behind the entry
+    object_id: int  # the row behind the entry (a PersonStatus here, a QuarantineTest in quarantine)
     detail: str = ""
 
 
-GAP_KINDS = {
-    "unadmitted": "确诊未收治",
-    "unisolated": "疑似未隔离",
-    "unquarantined": "密接未隔离",
-    "tests_overdue": "核酸检测逾期",
-    "fevers_unseen": "发热未就诊",
-}
-GapKind = Literal[tuple(GAP_KINDS)]
+@dataclass(frozen=True)
+class GapList:
+    """One closed-loop list.  Health declares the four of a person's status; an app above adds its
+    own with ``register_gap_list`` from its ``AppConfig.ready()`` (quarantine: overdue tests)."""
+
+    kind: str
+    label: str
+    principle: str
+    position: int  # the list's place among the tabs, the counts and the export
+    rows: Callable[..., QuerySet]  # (*, user, within="") -> rows, longest wait first; user None: city-wide
+    entries: Callable[[Iterable, dt.datetime], list[GapEntry]]  # (rows, now) -> their entries
+    stale: Callable[..., list[GapEntry]]  # (*, older_than, now) -> city-wide entries waiting longer
+    related: str = "resident__household"  # what a page of rows reads with them
+
+
+GAP_LISTS: dict[str, GapList] = {}
+# kind -> label and kind -> principle, in the lists' order (filled by register_gap_list).
+GAP_KINDS: dict[str, str] = {}
+GAP_PRINCIPLES: dict[str, str] = {}
+
+
+def register_gap_list(gap: GapList) -> GapList:
+    GAP_LISTS[gap.kind] = gap
+    ordered = sorted(GAP_LISTS.values(), key=lambda g: g.position)
+    GAP_KINDS.clear()
+    GAP_KINDS.update((g.kind, g.label) for g in ordered)
+    GAP_PRINCIPLES.clear()
+    GAP_PRINCIPLES.update((g.kind, g.principle) for g in ordered)
+    return gap
+
+
+def _known_gap(kind: str) -> str:
+    # Checked when a query is read, not when the module is: the apps above add their lists at ready().
+    if kind not in GAP_LISTS:
+        raise ValueError(f"unknown gap list {kind!r}")
+    return kind
+
+
+GapKind = Annotated[str, AfterValidator(_known_gap)]
 
 
 class GapFilters(AreaFilters):
     """The gap list's page and export: an area and which gap (the API names the gap in its path)."""
 
     kind: GapKind = "unadmitted"
-
-
-GAP_PRINCIPLES = {
-    "unadmitted": "应收尽收",
-    "unisolated": "应隔尽隔",
-    "unquarantined": "应隔尽隔",
-    "tests_overdue": "应检尽检",
-    "fevers_unseen": "应治尽治",
-}
 
 
 def _statuses(user, within: str):
@@ -230,12 +254,11 @@ def suspected_not_isolated(*, user, within: str = ""):
 
 
 def contacts_not_quarantined(*, user, within: str = ""):
-    """Close contacts without an active quarantine order (应隔尽隔), longest wait first."""
-    active = QuarantineOrder.objects.filter(status=QuarantineOrder.Status.ACTIVE).values("resident_id")
-    return (
-        _statuses(user, within).filter(status=EpidemicStatus.CLOSE_CONTACT)
-        .exclude(resident_id__in=active).order_by("since", "id")
-    )
+    """Close contacts not held under an order (应隔尽隔: quarantine's active orders), longest wait first."""
+    qs = _statuses(user, within).filter(status=EpidemicStatus.CLOSE_CONTACT)
+    for held in held_under_order.ask(user=None, within="", resident_ids=None):
+        qs = qs.exclude(resident_id__in=held)
+    return qs.order_by("since", "id")
 
 
 def fevers_not_seen(*, user, within: str = ""):
@@ -245,29 +268,42 @@ def fevers_not_seen(*, user, within: str = ""):
     )
 
 
-def tests_overdue(*, user, within: str = "", today: dt.date | None = None):
-    """Quarantine tests still pending after their due date (应检尽检), longest overdue first."""
-    today = today or timezone.localdate()
-    qs = QuarantineTest.objects.all() if user is None else QuarantineTest.objects.restrict(user)
-    if within:
-        qs = qs.within(within)
-    return qs.filter(result=QuarantineTest.Result.PENDING, due_date__lt=today).order_by("due_date", "id")
+def status_gap_entries(kind: str):
+    def entries(rows, now) -> list[GapEntry]:
+        rows = rows.select_related("resident__household") if hasattr(rows, "select_related") else rows
+        return [GapEntry(kind, s.resident, s.grid_code, s.since, now - s.since, s.pk, s.get_severity_display() or "")
+                for s in rows]
+
+    return entries
 
 
-STATUS_GAPS = {
-    "unadmitted": confirmed_not_admitted,
-    "unisolated": suspected_not_isolated,
-    "unquarantined": contacts_not_quarantined,
-    "fevers_unseen": fevers_not_seen,
-}
+def status_gap_stale(rows: Callable[..., QuerySet], kind: str):
+    def stale(*, older_than: dt.timedelta, now) -> list[GapEntry]:
+        return status_gap_entries(kind)(rows(user=None).filter(since__lt=now - older_than), now)
+
+    return stale
+
+
+# Quarantine's overdue tests (应检尽检) stand at 40, before the fevers.
+for _kind, _label, _principle, _position, _rows in [
+    ("unadmitted", "确诊未收治", "应收尽收", 10, confirmed_not_admitted),
+    ("unisolated", "疑似未隔离", "应隔尽隔", 20, suspected_not_isolated),
+    ("unquarantined", "密接未隔离", "应隔尽隔", 30, contacts_not_quarantined),
+    ("fevers_unseen", "发热未就诊", "应治尽治", 50, fevers_not_seen),
+]:
+    register_gap_list(GapList(_kind, _label, _principle, _position, rows=_rows, entries=status_gap_entries(_kind),
+                              stale=status_gap_stale(_rows, _kind)))
+
+
+def gap_list(kind: str) -> GapList:
+    if kind not in GAP_LISTS:
+        raise NotFound(_("未知的闭环事项类型"))
+    return GAP_LISTS[kind]
 
 
 def gap_queryset(kind: str, *, user, within: str = ""):
-    if kind == "tests_overdue":
-        return tests_overdue(user=user, within=within).select_related("order__resident__household")
-    if kind in STATUS_GAPS:
-        return STATUS_GAPS[kind](user=user, within=within).select_related("resident__household")
-    raise NotFound(_("未知的闭环事项类型"))
+    gap = gap_list(kind)
+    return gap.rows(user=user, within=within).select_related(gap.related)
 
 
 def gap_entries(kind: str, *, user, within: str = "", now=None) -> list[GapEntry]:
@@ -309,34 +345,12 @@ def stale_gap_entries(*, older_than: dt.timedelta, now=None) -> list[GapEntry]:
     """Every gap-list entry, city-wide, that has waited longer than ``older_than`` (for the job that
     raises GAP_STALE alerts).  Unscoped: never call it for a user's page."""
     now = now or timezone.now()
-    cutoff = now - older_than
-    stale = []
-    for kind in GAP_KINDS:
-        if kind == "tests_overdue":
-            last_due = timezone.localtime(cutoff).date() - dt.timedelta(days=1)
-            qs = tests_overdue(user=None).filter(due_date__lte=last_due)
-            entries = gap_entries_from(kind, qs, now)
-            stale += [e for e in entries if e.waited > older_than]
-        else:
-            qs = STATUS_GAPS[kind](user=None).filter(since__lt=cutoff)
-            stale += gap_entries_from(kind, qs, now)
-    return stale
+    return [entry for kind in GAP_KINDS for entry in GAP_LISTS[kind].stale(older_than=older_than, now=now)]
 
 
 def gap_entries_from(kind: str, qs, now) -> list[GapEntry]:
     """Entries for a gap queryset, or for the rows of a page of one (fetched already)."""
-    if kind == "tests_overdue":
-        out = []
-        rows = qs.select_related("order__resident__household") if hasattr(qs, "select_related") else qs
-        for test in rows:
-            since = _day_bounds(test.due_date)[0]
-            detail = f"{test.get_phase_display()}第{test.day}天（应检 {test.due_date:%Y-%m-%d}）"
-            out.append(GapEntry(kind, test.order.resident, test.grid_code, since, now - since, test.pk, detail))
-        return out
-    return [
-        GapEntry(kind, s.resident, s.grid_code, s.since, now - s.since, s.pk, s.get_severity_display() or "")
-        for s in (qs.select_related("resident__household") if hasattr(qs, "select_related") else qs)
-    ]
+    return gap_list(kind).entries(qs, now)
 
 
 # --- The board ----------------------------------------------------------------------------
@@ -418,13 +432,13 @@ class MonitoredPerson:
         return [("am", HealthReport.Slot.MORNING.label, self.am), ("pm", HealthReport.Slot.AFTERNOON.label, self.pm)]
 
 
-def _monitored_residents(residents, statuses, orders):
-    # One IN over the union of the two small tables, not an OR of two INs: with the OR the
-    # database cannot join and walks every resident in reach (10 s for a city of 10,000,000
-    # even when nobody is monitored); with the union it starts from the few monitored ids.
+def _monitored_residents(residents, statuses, held):
+    # One IN over the union of the small tables (the monitored statuses and, from the apps above,
+    # the people held under an order), not an OR of INs: with the OR the database cannot join and
+    # walks every resident in reach (10 s for a city of 10,000,000 even when nobody is monitored);
+    # with the union it starts from the few monitored ids.
     monitored = statuses.filter(status__in=MONITORED_STATUSES).values("resident_id").order_by()
-    quarantined = orders.filter(status=QuarantineOrder.Status.ACTIVE).values("resident_id").order_by()
-    return residents.filter(id__in=monitored.union(quarantined))
+    return residents.filter(id__in=monitored.union(*held) if held else monitored)
 
 
 def monitored_queryset(*, user, within: str = ""):
@@ -432,10 +446,10 @@ def monitored_queryset(*, user, within: str = ""):
     order), in keyset order (grid_code, id)."""
     residents = Resident.objects.restrict(user)
     statuses = PersonStatus.objects.restrict(user)
-    orders = QuarantineOrder.objects.restrict(user)
     if within:
-        residents, statuses, orders = residents.within(within), statuses.within(within), orders.within(within)
-    return _monitored_residents(residents, statuses, orders).select_related("household").order_by("grid_code", "id")
+        residents, statuses = residents.within(within), statuses.within(within)
+    held = held_under_order.ask(user=user, within=within, resident_ids=None)
+    return _monitored_residents(residents, statuses, held).select_related("household").order_by("grid_code", "id")
 
 
 def monitoring_missing_counts(qs, *, date: dt.date) -> dict[str, int]:
@@ -526,8 +540,8 @@ def monitoring_export_rows(people: list[MonitoredPerson]):
 def is_monitored(resident) -> bool:
     """Whether ``resident`` is under twice-daily monitoring now (the same rule as the lists)."""
     residents = Resident.objects.filter(pk=resident.pk)
-    return _monitored_residents(residents, PersonStatus.objects.filter(resident_id=resident.pk),
-                                QuarantineOrder.objects.filter(resident_id=resident.pk)).exists()
+    held = held_under_order.ask(user=None, within="", resident_ids=[resident.pk])
+    return _monitored_residents(residents, PersonStatus.objects.filter(resident_id=resident.pk), held).exists()
 
 
 def household_monitoring(*, household, date: dt.date | None = None) -> list[MonitoredPerson]:
@@ -536,8 +550,8 @@ def household_monitoring(*, household, date: dt.date | None = None) -> list[Moni
     date = date or timezone.localdate()
     members = Resident.objects.filter(household=household)
     ids = list(members.values_list("pk", flat=True))
-    people = list(_monitored_residents(members, PersonStatus.objects.filter(resident_id__in=ids),
-                                       QuarantineOrder.objects.filter(resident_id__in=ids)).order_by("id"))
+    held = held_under_order.ask(user=None, within="", resident_ids=ids)
+    people = list(_monitored_residents(members, PersonStatus.objects.filter(resident_id__in=ids), held).order_by("id"))
     status_by_id = dict(PersonStatus.objects.filter(resident_id__in=ids).values_list("resident_id", "status"))
     reports = {(r.resident_id, r.slot): r for r in HealthReport.objects.filter(resident_id__in=ids, date=date)}
     return [
@@ -551,7 +565,8 @@ def missing_reports(*, date: dt.date, slot: str) -> list[tuple[int, str, str]]:
     """(resident_id, grid_code, name) of everyone monitored with no report for ``date``/``slot``.
     Unscoped: for the job that alerts the responsible grid worker."""
     reported = HealthReport.objects.filter(date=date, slot=slot).values("resident_id")
-    qs = _monitored_residents(Resident.objects.all(), PersonStatus.objects.all(), QuarantineOrder.objects.all())
+    held = held_under_order.ask(user=None, within="", resident_ids=None)
+    qs = _monitored_residents(Resident.objects.all(), PersonStatus.objects.all(), held)
     return list(qs.exclude(id__in=reported).order_by("grid_code", "id").values_list("id", "grid_code", "name"))
 
 

@@ -16,9 +16,9 @@ from wangge.accounts.permissions import can
 from wangge.audit.context import Actor
 from wangge.core.codes import pad_division
 from wangge.core.errors import DomainError, Forbidden, NotFound
-from wangge.core.exports import audited_export
 from wangge.core.lists import pager_urls, request_page, walk
 from wangge.core.views import flash_outcome, not_found_as_404, safe_next
+from wangge.exports.audited import audited_export
 from wangge.grid.selectors import area_in_reach, breadcrumb
 from wangge.health import selectors, services
 from wangge.health.models import SYMPTOMS, EpidemicStatus, HealthReport, Severity

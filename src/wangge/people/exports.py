@@ -1,6 +1,6 @@
 """The residents export: the list page's residents, with ID numbers and phones masked.
 
-``residents(user=..., params=request.GET)`` is the export's spec (``core.exports.ExportSpec``): the
+``residents(user=..., params=request.GET)`` is the export's spec (``exports.audited.ExportSpec``): the
 page streams it, or the worker writes it when it is too big for one request (``exports`` app).
 """
 
@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.services import common_prefix
-from wangge.core.exports import ExportSpec, keyset_chunks, rows_by
+from wangge.core.exports import keyset_chunks, rows_by
+from wangge.exports.audited import ExportSpec
 from wangge.grid.models import Household
 from wangge.people import selectors
 from wangge.people.idcard import bulk_maskers

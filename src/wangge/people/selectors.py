@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -14,7 +15,7 @@ from wangge.audit.models import AuditAction
 from wangge.core.errors import NotFound
 from wangge.core.filters import ChoiceCode, Filters, SearchText, Within
 from wangge.core.inputs import Id, coded_error
-from wangge.core.lists import Page, keyset_page  # noqa: F401  (re-exported for callers)
+from wangge.core.lists import keyset_page
 from wangge.people.models import HouseholdMove, KeyGroupTag, Resident, ResidentTag
 from wangge.people.validation import RESIDENCE_LOOKUP, duplicate_id_number_refusal
 
@@ -26,6 +27,23 @@ def tag_lookup() -> dict[str, int]:
         lookup[tag.code] = tag.pk
         lookup[tag.name] = tag.pk
     return lookup
+
+
+def household_members(*, user, household):
+    """The people of a household, each with ``age`` set (whole years today)."""
+    members = list(
+        Resident.objects.restrict(user).filter(household=household).prefetch_related("tags").order_by("id")
+    )
+    today = dt.date.today()
+    for member in members:
+        member.age = age_on(member.birth_date, today)
+    return members
+
+
+def age_on(birth_date: dt.date | None, today: dt.date) -> int | None:
+    if birth_date is None:
+        return None
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
 def _residence_type(value):

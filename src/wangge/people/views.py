@@ -65,12 +65,25 @@ def resident_export(request):
     return export_or_job(request, kind="wangge.people.exports.residents", params=request.GET.dict())
 
 
+@login_required
+@not_found_as_404
+def household_detail(request, pk: int):
+    """A household and its members: the last step of the grid's walk (``grid:household``)."""
+    user = request.user
+    household = grid_selectors.household_in_reach(user=user, pk=pk)
+    return render(request, "people/household.html", {
+        "household": household,
+        "crumbs": grid_selectors.breadcrumb(user=user, code=household.code),
+        "members": selectors.household_members(user=user, household=household),
+    })
+
+
 def _detail_context(request, resident: Resident, *, revealed: dict | None = None) -> dict:
     crumbs = grid_selectors.breadcrumb(user=request.user, code=resident.household.code)
     crumbs.append(grid_selectors.Crumb(resident.name, None))
     return {
         "resident": resident,
-        "age": grid_selectors.age_on(resident.birth_date, dt.date.today()),
+        "age": selectors.age_on(resident.birth_date, dt.date.today()),
         "crumbs": crumbs,
         "moves": selectors.resident_moves(user=request.user, resident=resident),
         "tags": list(resident.tags.all()),

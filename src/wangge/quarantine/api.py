@@ -7,9 +7,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from wangge.audit.context import Actor
+from wangge.core.api import READ_ERRORS, WRITE_ERRORS, page_limit
 from wangge.core.inputs import Id, PageSize
-from wangge.core.lists import keyset_page, page_limit
-from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
+from wangge.core.lists import keyset_page
 from wangge.quarantine import selectors, services
 from wangge.quarantine.models import QuarantineOrder
 from wangge.quarantine.schemas import (

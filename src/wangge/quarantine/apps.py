@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class QuarantineConfig(AppConfig):
     name = "wangge.quarantine"
     verbose_name = "隔离管理"
+
+    def ready(self) -> None:
+        # Health knows no quarantine: it asks who is held under an order, and lists the gaps it is told of.
+        from wangge.health.hooks import held_under_order
+        from wangge.health.selectors import register_gap_list
+        from wangge.quarantine.selectors import OVERDUE_TESTS, residents_under_active_order
+
+        held_under_order.connect(residents_under_active_order)
+        register_gap_list(OVERDUE_TESTS)

@@ -16,6 +16,7 @@ from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.filters import Filters, SearchText
 from wangge.core.inputs import Id
+from wangge.health.selectors import GapEntry, GapList, day_bounds
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
 from wangge.quarantine.services import order_in_reach, release_problems, room_occupancy, site_in_reach
 
@@ -220,3 +221,49 @@ def order_export_rows(qs):
             o.start_date, o.planned_release, o.get_status_display(), f"{o.tests_done}/{o.tests_total}",
             "是" if o.has_overdue else "", o.reason, o.certificate_number or "",
         )
+
+
+# --- What quarantine tells health (registered in apps.py) ---------------------------------------
+
+
+def residents_under_active_order(*, user, within: str, resident_ids) -> QuerySet:
+    """``resident_id`` of every ACTIVE order in reach (all when ``user`` is None), under ``within``
+    and among ``resident_ids`` (when given): health's ``held_under_order``."""
+    qs = QuarantineOrder.objects.all() if user is None else QuarantineOrder.objects.restrict(user)
+    if within:
+        qs = qs.within(within)
+    if resident_ids is not None:
+        qs = qs.filter(resident_id__in=resident_ids)
+    return qs.filter(status=QuarantineOrder.Status.ACTIVE).values("resident_id").order_by()
+
+
+def tests_overdue(*, user, within: str = "", today: dt.date | None = None) -> QuerySet:
+    """Quarantine tests still pending after their due date (应检尽检), longest overdue first."""
+    today = today or timezone.localdate()
+    qs = QuarantineTest.objects.all() if user is None else QuarantineTest.objects.restrict(user)
+    if within:
+        qs = qs.within(within)
+    return qs.filter(result=QuarantineTest.Result.PENDING, due_date__lt=today).order_by("due_date", "id")
+
+
+def overdue_test_entries(rows, now) -> list[GapEntry]:
+    """Health's gap entries for overdue tests: waiting since the start of the day each fell due."""
+    rows = rows.select_related("order__resident__household") if hasattr(rows, "select_related") else rows
+    out = []
+    for test in rows:
+        since = day_bounds(test.due_date)[0]
+        detail = f"{test.get_phase_display()}第{test.day}天（应检 {test.due_date:%Y-%m-%d}）"
+        out.append(GapEntry("tests_overdue", test.order.resident, test.grid_code, since, now - since, test.pk, detail))
+    return out
+
+
+def stale_overdue_test_entries(*, older_than: dt.timedelta, now) -> list[GapEntry]:
+    last_due = timezone.localtime(now - older_than).date() - dt.timedelta(days=1)
+    entries = overdue_test_entries(tests_overdue(user=None).filter(due_date__lte=last_due), now)
+    return [e for e in entries if e.waited > older_than]
+
+
+OVERDUE_TESTS = GapList(
+    "tests_overdue", "核酸检测逾期", "应检尽检", 40, rows=tests_overdue, entries=overdue_test_entries,
+    stale=stale_overdue_test_entries, related="order__resident__household",
+)

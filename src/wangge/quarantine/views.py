@@ -17,9 +17,9 @@ from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
 from wangge.core.codes import division_code_of
 from wangge.core.errors import DomainError, Forbidden, NotFound
-from wangge.core.exports import audited_export
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import flash_outcome, forbidden, not_found_as_404
+from wangge.exports.audited import audited_export
 from wangge.people.selectors import resident_in_reach
 from wangge.quarantine import selectors, services
 from wangge.quarantine.forms import ExtendForm, OrderForm, SiteForm

@@ -11,9 +11,9 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
+from wangge.core.api import PUBLIC_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS, page_limit
 from wangge.core.inputs import Day, Id, PageSize, Temperature
-from wangge.core.lists import keyset_page, page_limit
-from wangge.grid.schemas import PUBLIC_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS
+from wangge.core.lists import keyset_page
 from wangge.screening import selectors, services
 from wangge.screening.models import Campaign, Visit
 

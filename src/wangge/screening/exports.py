@@ -1,7 +1,7 @@
 """The missing-households export of a campaign: the households of an area not yet covered on a day.
 
 ``missing_households(user=..., params={"campaign": id, "within": prefix, "date": iso})`` is the
-export's spec (``core.exports.ExportSpec``), streamed by the page or written by the worker.
+export's spec (``exports.audited.ExportSpec``), streamed by the page or written by the worker.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.codes import grid_code_of
-from wangge.core.exports import ExportSpec, keyset_chunks
+from wangge.core.exports import keyset_chunks
+from wangge.exports.audited import ExportSpec
 from wangge.screening import selectors
 from wangge.screening.models import Visit
 

@@ -26,14 +26,15 @@ from wangge.audit.context import Actor, client_ip
 from wangge.core import forms as core_forms
 from wangge.core.codes import GRID_CODE_LENGTH, LENGTHS, is_grid_level_or_below
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
-from wangge.core.exports import audited_export
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import not_found_as_404, rate_limited_as_429
+from wangge.exports.audited import audited_export
 from wangge.exports.views import export_or_job
-from wangge.grid.selectors import household_in_reach, household_members
+from wangge.grid.selectors import household_in_reach
 from wangge.health import selectors as health_selectors
 from wangge.health import services as health_services
 from wangge.health.models import SYMPTOMS, HealthReport
+from wangge.people.selectors import household_members
 from wangge.screening import selectors, services
 from wangge.screening.models import Campaign, DeclarationLink, SelfDeclaration, Visit
 

@@ -14,9 +14,9 @@ from wangge.accounts.permissions import can
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden, NotFound
-from wangge.core.exports import audited_export
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import flash_outcome, not_found_as_404
+from wangge.exports.audited import audited_export
 from wangge.grid.selectors import household_by_code
 from wangge.quarantine import selectors as quarantine_selectors
 from wangge.tracing import selectors, services

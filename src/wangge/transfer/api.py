@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
+from wangge.core.api import READ_ERRORS, WRITE_ERRORS, page_limit
 from wangge.core.inputs import Id, PageSize, Timestamp
-from wangge.core.lists import keyset_page, page_limit
-from wangge.grid.schemas import READ_ERRORS, WRITE_ERRORS
+from wangge.core.lists import keyset_page
 from wangge.transfer import selectors, services
 from wangge.transfer.models import Facility
 

@@ -15,9 +15,9 @@ from wangge.accounts.permissions import can, refusal
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden
-from wangge.core.exports import audited_export
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import forbidden, not_found_as_404
+from wangge.exports.audited import audited_export
 from wangge.people.selectors import ResidentFilters, resident_in_reach, resident_queryset
 from wangge.transfer import selectors, services
 from wangge.transfer.forms import CancelForm, FacilityForm, HandoverForm, TransferFilterForm, TransferForm

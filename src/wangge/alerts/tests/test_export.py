@@ -7,8 +7,7 @@ from django.urls import reverse
 from wangge.alerts.models import AlertRead
 from wangge.alerts.services import alert_raise, alert_resolve
 from wangge.audit.models import AuditAction, AuditEntry
-from wangge.core.testing import login as client_for
-from wangge.core.testing import rows_of
+from wangge.core.testing import login, rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def test_the_export_holds_the_users_alerts_unread_first_and_not_the_others(city,
     raise_for("grid_worker", GRID_C, "other-street")
     raise_for("cdc", GRID_A, "other-role")
     AlertRead.objects.create(alert=new, user=grid_worker)
-    rows = rows_of(client_for(grid_worker).get(reverse("alerts:export")))
+    rows = rows_of(login(grid_worker).get(reverse("alerts:export")))
     assert rows[0][:3] == ["预警编号", "类型", "标题"]
     assert [(r[0], r[6]) for r in rows[1:]] == [(old.pk, None), (new.pk, "是")]
 
@@ -37,7 +36,7 @@ def test_the_export_follows_the_kind_and_resolved_filters(city, street_officer):
     raise_for("command", GRID_A, "missed", kind="missed_report")
     raise_for("command", GRID_A, "late-done", kind="transfer_late")
     alert_resolve(dedupe_key="late-done")
-    client = client_for(street_officer)
+    client = login(street_officer)
     titles = [r[2] for r in rows_of(client.get(reverse("alerts:export"), {"kind": "transfer_late"}))[1:]]
     assert titles == ["预警 late"]
     response = client.get(reverse("alerts:export"), {"kind": "transfer_late", "include_resolved": "1"})
@@ -48,14 +47,14 @@ def test_the_export_follows_the_kind_and_resolved_filters(city, street_officer):
 def test_the_export_writes_one_audit_entry_with_the_row_count(city, grid_worker):
     raise_for("grid_worker", GRID_A, "a1")
     raise_for("grid_worker", GRID_A, "a2", kind="fever")
-    b"".join(client_for(grid_worker).get(reverse("alerts:export"), {"kind": "fever"}).streaming_content)
+    b"".join(login(grid_worker).get(reverse("alerts:export"), {"kind": "fever"}).streaming_content)
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT, object_type="alerts.alert")
     assert entry.changes["rows"] == 1 and entry.changes["filters"] == {"kind": "fever"}
 
 
 def test_an_outsider_exports_none_of_the_alerts_out_of_reach(city, outsider):
     raise_for("community_worker", GRID_A, "a1")
-    assert rows_of(client_for(outsider).get(reverse("alerts:export")))[1:] == []
+    assert rows_of(login(outsider).get(reverse("alerts:export")))[1:] == []
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in_and_nothing_is_exported(city):
@@ -65,5 +64,5 @@ def test_an_anonymous_visitor_is_sent_to_log_in_and_nothing_is_exported(city):
 
 
 def test_the_inbox_links_to_the_export_with_its_filters(city, grid_worker):
-    body = client_for(grid_worker).get(reverse("alerts:inbox"), {"kind": "fever"}).content.decode()
+    body = login(grid_worker).get(reverse("alerts:inbox"), {"kind": "fever"}).content.decode()
     assert reverse("alerts:export") + "?kind=fever" in body

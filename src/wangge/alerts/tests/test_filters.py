@@ -6,8 +6,7 @@ from django.urls import reverse
 from wangge.alerts.models import AlertRead
 from wangge.alerts.services import alert_raise, alert_resolve
 from wangge.audit.models import AuditAction, AuditEntry
-from wangge.core.testing import GRID_A, Api, rows_of
-from wangge.core.testing import login as client_for
+from wangge.core.testing import GRID_A, Api, login, rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def alerts(city, street_officer):
     {"unread_only": "1"}, {"kind": ""}, {"include_resolved": "0"},
 ])
 def test_the_page_and_the_api_list_the_same_alerts(alerts, street_officer, query):
-    page = client_for(street_officer).get(reverse("alerts:inbox"), query)
+    page = login(street_officer).get(reverse("alerts:inbox"), query)
     api = Api(street_officer).get("/alerts", **query)
     assert api.status_code == 200
     assert sorted(a.pk for a in page.context["alerts"]) == sorted(a["id"] for a in api.json()["items"])
@@ -39,14 +38,14 @@ def test_a_bad_filter_is_a_422_in_the_api_and_a_message_on_the_page(alerts, stre
     api = Api(street_officer).get("/alerts", **query)
     assert api.status_code == 422
     assert field in api.json()["errors"]
-    page = client_for(street_officer).get(reverse("alerts:inbox"), query)
+    page = login(street_officer).get(reverse("alerts:inbox"), query)
     assert page.status_code == 200
     assert api.json()["errors"][field] in page.content.decode()
     assert len(page.context["alerts"]) == 3  # the bad filter left out
 
 
 def test_a_bad_filter_is_left_out_of_the_export_and_its_audit_entry(alerts, street_officer):
-    rows = rows_of(client_for(street_officer).get(reverse("alerts:export"), {"kind": "nonsense", "unread_only": "1"}))
+    rows = rows_of(login(street_officer).get(reverse("alerts:export"), {"kind": "nonsense", "unread_only": "1"}))
     assert len(rows) == 1 + 2
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT, object_type="alerts.alert")
     assert entry.changes["filters"] == {"unread_only": True}

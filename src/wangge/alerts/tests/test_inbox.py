@@ -7,7 +7,7 @@ from django.urls import reverse
 from wangge.accounts.services import api_token_issue
 from wangge.alerts.models import AlertRead
 from wangge.alerts.services import alert_raise
-from wangge.core.testing import login as client_for
+from wangge.core.testing import login
 
 pytestmark = pytest.mark.django_db
 
@@ -26,34 +26,34 @@ def test_the_inbox_lists_alerts_for_the_users_role_in_reach_unread_first(city, g
     raise_for("grid_worker", GRID_C, "other-street")
     raise_for("cdc", GRID_A, "other-role")
     AlertRead.objects.create(alert=new, user=grid_worker)
-    alerts = client_for(grid_worker).get(reverse("alerts:inbox")).context["alerts"]
+    alerts = login(grid_worker).get(reverse("alerts:inbox")).context["alerts"]
     assert [a.pk for a in alerts] == [old.pk, new.pk]
 
 
 def test_the_inbox_filters_by_kind(city, street_officer):
     raise_for("command", GRID_A, "late", kind="transfer_late")
     raise_for("command", GRID_A, "missed", kind="missed_report")
-    alerts = client_for(street_officer).get(reverse("alerts:inbox"), {"kind": "transfer_late"}).context["alerts"]
+    alerts = login(street_officer).get(reverse("alerts:inbox"), {"kind": "transfer_late"}).context["alerts"]
     assert [a.dedupe_key for a in alerts] == ["late"]
 
 
 def test_opening_an_alert_marks_it_read_and_goes_to_the_record(city, grid_worker):
     alert = raise_for("grid_worker", GRID_A, "a1", link="/people/residents/7/")
-    response = client_for(grid_worker).get(reverse("alerts:open", args=[alert.pk]))
+    response = login(grid_worker).get(reverse("alerts:open", args=[alert.pk]))
     assert response.status_code == 302 and response["Location"] == "/people/residents/7/"
     assert AlertRead.objects.filter(alert=alert, user=grid_worker).exists()
 
 
 def test_another_streets_alert_is_404_when_opened_or_marked(city, outsider):
     alert = raise_for("community_worker", GRID_A, "a1")
-    client = client_for(outsider)
+    client = login(outsider)
     assert client.get(reverse("alerts:open", args=[alert.pk])).status_code == 404
     assert client.post(reverse("alerts:read", args=[alert.pk])).status_code == 404
 
 
 def test_marking_read_with_htmx_returns_the_row(city, grid_worker):
     alert = raise_for("grid_worker", GRID_A, "a1")
-    response = client_for(grid_worker).post(reverse("alerts:read", args=[alert.pk]), HTTP_HX_REQUEST="true")
+    response = login(grid_worker).post(reverse("alerts:read", args=[alert.pk]), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert f'id="alert-{alert.pk}"' in response.content.decode()
     assert response["HX-Trigger"] == "alerts-changed"
@@ -63,7 +63,7 @@ def test_marking_read_with_htmx_returns_the_row(city, grid_worker):
 def test_the_badge_shows_the_unread_count_and_nothing_when_all_read(city, grid_worker):
     alert = raise_for("grid_worker", GRID_A, "a1")
     raise_for("grid_worker", GRID_A, "a2")
-    client = client_for(grid_worker)
+    client = login(grid_worker)
     assert ">2<" in client.get(reverse("alerts:badge")).content.decode()
     AlertRead.objects.create(alert=alert, user=grid_worker)
     assert ">1<" in client.get(reverse("alerts:badge")).content.decode()

@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from wangge.alerts.models import Alert, AlertKind
-from wangge.core.testing.factories import make_facility as facility
-from wangge.core.testing.factories import make_person_status as put_in_loop
-from wangge.core.testing.factories import make_quarantine_order as quarantine_order
-from wangge.core.testing.factories import make_quarantine_test as quarantine_test
-from wangge.core.testing.factories import make_transfer as transfer
+from wangge.core.testing.factories import (
+    make_facility,
+    make_person_status,
+    make_quarantine_order,
+    make_quarantine_test,
+    make_transfer,
+)
 from wangge.health import jobs as health_jobs
 from wangge.health.models import HealthReport
 from wangge.quarantine import jobs as quarantine_jobs
@@ -40,7 +42,7 @@ def report(resident, date, slot):
 # --- Missed reports --------------------------------------------------------------------------
 def test_a_monitored_person_without_a_morning_report_alerts_their_grid_worker_after_noon(city):
     resident = city["residents"]["A"]
-    put_in_loop(resident)
+    make_person_status(resident)
     raised = health_jobs.raise_missed_report_alerts(now=local(2026, 3, 10, 12, 1))
     alert = Alert.objects.get(dedupe_key=f"missed:{resident.pk}:2026-03-10:am")
     assert alert.kind == AlertKind.MISSED_REPORT
@@ -52,14 +54,14 @@ def test_a_monitored_person_without_a_morning_report_alerts_their_grid_worker_af
 
 def test_no_morning_alert_before_noon(city):
     resident = city["residents"]["A"]
-    put_in_loop(resident)
+    make_person_status(resident)
     health_jobs.raise_missed_report_alerts(now=local(2026, 3, 10, 11, 59))
     assert not Alert.objects.filter(dedupe_key=f"missed:{resident.pk}:2026-03-10:am").exists()
 
 
 def test_the_afternoon_slot_is_missed_only_after_eight_in_the_evening(city):
     resident = city["residents"]["A"]
-    put_in_loop(resident)
+    make_person_status(resident)
     health_jobs.raise_missed_report_alerts(now=local(2026, 3, 10, 19, 59))
     assert not Alert.objects.filter(dedupe_key=f"missed:{resident.pk}:2026-03-10:pm").exists()
     health_jobs.raise_missed_report_alerts(now=local(2026, 3, 10, 20, 0))
@@ -68,19 +70,19 @@ def test_the_afternoon_slot_is_missed_only_after_eight_in_the_evening(city):
 
 def test_a_person_who_reported_raises_no_missed_alert(city):
     resident = city["residents"]["A"]
-    put_in_loop(resident)
+    make_person_status(resident)
     report(resident, DAY, "am")
     health_jobs.raise_missed_report_alerts(now=local(2026, 3, 10, 13))
     assert not Alert.objects.filter(dedupe_key=f"missed:{resident.pk}:2026-03-10:am").exists()
 
 
 def test_a_person_not_under_monitoring_raises_no_missed_alert(city):
-    put_in_loop(city["residents"]["A"], status="excluded")
+    make_person_status(city["residents"]["A"], status="excluded")
     assert health_jobs.raise_missed_report_alerts(now=local(2026, 3, 10, 21)) == 0
 
 
 def test_missed_report_job_run_twice_raises_each_alert_once(city):
-    put_in_loop(city["residents"]["A"])
+    make_person_status(city["residents"]["A"])
     first = health_jobs.raise_missed_report_alerts(now=local(2026, 3, 10, 21))
     second = health_jobs.raise_missed_report_alerts(now=local(2026, 3, 10, 21, 5))
     assert (first, second) == (4, 0)
@@ -89,7 +91,7 @@ def test_missed_report_job_run_twice_raises_each_alert_once(city):
 
 def test_a_late_report_resolves_its_missed_alert(city):
     resident = city["residents"]["A"]
-    put_in_loop(resident)
+    make_person_status(resident)
     health_jobs.raise_missed_report_alerts(now=local(2026, 3, 10, 13))
     report(resident, DAY, "am")
     health_jobs.raise_missed_report_alerts(now=local(2026, 3, 10, 13, 5))
@@ -99,19 +101,19 @@ def test_a_late_report_resolves_its_missed_alert(city):
 
 # --- Releases due ----------------------------------------------------------------------------
 def test_an_active_order_due_today_alerts_the_community_worker(city):
-    order = quarantine_order(city["residents"]["B"], start=DAY - dt.timedelta(days=14), planned_release=DAY)
+    order = make_quarantine_order(city["residents"]["B"], start=DAY - dt.timedelta(days=14), planned_release=DAY)
     assert quarantine_jobs.raise_release_due_alerts(today=DAY) == 1
     alert = Alert.objects.get(kind=AlertKind.RELEASE_DUE)
     assert (alert.role, alert.grid_code, alert.object_id) == ("community_worker", order.grid_code, str(order.pk))
 
 
 def test_an_order_due_tomorrow_is_not_due_yet(city):
-    quarantine_order(city["residents"]["B"], start=DAY, planned_release=DAY + dt.timedelta(days=1))
+    make_quarantine_order(city["residents"]["B"], start=DAY, planned_release=DAY + dt.timedelta(days=1))
     assert quarantine_jobs.raise_release_due_alerts(today=DAY) == 0
 
 
 def test_release_due_run_twice_raises_once_and_a_released_order_resolves_it(city):
-    order = quarantine_order(city["residents"]["B"], start=DAY - dt.timedelta(days=14), planned_release=DAY)
+    order = make_quarantine_order(city["residents"]["B"], start=DAY - dt.timedelta(days=14), planned_release=DAY)
     assert quarantine_jobs.raise_release_due_alerts(today=DAY) == 1
     assert quarantine_jobs.raise_release_due_alerts(today=DAY) == 0
     order.status = "released"
@@ -121,7 +123,7 @@ def test_release_due_run_twice_raises_once_and_a_released_order_resolves_it(city
 
 
 def test_an_extended_order_falls_due_again_on_its_new_date(city):
-    order = quarantine_order(city["residents"]["B"], start=DAY - dt.timedelta(days=14), planned_release=DAY)
+    order = make_quarantine_order(city["residents"]["B"], start=DAY - dt.timedelta(days=14), planned_release=DAY)
     quarantine_jobs.raise_release_due_alerts(today=DAY)
     order.planned_release = DAY + dt.timedelta(days=3)
     order.save()
@@ -132,8 +134,8 @@ def test_an_extended_order_falls_due_again_on_its_new_date(city):
 
 # --- Overdue tests ---------------------------------------------------------------------------
 def test_a_pending_test_past_its_due_date_alerts_the_cdc(city):
-    order = quarantine_order(city["residents"]["A"], start=DAY, planned_release=DAY + dt.timedelta(days=14))
-    test = quarantine_test(order, due=DAY)
+    order = make_quarantine_order(city["residents"]["A"], start=DAY, planned_release=DAY + dt.timedelta(days=14))
+    test = make_quarantine_test(order, due=DAY)
     assert quarantine_jobs.raise_overdue_test_alerts(today=DAY) == 0  # due today: not overdue yet
     assert quarantine_jobs.raise_overdue_test_alerts(today=DAY + dt.timedelta(days=1)) == 1
     alert = Alert.objects.get(kind=AlertKind.TEST_OVERDUE)
@@ -141,8 +143,8 @@ def test_a_pending_test_past_its_due_date_alerts_the_cdc(city):
 
 
 def test_a_test_with_a_result_is_not_overdue_and_resolves_its_alert(city):
-    order = quarantine_order(city["residents"]["A"], start=DAY, planned_release=DAY + dt.timedelta(days=14))
-    test = quarantine_test(order, due=DAY)
+    order = make_quarantine_order(city["residents"]["A"], start=DAY, planned_release=DAY + dt.timedelta(days=14))
+    test = make_quarantine_test(order, due=DAY)
     quarantine_jobs.raise_overdue_test_alerts(today=DAY + dt.timedelta(days=2))
     test.result = "negative"
     test.save()
@@ -153,7 +155,7 @@ def test_a_test_with_a_result_is_not_overdue_and_resolves_its_alert(city):
 # --- Transfers -------------------------------------------------------------------------------
 @pytest.fixture
 def bus(city):
-    return transfer([city["residents"]["A"], city["residents"]["A2"]], destination=facility(),
+    return make_transfer([city["residents"]["A"], city["residents"]["A2"]], destination=make_facility(),
                     departure=local(2026, 3, 10, 9), arrival=local(2026, 3, 10, 10))
 
 
@@ -212,7 +214,7 @@ def test_a_cancelled_transfer_raises_nothing(bus):
 def test_a_confirmed_case_not_admitted_for_more_than_four_hours_alerts_the_community_worker(city):
     resident = city["residents"]["B"]
     since = local(2026, 3, 10, 8)
-    put_in_loop(resident, status="confirmed", since=since, severity="mild")
+    make_person_status(resident, status="confirmed", since=since, severity="mild")
     assert health_jobs.raise_stale_gap_alerts(now=since + dt.timedelta(hours=4)) == 0
     assert health_jobs.raise_stale_gap_alerts(now=since + dt.timedelta(hours=4, minutes=1)) == 1
     alert = Alert.objects.get(kind=AlertKind.GAP_STALE)
@@ -222,14 +224,14 @@ def test_a_confirmed_case_not_admitted_for_more_than_four_hours_alerts_the_commu
 
 def test_a_contact_not_quarantined_waits_eight_hours_before_alerting(city):
     since = local(2026, 3, 10, 8)
-    put_in_loop(city["residents"]["B"], status="close_contact", since=since)
+    make_person_status(city["residents"]["B"], status="close_contact", since=since)
     assert health_jobs.raise_stale_gap_alerts(now=since + dt.timedelta(hours=7, minutes=59)) == 0
     assert health_jobs.raise_stale_gap_alerts(now=since + dt.timedelta(hours=8, minutes=1)) == 1
 
 
 def test_stale_gap_run_twice_raises_once_and_admission_resolves_it(city):
     since = local(2026, 3, 10, 8)
-    status = put_in_loop(city["residents"]["B"], status="confirmed", since=since, severity="mild")
+    status = make_person_status(city["residents"]["B"], status="confirmed", since=since, severity="mild")
     now = since + dt.timedelta(hours=6)
     assert health_jobs.raise_stale_gap_alerts(now=now) == 1
     assert health_jobs.raise_stale_gap_alerts(now=now) == 0
@@ -241,8 +243,8 @@ def test_stale_gap_run_twice_raises_once_and_admission_resolves_it(city):
 
 
 def test_a_job_interrupted_half_way_loses_nothing_when_run_again(city, monkeypatch):
-    put_in_loop(city["residents"]["A"])
-    put_in_loop(city["residents"]["B"])
+    make_person_status(city["residents"]["A"])
+    make_person_status(city["residents"]["B"])
     calls = {"n": 0}
     real_raise = health_jobs.alert_raise
 

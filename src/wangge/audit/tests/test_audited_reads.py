@@ -41,7 +41,8 @@ def transfer(city):
 
 
 def _views_of(user, obj):
-    return AuditEntry.objects.filter(actor=user, action=AuditAction.VIEW, object_id=str(obj.pk), object_type=obj._meta.label_lower).count()
+    return AuditEntry.objects.filter(actor=user, action=AuditAction.VIEW, object_id=str(obj.pk),
+                                     object_type=obj._meta.label_lower).count()
 
 
 @pytest.mark.parametrize("page", ["people:resident_detail", "people:resident_edit", "people:resident_move"])

@@ -10,7 +10,7 @@ from django.utils import timezone
 from wangge.accounts.models import Role
 from wangge.audit import services as audit
 from wangge.audit.models import AuditAction, AuditEntry
-from wangge.core.testing import force_login as login
+from wangge.core.testing import force_login
 from wangge.core.testing.factories import make_user
 from wangge.people import services as people_services
 
@@ -32,7 +32,7 @@ def test_anonymous_user_is_sent_to_login(client):
 
 
 def test_auditor_finds_a_reveal_in_the_log(client, reveal_in_a, auditor):
-    response = login(client, auditor).get(LIST, {"action": "reveal"})
+    response = force_login(client, auditor).get(LIST, {"action": "reveal"})
     html = response.content.decode()
     assert response.status_code == 200
     assert [e.pk for e in response.context["entries"]] == [reveal_in_a.pk]
@@ -40,19 +40,19 @@ def test_auditor_finds_a_reveal_in_the_log(client, reveal_in_a, auditor):
 
 
 def test_grid_worker_gets_404(client, reveal_in_a, grid_worker):
-    assert login(client, grid_worker).get(LIST).status_code == 404
+    assert force_login(client, grid_worker).get(LIST).status_code == 404
 
 
 def test_auditor_outside_the_scope_sees_nothing_of_it(client, reveal_in_a):
     other_auditor = make_user("auditor_2", Role.AUDITOR, ["420106002000"])
-    response = login(client, other_auditor).get(LIST)
+    response = force_login(client, other_auditor).get(LIST)
     assert response.status_code == 200
     assert reveal_in_a.pk not in [e.pk for e in response.context["entries"]]
 
 
 def test_filter_by_username_and_object(client, city, reveal_in_a, street_officer, auditor, actor):
     people_services.resident_reveal(actor=actor(street_officer), resident_id=city["residents"]["B"].pk, field="phone")
-    login(client, auditor)
+    force_login(client, auditor)
     by_user = client.get(LIST, {"actor_username": "gw_a"}).context["entries"]
     assert [e.pk for e in by_user] == [reveal_in_a.pk]
     by_object = client.get(LIST, {"object_type": "people.resident", "object_id": str(city["residents"]["B"].pk)})
@@ -60,7 +60,7 @@ def test_filter_by_username_and_object(client, city, reveal_in_a, street_officer
 
 
 def test_date_range_is_read_in_local_days(client, reveal_in_a, auditor):
-    login(client, auditor)
+    force_login(client, auditor)
     today = timezone.localdate()
     assert client.get(LIST, {"since": today.isoformat(), "until": today.isoformat()}).context["entries"]
     yesterday = (today - dt.timedelta(days=1)).isoformat()
@@ -68,7 +68,7 @@ def test_date_range_is_read_in_local_days(client, reveal_in_a, auditor):
 
 
 def test_times_are_shown_in_shanghai_time(client, reveal_in_a, auditor):
-    html = login(client, auditor).get(LIST).content.decode()
+    html = force_login(client, auditor).get(LIST).content.decode()
     assert timezone.localtime(reveal_in_a.at).strftime("%Y-%m-%d %H:%M:%S") in html
     assert "+08:00" in html  # the machine-readable datetime carries the offset
 
@@ -77,7 +77,7 @@ def test_times_are_shown_in_shanghai_time(client, reveal_in_a, auditor):
 def test_pages_walk_back_in_time_by_cursor(client, city, auditor, actor, grid_worker):
     for _ in range(5):
         audit.record(actor=actor(grid_worker), action=AuditAction.VIEW, obj=city["residents"]["A"])
-    login(client, auditor)
+    force_login(client, auditor)
     seen = []
     url = LIST
     while url:
@@ -90,7 +90,7 @@ def test_pages_walk_back_in_time_by_cursor(client, city, auditor, actor, grid_wo
 
 
 def test_the_page_offers_no_way_to_change_the_log(client, reveal_in_a, auditor):
-    html = login(client, auditor).get(LIST).content.decode()
+    html = force_login(client, auditor).get(LIST).content.decode()
     assert 'method="post"' not in html.split("<main")[1].split("</main>")[0]
 
 
@@ -101,7 +101,7 @@ def test_the_page_offers_no_way_to_change_the_log(client, reveal_in_a, auditor):
     ({"object_id": "9" * 65}, "object_id", "内容过长"),
 ])
 def test_a_bad_filter_is_a_message_on_the_page_and_left_out(client, reveal_in_a, auditor, query, field, message):
-    response = login(client, auditor).get(LIST, query)
+    response = force_login(client, auditor).get(LIST, query)
     assert response.status_code == 200
     assert message in response.context["form"].errors[field][0]
     assert message in response.content.decode()
@@ -109,6 +109,6 @@ def test_a_bad_filter_is_a_message_on_the_page_and_left_out(client, reveal_in_a,
 
 
 def test_a_good_filter_still_applies_beside_a_bad_one(client, reveal_in_a, auditor):
-    response = login(client, auditor).get(LIST, {"action": "erase", "actor_username": "nobody"})
+    response = force_login(client, auditor).get(LIST, {"action": "erase", "actor_username": "nobody"})
     assert "action" in response.context["form"].errors
     assert list(response.context["entries"]) == []

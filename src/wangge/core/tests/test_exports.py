@@ -9,11 +9,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from wangge.audit.models import AuditAction, AuditEntry
-from wangge.core.exports import (
-    audited_export,
-    content_disposition,
-    xlsx_response,
-)
+from wangge.core.exports import content_disposition, xlsx_response
+from wangge.exports.audited import audited_export
 from wangge.people.exports import RESIDENT_EXPORT_HEADERS, resident_export_rows
 from wangge.people.models import Resident, ResidentTag
 

@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from wangge.accounts.models import Role
 from wangge.core.scoping import ScopedQuerySet
-from wangge.core.testing import GRID_A, STREET_1, STREET_2
-from wangge.core.testing import factories as f
+from wangge.core.testing import GRID_A, STREET_1, STREET_2, factories
 
 
 @pytest.fixture
@@ -17,33 +16,33 @@ def one_of_each(city, grid_worker, street_officer):
     """A row of every model of every app, made by its factory, in grid A (street 1 for sites)."""
     a, household = city["residents"]["A"], city["households"]["A"][1]
     today, now = timezone.localdate(), timezone.now()
-    order = f.make_quarantine_order(a, start=today, planned_release=today + dt.timedelta(days=7))
-    investigation = f.make_investigation(city["residents"]["B"])
-    campaign = f.make_campaign(user=street_officer)
-    visit = f.make_visit(campaign, household, user=grid_worker)
-    facility = f.make_facility()
-    alert = f.make_alert(role="grid_worker", grid_code=GRID_A)
-    f.make_api_token(grid_worker)
+    order = factories.make_quarantine_order(a, start=today, planned_release=today + dt.timedelta(days=7))
+    investigation = factories.make_investigation(city["residents"]["B"])
+    campaign = factories.make_campaign(user=street_officer)
+    visit = factories.make_visit(campaign, household, user=grid_worker)
+    facility = factories.make_facility()
+    alert = factories.make_alert(role="grid_worker", grid_code=GRID_A)
+    factories.make_api_token(grid_worker)
     return [
-        f.make_audit_entry(grid_worker, grid_code=GRID_A, object_id=str(a.pk)),
-        f.make_grid_assignment(city["grids"]["A"], user=grid_worker),
-        f.tag_resident(a, f.make_tag()),
-        f.make_household_move(a, household),
-        f.make_import_job(grid_worker, grid_code=GRID_A),
-        f.put_in(a, "fever"),
-        f.make_health_report(a),
-        f.make_quarantine_test(order, due=today),
-        f.make_room(f.make_site(STREET_1[:9]), "201"),
-        f.make_member_check(visit, a),
-        f.make_declaration_link(household),
-        f.make_self_declaration(a),
-        f.make_trajectory_entry(investigation),
-        f.make_contact(investigation, a),
-        f.make_transfer([a], destination=facility, departure=now, arrival=now + dt.timedelta(hours=1)),
-        f.make_admission(a, facility),
-        f.make_alert_read(alert, grid_worker),
-        f.make_export_job(grid_worker),
-        f.make_regime(),
+        factories.make_audit_entry(grid_worker, grid_code=GRID_A, object_id=str(a.pk)),
+        factories.make_grid_assignment(city["grids"]["A"], user=grid_worker),
+        factories.tag_resident(a, factories.make_tag()),
+        factories.make_household_move(a, household),
+        factories.make_import_job(grid_worker, grid_code=GRID_A),
+        factories.put_in(a, "fever"),
+        factories.make_health_report(a),
+        factories.make_quarantine_test(order, due=today),
+        factories.make_room(factories.make_site(STREET_1[:9]), "201"),
+        factories.make_member_check(visit, a),
+        factories.make_declaration_link(household),
+        factories.make_self_declaration(a),
+        factories.make_trajectory_entry(investigation),
+        factories.make_contact(investigation, a),
+        factories.make_transfer([a], destination=facility, departure=now, arrival=now + dt.timedelta(hours=1)),
+        factories.make_admission(a, facility),
+        factories.make_alert_read(alert, grid_worker),
+        factories.make_export_job(grid_worker),
+        factories.make_regime(),
         order, investigation, campaign, visit, facility, alert,
         *_city_rows(city),
     ]
@@ -74,7 +73,7 @@ def test_every_row_a_factory_makes_is_valid(one_of_each):
 
 def test_the_rows_in_grid_a_are_in_street_1s_reach_and_not_street_2s(one_of_each, street_officer):
     # Command staff may read every kind of record, so only the reach tells the two apart.
-    other_street = f.make_user("cmd_2", Role.COMMAND, [STREET_2])
+    other_street = factories.make_user("cmd_2", Role.COMMAND, [STREET_2])
     checked = 0
     for row in one_of_each:
         objects = type(row)._default_manager

@@ -16,6 +16,15 @@ def test_receivers_are_called_in_the_order_they_connected_with_the_declared_argu
     assert heard == [("first", "it"), ("second", "it")]
 
 
+def test_asking_returns_each_receivers_answer_in_order():
+    hook = Hook("test.asked", args=("n",))
+    hook.connect(lambda *, n: n + 1)
+    hook.connect(lambda *, n: n * 10)
+    assert hook.ask(n=2) == [3, 20]
+    with pytest.raises(TypeError):
+        hook.ask(m=2)
+
+
 def test_a_hook_refuses_arguments_it_did_not_declare():
     hook = Hook("test.happened", args=("what",))
     with pytest.raises(TypeError):

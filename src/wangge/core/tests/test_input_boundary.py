@@ -13,8 +13,7 @@ from django.test import Client
 
 import wangge
 from wangge.core import forms as core_forms
-from wangge.core.testing import actor_for
-from wangge.core.testing import login as logged_in
+from wangge.core.testing import actor_for, login
 from wangge.core.testing.factories import TEST_PASSWORD
 from wangge.screening.models import SelfDeclaration
 from wangge.screening.services import declaration_link_for
@@ -36,7 +35,7 @@ def declaration_link(city, grid_worker):
 
 # --- NUL characters ---------------------------------------------------------------------------
 def test_a_nul_in_a_page_query_is_a_chinese_422_page(city, street_officer):
-    assert_refused_page(logged_in(street_officer).get("/people/residents/", {"q": "张\x00"}))
+    assert_refused_page(login(street_officer).get("/people/residents/", {"q": "张\x00"}))
 
 
 def test_a_nul_in_the_login_form_is_a_422_page(db):
@@ -56,14 +55,14 @@ def test_a_nul_in_a_cookie_is_refused_before_the_session_is_read(db):
 
 
 def test_ordinary_text_passes(city, street_officer):
-    assert logged_in(street_officer).get("/people/residents/", {"q": "张"}).status_code == 200
+    assert login(street_officer).get("/people/residents/", {"q": "张"}).status_code == 200
 
 
 # --- Times in forms ---------------------------------------------------------------------------
 @pytest.mark.parametrize("start", ["2026-01-01T00:00:00+20:00", "2026-01-01T00:00:00+99:00",
                                    "0001-01-01T00:00", "9999-12-31T23:59"])
 def test_a_trajectory_time_postgresql_cannot_store_is_a_form_error(investigation, cdc, start):
-    response = logged_in(cdc).post(f"/tracing/investigations/{investigation.pk}/trajectory/",
+    response = login(cdc).post(f"/tracing/investigations/{investigation.pk}/trajectory/",
                                    {"place": "超市", "start": start})
     assert response.status_code == 422
     assert "时区偏移不超过 ±15:59" in response.content.decode()
@@ -71,7 +70,7 @@ def test_a_trajectory_time_postgresql_cannot_store_is_a_form_error(investigation
 
 
 def test_a_local_trajectory_time_is_still_accepted(investigation, cdc):
-    response = logged_in(cdc).post(f"/tracing/investigations/{investigation.pk}/trajectory/",
+    response = login(cdc).post(f"/tracing/investigations/{investigation.pk}/trajectory/",
                                    {"place": "超市", "start": "2026-01-01T08:00"})
     assert response.status_code == 302
     assert TrajectoryEntry.objects.get().start.isoformat() == "2026-01-01T00:00:00+00:00"
@@ -86,7 +85,7 @@ def test_a_timestamp_with_offset_99_in_the_declaration_form_is_refused_without_a
 
 
 def test_a_day_far_outside_1901_to_2099_on_the_daily_table_is_404_not_500(city, street_officer):
-    assert logged_in(street_officer).get("/health/", {"date": "0001-01-01"}).status_code in (200, 404)
+    assert login(street_officer).get("/health/", {"date": "0001-01-01"}).status_code in (200, 404)
 
 
 def _all_form_classes():

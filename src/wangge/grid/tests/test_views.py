@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from wangge.core.testing import force_login as login
+from wangge.core.testing import force_login
 from wangge.grid.models import GridAssignment
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +29,13 @@ def test_anonymous_user_is_sent_to_login(client, city):
 
 
 def test_home_sends_a_grid_worker_to_their_grid(client, city, grid_worker):
-    response = login(client, grid_worker).get(reverse("core:home"))
+    response = force_login(client, grid_worker).get(reverse("core:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("grid:grid", args=[GRID_A])
 
 
 def test_street_page_shows_totals_and_its_communities(client, city, street_officer):
-    response = login(client, street_officer).get(reverse("grid:area", args=[STREET_1]))
+    response = force_login(client, street_officer).get(reverse("grid:area", args=[STREET_1]))
     assert response.status_code == 200
     html = response.content.decode()
     totals = response.context["totals"]
@@ -46,7 +46,7 @@ def test_street_page_shows_totals_and_its_communities(client, city, street_offic
 
 
 def test_community_page_lists_its_grids_with_counts(client, city, street_officer):
-    response = login(client, street_officer).get(reverse("grid:area", args=[COMMUNITY_1]))
+    response = force_login(client, street_officer).get(reverse("grid:area", args=[COMMUNITY_1]))
     children = response.context["children"]
     assert [c.prefix for c in children] == [GRID_A, "420106001001002"]
     assert [c.counts.residents for c in children] == [2, 1]
@@ -55,7 +55,7 @@ def test_community_page_lists_its_grids_with_counts(client, city, street_officer
 
 def test_breadcrumb_names_the_path_and_links_only_inside_reach(client, city, grid_worker):
     _, _, _, household = objects_of_grid(city)
-    response = login(client, grid_worker).get(reverse("grid:household", args=[household.pk]))
+    response = force_login(client, grid_worker).get(reverse("grid:household", args=[household.pk]))
     crumbs = response.context["crumbs"]
     assert [c.name for c in crumbs] == [
         "武汉市201", "武昌区106", "街道001", "社区001", "第001网格", "1栋", "1单元", household.door_number,
@@ -66,14 +66,14 @@ def test_breadcrumb_names_the_path_and_links_only_inside_reach(client, city, gri
 
 
 def test_street_officer_breadcrumb_links_their_street(client, city, street_officer):
-    response = login(client, street_officer).get(reverse("grid:area", args=[COMMUNITY_1]))
+    response = force_login(client, street_officer).get(reverse("grid:area", args=[COMMUNITY_1]))
     crumbs = response.context["crumbs"]
     assert [c.url for c in crumbs[:2]] == [None, None]
     assert crumbs[2].url == reverse("grid:area", args=[STREET_1])
 
 
 def test_ancestor_page_counts_only_what_the_user_may_see(client, city, grid_worker):
-    response = login(client, grid_worker).get(reverse("grid:area", args=[DISTRICT]))
+    response = force_login(client, grid_worker).get(reverse("grid:area", args=[DISTRICT]))
     assert response.status_code == 200
     totals = response.context["totals"]
     assert (totals.grids, totals.residents) == (1, 2)
@@ -81,11 +81,11 @@ def test_ancestor_page_counts_only_what_the_user_may_see(client, city, grid_work
 
 
 def test_area_outside_reach_is_404(client, city, outsider):
-    assert login(client, outsider).get(reverse("grid:area", args=[COMMUNITY_1])).status_code == 404
+    assert force_login(client, outsider).get(reverse("grid:area", args=[COMMUNITY_1])).status_code == 404
 
 
 def test_unknown_or_malformed_area_code_is_404(client, city, street_officer):
-    login(client, street_officer)
+    force_login(client, street_officer)
     assert client.get(reverse("grid:area", args=["999999999999"])).status_code == 404
     assert client.get(reverse("grid:area", args=["12ab"])).status_code == 404
 
@@ -93,7 +93,7 @@ def test_unknown_or_malformed_area_code_is_404(client, city, street_officer):
 def test_grid_page_shows_map_people_and_buildings(client, city, street_officer):
     grid, building, _, _ = objects_of_grid(city)
     GridAssignment.objects.create(grid=grid, duty=GridAssignment.Duty.GRID_WORKER, name="赵敏", phone="13900000000")
-    response = login(client, street_officer).get(reverse("grid:grid", args=[GRID_A]))
+    response = force_login(client, street_officer).get(reverse("grid:grid", args=[GRID_A]))
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="grid-map"' in html and "grid-map-data" in html
@@ -104,12 +104,12 @@ def test_grid_page_shows_map_people_and_buildings(client, city, street_officer):
 
 
 def test_grid_outside_reach_is_404(client, city, outsider):
-    assert login(client, outsider).get(reverse("grid:grid", args=[GRID_A])).status_code == 404
+    assert force_login(client, outsider).get(reverse("grid:grid", args=[GRID_A])).status_code == 404
 
 
 def test_building_page_lists_units_with_household_counts(client, city, grid_worker):
     _, building, unit, _ = objects_of_grid(city)
-    response = login(client, grid_worker).get(reverse("grid:building", args=[building.pk]))
+    response = force_login(client, grid_worker).get(reverse("grid:building", args=[building.pk]))
     assert response.status_code == 200
     row = response.context["units"][0]
     assert (row.pk, row.household_total, row.resident_total) == (unit.pk, 2, 2)
@@ -117,12 +117,12 @@ def test_building_page_lists_units_with_household_counts(client, city, grid_work
 
 def test_building_outside_reach_is_404(client, city, outsider):
     _, building, _, _ = objects_of_grid(city)
-    assert login(client, outsider).get(reverse("grid:building", args=[building.pk])).status_code == 404
+    assert force_login(client, outsider).get(reverse("grid:building", args=[building.pk])).status_code == 404
 
 
 def test_unit_page_lists_households_with_resident_counts(client, city, grid_worker):
     _, _, unit, household = objects_of_grid(city)
-    response = login(client, grid_worker).get(reverse("grid:unit", args=[unit.pk]))
+    response = force_login(client, grid_worker).get(reverse("grid:unit", args=[unit.pk]))
     assert response.status_code == 200
     households = response.context["households"]
     assert [h.pk for h in households][0] == household.pk
@@ -132,13 +132,13 @@ def test_unit_page_lists_households_with_resident_counts(client, city, grid_work
 
 def test_unit_outside_reach_is_404(client, city, outsider):
     _, _, unit, _ = objects_of_grid(city)
-    assert login(client, outsider).get(reverse("grid:unit", args=[unit.pk])).status_code == 404
+    assert force_login(client, outsider).get(reverse("grid:unit", args=[unit.pk])).status_code == 404
 
 
 def test_household_page_lists_members_masked(client, city, grid_worker):
     _, _, _, household = objects_of_grid(city)
     resident = city["residents"]["A"]
-    response = login(client, grid_worker).get(reverse("grid:household", args=[household.pk]))
+    response = force_login(client, grid_worker).get(reverse("grid:household", args=[household.pk]))
     html = response.content.decode()
     assert response.status_code == 200
     assert "张伟" in html and "李娜" in html
@@ -151,24 +151,24 @@ def test_household_page_lists_members_masked(client, city, grid_worker):
 
 def test_household_page_shows_ages(client, city, grid_worker):
     _, _, _, household = objects_of_grid(city)
-    response = login(client, grid_worker).get(reverse("grid:household", args=[household.pk]))
+    response = force_login(client, grid_worker).get(reverse("grid:household", args=[household.pk]))
     assert all(isinstance(m.age, int) and m.age > 18 for m in response.context["members"])
 
 
 def test_volunteer_sees_no_register_button(client, city, volunteer):
     _, _, _, household = objects_of_grid(city)
-    response = login(client, volunteer).get(reverse("grid:household", args=[household.pk]))
+    response = force_login(client, volunteer).get(reverse("grid:household", args=[household.pk]))
     assert response.status_code == 200
     assert reverse("people:resident_create", args=[household.pk]) not in response.content.decode()
 
 
 def test_household_outside_reach_is_404(client, city, outsider):
     _, _, _, household = objects_of_grid(city)
-    assert login(client, outsider).get(reverse("grid:household", args=[household.pk])).status_code == 404
+    assert force_login(client, outsider).get(reverse("grid:household", args=[household.pk])).status_code == 404
 
 
 def test_grid_worker_cannot_open_the_neighbouring_grid(client, city, grid_worker):
     household_b = city["households"]["B"][0]
-    login(client, grid_worker)
+    force_login(client, grid_worker)
     assert client.get(reverse("grid:grid", args=["420106001001002"])).status_code == 404
     assert client.get(reverse("grid:household", args=[household_b.pk])).status_code == 404

@@ -4,8 +4,7 @@ the pages and the API apply them alike, with the same parameter names."""
 import pytest
 from django.urls import reverse
 
-from wangge.core.testing import Api
-from wangge.core.testing import login as client_for
+from wangge.core.testing import Api, login
 from wangge.core.testing.factories import put_in
 from wangge.health.models import EpidemicStatus as S
 
@@ -22,7 +21,7 @@ def cases(city):
 @pytest.mark.parametrize("query", [{}, {"within": "420106001"}, {"within": "420106001000"},
                                    {"within": "420106001001"}, {"within": "420106001001002"}, {"date": "2026-01-01"}])
 def test_the_daily_table_page_and_the_api_show_the_same_rows(cases, street_officer, query):
-    page = client_for(street_officer).get(reverse("health:daily"), query)
+    page = login(street_officer).get(reverse("health:daily"), query)
     api = Api(street_officer).get("/health/four-categories", **query)
     assert api.status_code == 200
     table = page.context["table"]
@@ -34,7 +33,7 @@ def test_the_daily_table_page_and_the_api_show_the_same_rows(cases, street_offic
 @pytest.mark.parametrize("kind", ["unadmitted", "fevers_unseen"])
 @pytest.mark.parametrize("within", ["", "420106001001", "420106001001002"])
 def test_the_gap_page_and_the_api_list_the_same_people(cases, street_officer, kind, within):
-    page = client_for(street_officer).get(reverse("health:gaps"), {"kind": kind, "within": within})
+    page = login(street_officer).get(reverse("health:gaps"), {"kind": kind, "within": within})
     api = Api(street_officer).get(f"/health/gaps/{kind}", within=within)
     assert api.status_code == 200
     assert [e.resident.pk for e in page.context["entries"]] == [i["resident_id"] for i in api.json()["items"]]
@@ -52,6 +51,6 @@ def test_a_bad_filter_is_a_422_in_the_api_and_a_message_on_the_page(cases, stree
     api = Api(street_officer).get(api_path, **query)
     assert api.status_code == 422
     assert field in api.json()["errors"]
-    page = client_for(street_officer).get(reverse(page_name), query)
+    page = login(street_officer).get(reverse(page_name), query)
     assert page.status_code == 200  # the filter left out: the top of the user's reach
     assert api.json()["errors"][field] in page.content.decode()

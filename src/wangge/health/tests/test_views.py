@@ -7,7 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from wangge.audit.models import AuditEntry
-from wangge.core.testing import login as client_for
+from wangge.core.testing import login
 from wangge.core.testing.factories import put_in
 from wangge.health.models import EpidemicStatus as S
 from wangge.health.models import HealthReport, PersonStatus
@@ -16,7 +16,7 @@ from wangge.health.models import HealthReport, PersonStatus
 def test_the_person_page_shows_status_history_and_is_audited(city, cdc):
     resident = city["residents"]["A"]
     put_in(resident, S.FEVER)
-    response = client_for(cdc).get(reverse("health:person", args=[resident.pk]))
+    response = login(cdc).get(reverse("health:person", args=[resident.pk]))
     assert response.status_code == 200
     assert "发热待排查" in response.content.decode()
     assert AuditEntry.objects.filter(action="view", object_id=str(resident.pk)).exists()
@@ -24,14 +24,14 @@ def test_the_person_page_shows_status_history_and_is_audited(city, cdc):
 
 def test_the_person_form_offers_only_allowed_targets_for_the_role(city, volunteer):
     resident = city["residents"]["A"]
-    page = client_for(volunteer).get(reverse("health:person", args=[resident.pk])).content.decode()
+    page = login(volunteer).get(reverse("health:person", args=[resident.pk])).content.decode()
     assert 'value="fever"' in page
     assert 'value="confirmed"' not in page
 
 
 def test_posting_the_person_form_changes_the_status(city, cdc):
     resident = city["residents"]["A"]
-    response = client_for(cdc).post(reverse("health:person", args=[resident.pk]), {
+    response = login(cdc).post(reverse("health:person", args=[resident.pk]), {
         "to_status": "confirmed", "severity": "mild", "reason": "核酸阳性", "test_result": "阳性 Ct 28",
     })
     assert response.status_code == 302
@@ -42,7 +42,7 @@ def test_posting_the_person_form_changes_the_status(city, cdc):
 
 def test_a_refused_change_shows_the_chinese_message(city, cdc):
     resident = city["residents"]["A"]
-    response = client_for(cdc).post(reverse("health:person", args=[resident.pk]),
+    response = login(cdc).post(reverse("health:person", args=[resident.pk]),
                                     {"to_status": "confirmed", "severity": "mild", "reason": "x"}, follow=True)
     assert "需要提供依据" in response.content.decode()
     assert not PersonStatus.objects.exists()
@@ -50,7 +50,7 @@ def test_a_refused_change_shows_the_chinese_message(city, cdc):
 
 @pytest.mark.parametrize("name", ["health:person", "health:doctor_visit", "health:monitoring_report"])
 def test_a_person_out_of_reach_is_404(city, outsider, name):
-    c = client_for(outsider)
+    c = login(outsider)
     url = reverse(name, args=[city["residents"]["A"].pk])
     response = c.get(url) if name == "health:person" else c.post(url, {"slot": "am", "temperature": "36.5"})
     assert response.status_code == 404
@@ -58,7 +58,7 @@ def test_a_person_out_of_reach_is_404(city, outsider, name):
 
 def test_the_board_shows_counts_gaps_and_epidemic_free_share(city, street_officer):
     put_in(city["residents"]["A"], S.CONFIRMED)
-    page = client_for(street_officer).get(reverse("health:board"), {"within": "420106001001"}).content.decode()
+    page = login(street_officer).get(reverse("health:board"), {"within": "420106001001"}).content.decode()
     assert "确诊未收治" in page
     assert "无疫情小区 1 个，占 50.0%" in page
     assert "health-chart-data" in page
@@ -66,12 +66,12 @@ def test_the_board_shows_counts_gaps_and_epidemic_free_share(city, street_office
 
 @pytest.mark.parametrize("name", ["health:board", "health:daily", "health:gaps", "health:monitoring"])
 def test_an_area_out_of_reach_is_404(city, outsider, name):
-    assert client_for(outsider).get(reverse(name), {"within": "420106001"}).status_code == 404
+    assert login(outsider).get(reverse(name), {"within": "420106001"}).status_code == 404
 
 
 def test_the_daily_table_page_and_its_export(city, street_officer):
     put_in(city["residents"]["A"], S.FEVER)
-    c = client_for(street_officer)
+    c = login(street_officer)
     page = c.get(reverse("health:daily"), {"within": "420106001"}).content.decode()
     assert "daily-table" in page
     response = c.get(reverse("health:daily_export"), {"within": "420106001"})
@@ -86,7 +86,7 @@ def test_the_daily_table_page_and_its_export(city, street_officer):
 def test_the_gap_list_page_and_its_masked_audited_export(city, street_officer):
     resident = city["residents"]["A"]
     put_in(resident, S.FEVER)
-    c = client_for(street_officer)
+    c = login(street_officer)
     page = c.get(reverse("health:gaps"), {"kind": "fevers_unseen"}).content.decode()
     assert "张伟" in page and reverse("health:doctor_visit", args=[resident.pk]) in page
     response = c.get(reverse("health:gaps_export"), {"kind": "fevers_unseen"})
@@ -97,13 +97,13 @@ def test_the_gap_list_page_and_its_masked_audited_export(city, street_officer):
 
 
 def test_an_unknown_gap_kind_is_404(city, street_officer):
-    assert client_for(street_officer).get(reverse("health:gaps"), {"kind": "nope"}).status_code == 404
+    assert login(street_officer).get(reverse("health:gaps"), {"kind": "nope"}).status_code == 404
 
 
 def test_the_doctor_visit_button_records_the_visit(city, grid_worker):
     resident = city["residents"]["A"]
     put_in(resident, S.FEVER)
-    response = client_for(grid_worker).post(reverse("health:doctor_visit", args=[resident.pk]))
+    response = login(grid_worker).post(reverse("health:doctor_visit", args=[resident.pk]))
     assert response.status_code == 302
     assert PersonStatus.objects.get(resident=resident).seen_by_doctor_at is not None
 
@@ -111,7 +111,7 @@ def test_the_doctor_visit_button_records_the_visit(city, grid_worker):
 def test_the_monitoring_page_lists_people_with_a_decimal_keypad(city, grid_worker):
     put_in(city["residents"]["A"], S.CLOSE_CONTACT)
     put_in(city["residents"]["B"], S.CLOSE_CONTACT)
-    page = client_for(grid_worker).get(reverse("health:monitoring")).content.decode()
+    page = login(grid_worker).get(reverse("health:monitoring")).content.decode()
     assert "张伟" in page and "王芳" not in page
     assert 'inputmode="decimal"' in page
 
@@ -119,7 +119,7 @@ def test_the_monitoring_page_lists_people_with_a_decimal_keypad(city, grid_worke
 def test_an_htmx_report_returns_the_updated_row(city, grid_worker):
     resident = city["residents"]["A"]
     put_in(resident, S.CLOSE_CONTACT)
-    response = client_for(grid_worker).post(
+    response = login(grid_worker).post(
         reverse("health:monitoring_report", args=[resident.pk]), {"slot": "pm", "temperature": "36.7"},
         HTTP_HX_REQUEST="true",
     )
@@ -130,7 +130,7 @@ def test_an_htmx_report_returns_the_updated_row(city, grid_worker):
 
 def test_an_htmx_report_with_a_bad_temperature_shows_the_error_in_the_row(city, grid_worker):
     resident = city["residents"]["A"]
-    response = client_for(grid_worker).post(
+    response = login(grid_worker).post(
         reverse("health:monitoring_report", args=[resident.pk]), {"slot": "am", "temperature": "50"},
         HTTP_HX_REQUEST="true",
     )
@@ -141,7 +141,7 @@ def test_an_htmx_report_with_a_bad_temperature_shows_the_error_in_the_row(city, 
 def test_a_superuser_board_starts_at_the_top(city, django_user_model):
     admin = django_user_model.objects.create_superuser("root_h", password="x")
     put_in(city["residents"]["C"], S.FEVER)
-    c = client_for(admin)
+    c = login(admin)
     response = c.get(reverse("health:board"))
     assert response.status_code == 200
     assert c.get(reverse("health:daily")).status_code == 200

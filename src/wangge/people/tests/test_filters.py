@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from wangge.core.testing import GRID_B, STREET_1, Api
-from wangge.core.testing import force_login as login
+from wangge.core.testing import GRID_B, STREET_1, Api, force_login
 from wangge.people.models import KeyGroupTag, Resident, ResidentTag
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +26,7 @@ def tagged(city):
     {"q": "李", "residence_type": "floating", "within": "420106001001"},
 ])
 def test_the_page_and_the_api_list_the_same_residents(client, tagged, street_officer, query):
-    page = login(client, street_officer).get(LIST, query)
+    page = force_login(client, street_officer).get(LIST, query)
     api = Api(street_officer).get("/residents", **query)
     assert api.status_code == 200
     assert [r.pk for r in page.context["page"].items] == [r["id"] for r in api.json()["items"]]
@@ -43,7 +42,7 @@ def test_a_bad_filter_is_a_422_in_the_api_and_a_message_on_the_page(client, city
     api = Api(street_officer).get("/residents", **query)
     assert api.status_code == 422
     assert field in api.json()["errors"]
-    page = login(client, street_officer).get(LIST, query)
+    page = force_login(client, street_officer).get(LIST, query)
     assert page.status_code == 200
     assert api.json()["errors"][field] in page.content.decode()  # the same message, on the page
     assert len(page.context["page"].items) == 3  # the filter left out: every resident in reach

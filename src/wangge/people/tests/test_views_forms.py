@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from wangge.audit.models import AuditAction, AuditEntry
-from wangge.core.testing import force_login as login
+from wangge.core.testing import force_login
 from wangge.core.testing.factories import valid_id_number
 from wangge.people.models import HouseholdMove, KeyGroupTag, Resident
 
@@ -31,7 +31,7 @@ def test_create_form_registers_a_resident_in_the_household(client, city, grid_wo
     household = city["households"]["A"][1]
     tag, _ = KeyGroupTag.objects.get_or_create(code="pregnant", defaults={"name": "孕产妇"})
     data = new_person(tags=["pregnant"])
-    response = login(client, grid_worker).post(reverse("people:resident_create", args=[household.pk]), data)
+    response = force_login(client, grid_worker).post(reverse("people:resident_create", args=[household.pk]), data)
     resident = Resident.objects.get(id_number=data["id_number"])
     assert response.status_code == 302
     assert response["Location"] == reverse("people:resident_detail", args=[resident.pk])
@@ -45,7 +45,7 @@ def test_create_with_invalid_id_number_shows_the_error_and_saves_nothing(client,
     data = new_person()
     data["id_number"] = bad_check_digit(data["id_number"])
     before = Resident.objects.count()
-    response = login(client, grid_worker).post(reverse("people:resident_create", args=[household.pk]), data)
+    response = force_login(client, grid_worker).post(reverse("people:resident_create", args=[household.pk]), data)
     html = response.content.decode()
     assert response.status_code == 422
     assert "校验位错误" in html
@@ -58,21 +58,21 @@ def test_create_with_a_registered_id_number_points_at_the_existing_record(client
     household = city["households"]["A"][1]
     existing = city["residents"]["A"]
     data = new_person(id_number=existing.id_number, sex="")
-    response = login(client, grid_worker).post(reverse("people:resident_create", args=[household.pk]), data)
+    response = force_login(client, grid_worker).post(reverse("people:resident_create", args=[household.pk]), data)
     assert response.status_code == 422
     assert f"居民编号 {existing.pk}" in response.content.decode()
 
 
 def test_create_form_for_a_household_outside_reach_is_404(client, city, outsider):
     household = city["households"]["A"][1]
-    login(client, outsider)
+    force_login(client, outsider)
     assert client.get(reverse("people:resident_create", args=[household.pk])).status_code == 404
     assert client.post(reverse("people:resident_create", args=[household.pk]), new_person()).status_code == 404
 
 
 def test_volunteer_may_not_register_residents(client, city, volunteer):
     household = city["households"]["A"][1]
-    response = login(client, volunteer).post(reverse("people:resident_create", args=[household.pk]), new_person())
+    response = force_login(client, volunteer).post(reverse("people:resident_create", args=[household.pk]), new_person())
     assert response.status_code == 403
     assert not Resident.objects.filter(name="孙丽").exists()
 
@@ -80,7 +80,7 @@ def test_volunteer_may_not_register_residents(client, city, volunteer):
 # --- edit ---------------------------------------------------------------------------------
 def test_edit_form_never_prints_the_full_id_number_or_phone(client, city, grid_worker):
     resident = city["residents"]["A"]
-    response = login(client, grid_worker).get(reverse("people:resident_edit", args=[resident.pk]))
+    response = force_login(client, grid_worker).get(reverse("people:resident_edit", args=[resident.pk]))
     html = response.content.decode()
     assert response.status_code == 200
     assert resident.id_number not in html and resident.phone not in html
@@ -91,7 +91,7 @@ def test_edit_form_changes_the_resident_and_keeps_blank_id_number(client, city, 
     resident = city["residents"]["A"]
     data = new_person(name="张伟明", id_number="", phone="", relation="head", residence_type="floating",
                       note="新备注")
-    response = login(client, grid_worker).post(reverse("people:resident_edit", args=[resident.pk]), data)
+    response = force_login(client, grid_worker).post(reverse("people:resident_edit", args=[resident.pk]), data)
     assert response.status_code == 302
     resident.refresh_from_db()
     assert (resident.name, resident.residence_type, resident.note) == ("张伟明", "floating", "新备注")
@@ -103,7 +103,7 @@ def test_edit_form_changes_the_resident_and_keeps_blank_id_number(client, city, 
 def test_edit_with_invalid_id_number_shows_the_error_and_saves_nothing(client, city, grid_worker):
     resident = city["residents"]["A"]
     data = new_person(name="改名", id_number=bad_check_digit(resident.id_number), sex="")
-    response = login(client, grid_worker).post(reverse("people:resident_edit", args=[resident.pk]), data)
+    response = force_login(client, grid_worker).post(reverse("people:resident_edit", args=[resident.pk]), data)
     assert response.status_code == 422
     assert "校验位错误" in response.content.decode()
     resident.refresh_from_db()
@@ -113,7 +113,7 @@ def test_edit_with_invalid_id_number_shows_the_error_and_saves_nothing(client, c
 
 def test_edit_outside_reach_is_404(client, city, outsider):
     resident = city["residents"]["A"]
-    login(client, outsider)
+    force_login(client, outsider)
     assert client.get(reverse("people:resident_edit", args=[resident.pk])).status_code == 404
     assert client.post(reverse("people:resident_edit", args=[resident.pk]), new_person()).status_code == 404
 
@@ -122,7 +122,7 @@ def test_edit_outside_reach_is_404(client, city, outsider):
 def test_move_form_moves_the_resident_and_keeps_history(client, city, street_officer):
     resident = city["residents"]["A2"]
     target = city["households"]["B"][1]
-    response = login(client, street_officer).post(
+    response = force_login(client, street_officer).post(
         reverse("people:resident_move", args=[resident.pk]),
         {"to_household_code": target.code, "relation": "head", "reason": "分户"},
     )
@@ -138,7 +138,7 @@ def test_move_form_moves_the_resident_and_keeps_history(client, city, street_off
 def test_move_to_a_household_outside_reach_is_refused_on_the_form(client, city, grid_worker):
     resident = city["residents"]["A2"]
     target = city["households"]["B"][1]
-    response = login(client, grid_worker).post(
+    response = force_login(client, grid_worker).post(
         reverse("people:resident_move", args=[resident.pk]), {"to_household_code": target.code}
     )
     assert response.status_code == 422
@@ -150,7 +150,7 @@ def test_move_to_a_household_outside_reach_is_refused_on_the_form(client, city, 
 
 def test_move_to_the_same_household_shows_the_service_message(client, city, grid_worker):
     resident = city["residents"]["A2"]
-    response = login(client, grid_worker).post(
+    response = force_login(client, grid_worker).post(
         reverse("people:resident_move", args=[resident.pk]), {"to_household_code": resident.household.code}
     )
     assert response.status_code == 422
@@ -159,4 +159,4 @@ def test_move_to_the_same_household_shows_the_service_message(client, city, grid
 
 def test_move_outside_reach_is_404(client, city, outsider):
     resident = city["residents"]["A"]
-    assert login(client, outsider).get(reverse("people:resident_move", args=[resident.pk])).status_code == 404
+    assert force_login(client, outsider).get(reverse("people:resident_move", args=[resident.pk])).status_code == 404

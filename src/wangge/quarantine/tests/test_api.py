@@ -1,29 +1,29 @@
 """The /api/v1/quarantine endpoints: scoped (out of reach is 404), audited, thin over the services."""
 
 from wangge.audit.models import AuditEntry
-from wangge.core.testing import api_client as api
+from wangge.core.testing import api_client
 from wangge.quarantine.tests.orders import make_order
 
 
 def post(user, path, body):
-    return api(user).post(f"/api/v1{path}", body, content_type="application/json")
+    return api_client(user).post(f"/api/v1{path}", body, content_type="application/json")
 
 
 def test_the_order_list_shows_only_orders_in_reach_with_masked_numbers(city, street_officer, outsider, actor):
     make_order(actor, street_officer, city["residents"]["A"])
-    items = api(street_officer).get("/api/v1/quarantine/orders").json()["items"]
+    items = api_client(street_officer).get("/api/v1/quarantine/orders").json()["items"]
     assert len(items) == 1 and "*" in items[0]["id_number_masked"]
-    assert api(outsider).get("/api/v1/quarantine/orders").json()["items"] == []
+    assert api_client(outsider).get("/api/v1/quarantine/orders").json()["items"] == []
 
 
 def test_an_order_out_of_reach_is_404(city, street_officer, outsider, actor):
     order = make_order(actor, street_officer, city["residents"]["A"])
-    assert api(outsider).get(f"/api/v1/quarantine/orders/{order.pk}").status_code == 404
+    assert api_client(outsider).get(f"/api/v1/quarantine/orders/{order.pk}").status_code == 404
 
 
 def test_reading_an_order_is_audited_and_shows_its_schedule(city, street_officer, actor):
     order = make_order(actor, street_officer, city["residents"]["A"])
-    body = api(street_officer).get(f"/api/v1/quarantine/orders/{order.pk}").json()
+    body = api_client(street_officer).get(f"/api/v1/quarantine/orders/{order.pk}").json()
     assert [t["day"] for t in body["tests"]] == [1, 2, 3, 5, 7, 3]
     assert AuditEntry.objects.filter(action="view", object_id=str(order.pk), channel="api").exists()
 
@@ -71,6 +71,6 @@ def test_an_extension_through_the_api_needs_a_reason(city, street_officer, actor
 
 
 def test_sites_list_their_live_occupancy_in_reach_only(city, street_officer, outsider, site, other_site):
-    sites = api(street_officer).get("/api/v1/quarantine/sites").json()
+    sites = api_client(street_officer).get("/api/v1/quarantine/sites").json()
     assert [(s["name"], s["beds"], s["free"]) for s in sites] == [("江滩酒店隔离点", 4, 4)]
-    assert [s["name"] for s in api(outsider).get("/api/v1/quarantine/sites").json()] == ["外街道隔离点"]
+    assert [s["name"] for s in api_client(outsider).get("/api/v1/quarantine/sites").json()] == ["外街道隔离点"]

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from wangge.audit.models import AuditAction, AuditEntry
-from wangge.core.testing import Api
-from wangge.core.testing import login as client_for
+from wangge.core.testing import Api, login
 from wangge.quarantine.tests.orders import make_order
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +30,7 @@ def orders(city, street_officer, actor, site):
 ])
 def test_the_page_and_the_api_list_the_same_orders(orders, street_officer, query):
     query = {k: (str(orders.pk) if v == "SITE" else v) for k, v in query.items()}
-    page = client_for(street_officer).get(reverse("quarantine:order_list"), query)
+    page = login(street_officer).get(reverse("quarantine:order_list"), query)
     api = Api(street_officer).get("/quarantine/orders", **query)
     assert api.status_code == 200
     assert page_ids(page) == sorted(o["id"] for o in api.json()["items"])
@@ -45,14 +44,14 @@ def test_a_bad_filter_is_a_422_in_the_api_and_a_message_on_the_page(orders, stre
     api = Api(street_officer).get("/quarantine/orders", **query)
     assert api.status_code == 422
     assert field in api.json()["errors"]
-    page = client_for(street_officer).get(reverse("quarantine:order_list"), query)
+    page = login(street_officer).get(reverse("quarantine:order_list"), query)
     assert page.status_code == 200
     assert api.json()["errors"][field] in page.content.decode()
     assert len(page_ids(page)) == 3  # the filter left out: the active orders
 
 
 def test_the_export_records_the_filters_it_applied(orders, street_officer):
-    b"".join(client_for(street_officer).get(reverse("quarantine:order_export"), {"place": "central"})
+    b"".join(login(street_officer).get(reverse("quarantine:order_export"), {"place": "central"})
              .streaming_content)
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT, object_type="quarantine.quarantineorder")
     assert entry.changes["filters"] == {"view": "active", "place": "central"}

@@ -5,15 +5,14 @@ from django.test import Client
 from django.urls import reverse
 
 from wangge.audit.models import AuditAction, AuditEntry
-from wangge.core.testing import login as client_for
-from wangge.core.testing import rows_of
+from wangge.core.testing import login, rows_of
 from wangge.quarantine import services
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_export_holds_the_sites_in_reach_and_not_the_others(city, street_officer, site, other_site):
-    rows = rows_of(client_for(street_officer).get(reverse("quarantine:site_export")))
+    rows = rows_of(login(street_officer).get(reverse("quarantine:site_export")))
     assert rows[0][:2] == ["隔离点编号", "隔离点"]
     assert [r[1] for r in rows[1:]] == ["江滩酒店隔离点"]
 
@@ -22,18 +21,18 @@ def test_the_export_shows_rooms_beds_and_live_occupancy(city, street_officer, si
     services.quarantine_order_create(
         actor=actor(street_officer), resident_id=city["residents"]["A"].pk, regime_code="7+3", place="central",
         site_id=site.pk, room_id=site.rooms.get(number="103").pk, reason="密接")
-    row = rows_of(client_for(street_officer).get(reverse("quarantine:site_export")))[1]
+    row = rows_of(login(street_officer).get(reverse("quarantine:site_export")))[1]
     assert row[5:] == [3, 4, 1, 3, "25%"]  # 101 and 102 with one bed, 103 with two
 
 
 def test_the_export_writes_one_audit_entry_with_the_row_count(city, street_officer, site, other_site):
-    b"".join(client_for(street_officer).get(reverse("quarantine:site_export")).streaming_content)
+    b"".join(login(street_officer).get(reverse("quarantine:site_export")).streaming_content)
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT, object_type="quarantine.site")
     assert entry.changes["rows"] == 1 and entry.actor_id == street_officer.pk
 
 
 def test_an_outsider_exports_only_the_sites_serving_their_street(city, outsider, site, other_site):
-    rows = rows_of(client_for(outsider).get(reverse("quarantine:site_export")))
+    rows = rows_of(login(outsider).get(reverse("quarantine:site_export")))
     assert [r[1] for r in rows[1:]] == ["外街道隔离点"]
 
 
@@ -44,5 +43,5 @@ def test_an_anonymous_visitor_is_sent_to_log_in_and_nothing_is_exported(site):
 
 
 def test_the_site_list_links_to_the_export(city, street_officer, site):
-    body = client_for(street_officer).get(reverse("quarantine:site_list")).content.decode()
+    body = login(street_officer).get(reverse("quarantine:site_list")).content.decode()
     assert reverse("quarantine:site_export") in body

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wangge.audit.models import AuditEntry
-from wangge.core.testing import login as client_for
+from wangge.core.testing import login
 from wangge.quarantine import services
 from wangge.quarantine.tests.orders import make_order
 
@@ -18,37 +18,37 @@ def released_order(actor, user, resident):
 
 def test_the_order_list_shows_orders_in_reach(city, street_officer, actor):
     make_order(actor, street_officer, city["residents"]["A"])
-    page = client_for(street_officer).get(reverse("quarantine:order_list"))
+    page = login(street_officer).get(reverse("quarantine:order_list"))
     assert page.status_code == 200 and "张伟" in page.content.decode()
 
 
 def test_the_order_list_hides_orders_out_of_reach(city, street_officer, outsider, actor):
     make_order(actor, street_officer, city["residents"]["A"])
-    assert "张伟" not in client_for(outsider).get(reverse("quarantine:order_list")).content.decode()
+    assert "张伟" not in login(outsider).get(reverse("quarantine:order_list")).content.decode()
 
 
 def test_the_due_view_lists_orders_due_today(city, street_officer, actor):
     make_order(actor, street_officer, city["residents"]["A"], days_ago=10)
     make_order(actor, street_officer, city["residents"]["B"], days_ago=1)
-    body = client_for(street_officer).get(reverse("quarantine:order_list"), {"view": "due"}).content.decode()
+    body = login(street_officer).get(reverse("quarantine:order_list"), {"view": "due"}).content.decode()
     assert "张伟" in body and "王芳" not in body
 
 
 def test_an_order_out_of_reach_is_404(city, street_officer, outsider, actor):
     order = make_order(actor, street_officer, city["residents"]["A"])
-    assert client_for(outsider).get(reverse("quarantine:order_detail", args=[order.pk])).status_code == 404
+    assert login(outsider).get(reverse("quarantine:order_detail", args=[order.pk])).status_code == 404
 
 
 def test_the_order_detail_shows_the_schedule(city, street_officer, actor):
     order = make_order(actor, street_officer, city["residents"]["A"])
-    body = client_for(street_officer).get(reverse("quarantine:order_detail", args=[order.pk])).content.decode()
+    body = login(street_officer).get(reverse("quarantine:order_detail", args=[order.pk])).content.decode()
     assert body.count('name="result" value="negative"') == 6
 
 
 def test_recording_a_result_from_the_page(city, street_officer, actor):
     order = make_order(actor, street_officer, city["residents"]["A"])
     test = order.tests.order_by("due_date").first()
-    response = client_for(street_officer).post(reverse("quarantine:test_result", args=[test.pk]),
+    response = login(street_officer).post(reverse("quarantine:test_result", args=[test.pk]),
                                                {"result": "negative"})
     assert response.status_code == 302
     test.refresh_from_db()
@@ -57,45 +57,45 @@ def test_recording_a_result_from_the_page(city, street_officer, actor):
 
 def test_the_certificate_of_a_released_order_is_printable(city, street_officer, actor):
     order = released_order(actor, street_officer, city["residents"]["A"])
-    body = client_for(street_officer).get(reverse("quarantine:certificate", args=[order.pk])).content.decode()
+    body = login(street_officer).get(reverse("quarantine:certificate", args=[order.pk])).content.decode()
     assert "解除隔离证明" in body and order.certificate_number in body and "data-print" in body
     assert city["residents"]["A"].id_number not in body
 
 
 def test_an_active_order_has_no_certificate(city, street_officer, actor):
     order = make_order(actor, street_officer, city["residents"]["A"])
-    assert client_for(street_officer).get(reverse("quarantine:certificate", args=[order.pk])).status_code == 404
+    assert login(street_officer).get(reverse("quarantine:certificate", args=[order.pk])).status_code == 404
 
 
 def test_a_certificate_out_of_reach_is_404(city, street_officer, outsider, actor):
     order = released_order(actor, street_officer, city["residents"]["A"])
-    assert client_for(outsider).get(reverse("quarantine:certificate", args=[order.pk])).status_code == 404
+    assert login(outsider).get(reverse("quarantine:certificate", args=[order.pk])).status_code == 404
 
 
 def test_releasing_from_the_page_leads_to_the_certificate(city, street_officer, actor):
     order = make_order(actor, street_officer, city["residents"]["A"], days_ago=10)
     for test in order.tests.all():
         services.test_result_record(actor=actor(street_officer), test_id=test.pk, result="negative")
-    response = client_for(street_officer).post(reverse("quarantine:order_release", args=[order.pk]))
+    response = login(street_officer).post(reverse("quarantine:order_release", args=[order.pk]))
     assert response.status_code == 302 and response.url == reverse("quarantine:certificate", args=[order.pk])
 
 
 def test_the_site_pages_show_rooms_free_and_occupied(city, street_officer, site, actor):
     make_order(actor, street_officer, city["residents"]["A"], place="central", site_id=site.pk,
                room_id=site.rooms.get(number="101").pk)
-    client = client_for(street_officer)
+    client = login(street_officer)
     assert "江滩酒店隔离点" in client.get(reverse("quarantine:site_list")).content.decode()
     body = client.get(reverse("quarantine:site_detail", args=[site.pk])).content.decode()
     assert 'class="room occupied"' in body and 'class="room free"' in body
 
 
 def test_a_site_out_of_reach_is_404(city, outsider, site):
-    assert client_for(outsider).get(reverse("quarantine:site_detail", args=[site.pk])).status_code == 404
+    assert login(outsider).get(reverse("quarantine:site_detail", args=[site.pk])).status_code == 404
 
 
 def test_the_order_export_is_an_audited_masked_spreadsheet(city, street_officer, actor):
     make_order(actor, street_officer, city["residents"]["A"])
-    response = client_for(street_officer).get(reverse("quarantine:order_export"))
+    response = login(street_officer).get(reverse("quarantine:order_export"))
     assert response.status_code == 200
     b"".join(response.streaming_content)  # the entry is written as the download completes
     entry = AuditEntry.objects.get(action="export", object_type="quarantine.quarantineorder")
@@ -103,7 +103,7 @@ def test_the_order_export_is_an_audited_masked_spreadsheet(city, street_officer,
 
 
 def test_creating_a_site_with_rooms_from_the_page(city, street_officer):
-    response = client_for(street_officer).post(reverse("quarantine:site_create"), {
+    response = login(street_officer).post(reverse("quarantine:site_create"), {
         "name": "新隔离点", "division_code": "420106001000", "rooms": 45, "beds_per_room": 1})
     assert response.status_code == 302
     from wangge.quarantine.models import Site
@@ -114,14 +114,14 @@ def test_creating_a_site_with_rooms_from_the_page(city, street_officer):
 
 
 def test_ordering_from_the_page(city, street_officer):
-    response = client_for(street_officer).post(reverse("quarantine:order_new"), {
+    response = login(street_officer).post(reverse("quarantine:order_new"), {
         "resident_id": city["residents"]["A"].pk, "regime_code": "7+3", "place": "home",
         "start_date": timezone.localdate().isoformat(), "reason": "密切接触者"})
     assert response.status_code == 302
 
 
 def test_the_order_form_is_refused_to_a_role_that_may_not_order(city, volunteer):
-    response = client_for(volunteer).get(reverse("quarantine:order_new"))
+    response = login(volunteer).get(reverse("quarantine:order_new"))
     assert response.status_code == 403
     assert "您的角色不能下达隔离令" in response.content.decode()
 
@@ -129,7 +129,7 @@ def test_the_order_form_is_refused_to_a_role_that_may_not_order(city, volunteer)
 def test_a_site_is_refused_to_a_role_that_may_not_manage_sites(city, grid_worker):
     from wangge.quarantine.models import Site
 
-    response = client_for(grid_worker).post(reverse("quarantine:site_create"), {
+    response = login(grid_worker).post(reverse("quarantine:site_create"), {
         "name": "新隔离点", "division_code": "420106001000", "rooms": 2, "beds_per_room": 1})
     assert response.status_code == 403
     assert not Site.objects.filter(name="新隔离点").exists()
@@ -137,5 +137,5 @@ def test_a_site_is_refused_to_a_role_that_may_not_manage_sites(city, grid_worker
 
 def test_releasing_is_refused_to_a_role_that_may_not_release(city, street_officer, grid_worker, actor):
     order = make_order(actor, street_officer, city["residents"]["A"], days_ago=10)
-    response = client_for(grid_worker).post(reverse("quarantine:order_release", args=[order.pk]))
+    response = login(grid_worker).post(reverse("quarantine:order_release", args=[order.pk]))
     assert response.status_code == 403

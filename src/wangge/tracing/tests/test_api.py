@@ -1,21 +1,21 @@
 """The /api/v1/tracing endpoints: scoped, audited, contacts all or nothing."""
 
-from wangge.core.testing import api_client as api
+from wangge.core.testing import api_client
 from wangge.core.testing.factories import valid_id_number
 from wangge.tracing.models import Contact
 
 
 def post(user, path, body):
-    return api(user).post(f"/api/v1{path}", body, content_type="application/json")
+    return api_client(user).post(f"/api/v1{path}", body, content_type="application/json")
 
 
 def test_the_list_is_scoped(cdc, outsider, investigation):
-    assert [i["case_name"] for i in api(cdc).get("/api/v1/tracing/investigations").json()["items"]] == ["王芳"]
-    assert api(outsider).get("/api/v1/tracing/investigations").json()["items"] == []
+    assert [i["case_name"] for i in api_client(cdc).get("/api/v1/tracing/investigations").json()["items"]] == ["王芳"]
+    assert api_client(outsider).get("/api/v1/tracing/investigations").json()["items"] == []
 
 
 def test_the_detail_out_of_reach_is_404(outsider, investigation):
-    assert api(outsider).get(f"/api/v1/tracing/investigations/{investigation.pk}").status_code == 404
+    assert api_client(outsider).get(f"/api/v1/tracing/investigations/{investigation.pk}").status_code == 404
 
 
 def test_a_cdc_system_adds_trajectory_and_contacts(city, street_officer, investigation, site):
@@ -33,7 +33,7 @@ def test_a_cdc_system_adds_trajectory_and_contacts(city, street_officer, investi
     added = response.json()
     assert [c["room_number"] for c in added] == ["101", "102", "103"]
     assert [c["matched_by_id_number"] for c in added] == [False, True, False]
-    detail = api(street_officer).get(f"/api/v1{base}").json()
+    detail = api_client(street_officer).get(f"/api/v1{base}").json()
     assert len(detail["trajectory"]) == 1 and len(detail["contacts"]) == 3
     assert all(c["quarantine_status"] == "active" for c in detail["contacts"])
 

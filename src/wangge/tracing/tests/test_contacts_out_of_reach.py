@@ -10,8 +10,7 @@ import pytest
 from django.urls import reverse
 
 from wangge.core.errors import Conflict
-from wangge.core.testing import GRID_C
-from wangge.core.testing import login as client_for
+from wangge.core.testing import GRID_C, login
 from wangge.people.validation import ID_NUMBER_REGISTERED_ELSEWHERE
 from wangge.quarantine.models import QuarantineOrder
 from wangge.tracing import services
@@ -61,7 +60,7 @@ def test_the_api_answers_409_and_names_nobody(city, street_officer, investigatio
 def test_the_page_says_registered_elsewhere_and_names_nobody(city, street_officer, investigation, other):
     row = {"name": "某人", "id_number": other.id_number, "phone": "13900139000",
            "household_code": city["households"]["A"][1].code}
-    response = client_for(street_officer).post(reverse("tracing:contacts_add", args=[investigation.pk]),
+    response = login(street_officer).post(reverse("tracing:contacts_add", args=[investigation.pk]),
                                                formset_data([row]))
     html = response.content.decode()
     assert response.status_code == 422

@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from wangge.core.testing import Api
-from wangge.core.testing import login as client_for
+from wangge.core.testing import Api, login
 from wangge.tracing.models import Investigation
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +16,7 @@ def page_ids(response) -> list[int]:
 
 @pytest.mark.parametrize("query", [{}, {"status": "open"}, {"status": "closed"}, {"status": ""}])
 def test_the_page_and_the_api_list_the_same_investigations(investigation, cdc, query):
-    page = client_for(cdc).get(reverse("tracing:investigation_list"), query)
+    page = login(cdc).get(reverse("tracing:investigation_list"), query)
     api = Api(cdc).get("/tracing/investigations", **query)
     assert api.status_code == 200
     assert page_ids(page) == sorted(i["id"] for i in api.json()["items"])
@@ -27,7 +26,7 @@ def test_a_bad_filter_is_a_422_in_the_api_and_a_message_on_the_page(investigatio
     api = Api(cdc).get("/tracing/investigations", status="lost")
     assert api.status_code == 422
     assert "status" in api.json()["errors"]
-    page = client_for(cdc).get(reverse("tracing:investigation_list"), {"status": "lost"})
+    page = login(cdc).get(reverse("tracing:investigation_list"), {"status": "lost"})
     assert page.status_code == 200
     assert api.json()["errors"]["status"] in page.content.decode()
     assert page_ids(page) == sorted(Investigation.objects.values_list("pk", flat=True))

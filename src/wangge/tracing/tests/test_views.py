@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from wangge.audit.models import AuditEntry
-from wangge.core.testing import login as client_for
+from wangge.core.testing import login
 from wangge.core.testing.factories import valid_id_number
 from wangge.quarantine.models import QuarantineOrder
 from wangge.tracing.models import Contact, TrajectoryEntry
@@ -19,26 +19,26 @@ def formset_data(rows, **batch):
 
 
 def test_the_list_shows_investigations_in_reach(cdc, investigation):
-    body = client_for(cdc).get(reverse("tracing:investigation_list")).content.decode()
+    body = login(cdc).get(reverse("tracing:investigation_list")).content.decode()
     assert "王芳" in body
 
 
 def test_the_list_hides_investigations_out_of_reach(outsider, investigation):
-    assert "王芳" not in client_for(outsider).get(reverse("tracing:investigation_list")).content.decode()
+    assert "王芳" not in login(outsider).get(reverse("tracing:investigation_list")).content.decode()
 
 
 def test_the_detail_is_audited(cdc, investigation):
-    assert client_for(cdc).get(reverse("tracing:investigation_detail", args=[investigation.pk])).status_code == 200
+    assert login(cdc).get(reverse("tracing:investigation_detail", args=[investigation.pk])).status_code == 200
     assert AuditEntry.objects.filter(action="view", object_type="tracing.investigation").exists()
 
 
 def test_the_detail_out_of_reach_is_404(outsider, investigation):
     url = reverse("tracing:investigation_detail", args=[investigation.pk])
-    assert client_for(outsider).get(url).status_code == 404
+    assert login(outsider).get(url).status_code == 404
 
 
 def test_adding_a_trajectory_entry_from_the_page(cdc, investigation):
-    response = client_for(cdc).post(reverse("tracing:trajectory_add", args=[investigation.pk]), {
+    response = login(cdc).post(reverse("tracing:trajectory_add", args=[investigation.pk]), {
         "place": "中百超市", "start": "2022-03-01T09:00", "end": "2022-03-01T10:00", "lat": "30.55", "lng": "114.31"})
     assert response.status_code == 302
     assert TrajectoryEntry.objects.get().place == "中百超市"
@@ -49,33 +49,33 @@ def test_adding_several_contacts_at_once_from_the_page(city, street_officer, inv
     rows = [{"resident_id": city["residents"]["A"].pk},
             {"name": "赵敏", "id_number": valid_id_number(male=False), "phone": "13900139000",
              "household_code": household.code}]
-    response = client_for(street_officer).post(reverse("tracing:contacts_add", args=[investigation.pk]),
+    response = login(street_officer).post(reverse("tracing:contacts_add", args=[investigation.pk]),
                                                formset_data(rows + [{}]))
     assert response.status_code == 302
     assert Contact.objects.count() == 2 and QuarantineOrder.objects.count() == 2
-    body = client_for(street_officer).get(response.url).content.decode()
+    body = login(street_officer).get(response.url).content.decode()
     assert "赵敏" in body and "居家隔离" in body
 
 
 def test_a_failing_contact_row_writes_nothing_and_says_which(city, street_officer, investigation):
     rows = [{"resident_id": city["residents"]["A"].pk}, {"resident_id": city["residents"]["C"].pk}]
-    response = client_for(street_officer).post(reverse("tracing:contacts_add", args=[investigation.pk]),
+    response = login(street_officer).post(reverse("tracing:contacts_add", args=[investigation.pk]),
                                                formset_data(rows), follow=True)
     assert "第2位接触者" in response.content.decode()
     assert Contact.objects.count() == 0
 
 
 def test_contacts_out_of_reach_investigation_is_404(city, outsider, investigation):
-    response = client_for(outsider).post(reverse("tracing:contacts_add", args=[investigation.pk]),
+    response = login(outsider).post(reverse("tracing:contacts_add", args=[investigation.pk]),
                                          formset_data([{"resident_id": city["residents"]["C"].pk}]))
     assert response.status_code == 404
 
 
 def test_a_role_that_may_not_trace_is_refused_with_403_on_the_page(investigation, street_grid_worker):
-    response = client_for(street_grid_worker).post(
+    response = login(street_grid_worker).post(
         reverse("tracing:investigation_close", args=[investigation.pk]), {"summary": "完成"})
     assert response.status_code == 403
-    response = client_for(street_grid_worker).post(
+    response = login(street_grid_worker).post(
         reverse("tracing:trajectory_add", args=[investigation.pk]), {"place": "超市", "start": "2026-01-01T10:00"})
     assert response.status_code == 403
     assert not TrajectoryEntry.objects.exists()

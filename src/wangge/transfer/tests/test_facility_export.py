@@ -5,8 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from wangge.audit.models import AuditAction, AuditEntry
-from wangge.core.testing import login as client_for
-from wangge.core.testing import rows_of
+from wangge.core.testing import login, rows_of
 from wangge.transfer import services
 from wangge.transfer.models import Facility
 
@@ -21,7 +20,7 @@ def other_street_site(db):
 
 def test_the_export_holds_the_facilities_available_and_not_the_others(
         city, street_officer, fangcang, isolation_site, other_street_site):
-    rows = rows_of(client_for(street_officer).get(reverse("transfer:facility_export")))
+    rows = rows_of(login(street_officer).get(reverse("transfer:facility_export")))
     assert rows[0][:3] == ["机构编号", "层级", "名称"]
     assert [r[2] for r in rows[1:]] == ["某酒店隔离点", "洪山体育馆方舱"]
 
@@ -29,20 +28,20 @@ def test_the_export_holds_the_facilities_available_and_not_the_others(
 def test_the_export_counts_patients_on_the_way_against_the_beds(city, street_officer, actor, fangcang, plan):
     services.transfer_create(actor=actor(street_officer), resident_ids=[city["residents"]["A"].pk],
                              destination_id=fangcang.pk, **plan())
-    row = rows_of(client_for(street_officer).get(reverse("transfer:facility_export")))[1]
+    row = rows_of(login(street_officer).get(reverse("transfer:facility_export")))[1]
     assert row[1:3] == ["方舱医院", "洪山体育馆方舱"]
     assert row[6:] == [3, 0, 1, 2, "33%"]
 
 
 def test_the_export_writes_one_audit_entry_with_the_row_count(city, street_officer, fangcang, isolation_site):
-    b"".join(client_for(street_officer).get(reverse("transfer:facility_export")).streaming_content)
+    b"".join(login(street_officer).get(reverse("transfer:facility_export")).streaming_content)
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT, object_type="transfer.facility")
     assert entry.changes["rows"] == 2 and entry.actor_id == street_officer.pk
 
 
 def test_an_outsider_exports_none_of_the_facilities_of_another_street(city, outsider, isolation_site,
                                                                       other_street_site):
-    rows = rows_of(client_for(outsider).get(reverse("transfer:facility_export")))
+    rows = rows_of(login(outsider).get(reverse("transfer:facility_export")))
     assert [r[2] for r in rows[1:]] == ["外街道隔离酒店"]
 
 
@@ -53,5 +52,5 @@ def test_an_anonymous_visitor_is_sent_to_log_in_and_nothing_is_exported(fangcang
 
 
 def test_the_board_links_to_the_export(city, street_officer, fangcang):
-    body = client_for(street_officer).get(reverse("transfer:facilities")).content.decode()
+    body = login(street_officer).get(reverse("transfer:facilities")).content.decode()
     assert reverse("transfer:facility_export") in body

@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wangge.audit.models import AuditAction, AuditEntry
-from wangge.core.testing import Api
-from wangge.core.testing import login as client_for
+from wangge.core.testing import Api, login
 from wangge.transfer import services
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +34,7 @@ def transfers(city, street_officer, actor, fangcang, isolation_site, plan):
 ])
 def test_the_page_and_the_api_list_the_same_transfers(transfers, street_officer, query):
     query = {k: (str(transfers["fangcang"].pk) if v == "FANGCANG" else v) for k, v in query.items()}
-    page = client_for(street_officer).get(reverse("transfer:list"), query)
+    page = login(street_officer).get(reverse("transfer:list"), query)
     api = Api(street_officer).get("/transfers", **query)
     assert api.status_code == 200
     assert sorted(t.pk for t in page.context["transfers"]) == sorted(t["id"] for t in api.json()["items"])
@@ -48,14 +47,14 @@ def test_a_bad_filter_is_a_422_in_the_api_and_a_message_on_the_page(transfers, s
     api = Api(street_officer).get("/transfers", **query)
     assert api.status_code == 422
     assert field in api.json()["errors"]
-    page = client_for(street_officer).get(reverse("transfer:list"), query)
+    page = login(street_officer).get(reverse("transfer:list"), query)
     assert page.status_code == 200
     assert api.json()["errors"][field] in page.content.decode()
     assert len(page.context["transfers"]) == 2  # the filter left out
 
 
 def test_the_export_records_the_filters_it_applied(transfers, street_officer):
-    response = client_for(street_officer).get(reverse("transfer:export"), {"late": "on", "status": "nonsense"})
+    response = login(street_officer).get(reverse("transfer:export"), {"late": "on", "status": "nonsense"})
     b"".join(response.streaming_content)
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT, object_type="transfer.transferorder")
     assert entry.changes["filters"] == {"late": True}

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wangge.audit.models import AuditEntry
-from wangge.core.testing import login as client_for
+from wangge.core.testing import login
 from wangge.transfer import services
 from wangge.transfer.models import TransferOrder
 
@@ -21,7 +21,7 @@ def planned(city, street_officer, actor, fangcang, plan):
 
 
 def test_the_facility_board_shows_each_tier_with_occupancy(city, street_officer, fangcang, isolation_site):
-    response = client_for(street_officer).get(reverse("transfer:facilities"))
+    response = login(street_officer).get(reverse("transfer:facilities"))
     assert response.status_code == 200
     text = response.content.decode()
     assert "洪山体育馆方舱" in text and "某酒店隔离点" in text
@@ -37,7 +37,7 @@ def test_the_list_shows_en_route_first_and_marks_late_ones(city, street_officer,
         **plan(planned_departure=past, planned_arrival=past + dt.timedelta(hours=1), vehicle="鄂A·LATE1"),
     )
     services.transfer_depart(actor=actor(street_officer), transfer_id=late.pk)
-    response = client_for(street_officer).get(reverse("transfer:list"))
+    response = login(street_officer).get(reverse("transfer:list"))
     transfers = response.context["transfers"]
     assert [t.pk for t in transfers] == [late.pk, planned.pk]
     assert transfers[0].late and not transfers[1].late
@@ -45,14 +45,14 @@ def test_the_list_shows_en_route_first_and_marks_late_ones(city, street_officer,
 
 
 def test_an_outsider_sees_no_transfer_and_its_detail_is_404(city, outsider, planned):
-    client = client_for(outsider)
+    client = login(outsider)
     assert list(client.get(reverse("transfer:list")).context["transfers"]) == []
     assert client.get(reverse("transfer:detail", args=[planned.pk])).status_code == 404
     assert client.post(reverse("transfer:depart", args=[planned.pk])).status_code == 404
 
 
 def test_the_detail_shows_the_timeline_and_the_next_step_only(city, street_officer, planned):
-    response = client_for(street_officer).get(reverse("transfer:detail", args=[planned.pk]))
+    response = login(street_officer).get(reverse("transfer:detail", args=[planned.pk]))
     assert response.status_code == 200
     assert response.context["can_depart"] and not response.context["can_arrive"]
     assert [s.label for s in response.context["timeline"]] == ["登记", "出发", "到达", "交接"]
@@ -60,7 +60,7 @@ def test_the_detail_shows_the_timeline_and_the_next_step_only(city, street_offic
 
 
 def test_the_step_buttons_move_the_transfer_along(city, street_officer, planned):
-    client = client_for(street_officer)
+    client = login(street_officer)
     client.post(reverse("transfer:depart", args=[planned.pk]))
     client.post(reverse("transfer:arrive", args=[planned.pk]))
     client.post(reverse("transfer:handover", args=[planned.pk]), {"received_by": "李护士长"})
@@ -69,7 +69,7 @@ def test_the_step_buttons_move_the_transfer_along(city, street_officer, planned)
 
 
 def test_a_step_out_of_order_shows_a_message_and_changes_nothing(city, street_officer, planned):
-    response = client_for(street_officer).post(reverse("transfer:arrive", args=[planned.pk]), follow=True)
+    response = login(street_officer).post(reverse("transfer:arrive", args=[planned.pk]), follow=True)
     assert "不能标记为" in response.content.decode()
     planned.refresh_from_db()
     assert planned.status == TransferOrder.Status.PLANNED
@@ -77,16 +77,16 @@ def test_a_step_out_of_order_shows_a_message_and_changes_nothing(city, street_of
 
 def test_patient_search_finds_residents_in_reach_by_id_tail(city, street_officer):
     resident = city["residents"]["A"]
-    response = client_for(street_officer).get(reverse("transfer:patient_search"), {"q": resident.id_tail})
+    response = login(street_officer).get(reverse("transfer:patient_search"), {"q": resident.id_tail})
     assert resident.name in response.content.decode()
     other = city["residents"]["C"]
-    response = client_for(street_officer).get(reverse("transfer:patient_search"), {"q": other.name})
+    response = login(street_officer).get(reverse("transfer:patient_search"), {"q": other.name})
     assert other.name not in response.content.decode()
 
 
 def test_the_form_creates_a_transfer_for_several_patients(city, street_officer, fangcang):
     start = timezone.localtime() + dt.timedelta(hours=1)
-    response = client_for(street_officer).post(reverse("transfer:new"), {
+    response = login(street_officer).post(reverse("transfer:new"), {
         "resident_ids": [city["residents"]["A"].pk, city["residents"]["B"].pk], "origin": "社区门口",
         "destination": fangcang.pk, "vehicle": "鄂A·12345", "escort": "王医生", "escort_phone": "139",
         "planned_departure": start.strftime("%Y-%m-%dT%H:%M"),
@@ -101,7 +101,7 @@ def test_the_form_shows_the_capacity_refusal(city, street_officer, fangcang):
     fangcang.capacity = 1
     fangcang.save()
     start = timezone.localtime() + dt.timedelta(hours=1)
-    response = client_for(street_officer).post(reverse("transfer:new"), {
+    response = login(street_officer).post(reverse("transfer:new"), {
         "resident_ids": [city["residents"]["A"].pk, city["residents"]["B"].pk], "origin": "社区门口",
         "destination": fangcang.pk, "vehicle": "鄂A·12345", "escort": "王医生",
         "planned_departure": start.strftime("%Y-%m-%dT%H:%M"),
@@ -113,11 +113,11 @@ def test_the_form_shows_the_capacity_refusal(city, street_officer, fangcang):
 
 
 def test_a_grid_worker_cannot_open_the_create_form(city, grid_worker):
-    assert client_for(grid_worker).get(reverse("transfer:new")).status_code == 403
+    assert login(grid_worker).get(reverse("transfer:new")).status_code == 403
 
 
 def test_the_export_is_an_audited_xlsx(city, street_officer, planned):
-    response = client_for(street_officer).get(reverse("transfer:export"))
+    response = login(street_officer).get(reverse("transfer:export"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     b"".join(response.streaming_content)  # the entry is written as the download completes
