@@ -49,12 +49,13 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wangge.accounts.permissions import require
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
-from wangge.core.codes import GRID_CODE_LENGTH, MAX_CODE_LENGTH, grid_code_of, is_household_code
+from wangge.core.codes import GRID_CODE_LENGTH, HOUSEHOLD_CODE_LENGTH, MAX_CODE_LENGTH, grid_code_of, is_household_code
 from wangge.core.errors import Forbidden, NotFound
 from wangge.grid.models import Building, Grid, Household, Unit
 from wangge.people import sheet_guard
@@ -69,7 +70,7 @@ ERROR_DETAIL_LIMIT = 1000
 # A cell longer than this is a row error (nothing the importer stores is near it in length).
 MAX_CELL_CHARS = 10_000
 PROGRESS_EVERY = 5000
-ENCODING_ERROR = "文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV"
+ENCODING_ERROR = gettext_lazy("文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV")
 ALLOWED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv"}
 
 # The csv module refuses fields over 128 KiB by raising mid-file; let them through and report
@@ -139,7 +140,8 @@ def map_columns(headers: list[Any], columns: list[Column]) -> dict[str, int]:
             mapping[column.key] = index
     missing = [c.header for c in columns if c.required and c.key not in mapping]
     if missing:
-        raise FileProblem("缺少必需的列：" + "、".join(missing), columns=missing, code="import_missing_columns")
+        raise FileProblem(_("缺少必需的列：%(columns)s") % {"columns": "、".join(missing)},
+                          columns=missing, code="import_missing_columns")
     return mapping
 
 
@@ -236,16 +238,18 @@ def _csv_table(path: Path) -> Table:
                 next(reader, None)
                 yield from enumerate(reader, start=2)
             except csv.Error as exc:
-                raise FileProblem(f"CSV 文件格式有误（第{reader.line_num}行附近）：{exc}",
+                raise FileProblem(_("CSV 文件格式有误（第%(line)s行附近）：%(problem)s")
+                                  % {"line": reader.line_num, "problem": exc},
                                   code="import_csv_invalid") from None
 
     with open(path, encoding=encoding, newline="") as f:
         try:
             headers = next(csv.reader(f), None)
         except csv.Error as exc:
-            raise FileProblem(f"CSV 文件格式有误：{exc}", code="import_csv_invalid") from None
+            raise FileProblem(_("CSV 文件格式有误：%(problem)s") % {"problem": exc},
+                              code="import_csv_invalid") from None
     if not headers:
-        raise FileProblem("文件是空的，第一行应为列名", code="import_empty")
+        raise FileProblem(_("文件是空的，第一行应为列名"), code="import_empty")
     return Table(headers=headers, estimated_rows=max(lines - 1, 0), rows=rows())
 
 
@@ -281,7 +285,7 @@ def _excel_table(path: Path) -> Table:
     except Exception as exc:  # calamine raises several types for a broken or foreign file
         raise FileProblem(sheet_guard.UNREADABLE, code="import_file_unreadable") from exc
     if not headers or not any(str(h).strip() for h in headers):
-        raise FileProblem("文件是空的，第一行应为列名", code="import_empty")
+        raise FileProblem(_("文件是空的，第一行应为列名"), code="import_empty")
     headers = [_cell_text(h) for h in headers]
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -296,9 +300,9 @@ def read_table(path: str | Path) -> Table:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        raise FileProblem("只支持 .xlsx 或 .csv 文件", code="import_file_type")
+        raise FileProblem(_("只支持 .xlsx 或 .csv 文件"), code="import_file_type")
     if not path.exists():
-        raise FileProblem("上传的文件已不存在，请重新上传", code="import_file_missing")
+        raise FileProblem(_("上传的文件已不存在，请重新上传"), code="import_file_missing")
     if suffix == ".csv":
         return _csv_table(path)
     return _excel_table(path)
@@ -318,7 +322,7 @@ _HEADER_OF = {c.key: c.header for c in RESIDENT_COLUMNS}
 # fail), and none of them belongs in a name, address or note.  Tabs and line breaks are allowed.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FREE_TEXT = ("name", "note")
-CONTROL_ERROR = "含有不可见的控制字符（如 NUL），请检查"
+CONTROL_ERROR = gettext_lazy("含有不可见的控制字符（如 NUL），请检查")
 
 
 def _copy_text(value: str) -> str:
@@ -562,8 +566,8 @@ def _checked_chunks(
             continue
         if max(map(len, cells)) > MAX_CELL_CHARS:
             index = next(i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS)
-            header = table.headers[index] if index < len(table.headers) else f"第{index + 1}列"
-            report.add(row_number, str(header), f"单元格内容过长（超过{MAX_CELL_CHARS}个字），请检查")
+            header = table.headers[index] if index < len(table.headers) else _("第%(n)s列") % {"n": index + 1}
+            report.add(row_number, str(header), _("单元格内容过长（超过%(n)s个字），请检查") % {"n": MAX_CELL_CHARS})
             continue
         raw = dict(zip(keys, pick(cells), strict=True))
         del raw["household_code"]
@@ -572,11 +576,11 @@ def _checked_chunks(
         if household is None:
             bad = True
             if not code:
-                reason = "户编码不能为空"
+                reason = _("户编码不能为空")
             elif not is_household_code(code):
-                reason = "户编码应为24位数字（请将该列设置为文本格式）"
+                reason = _("户编码应为%(n)s位数字（请将该列设置为文本格式）") % {"n": HOUSEHOLD_CODE_LENGTH}
             else:
-                reason = f"户编码 {code} 不存在，或不在您的管辖范围内"
+                reason = _("户编码 %(code)s 不存在，或不在您的管辖范围内") % {"code": code}
             report.add(row_number, _HEADER_OF["household_code"], reason)
         clean = clean_resident_fields(raw, tag_lookup=tags, today=today)
         for key in _FREE_TEXT:
@@ -593,7 +597,7 @@ def _checked_chunks(
             first = seen.get(key)
             if first is not None:
                 bad = True
-                report.add(row_number, _HEADER_OF["id_number"], f"证件号码与第{first}行重复")
+                report.add(row_number, _HEADER_OF["id_number"], _("证件号码与第%(row)s行重复") % {"row": first})
             else:
                 seen[key] = row_number
         if bad:
@@ -944,7 +948,7 @@ def import_residents(
             for chunk in check(report=report, state=state, progress=progress):
                 sink.add_many(_drop_registered(chunk, report, actor.user))
             if not (report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING) and sink.count:
-                ImportJob.objects.filter(pk=job.pk).update(message="校验完成，正在写入数据库…")
+                ImportJob.objects.filter(pk=job.pk).update(message=_("校验完成，正在写入数据库…"))
                 with transaction.atomic():
                     sink.write()
                     _finish_residents(actor=actor, job=job, sink=sink, total=state.processed,
@@ -954,7 +958,7 @@ def import_residents(
     except IntegrityError:
         log.warning("resident import %s hit a duplicate while writing", job.pk, exc_info=True)
         result.status = ImportJob.Status.FAILED
-        result.message = "写入时发现重复的证件号码（可能有人同时登记了相同的人），未导入任何数据，请重新导入"
+        result.message = _("写入时发现重复的证件号码（可能有人同时登记了相同的人），未导入任何数据，请重新导入")
         sink = None
     total = state.processed
     result.total_rows, result.error_rows = total, len(report.rows)
@@ -963,16 +967,17 @@ def import_residents(
         return result
     if report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING:
         result.status = ImportJob.Status.REJECTED
-        result.message = f"共 {total} 行，其中 {len(report.rows)} 行有错误，按“全部成功才导入”未导入任何数据"
+        result.message = _("共 %(total)s 行，其中 %(bad)s 行有错误，按“全部成功才导入”未导入任何数据") % {
+            "total": total, "bad": len(report.rows)}
         return result
     if sink is None or not sink.count:
         result.status = ImportJob.Status.REJECTED if report.count else ImportJob.Status.SUCCEEDED
-        result.message = "没有可导入的有效行" if report.count else "文件中没有数据行"
+        result.message = _("没有可导入的有效行") if report.count else _("文件中没有数据行")
         return result
     result.imported_rows = sink.count
     result.extra = {"households": len(sink.households), "grids": sorted(sink.grids), "tags": sink.tagged}
-    result.message = f"共 {total} 行，导入 {sink.count} 行" + (
-        f"，{len(report.rows)} 行有错误未导入" if report.count else ""
+    result.message = _("共 %(total)s 行，导入 %(n)s 行") % {"total": total, "n": sink.count} + (
+        _("，%(bad)s 行有错误未导入") % {"bad": len(report.rows)} if report.count else ""
     )
     return result
 
@@ -1033,10 +1038,10 @@ def _int_cell(text: str, label: str, low: int, high: int, errors: dict[str, str]
     try:
         number = float(text)
     except ValueError:
-        errors[key] = f"{label}应为整数"
+        errors[key] = _("%(label)s应为整数") % {"label": label}
         return None
     if not number.is_integer() or not low <= number <= high:
-        errors[key] = f"{label}应为 {low} 到 {high} 之间的整数"
+        errors[key] = _("%(label)s应为 %(low)s 到 %(high)s 之间的整数") % {"label": label, "low": low, "high": high}
         return None
     return int(number)
 
@@ -1048,10 +1053,10 @@ def _float_cell(text: str, label: str, low: float, high: float, errors: dict[str
     try:
         number = float(text)
     except ValueError:
-        errors[key] = f"{label}应为数字"
+        errors[key] = _("%(label)s应为数字") % {"label": label}
         return None
     if not low <= number <= high:
-        errors[key] = f"{label}应在 {low} 到 {high} 之间"
+        errors[key] = _("%(label)s应在 %(low)s 到 %(high)s 之间") % {"label": label, "low": low, "high": high}
         return None
     return number
 
@@ -1102,39 +1107,40 @@ def import_buildings(
             continue
         if max(map(len, cells)) > MAX_CELL_CHARS:
             index = next(i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS)
-            header = table.headers[index] if index < len(table.headers) else f"第{index + 1}列"
-            report.add(row_number, str(header), f"单元格内容过长（超过{MAX_CELL_CHARS}个字），请检查")
+            header = table.headers[index] if index < len(table.headers) else _("第%(n)s列") % {"n": index + 1}
+            report.add(row_number, str(header), _("单元格内容过长（超过%(n)s个字），请检查") % {"n": MAX_CELL_CHARS})
             continue
         raw = {key: cells[index].strip() for key, index in mapping.items()}
         errors: dict[str, str] = {key: CONTROL_ERROR for key, text in raw.items() if _CONTROL_RE.search(text)}
         grid_code = raw["grid_code"]
         grid = grids.get(grid_code)
         if grid is None:
-            errors["grid_code"] = "网格代码不能为空" if not grid_code else (
-                f"网格代码 {grid_code[:MAX_CODE_LENGTH]} 不存在，或不在您的管辖范围内"
+            errors["grid_code"] = _("网格代码不能为空") if not grid_code else (
+                _("网格代码 %(code)s 不存在，或不在您的管辖范围内") % {"code": grid_code[:MAX_CODE_LENGTH]}
             )
         name = raw["name"]
         if not name:
-            errors["name"] = "楼栋名称不能为空"
+            errors["name"] = _("楼栋名称不能为空")
         elif len(name) > 100:
-            errors["name"] = "楼栋名称不能超过100个字"
+            errors["name"] = _("楼栋名称不能超过100个字")
         address = raw.get("address", "")
         if len(address) > 200:
-            errors["address"] = "地址不能超过200个字"
-        lat = _float_cell(raw.get("lat", ""), "纬度", -90, 90, errors, "lat")
-        lng = _float_cell(raw.get("lng", ""), "经度", -180, 180, errors, "lng")
+            errors["address"] = _("地址不能超过200个字")
+        lat = _float_cell(raw.get("lat", ""), _("纬度"), -90, 90, errors, "lat")
+        lng = _float_cell(raw.get("lng", ""), _("经度"), -180, 180, errors, "lng")
         if (lat is None) != (lng is None) and "lat" not in errors and "lng" not in errors:
-            errors["lng" if lng is None else "lat"] = "纬度和经度应同时填写"
-        floors = _int_cell(raw.get("floors", ""), "层数", 1, 200, errors, "floors")
-        units = _int_cell(raw["units"], "单元数", 1, 99, errors, "units")
+            errors["lng" if lng is None else "lat"] = _("纬度和经度应同时填写")
+        floors = _int_cell(raw.get("floors", ""), _("层数"), 1, 200, errors, "floors")
+        units = _int_cell(raw["units"], _("单元数"), 1, 99, errors, "units")
         if units is None and "units" not in errors:
-            errors["units"] = "单元数不能为空"
-        per_unit = _int_cell(raw["households_per_unit"], "每单元户数", 1, 9999, errors, "households_per_unit")
+            errors["units"] = _("单元数不能为空")
+        per_unit = _int_cell(raw["households_per_unit"], _("每单元户数"), 1, 9999, errors, "households_per_unit")
         if per_unit is None and "households_per_unit" not in errors:
-            errors["households_per_unit"] = "每单元户数不能为空"
+            errors["households_per_unit"] = _("每单元户数不能为空")
         if units and per_unit and units * per_unit > MAX_HOUSEHOLDS_PER_BUILDING:
-            errors["households_per_unit"] = f"一栋楼最多 {MAX_HOUSEHOLDS_PER_BUILDING} 户，请检查单元数和每单元户数"
-        sequence = _int_cell(raw.get("sequence", ""), "楼栋编号", 1, 999, errors, "sequence")
+            errors["households_per_unit"] = _("一栋楼最多 %(n)s 户，请检查单元数和每单元户数") % {
+                "n": MAX_HOUSEHOLDS_PER_BUILDING}
+        sequence = _int_cell(raw.get("sequence", ""), _("楼栋编号"), 1, 999, errors, "sequence")
         code = ""
         if grid is not None and "sequence" not in errors:
             auto = sequences(grid_code)
@@ -1143,14 +1149,14 @@ def import_buildings(
                 while f"{grid_code}{sequence:03d}" in used_codes:
                     sequence += 1
                 if sequence > 999:
-                    errors["sequence"] = "该网格的楼栋编号已用完（最多999栋）"
+                    errors["sequence"] = _("该网格的楼栋编号已用完（最多999栋）")
             code = f"{grid_code}{sequence:03d}"
             if "sequence" not in errors and code in used_codes:
-                errors["sequence"] = f"楼栋编号 {sequence} 在该网格中已被使用"
+                errors["sequence"] = _("楼栋编号 %(n)s 在该网格中已被使用") % {"n": sequence}
             if name and name in existing_names.get(grid_code, set()):
-                errors["name"] = f"该网格已有名为“{name[:20]}”的楼栋"
+                errors["name"] = _("该网格已有名为“%(name)s”的楼栋") % {"name": name[:20]}
             elif name and (grid_code, name) in names:
-                errors["name"] = f"楼栋名称与第{names[(grid_code, name)]}行重复"
+                errors["name"] = _("楼栋名称与第%(row)s行重复") % {"row": names[(grid_code, name)]}
         if errors:
             for key, message in errors.items():
                 report.add(row_number, _BUILDING_HEADER[key], message)
@@ -1166,18 +1172,19 @@ def import_buildings(
                           error_count=report.count, errors=report.details())
     if report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING:
         result.status = ImportJob.Status.REJECTED
-        result.message = f"共 {total} 行，其中 {len(report.rows)} 行有错误，按“全部成功才导入”未导入任何数据"
+        result.message = _("共 %(total)s 行，其中 %(bad)s 行有错误，按“全部成功才导入”未导入任何数据") % {
+            "total": total, "bad": len(report.rows)}
         return result
     if not planned:
         result.status = ImportJob.Status.REJECTED if report.count else ImportJob.Status.SUCCEEDED
-        result.message = "没有可导入的有效行" if report.count else "文件中没有数据行"
+        result.message = _("没有可导入的有效行") if report.count else _("文件中没有数据行")
         return result
     households = _write_buildings(actor=actor, job=job, planned=planned, total=total, error_rows=len(report.rows))
     result.imported_rows = len(planned)
     result.extra = {"households": households}
-    result.message = f"共 {total} 行，导入 {len(planned)} 栋楼、{households} 户" + (
-        f"，{len(report.rows)} 行有错误未导入" if report.count else ""
-    )
+    result.message = _("共 %(total)s 行，导入 %(buildings)s 栋楼、%(households)s 户") % {
+        "total": total, "buildings": len(planned), "households": households,
+    } + (_("，%(bad)s 行有错误未导入") % {"bad": len(report.rows)} if report.count else "")
     return result
 
 
@@ -1269,7 +1276,7 @@ def import_job_create(*, user, kind: str, mode: str, file_name: str, file_path: 
 HEARTBEAT_SECONDS = 30
 ABANDONED_AFTER = dt.timedelta(minutes=10)
 ABANDONED_AFTER_SAME_HOST = dt.timedelta(hours=1)
-ABANDONED_MESSAGE = "导入进程已意外终止（后台任务进程退出或服务重启），未导入任何数据，请重新导入"
+ABANDONED_MESSAGE = gettext_lazy("导入进程已意外终止（后台任务进程退出或服务重启），未导入任何数据，请重新导入")
 
 
 class _Heartbeat:
@@ -1308,7 +1315,7 @@ def run_import_job(
     if actor is None:
         actor = Actor(user=job.created_by, channel="task")
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.RUNNING, message="正在校验…", code="", worker_host=socket.gethostname()[:255],
+        status=ImportJob.Status.RUNNING, message=_("正在校验…"), code="", worker_host=socket.gethostname()[:255],
         worker_pid=os.getpid(), heartbeat_at=timezone.now(),
     )
 
@@ -1324,7 +1331,7 @@ def run_import_job(
         with _Heartbeat(job.pk):
             result = IMPORTERS[job.kind](actor=actor, job=job, file_path=job.file_path, progress=report_progress)
     except FileProblem as exc:
-        errors = [{"row": 1, "column": c, "message": "缺少必需的列"} for c in exc.columns]
+        errors = [{"row": 1, "column": c, "message": _("缺少必需的列")} for c in exc.columns]
         result = ImportResult(status=ImportJob.Status.REJECTED, code=exc.code, message=exc.message, errors=errors,
                               error_count=len(errors))
     except Forbidden as exc:
@@ -1333,7 +1340,7 @@ def run_import_job(
         log.exception("import job %s failed", job.pk)
         result = ImportResult(
             status=ImportJob.Status.FAILED, code="import_internal_error",
-            message="导入时发生内部错误，未导入任何数据，请联系管理员",
+            message=_("导入时发生内部错误，未导入任何数据，请联系管理员"),
         )
     if result.status != ImportJob.Status.SUCCEEDED:
         _record_refusal(actor=actor, job=job, result=result)

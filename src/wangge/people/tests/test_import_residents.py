@@ -172,3 +172,29 @@ def test_progress_is_reported_as_rows_are_processed(tmp_path, city, grid_worker,
                                    grid_code="420106001001001", created_by=grid_worker)
     imports.run_import_job(job.pk, progress=lambda done, total: seen.append((done, total)))
     assert seen == [(2, 5), (4, 5), (5, 5)]
+
+
+def test_row_reasons_and_the_summary_are_in_the_language_the_import_runs_in(tmp_path, city, grid_worker, households):
+    from django.utils import translation
+
+    number = valid_id_number()
+    rows = [resident_row(households[0], number), resident_row(households[1], number),
+            resident_row("420106001001002001001000", valid_id_number())]
+    with translation.override("en"):
+        job, _ = run_job(grid_worker, write_csv(tmp_path, rows), mode=VALID_ONLY)
+    messages = {e["row"]: e["message"] for e in job.errors}
+    assert messages[3] == "The ID number repeats row 2"
+    assert messages[4] == "Household code 420106001001002001001000 does not exist or is outside your area"
+    assert job.message == "3 rows, 1 imported; 2 rows with errors were not imported"
+
+
+def test_no_row_reason_or_import_message_is_written_as_bare_chinese():
+    """Row reasons, file problems and the job's summary go through gettext (English users read them)."""
+    import re
+    from pathlib import Path
+
+    source = Path(imports.__file__).read_text(encoding="utf-8")
+    bare = re.compile(r'(?:errors\[[^\]]+\]\s*=|reason\s*=|message\s*=|FileProblem\(|report\.add\(.*,)'
+                      r'\s*f?"[^"]*[\u4e00-\u9fff]')
+    offenders = [line.strip() for line in source.splitlines() if bare.search(line)]
+    assert offenders == []
