@@ -211,7 +211,7 @@ def detect_encoding(path: Path) -> tuple[str, int]:
     with open(path, "rb") as f:
         head = f.read(4096)
     if b"\x00" in head:
-        raise FileProblem(ENCODING_ERROR, code="import_encoding")
+        raise FileProblem(str(ENCODING_ERROR), code="import_encoding")
     candidates = ["utf-8-sig"] if head.startswith(codecs.BOM_UTF8) else ["utf-8", "gbk"]
     for encoding in candidates:
         decoder = codecs.getincrementaldecoder(encoding)("strict")
@@ -225,7 +225,7 @@ def detect_encoding(path: Path) -> tuple[str, int]:
         except UnicodeDecodeError:
             continue
         return encoding, lines
-    raise FileProblem(ENCODING_ERROR, code="import_encoding")
+    raise FileProblem(str(ENCODING_ERROR), code="import_encoding")
 
 
 def _csv_table(path: Path) -> Table:
@@ -585,7 +585,7 @@ def _checked_chunks(
         clean = clean_resident_fields(raw, tag_lookup=tags, today=today)
         for key in _FREE_TEXT:
             if key not in clean.errors and _CONTROL_RE.search(clean.values.get(key, "")):
-                clean.errors[key] = CONTROL_ERROR
+                clean.errors[key] = str(CONTROL_ERROR)
         if clean.errors:
             bad = True
             for key, message in clean.errors.items():
@@ -1111,7 +1111,7 @@ def import_buildings(
             report.add(row_number, str(header), _("单元格内容过长（超过%(n)s个字），请检查") % {"n": MAX_CELL_CHARS})
             continue
         raw = {key: cells[index].strip() for key, index in mapping.items()}
-        errors: dict[str, str] = {key: CONTROL_ERROR for key, text in raw.items() if _CONTROL_RE.search(text)}
+        errors: dict[str, str] = {key: str(CONTROL_ERROR) for key, text in raw.items() if _CONTROL_RE.search(text)}
         grid_code = raw["grid_code"]
         grid = grids.get(grid_code)
         if grid is None:
@@ -1409,7 +1409,7 @@ def fail_abandoned_jobs(*, pks: list[int] | None = None) -> list[int]:
             continue
         # Only if it is still the same run: a job that finished meanwhile keeps its outcome.
         if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING, heartbeat_at=job.heartbeat_at) \
-                .update(status=ImportJob.Status.FAILED, code="import_worker_died", message=ABANDONED_MESSAGE,
+                .update(status=ImportJob.Status.FAILED, code="import_worker_died", message=str(ABANDONED_MESSAGE),
                         finished_at=timezone.now()):
             log.warning("import job %s abandoned by worker %s on %s: marked failed", job.pk, job.worker_pid,
                         job.worker_host)
