@@ -51,7 +51,10 @@ def inbox_list(*, user, filters: AlertFilters | None = None) -> QuerySet[Alert]:
     return qs.order_by("is_read", "-created_at", "-id")
 
 
-INBOX_EXPORT_HEADERS = ["预警编号", "类型", "标题", "内容", "网格代码", "产生时间", "已读", "解除时间"]
+INBOX_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
+    gettext_lazy("预警编号"), gettext_lazy("类型"), gettext_lazy("标题"), gettext_lazy("内容"),
+    gettext_lazy("网格代码"), gettext_lazy("产生时间"), gettext_lazy("已读"), gettext_lazy("解除时间"),
+]
 
 
 def inbox_export_rows(*, user, filters: AlertFilters | None = None):

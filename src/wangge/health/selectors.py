@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import AfterValidator
@@ -163,8 +164,9 @@ def four_category_table(*, user, area: Area, date: dt.date | None = None) -> Fou
     return FourCategoryTable(area=area, date=date, rows=ordered, total=total)
 
 
-FOUR_CATEGORY_HEADERS = ["区域代码", "区域"] + [
-    f"{EpidemicStatus(c).label}{part}" for c in BOARD_CATEGORIES for part in ("现有", "当日新增", "累计")
+FOUR_CATEGORY_HEADERS = [gettext_lazy("区域代码"), gettext_lazy("区域")] + [  # lazy, like every export's headers
+    format_lazy("{}{}", EpidemicStatus(c).label, part)
+    for c in BOARD_CATEGORIES for part in (gettext_lazy("现有"), gettext_lazy("当日新增"), gettext_lazy("累计"))
 ]
 
 

@@ -187,8 +187,10 @@ def site_rooms(*, user, site_id: int) -> tuple[Site, list[RoomState]]:
     return site, [RoomState(room=r, occupied=taken.get(r.pk, 0), occupants=occupants.get(r.pk, [])) for r in rooms]
 
 
-SITE_EXPORT_HEADERS = [
-    "隔离点编号", "隔离点", "地址", "联系电话", "所属区划前缀", "房间", "床位", "已入住", "空余", "使用率",
+SITE_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
+    gettext_lazy("隔离点编号"), gettext_lazy("隔离点"), gettext_lazy("地址"), gettext_lazy("联系电话"),
+    gettext_lazy("所属区划前缀"), gettext_lazy("房间"), gettext_lazy("床位"), gettext_lazy("已入住"),
+    gettext_lazy("空余"), gettext_lazy("使用率"),
 ]
 
 
@@ -206,9 +208,12 @@ def site_free_rooms(*, user, site_id: int) -> list[Room]:
     return [s.room for s in states if s.free > 0]
 
 
-ORDER_EXPORT_HEADERS = [
-    "隔离令编号", "姓名", "证件号码", "手机号", "网格代码", "隔离方案", "隔离方式", "当前阶段", "隔离点", "房间",
-    "开始日期", "计划解除日期", "状态", "已检/应检", "有逾期检测", "隔离原因", "解除证明编号",
+ORDER_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
+    gettext_lazy("隔离令编号"), gettext_lazy("姓名"), gettext_lazy("证件号码"), gettext_lazy("手机号"),
+    gettext_lazy("网格代码"), gettext_lazy("隔离方案"), gettext_lazy("隔离方式"), gettext_lazy("当前阶段"),
+    gettext_lazy("隔离点"), gettext_lazy("房间"), gettext_lazy("开始日期"), gettext_lazy("计划解除日期"),
+    gettext_lazy("状态"), gettext_lazy("已检/应检"), gettext_lazy("有逾期检测"), gettext_lazy("隔离原因"),
+    gettext_lazy("解除证明编号"),
 ]
 
 

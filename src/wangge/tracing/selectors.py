@@ -54,8 +54,10 @@ def investigation_count(*, user, filters: InvestigationFilters | None = None) ->
     return investigations_matching(user=user, filters=filters).count()
 
 
-INVESTIGATION_EXPORT_HEADERS = [
-    "流调编号", "病例", "证件号码", "手机号", "网格代码", "状态", "开始时间", "完成时间", "轨迹", "接触者", "调查结论",
+INVESTIGATION_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
+    gettext_lazy("流调编号"), gettext_lazy("病例"), gettext_lazy("证件号码"), gettext_lazy("手机号"),
+    gettext_lazy("网格代码"), gettext_lazy("状态"), gettext_lazy("开始时间"), gettext_lazy("完成时间"),
+    gettext_lazy("轨迹"), gettext_lazy("接触者"), gettext_lazy("调查结论"),
 ]
 
 

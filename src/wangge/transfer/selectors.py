@@ -109,8 +109,10 @@ def facility_occupancy(*, user, tier: int | None = None, active_only: bool = Tru
     return [FacilityOccupancy(f, occupied.get(f.pk, 0), incoming.get(f.pk, 0)) for f in facilities]
 
 
-FACILITY_EXPORT_HEADERS = [
-    "机构编号", "层级", "名称", "地址", "联系电话", "所属区划前缀", "床位", "在院", "在途", "剩余", "占用率",
+FACILITY_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
+    gettext_lazy("机构编号"), gettext_lazy("层级"), gettext_lazy("名称"), gettext_lazy("地址"),
+    gettext_lazy("联系电话"), gettext_lazy("所属区划前缀"), gettext_lazy("床位"), gettext_lazy("在院"),
+    gettext_lazy("在途"), gettext_lazy("剩余"), gettext_lazy("占用率"),
 ]
 
 
@@ -227,9 +229,12 @@ def transfer_export_rows(*, user, filters: TransferFilters | None = None):
         )
 
 
-TRANSFER_EXPORT_HEADERS = [
-    "转运单号", "状态", "延误", "出发地", "目的地", "车辆", "司机", "随车人员", "随车人员电话", "人数", "转运人员",
-    "计划出发", "实际出发", "计划到达", "实际到达", "交接时间", "接收人", "网格代码",
+TRANSFER_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
+    gettext_lazy("转运单号"), gettext_lazy("状态"), gettext_lazy("延误"), gettext_lazy("出发地"),
+    gettext_lazy("目的地"), gettext_lazy("车辆"), gettext_lazy("司机"), gettext_lazy("随车人员"),
+    gettext_lazy("随车人员电话"), gettext_lazy("人数"), gettext_lazy("转运人员"), gettext_lazy("计划出发"),
+    gettext_lazy("实际出发"), gettext_lazy("计划到达"), gettext_lazy("实际到达"), gettext_lazy("交接时间"),
+    gettext_lazy("接收人"), gettext_lazy("网格代码"),
 ]
 
 

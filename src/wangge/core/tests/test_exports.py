@@ -200,12 +200,17 @@ def test_export_headers_are_not_bare_chinese():
 
     root = pathlib.Path(__file__).resolve().parents[2]
     cjk = re.compile(r"[\u4e00-\u9fff]")
-    names = {"RESIDENT_EXPORT_HEADERS", "MISSING_HEADERS", "GAP_EXPORT_HEADERS", "MONITORING_EXPORT_HEADERS",
-             "CAMPAIGN_EXPORT_HEADERS"}
     bare = []
-    for path in ("people/exports.py", "screening/exports.py", "health/selectors.py", "screening/selectors.py"):
-        for node in ast.walk(ast.parse((root / path).read_text())):
-            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") in names for t in node.targets):
-                bare += [(path, e.value) for e in node.value.elts
-                         if isinstance(e, ast.Constant) and cjk.search(str(e.value))]
+    paths = sorted(root.glob("*/selectors.py")) + sorted(root.glob("*/exports.py"))
+    assert len(paths) > 5
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Assign)
+                    and any(getattr(t, "id", "").endswith("HEADERS") for t in node.targets)):
+                continue
+            translated = {id(a) for call in ast.walk(node.value) if isinstance(call, ast.Call)
+                          and getattr(call.func, "id", "") in ("gettext_lazy", "_") for a in call.args}
+            bare += [(path.name, n.value) for n in ast.walk(node.value)
+                     if isinstance(n, ast.Constant) and cjk.search(str(n.value)) and id(n) not in translated]
+            bare += [(path.name, "f-string") for n in ast.walk(node.value) if isinstance(n, ast.JoinedStr)]
     assert not bare
