@@ -24,6 +24,8 @@ class ExportJob(models.Model):
     total_rows = models.PositiveIntegerField(_("总行数"), null=True, blank=True)
     done_rows = models.PositiveIntegerField(_("已写行数"), default=0)
     message = models.CharField(_("说明"), max_length=500, blank=True)
+    # The language of the request that asked: the worker writes the headers in it.
+    language = models.CharField(_("语言"), max_length=10, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.CASCADE, related_name="+"
     )

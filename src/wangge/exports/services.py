@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -47,6 +47,7 @@ def export_job_create(*, actor: Actor, kind: str, params: dict[str, str], spec: 
     now = timezone.now()
     return ExportJob.objects.create(
         kind=kind, params=params, file_name=spec.filename, created_by=actor.user,
+        language=translation.get_language() or "",
         expires_at=now + dt.timedelta(hours=settings.WANGGE_EXPORT_KEEP_HOURS),
     )
 
@@ -56,6 +57,21 @@ def _with_progress(job_id: int, rows: Iterable) -> Iterator:
         yield row
         if done % PROGRESS_EVERY == 0:
             ExportJob.objects.filter(pk=job_id).update(done_rows=done)
+
+
+def _write_job_file(job: ExportJob, partial, *, actor: Actor):
+    spec = export_spec(job.kind, user=job.created_by, params=job.params)
+    total = spec.queryset.count() if spec.queryset is not None else None
+    ExportJob.objects.filter(pk=job.pk).update(total_rows=total)
+
+    def record(count: int, complete: bool) -> None:
+        record_export(actor=actor, object_type=spec.object_type, grid_code=spec.grid_code,
+                      filters=spec.filters, filename=spec.filename, count=count, complete=complete)
+
+    with open(partial, "wb") as out:
+        count = write_xlsx(out, headers=spec.headers, rows=_with_progress(job.pk, spec.rows()),
+                           sheet_title=spec.sheet_title, on_finish=record)
+    return count, spec
 
 
 def run_export_job(job_id: int, *, actor: Actor) -> ExportJob:
@@ -69,17 +85,8 @@ def run_export_job(job_id: int, *, actor: Actor) -> ExportJob:
     path = directory / f"{job.pk}-{secrets.token_hex(8)}.xlsx"
     partial = path.with_suffix(".part")
     try:
-        spec = export_spec(job.kind, user=job.created_by, params=job.params)
-        total = spec.queryset.count() if spec.queryset is not None else None
-        ExportJob.objects.filter(pk=job.pk).update(total_rows=total)
-
-        def record(count: int, complete: bool) -> None:
-            record_export(actor=actor, object_type=spec.object_type, grid_code=spec.grid_code,
-                          filters=spec.filters, filename=spec.filename, count=count, complete=complete)
-
-        with open(partial, "wb") as out:
-            count = write_xlsx(out, headers=spec.headers, rows=_with_progress(job.pk, spec.rows()),
-                               sheet_title=spec.sheet_title, on_finish=record)
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            count, spec = _write_job_file(job, partial, actor=actor)
         partial.rename(path)
     except Exception as exc:
         partial.unlink(missing_ok=True)

@@ -104,3 +104,22 @@ def test_below_the_limit_the_export_streams(client, city, street_officer, settin
     response = client.get(reverse("people:resident_export"))
     assert response.status_code == 200 and response.streaming
     assert not ExportJob.objects.exists()
+
+
+def test_the_worker_writes_the_file_in_the_language_of_the_request_that_asked(city, street_officer, settings,
+                                                                                  tmp_path):
+    from django.utils import translation
+
+    settings.WANGGE_EXPORT_DIR = tmp_path
+    with translation.override("en"):
+        job = make_job(street_officer)
+    assert job.language == "en"
+    job = services.run_export_job(job.pk, actor=actor_for(street_officer, "task"))  # the worker: default language
+    sheet = load_workbook(job.file_path).active
+    assert sheet.title == "Data"
+    from wangge.people.exports import RESIDENT_EXPORT_HEADERS
+
+    with translation.override("en"):
+        english = [str(h) for h in RESIDENT_EXPORT_HEADERS]
+    assert english[1] == "Name"
+    assert list(next(sheet.iter_rows(values_only=True))) == english
