@@ -47,7 +47,7 @@ from typing import Any, NamedTuple
 from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -625,6 +625,8 @@ def _in_background(chunks: Iterator[list]) -> Iterator[list]:
     results: queue.Queue = queue.Queue(maxsize=4)
     stop = threading.Event()
     done = object()
+    # The active language is the thread's: the checker's row reasons are written in the importer's.
+    language = translation.get_language()
 
     def put(item) -> bool:
         while not stop.is_set():
@@ -637,9 +639,10 @@ def _in_background(chunks: Iterator[list]) -> Iterator[list]:
 
     def run() -> None:
         try:
-            for chunk in chunks:
-                if not put(chunk):
-                    return
+            with translation.override(language):
+                for chunk in chunks:
+                    if not put(chunk):
+                        return
             put(done)
         except BaseException as exc:  # handed to the consumer, which re-raises it
             put(exc)
@@ -719,7 +722,7 @@ def _use_process(estimated_rows: int) -> bool:
     return estimated_rows >= PROCESS_MIN_ROWS and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _check_in_child(check: CheckRun, messages, limit: int, parent_pid: int) -> None:
+def _check_in_child(check: CheckRun, messages, limit: int, parent_pid: int, language: str | None = None) -> None:
     """The checker process: runs ``check`` and sends its batches, progress and errors to the parent.
 
     Forked from the importer, it inherits the importer's database sockets.  It uses none of them and
@@ -737,6 +740,8 @@ def _check_in_child(check: CheckRun, messages, limit: int, parent_pid: int) -> N
     # collector from walking it again and again, and run it less often over the rows checked.
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
+    if language:
+        translation.activate(language)  # the row reasons in the importer's language
     report = ErrorReport(limit=limit)
     state = _CheckProgress()
     try:
@@ -851,7 +856,8 @@ def _in_process(
     """
     context = multiprocessing.get_context("fork")
     messages = context.Queue(maxsize=8)
-    child = context.Process(target=_check_in_child, args=(check, messages, report.limit, os.getpid()),
+    child = context.Process(target=_check_in_child,
+                            args=(check, messages, report.limit, os.getpid(), translation.get_language()),
                             name="wangge-import-check", daemon=True)
     child.start()
     relay = _ProgressRelay(progress) if progress else None

@@ -223,3 +223,16 @@ def test_through_the_process_progress_is_reported(tmp_path, city, grid_worker, h
     imports.run_import_job(job.pk, progress=lambda done, total: seen.append((done, total)))
     assert through_process == [True]
     assert seen == [(2, 5), (4, 5), (5, 5)]
+
+
+@postgres_only
+def test_the_checker_process_writes_row_reasons_in_the_importers_language(tmp_path, city, grid_worker, households,
+                                                                          through_process):
+    from django.utils import translation
+
+    number = valid_id_number()
+    rows = [resident_row(households[0], number), resident_row(households[1], number)]
+    with translation.override("en"):
+        job, _result = run_job(grid_worker, write_csv(tmp_path, rows), mode=ImportJob.Mode.VALID_ONLY)
+    assert through_process == [True]
+    assert [e["message"] for e in job.errors] == ["The ID number repeats row 2"]
