@@ -54,6 +54,7 @@ REVEALERS = frozenset({CMD, CW, GW, POL, CDC})  # people.reveal
 AUDIT_READERS = frozenset({AUD, CMD})  # audit.view
 CAMPAIGNERS = frozenset({CMD, CW, CDC})  # screening.campaign.create
 VISITORS = frozenset({GW, VOL, CW, CMD})  # screening.visit.record, screening.link.*
+RISK_CHECKERS = frozenset({GW, CW, CDC, CMD})  # screening.risk.handle
 FEVER_REPORTERS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health.status.fever
 MONITORS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health.report.record
 DOCTOR_VISIT_RECORDERS = frozenset({GW, CW, CDC, CMD})  # health.doctor_visit.record
@@ -81,6 +82,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "screening.visit.record": VISITORS,
     "screening.link.create": VISITORS,
     "screening.link.revoke": VISITORS,
+    "screening.risk.handle": RISK_CHECKERS,
     "health.status.fever": FEVER_REPORTERS,
     **{f"health.status.{s}": CASE_DECIDERS for s in ("suspected", "confirmed", "excluded", "recovered", "deceased")},
     "health.status.close_contact": CONTACT_MARKERS,
@@ -202,6 +204,8 @@ PAGES: dict[str, Entry] = {
     "health:gaps": Entry(STAFF, on="area", query=_area),
     "health:gaps_export": Entry(STAFF, on="area", query=_area),
     "health:monitoring": Entry(STAFF, on="area", query=_area),
+    "screening:risk": Entry(STAFF, on="risk report", path=_pk("risk")),
+    "screening:arrivals": Entry(STAFF),
     "health:monitoring_export": Entry(STAFF, on="area", query=_area),
     "health:monitoring_report": Entry(
         MONITORS, on="resident", method="POST", path=_pk("contact", "resident_id"),
@@ -322,6 +326,7 @@ API: dict[str, Entry] = {
                                                          note="the fever transition: the one most roles may make"),
     "GET /api/v1/health/status/{resident_id}": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
     "GET /api/v1/health/four-categories": Entry(STAFF, on="area", query=_within),
+    "GET /api/v1/health/monitoring": Entry(STAFF, on="area", query=_within),
     "GET /api/v1/health/gaps/{kind}": Entry(STAFF, on="area", path=lambda o: {"kind": "unadmitted"}, query=_within),
     "POST /api/v1/health/reports": Entry(MONITORS, on="resident", body=lambda o: {
         "resident_id": o.contact.pk, "slot": _slot(), "temperature": "36.5"}),

@@ -26,7 +26,7 @@ from wangge.grid.models import Division, Grid
 from wangge.health.models import PersonStatus
 from wangge.people.models import ImportJob
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
-from wangge.screening.models import Campaign, DeclarationLink
+from wangge.screening.models import Campaign, DeclarationLink, RiskReport
 from wangge.tracing.models import Investigation
 from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
 
@@ -113,6 +113,10 @@ def build_place(grid_code: str, label: str, *, users: dict) -> SimpleNamespace:
     # On the household of the person under quarantine, who may report their temperature through it.
     link = DeclarationLink.objects.create(household=household3, grid_code=grid_code, token=f"matrix-{grid_code}")
 
+    # Said at the door that they came from a risk area: a risk report waiting to be checked.
+    risk = RiskReport.objects.create(resident=resident, grid_code=grid_code, kind="risk_area", source="visit",
+                                     date=today, reported_at=now, arrived_from=f"{label}市")
+
     facility = Facility.objects.create(name=f"{label}方舱", tier=Facility.Tier.FANGCANG, capacity=50,
                                        grid_code=grid_code)
 
@@ -149,7 +153,7 @@ def build_place(grid_code: str, label: str, *, users: dict) -> SimpleNamespace:
         household=household, household2=household2, resident=resident, spouse=spouse, mover=mover, fever=fever,
         contact=contact, order=active, order_releasable=releasable, order_central=central, order_released=released,
         test=test_pending, site=site, room=room, case=case, investigation=investigation, campaign=campaign,
-        link=link, facility=facility, transfer_planned=transfer_planned, transfer_en_route=transfer_en_route,
+        link=link, risk=risk, facility=facility, transfer_planned=transfer_planned, transfer_en_route=transfer_en_route,
         transfer_arrived=transfer_arrived, admitted=admitted, admission=admission, alerts=alerts,
         import_job=import_job, export_jobs=export_jobs,
     )

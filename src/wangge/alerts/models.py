@@ -19,6 +19,7 @@ class AlertKind(models.TextChoices):
     TRANSFER_NOT_HANDED_OVER = "transfer_handover", _("转运未交接")
     GAP_STALE = "gap_stale", _("闭环事项滞留")
     NEW_LEAD = "new_lead", _("排查发现线索")
+    RISK_REPORT = "risk_report", _("风险地区或接触史待核查")
 
 
 class Alert(models.Model):

@@ -30,7 +30,7 @@ from wangge.health.models import EpidemicStatus, HealthReport, PersonStatus, Sta
 from wangge.people.idcard import make_id_number
 from wangge.people.models import HouseholdMove, ImportJob, KeyGroupTag, Resident, ResidentTag
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
-from wangge.screening.models import Campaign, DeclarationLink, MemberCheck, SelfDeclaration, Visit
+from wangge.screening.models import Campaign, DeclarationLink, MemberCheck, RiskReport, SelfDeclaration, Visit
 from wangge.screening.services import coverage_rebuild, coverage_refresh
 from wangge.tracing.models import Contact, Investigation, TrajectoryEntry
 from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
@@ -267,6 +267,14 @@ def make_self_declaration(resident: Resident, *, temperature: str = "36.5", **fi
                                                  **fields)
     coverage_refresh(grid_code=declaration.grid_code, date=declaration.date)
     return declaration
+
+
+def make_risk_report(resident: Resident, *, kind: str = RiskReport.Kind.RISK_AREA, **fields) -> RiskReport:
+    """An answer that needs checking, not yet checked (no alerts: ``services.risk_raise`` sends those)."""
+    fields.setdefault("date", timezone.localdate())
+    fields.setdefault("reported_at", timezone.now())
+    fields.setdefault("source", RiskReport.Source.VISIT)
+    return RiskReport.objects.create(resident=resident, grid_code=resident.grid_code, kind=kind, **fields)
 
 
 # --- tracing ---------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ def one_of_each(city, grid_worker, street_officer):
         factories.make_member_check(visit, a),
         factories.make_declaration_link(household),
         factories.make_self_declaration(a),
+        factories.make_risk_report(a),
         factories.make_trajectory_entry(investigation),
         factories.make_contact(investigation, a),
         factories.make_transfer([a], destination=facility, departure=now, arrival=now + dt.timedelta(hours=1)),
