@@ -13,7 +13,7 @@ from wangge.accounts.permissions import can, require
 from wangge.accounts.services import common_prefix
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
-from wangge.audit.models import AuditAction
+from wangge.audit.models import REVEAL_NOTE_MAX_LENGTH, AuditAction, RevealPurpose
 from wangge.core.codes import grid_code_of
 from wangge.core.errors import Forbidden, NotFound, ValidationFailed
 from wangge.grid.models import Grid, Household
@@ -174,10 +174,37 @@ def resident_move(
 REVEAL_REFUSAL_NOTES = {
     "role": "角色无权查看明文",
     "not_in_reach": "不在管辖范围内或不存在（已按未找到答复）",
+    "purpose": "未选择用途或用途说明不全",
 }
 
 
-def _record_refused_reveal(*, actor: Actor, resident_id, field: str, reason: str, resident: Resident | None) -> None:
+def _stated_purpose(purpose: str, note: str) -> dict[str, str]:
+    """What the attempt said about its purpose, as its entry keeps it (bounded: an unknown code from
+    a refused attempt is kept too, cut short)."""
+    stated = {"purpose": purpose[:32], "purpose_note": note[:REVEAL_NOTE_MAX_LENGTH]}
+    return {k: v for k, v in stated.items() if v}
+
+
+def _purpose_refusal(purpose: str, note: str) -> ValidationFailed | None:
+    """Why ``purpose`` and ``note`` do not say why a field is revealed, or None when they do."""
+    if not purpose:
+        return ValidationFailed(_("请选择查看明文的用途"), code="reveal_purpose_required",
+                                errors={"purpose": _("请选择用途")})
+    if purpose not in RevealPurpose.values:
+        return ValidationFailed(_("查看明文的用途不在可选范围内"), code="reveal_purpose_invalid",
+                                errors={"purpose": _("用途无效")})
+    if len(note) > REVEAL_NOTE_MAX_LENGTH:
+        return ValidationFailed(_("用途说明不能超过 %(max)s 个字") % {"max": REVEAL_NOTE_MAX_LENGTH},
+                                code="reveal_note_too_long", errors={"note": _("说明过长")})
+    if purpose == RevealPurpose.OTHER and not note:
+        return ValidationFailed(_("用途选“其他”时须填写说明"), code="reveal_note_required",
+                                errors={"note": _("请填写说明")})
+    return None
+
+
+def _record_refused_reveal(
+    *, actor: Actor, resident_id, field: str, reason: str, resident: Resident | None, stated: dict[str, str]
+) -> None:
     """Write the refusal where an auditor looks for it, saying nothing the actor could not see.
 
     A record in reach is filed with it, as a reveal would be.  Otherwise (out of reach, or no such
@@ -190,14 +217,17 @@ def _record_refused_reveal(*, actor: Actor, resident_id, field: str, reason: str
         where = {"object_type": Resident._meta.label_lower, "object_id": str(resident_id)[:64],
                  "grid_code": grid_code_of(common_prefix(actor.user)) if actor.user.is_authenticated else ""}
     audit.record(actor=actor, action=AuditAction.REVEAL_REFUSED, field=field,
-                 changes={"refused": True, "reason": reason}, note=REVEAL_REFUSAL_NOTES[reason], **where)
+                 changes={"refused": True, "reason": reason, **stated}, note=REVEAL_REFUSAL_NOTES[reason], **where)
 
 
-def resident_reveal(*, actor: Actor, resident_id: int, field: str) -> str:
-    """The unmasked value of an ID number or phone; every reveal, and every refusal, is recorded.
+def resident_reveal(*, actor: Actor, resident_id: int, field: str, purpose: str, note: str = "") -> str:
+    """The unmasked value of an ID number or phone, for a purpose from ``RevealPurpose`` ("其他"
+    with a note); every reveal, with its purpose, and every refusal is recorded.
 
-    The refusal is committed before it is raised (raising inside the transaction would take the
-    entry back with it); the client still gets only 403 for the role, 404 for anything out of reach.
+    The role is asked first, then the reach, then the purpose, so a 422 for the purpose is only
+    ever given about a record the actor may reveal.  The refusal is committed before it is raised
+    (raising inside the transaction would take the entry back with it); the client still gets only
+    403 for the role, 404 for anything out of reach.
     """
     if field not in REVEALABLE_FIELDS:
         raise ValidationFailed(
@@ -205,6 +235,8 @@ def resident_reveal(*, actor: Actor, resident_id: int, field: str) -> str:
             code="invalid_reveal_field",
             errors={"field": _("不支持的字段")},
         )
+    purpose, note = (purpose or "").strip(), (note or "").strip()
+    stated = _stated_purpose(purpose, note)
     with transaction.atomic():
         try:
             resident = resident_in_reach(user=actor.user, pk=resident_id)
@@ -214,7 +246,10 @@ def resident_reveal(*, actor: Actor, resident_id: int, field: str) -> str:
         if not can(actor.user, "people.reveal"):
             refusal, reason = Forbidden(permissions.refusal("people.reveal")), "role"
         elif resident is not None:
-            audit.record(actor=actor, action=AuditAction.REVEAL, obj=resident, field=field)
-            return getattr(resident, field)
-        _record_refused_reveal(actor=actor, resident_id=resident_id, field=field, reason=reason, resident=resident)
+            refusal, reason = _purpose_refusal(purpose, note), "purpose"
+            if refusal is None:
+                audit.record(actor=actor, action=AuditAction.REVEAL, obj=resident, field=field, changes=stated)
+                return getattr(resident, field)
+        _record_refused_reveal(actor=actor, resident_id=resident_id, field=field, reason=reason,
+                               resident=resident, stated=stated)
     raise refusal

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from wangge.accounts.permissions import require
 from wangge.audit.context import Actor
+from wangge.audit.models import REVEAL_NOTE_MAX_LENGTH, RevealPurpose
 from wangge.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import forbidden, not_found_as_404
@@ -78,7 +80,18 @@ def household_detail(request, pk: int):
     })
 
 
-def _detail_context(request, resident: Resident, *, revealed: dict | None = None) -> dict:
+def _reveal_context() -> dict:
+    """What the reveal picker and a revealed value need: the purposes, the note's bound, the time
+    a plain value stays on the page."""
+    return {
+        "reveal_purposes": RevealPurpose.choices,
+        "reveal_note_max": REVEAL_NOTE_MAX_LENGTH,
+        "reveal_seconds": settings.WANGGE_REVEAL_SECONDS,
+    }
+
+
+def _detail_context(request, resident: Resident, *, revealed: dict | None = None,
+                    reveal_errors: dict | None = None, reveal_posted: dict | None = None) -> dict:
     crumbs = grid_selectors.breadcrumb(user=request.user, code=resident.household.code)
     crumbs.append(grid_selectors.Crumb(resident.name, None))
     return {
@@ -88,6 +101,9 @@ def _detail_context(request, resident: Resident, *, revealed: dict | None = None
         "moves": selectors.resident_moves(user=request.user, resident=resident),
         "tags": list(resident.tags.all()),
         "revealed": revealed or {},
+        "reveal_errors": reveal_errors or {},
+        "reveal_posted": reveal_posted or {},
+        **_reveal_context(),
     }
 
 
@@ -102,17 +118,32 @@ def resident_detail(request, pk: int):
 @require_POST
 @not_found_as_404
 def resident_reveal(request, pk: int, field: str):
+    """The plain value for the purpose chosen in the picker; a purpose missing or incomplete shows
+    the picker again with the reason (422), and nothing is revealed."""
+    posted = {"purpose": request.POST.get("purpose", ""), "note": request.POST.get("note", "")}
+    value, error = "", ""
     try:
-        value = services.resident_reveal(actor=Actor.from_request(request), resident_id=pk, field=field)
+        value = services.resident_reveal(actor=Actor.from_request(request), resident_id=pk, field=field, **posted)
     except Forbidden as exc:
         return forbidden(request, exc.message)
     except ValidationFailed as exc:
-        return HttpResponseBadRequest(exc.message)
-    if getattr(request, "htmx", None):
-        return render(request, "people/_revealed.html", {"field": field, "value": value})
-    # Without JavaScript the button is a plain form: show the page again with the value in place.
+        if exc.code == "invalid_reveal_field":
+            return HttpResponseBadRequest(exc.message)
+        error = exc.message
+    status = 422 if error else 200
     resident = selectors.resident_in_reach(user=request.user, pk=pk)
-    return render(request, "people/resident_detail.html", _detail_context(request, resident, revealed={field: value}))
+    if getattr(request, "htmx", None):
+        return render(request, "people/_masked_value.html", {
+            "resident": resident, "field": field, "masked": getattr(resident, f"{field}_masked"),
+            "revealed_value": value, "reveal_error": error,
+            "reveal_purpose": posted["purpose"], "reveal_note": posted["note"], **_reveal_context(),
+        }, status=status)
+    # Without JavaScript the picker is a plain form: show the page again with the value (or the
+    # reason) in place.
+    return render(request, "people/resident_detail.html", _detail_context(
+        request, resident, revealed={field: value} if value else None,
+        reveal_errors={field: error} if error else None, reveal_posted={field: posted},
+    ), status=status)
 
 
 def _form_page(request, template: str, context: dict, *, error: str = "") -> HttpResponse:
