@@ -10,11 +10,14 @@ from wangge.grid.models import Household
 
 class HouseholdForm(forms.Form):
     door_number = forms.CharField(
-        label=_("门牌号"), max_length=Household._meta.get_field("door_number").max_length,
+        label=_("门牌号"),
+        max_length=Household._meta.get_field("door_number").max_length,
         widget=forms.TextInput(attrs={"placeholder": _("如 302")}),
     )
     address = forms.CharField(
-        label=_("地址"), required=False, max_length=Household._meta.get_field("address").max_length,
+        label=_("地址"),
+        required=False,
+        max_length=Household._meta.get_field("address").max_length,
         help_text=_("可不填，按楼栋、单元和门牌号生成"),
     )
 

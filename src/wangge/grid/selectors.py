@@ -526,8 +526,6 @@ def household_search(*, user, filters: HouseholdSearchFilters) -> QuerySet[House
     q = filters.q
     if not q:
         return qs.none().order_by("grid_code", "id")
-    if q.isdigit():
-        qs = qs.filter(code__startswith=q)
-    else:
-        qs = qs.filter(Q(door_number=q) | Q(address__contains=q))
+    match = Q(code__startswith=q) if q.isdigit() else Q(door_number=q) | Q(address__contains=q)
+    qs = qs.filter(match)
     return qs.order_by("grid_code", "id")

@@ -26,13 +26,18 @@ ADDRESS_MAX = Household._meta.get_field("address").max_length
 
 def _next_household_code(unit: Unit) -> str:
     """The unit's code and the next free household number (after the highest one in use)."""
-    last = (Household.objects.filter(unit=unit, code__startswith=unit.code).order_by("-code")
-            .values_list("code", flat=True).first())
-    number = int(last[len(unit.code):]) + 1 if last else 1
+    last = (
+        Household.objects.filter(unit=unit, code__startswith=unit.code)
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    number = int(last[len(unit.code) :]) + 1 if last else 1
     digits = HOUSEHOLD_CODE_LENGTH - len(unit.code)
-    if number >= 10 ** digits:
+    if number >= 10**digits:
         raise ValidationFailed(
-            _("该单元的户编号已用完"), code="unit_household_numbers_exhausted",
+            _("该单元的户编号已用完"),
+            code="unit_household_numbers_exhausted",
             errors={"door_number": _("无法再新增住户")},
         )
     return f"{unit.code}{number:0{digits}d}"
@@ -55,7 +60,8 @@ def household_create(*, actor: Actor, unit_id: int, door_number: str, address: s
         errors["door_number"] = _("门牌号不能超过%(max)s个字") % {"max": DOOR_NUMBER_MAX}
     elif Household.objects.filter(unit=unit, door_number=door_number).exists():
         raise ValidationFailed(
-            _("本单元已有门牌号 %(door)s 的住户") % {"door": door_number}, code="door_number_taken",
+            _("本单元已有门牌号 %(door)s 的住户") % {"door": door_number},
+            code="door_number_taken",
             errors={"door_number": _("门牌号已存在")},
         )
     if len(address) > ADDRESS_MAX:
@@ -63,15 +69,22 @@ def household_create(*, actor: Actor, unit_id: int, door_number: str, address: s
     if errors:
         raise ValidationFailed(
             _("住户信息有误：%(details)s") % {"details": "；".join(errors.values())},
-            code="invalid", errors=errors,
+            code="invalid",
+            errors=errors,
         )
     building = unit.building
     household = Household.objects.create(
-        code=_next_household_code(unit), unit=unit, door_number=door_number,
-        address=address or f"{building.address or building.name}{unit.name}{door_number.removesuffix('室')}室"[
-            :ADDRESS_MAX],
+        code=_next_household_code(unit),
+        unit=unit,
+        door_number=door_number,
+        address=address
+        or f"{building.address or building.name}{unit.name}{door_number.removesuffix('室')}室"[:ADDRESS_MAX],
     )
     Grid.objects.filter(code=unit.grid_code).update(household_count=F("household_count") + 1)
-    audit.record(actor=actor, action=AuditAction.CREATE, obj=household,
-                 changes=audit.diff({}, audit.snapshot(household, AUDITED_HOUSEHOLD_FIELDS)))
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=household,
+        changes=audit.diff({}, audit.snapshot(household, AUDITED_HOUSEHOLD_FIELDS)),
+    )
     return household

@@ -1,4 +1,4 @@
-"""Pages that walk the grid: area > grid > building > unit, all scoped, and adding a household to a unit.  The last step,
+"""Pages that walk the grid: area > grid > building > unit, all scoped, and 新增住户 on a unit.  The last step,
 a household and the people in it, is a people page (``people.views.household_detail``) that keeps
 its place in the walk: ``/grid/household/<pk>/``, named ``grid:household``."""
 

@@ -15,14 +15,23 @@ SHOWN = 20
 def refuse_households_with_two_heads(apps, schema_editor):
     Resident = apps.get_model("people", "Resident")
     Household = apps.get_model("grid", "Household")
-    doubled = (Resident.objects.using(schema_editor.connection.alias).filter(relation="head")
-               .values("household_id").annotate(heads=Count("id")).filter(heads__gt=1)
-               .values_list("household_id", flat=True))
+    doubled = (
+        Resident.objects.using(schema_editor.connection.alias)
+        .filter(relation="head")
+        .values("household_id")
+        .annotate(heads=Count("id"))
+        .filter(heads__gt=1)
+        .values_list("household_id", flat=True)
+    )
     ids = list(doubled)
     if not ids:
         return
-    codes = list(Household.objects.using(schema_editor.connection.alias).filter(pk__in=ids[:SHOWN])
-                 .order_by("code").values_list("code", flat=True))
+    codes = list(
+        Household.objects.using(schema_editor.connection.alias)
+        .filter(pk__in=ids[:SHOWN])
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     raise RuntimeError(
         f"people.0005: {len(ids)} household(s) have more than one head (户主), so the one-head rule "
         f"cannot be added. Nothing was changed. Households (first {SHOWN}): {', '.join(codes)}. "
@@ -31,7 +40,6 @@ def refuse_households_with_two_heads(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("grid", "0003_building_compound"),
         ("people", "0004_import_job_code_and_heartbeat"),
@@ -42,7 +50,8 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="resident",
             constraint=models.UniqueConstraint(
-                condition=models.Q(("relation", "head")), fields=("household",),
+                condition=models.Q(("relation", "head")),
+                fields=("household",),
                 name="resident_one_head_per_household",
             ),
         ),

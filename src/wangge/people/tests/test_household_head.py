@@ -1,8 +1,6 @@
 """One head (户主) per household: the form, the API, an edit, a move and the import all refuse a
 second head with the code ``household_has_head``, and the database refuses it under them."""
 
-import datetime as dt
-
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -107,8 +105,17 @@ def test_a_head_moves_in_under_another_relation(city, headed, empty, grid_worker
 # --- form and API -------------------------------------------------------------------------------
 def test_the_form_shows_the_refusal_on_the_relation_field(client, headed, grid_worker):
     force_login(client, grid_worker)
-    data = {"name": "赵敏", "id_type": "resident_id", "id_number": valid_id_number(male=False), "sex": "",
-            "birth_date": "", "phone": "", "relation": "head", "residence_type": "registered", "note": ""}
+    data = {
+        "name": "赵敏",
+        "id_type": "resident_id",
+        "id_number": valid_id_number(male=False),
+        "sex": "",
+        "birth_date": "",
+        "phone": "",
+        "relation": "head",
+        "residence_type": "registered",
+        "note": "",
+    }
     response = client.post(reverse("people:resident_create", args=[headed.pk]), data)
     assert response.status_code == 422
     assert response.context["form"].errors["relation"]
@@ -142,27 +149,35 @@ def test_an_imported_head_for_a_household_with_one_is_reported(tmp_path, headed,
 
 
 def test_two_heads_for_one_household_in_one_file_the_second_is_reported(tmp_path, empty, grid_worker):
-    rows = [resident_row(empty, valid_id_number(), name="甲", relation="户主"),
-            resident_row(empty, valid_id_number(), name="乙", relation="子女"),
-            resident_row(empty, valid_id_number(), name="丙", relation="户主")]
+    rows = [
+        resident_row(empty, valid_id_number(), name="甲", relation="户主"),
+        resident_row(empty, valid_id_number(), name="乙", relation="子女"),
+        resident_row(empty, valid_id_number(), name="丙", relation="户主"),
+    ]
     job, _ = run_job(grid_worker, write_csv(tmp_path, rows), mode=VALID_ONLY)
     assert codes(job) == [(4, "household_has_head")]
     assert sorted(Resident.objects.filter(household=empty).values_list("name", "relation")) == [
-        ("乙", "child"), ("甲", "head")]
+        ("乙", "child"),
+        ("甲", "head"),
+    ]
 
 
 def test_a_head_row_refused_for_another_reason_leaves_the_place_to_the_next(tmp_path, city, empty, grid_worker):
     taken = city["residents"]["A"].id_number  # already registered: the row is dropped, not the head's place
-    rows = [resident_row(empty, taken, name="甲", relation="户主"),
-            resident_row(empty, valid_id_number(), name="乙", relation="户主")]
+    rows = [
+        resident_row(empty, taken, name="甲", relation="户主"),
+        resident_row(empty, valid_id_number(), name="乙", relation="户主"),
+    ]
     job, _ = run_job(grid_worker, write_csv(tmp_path, rows), mode=VALID_ONLY)
     assert [e["row"] for e in job.errors] == [2]
     assert Resident.objects.get(household=empty, relation="head").name == "乙"
 
 
 def test_a_head_and_a_member_of_another_household_in_one_file_are_both_imported(tmp_path, city, empty, grid_worker):
-    rows = [resident_row(empty, valid_id_number(), name="甲", relation="户主"),
-            resident_row(city["households"]["A"][0], valid_id_number(), name="乙", relation="配偶")]
+    rows = [
+        resident_row(empty, valid_id_number(), name="甲", relation="户主"),
+        resident_row(city["households"]["A"][0], valid_id_number(), name="乙", relation="配偶"),
+    ]
     job, result = run_job(grid_worker, write_csv(tmp_path, rows))
     assert job.errors == [] and result.imported_rows == 2
 
@@ -183,7 +198,7 @@ MIGRATION = ("people", "0005_resident_one_head_per_household")
 BEFORE = ("people", "0004_import_job_code_and_heartbeat")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_stops_and_names_the_households_with_two_heads(city):
     headed = city["households"]["A"][0]
     executor = MigrationExecutor(connection)
@@ -197,4 +212,5 @@ def test_the_migration_stops_and_names_the_households_with_two_heads(city):
     finally:
         MigrationExecutor(connection).migrate([MIGRATION])
     assert "resident_one_head_per_household" in {
-        c for c in connection.introspection.get_constraints(connection.cursor(), Resident._meta.db_table)}
+        c for c in connection.introspection.get_constraints(connection.cursor(), Resident._meta.db_table)
+    }

@@ -23,16 +23,32 @@ def unit(city):
 
 
 def form(**extra):
-    data = {"name": "孙丽", "id_type": "resident_id", "id_number": valid_id_number(birth=dt.date(1990, 3, 8), male=False),
-            "sex": "", "birth_date": "", "phone": "", "relation": "head", "residence_type": "registered", "note": "",
-            "household": "new", "door_number": "302", "address": ""}
+    number = valid_id_number(birth=dt.date(1990, 3, 8), male=False)
+    data = {
+        "name": "孙丽",
+        "id_type": "resident_id",
+        "id_number": number,
+        "sex": "",
+        "birth_date": "",
+        "phone": "",
+        "relation": "head",
+        "residence_type": "registered",
+        "note": "",
+        "household": "new",
+        "door_number": "302",
+        "address": "",
+    }
     return data | extra
 
 
 # --- service ------------------------------------------------------------------------------------
 def test_registering_into_a_new_household_creates_both_and_audits_both(unit, grid_worker, actor):
-    resident = resident_register(actor=actor(grid_worker), unit_id=unit.pk, door_number="302",
-                                 data={"name": "孙丽", "id_number": valid_id_number(male=False)})
+    resident = resident_register(
+        actor=actor(grid_worker),
+        unit_id=unit.pk,
+        door_number="302",
+        data={"name": "孙丽", "id_number": valid_id_number(male=False)},
+    )
     assert resident.household.unit_id == unit.pk and resident.household.door_number == "302"
     assert resident.relation == "head"
     types = set(AuditEntry.objects.filter(action=AuditAction.CREATE).values_list("object_type", flat=True))
@@ -41,8 +57,12 @@ def test_registering_into_a_new_household_creates_both_and_audits_both(unit, gri
 
 def test_a_person_refused_leaves_no_new_household(unit, grid_worker, actor):
     with pytest.raises(ValidationFailed) as refused:
-        resident_register(actor=actor(grid_worker), unit_id=unit.pk, door_number="302",
-                          data={"name": "孙丽", "id_number": "420106199003080000"})
+        resident_register(
+            actor=actor(grid_worker),
+            unit_id=unit.pk,
+            door_number="302",
+            data={"name": "孙丽", "id_number": "420106199003080000"},
+        )
     assert refused.value.code == "invalid"
     assert not Household.objects.filter(door_number="302").exists()
 
@@ -75,8 +95,7 @@ def test_from_the_unit_a_new_household_is_created_inline(client, unit, grid_work
     force_login(client, grid_worker)
     response = client.post(f"{URL}?unit={unit.pk}", form())
     resident = Resident.objects.get(name="孙丽")
-    assert response.status_code == 302 and response["Location"] == reverse("people:resident_detail",
-                                                                            args=[resident.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("people:resident_detail", args=[resident.pk])
     assert (resident.household.unit_id, resident.household.door_number) == (unit.pk, "302")
 
 
