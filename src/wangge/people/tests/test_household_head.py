@@ -214,3 +214,17 @@ def test_the_migration_stops_and_names_the_households_with_two_heads(city):
     assert "resident_one_head_per_household" in {
         c for c in connection.introspection.get_constraints(connection.cursor(), Resident._meta.db_table)
     }
+
+
+def test_two_heads_in_different_chunks_of_a_file_are_caught(tmp_path, empty, grid_worker, monkeypatch):
+    from wangge.people import imports
+
+    monkeypatch.setattr(imports, "CHUNK_ROWS_SQLITE", 1)
+    monkeypatch.setattr(imports, "CHUNK_ROWS_POSTGRES", 1)
+    rows = [
+        resident_row(empty, valid_id_number(), name="甲", relation="户主"),
+        resident_row(empty, valid_id_number(), name="乙", relation="户主"),
+    ]
+    job, _ = run_job(grid_worker, write_csv(tmp_path, rows), mode=VALID_ONLY)
+    assert codes(job) == [(3, "household_has_head")]
+    assert Resident.objects.get(household=empty).name == "甲"
