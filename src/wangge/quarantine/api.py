@@ -111,6 +111,7 @@ def record_result(request: HttpRequest, test_id: Id, payload: ResultIn):
 def list_sites(request: HttpRequest):
     return [
         {"id": s.site.pk, "name": s.site.name, "grid_code": s.site.grid_code, "address": s.site.address,
-         "rooms": s.rooms, "beds": s.beds, "occupied": s.occupied, "free": s.free}
+         "rooms": s.rooms, "beds": s.beds, "occupied": s.occupied, "guests": s.guests, "incoming": s.incoming,
+         "free": s.free}
         for s in selectors.site_occupancy(user=request.auth)
     ]

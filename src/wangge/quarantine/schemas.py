@@ -82,5 +82,7 @@ class SiteOut(Schema):
     address: str
     rooms: int
     beds: int
-    occupied: int
-    free: int
+    occupied: int  # staying: by an active central-phase order, or admitted by a transfer (guests)
+    guests: int  # of those, admitted by a transfer with no order at the site yet
+    incoming: int  # on a transfer bound for the site
+    free: int  # beds less occupied and incoming

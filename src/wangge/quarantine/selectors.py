@@ -18,6 +18,7 @@ from wangge.core.datachecks import DataCheckFilters, start_of_day_after
 from wangge.core.filters import Filters, SearchText
 from wangge.core.inputs import Id
 from wangge.health.selectors import GapEntry, GapList, day_bounds
+from wangge.quarantine.hooks import site_guests
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
 from wangge.quarantine.services import order_in_reach, release_problems, room_occupancy, site_in_reach
 
@@ -118,18 +119,26 @@ def active_regimes() -> list[Regime]:
 
 @dataclass
 class SiteOccupancy:
+    """A site's beds and who takes them: the one occupancy figure of a site, wherever it is shown
+    (the site list and page, the order form's choice of site, the facility board and the transfer
+    destinations when the site is also a transfer facility)."""
+
     site: Site
     rooms: int = 0
     beds: int = 0
-    occupied: int = 0
+    occupied: int = 0  # people staying: active central-phase orders, and guests
+    guests: int = 0  # of those, people admitted by a transfer with no order at the site (no room yet)
+    incoming: int = 0  # people on a transfer bound for the site
 
     @property
     def free(self) -> int:
-        return max(self.beds - self.occupied, 0)
+        return max(self.beds - self.occupied - self.incoming, 0)
 
     @property
     def percent(self) -> int:
-        return round(self.occupied * 100 / self.beds) if self.beds else 0
+        if not self.beds:
+            return 100 if self.occupied + self.incoming else 0
+        return min(100, round((self.occupied + self.incoming) * 100 / self.beds))
 
 
 def site_queryset(*, user, active_only: bool = True) -> QuerySet[Site]:
@@ -141,7 +150,8 @@ def site_queryset(*, user, active_only: bool = True) -> QuerySet[Site]:
 
 
 def occupancy_of(sites) -> list[SiteOccupancy]:
-    """Rooms, beds, occupied (live from ACTIVE central-phase orders) and free, per site given."""
+    """Rooms, beds, occupied (live from ACTIVE central-phase orders, and the guests the apps above
+    report: ``hooks.site_guests``), incoming and free, per site given."""
     sites = list(sites)
     by_id = {s.pk: SiteOccupancy(site=s) for s in sites}
     room_rows = (
@@ -157,6 +167,11 @@ def occupancy_of(sites) -> list[SiteOccupancy]:
     )
     for row in taken:
         by_id[row["site_id"]].occupied = row["n"]
+    for answer in site_guests.ask(site_ids=list(by_id)) if by_id else []:
+        for site_id, (staying, incoming) in answer.items():
+            by_id[site_id].occupied += staying
+            by_id[site_id].guests += staying
+            by_id[site_id].incoming += incoming
     return [by_id[s.pk] for s in sites]
 
 
