@@ -49,7 +49,8 @@ PUBLIC = "public"
 # The permission table (wangge/accounts/permissions.py), said again here on purpose: changing who
 # may do what must change this file too.  ``ACTIONS`` below maps every action of the table to one of
 # these sets, and test_table.py checks the two agree.
-EDITORS = frozenset({CMD, CW, GW, CDC})  # people.change, people.import
+EDITORS = frozenset({CMD, CW, GW, CDC})  # people.change, people.import, grid.household.create
+CHECKERS = frozenset({CMD, CW})  # core.datachecks.view
 REVEALERS = frozenset({CMD, CW, GW, POL, CDC})  # people.reveal
 AUDIT_READERS = frozenset({AUD, CMD})  # audit.view
 CAMPAIGNERS = frozenset({CMD, CW, CDC})  # screening.campaign.create
@@ -76,6 +77,8 @@ ACTIONS: dict[str, frozenset[str]] = {
         "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts")},
     "audit.view": AUDIT_READERS,
     "people.change": EDITORS,
+    "grid.household.create": EDITORS,
+    "core.datachecks.view": CHECKERS,
     "people.import": EDITORS,
     "people.reveal": REVEALERS,
     "screening.campaign.create": CAMPAIGNERS,
@@ -157,6 +160,8 @@ PAGES: dict[str, Entry] = {
     # core, accounts
     "core:home": Entry(EVERYONE),
     "core:healthz": Entry(PUBLIC),
+    "core:data_checks": Entry(CHECKERS),
+    "core:data_check": Entry(CHECKERS, path=lambda o: {"key": "people.household_without_head"}),
     "accounts:login": Entry(PUBLIC),
     "accounts:logout": Entry(PUBLIC, method="POST"),
     "api:openapi-json": Entry(PUBLIC),
@@ -170,6 +175,7 @@ PAGES: dict[str, Entry] = {
     "grid:building": Entry(STAFF, on="building", path=_pk("building")),
     "grid:unit": Entry(STAFF, on="unit", path=_pk("unit")),
     "grid:household": Entry(STAFF, on="household", path=_pk("household")),
+    "grid:household_create": Entry(EDITORS, on="unit", path=_pk("unit")),
     # people
     "people:resident_list": Entry(EVERYONE),
     "people:resident_export": Entry(EVERYONE),
@@ -180,6 +186,7 @@ PAGES: dict[str, Entry] = {
     "people:resident_edit": Entry(EDITORS, on="resident", path=_pk("resident")),
     "people:resident_move": Entry(EDITORS, on="resident", path=_pk("resident")),
     "people:resident_create": Entry(EDITORS, on="household", path=_pk("household", "household_pk")),
+    "people:resident_register": Entry(EDITORS, on="unit", query=lambda o: {"unit": o.unit.pk}),
     "people:import_list": Entry(EVERYONE),
     "people:import_new": Entry(EDITORS),
     "people:import_template": Entry(EVERYONE, path=lambda o: {"kind": "residents"}),
@@ -281,7 +288,8 @@ PAGES: dict[str, Entry] = {
 def _new_person(o) -> dict:
     from wangge.core.testing.factories import valid_id_number
 
-    return {"household_id": o.household2.pk, "name": "赵敏", "id_number": valid_id_number(male=False)}
+    return {"household_id": o.household2.pk, "name": "赵敏", "id_number": valid_id_number(male=False),
+            "relation": "child"}
 
 
 API: dict[str, Entry] = {

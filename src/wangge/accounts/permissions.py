@@ -61,6 +61,10 @@ PERMISSIONS: dict[str, Permission] = {
     "transfer.view": _p(pgettext_lazy("permission", "查看转运"), *STAFF),
     "alerts.view": _p(pgettext_lazy("permission", "查看预警"), *STAFF),
     "audit.view": _p(pgettext_lazy("permission", "查看审计日志"), AUD, CMD),
+    # Grid.  A household found at the door is added by those who register its people.
+    "grid.household.create": _p(pgettext_lazy("permission", "新增住户"), CMD, CW, GW, CDC),
+    # Data checks (数据检查): the data-quality problems in one's reach, for the community and command.
+    "core.datachecks.view": _p(pgettext_lazy("permission", "查看数据检查"), CMD, CW),
     # People.  The CDC registers contacts found by an investigation who are not yet on the registry.
     "people.change": _p(pgettext_lazy("permission", "修改居民信息"), CMD, CW, GW, CDC),
     "people.import": _p(pgettext_lazy("permission", "导入数据"), CMD, CW, GW, CDC),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from pydantic import AfterValidator
 
 from wangge.core.codes import PREFIX_LENGTH, Level, is_grid_level_or_below
+from wangge.core.datachecks import DataCheckFilters
 from wangge.core.errors import NotFound
 from wangge.core.filters import Filters, Within
 from wangge.core.inputs import Day
@@ -776,3 +777,14 @@ def epidemic_free_summary(*, user, prefix: str, now=None, days: int | None = Non
     names = area_names(by_child)
     children = [(c, names.get(c, c), by_child[c]) for c in sorted(by_child)]
     return EpidemicFreeSummary(area=area, days=days, total=total, children=children)
+
+
+# --- Data checks (registered in ``health.datachecks``) --------------------------------------------
+
+
+def reports_dated_in_the_future(*, user, filters: DataCheckFilters, today: dt.date) -> QuerySet[HealthReport]:
+    """Health reports in reach dated after today: a date typed wrong at the door or in an import."""
+    qs = HealthReport.objects.restrict(user).select_related("resident")
+    if filters.within:
+        qs = qs.within(filters.within)
+    return qs.filter(date__gt=today).order_by("grid_code", "id")

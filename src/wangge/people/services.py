@@ -16,6 +16,7 @@ from wangge.audit.context import Actor
 from wangge.audit.models import REVEAL_NOTE_MAX_LENGTH, AuditAction, RevealPurpose
 from wangge.core.codes import grid_code_of
 from wangge.core.errors import Forbidden, NotFound, ValidationFailed
+from wangge.grid import services as grid_services
 from wangge.grid.models import Grid, Household
 from wangge.grid.selectors import household_in_reach
 from wangge.people.models import HouseholdMove, Resident, ResidentTag
@@ -39,6 +40,30 @@ def _refuse_duplicate(user, id_type: str, id_number: str, *, exclude_pk: int | N
             user=user, id_type=id_type, id_number=id_number, holder_pk=found.pk, holder_grid_code=found.grid_code,
             holder_name=found.name, household_code=found.household.code,
         )
+
+
+def second_head_refusal() -> ValidationFailed:
+    """A household already has its head (户主): the one refusal the form, the API, a move and the
+    import all give (the import per row, as its reason)."""
+    return ValidationFailed(
+        _("该户已有户主，一户只能登记一位户主；请选择其他与户主关系"),
+        code="household_has_head",
+        errors={"relation": _("该户已有户主")},
+    )
+
+
+def households_with_head(household_ids, *, exclude_pk: int | None = None) -> set[int]:
+    """Which of ``household_ids`` already have a head (one indexed probe: the partial unique index)."""
+    heads = Resident.objects.filter(household_id__in=list(household_ids), relation=Resident.Relation.HEAD)
+    if exclude_pk:
+        heads = heads.exclude(pk=exclude_pk)
+    return set(heads.values_list("household_id", flat=True))
+
+
+def refuse_second_head(*, household_id: int, relation: str, exclude_pk: int | None = None) -> None:
+    """Refuse making someone head of a household that already has one (the database refuses it too)."""
+    if relation == Resident.Relation.HEAD and households_with_head([household_id], exclude_pk=exclude_pk):
+        raise second_head_refusal()
 
 
 def _set_tags(resident: Resident, tag_ids: list[int]) -> None:
@@ -69,14 +94,16 @@ def resident_create(*, actor: Actor, household_id: int, data: dict[str, Any]) ->
     values = clean.values
     tag_ids = values.pop("tags", [])
     _refuse_duplicate(actor.user, values["id_type"], values["id_number"])
+    refuse_second_head(household_id=household.pk, relation=values["relation"])
     resident = Resident(household=household, grid_code=household.grid_code, **values)
     resident.id_tail = resident.id_number[-4:]
     try:
         with transaction.atomic():
             resident.save()
     except IntegrityError:
-        # A concurrent registration of the same person won the race.
+        # A concurrent registration of the same person, or of the household's head, won the race.
         _refuse_duplicate(actor.user, values["id_type"], values["id_number"])
+        refuse_second_head(household_id=household.pk, relation=values["relation"])
         raise
     _set_tags(resident, tag_ids)
     _adjust_counts(household.pk, household.grid_code, +1)
@@ -84,6 +111,26 @@ def resident_create(*, actor: Actor, household_id: int, data: dict[str, Any]) ->
     after["tags"] = tag_ids
     audit.record(actor=actor, action=AuditAction.CREATE, obj=resident, changes=audit.diff({}, after))
     return resident
+
+
+@transaction.atomic
+def resident_register(
+    *, actor: Actor, data: dict[str, Any], household_id: int | None = None, unit_id: int | None = None,
+    door_number: str = "", address: str = "",
+) -> Resident:
+    """Register a person in an existing household, or in a new one added to ``unit_id`` first.
+
+    One transaction: a person refused (a bad ID number, a second head) leaves no empty household.
+    """
+    if household_id is None:
+        if unit_id is None:
+            raise ValidationFailed(
+                _("请选择住户，或新增住户"), code="household_required", errors={"household": _("请选择住户")},
+            )
+        household_id = grid_services.household_create(
+            actor=actor, unit_id=unit_id, door_number=door_number, address=address,
+        ).pk
+    return resident_create(actor=actor, household_id=household_id, data=data)
 
 
 @transaction.atomic
@@ -113,10 +160,19 @@ def resident_update(*, actor: Actor, resident_id: int, data: dict[str, Any]) -> 
     if "id_number" in values:
         _refuse_duplicate(actor.user, values.get("id_type", resident.id_type), values["id_number"],
                           exclude_pk=resident.pk)
+    if "relation" in values:
+        refuse_second_head(household_id=resident.household_id, relation=values["relation"], exclude_pk=resident.pk)
     for name, value in values.items():
         setattr(resident, name, value)
     resident.id_tail = resident.id_number[-4:]
-    resident.save()
+    try:
+        with transaction.atomic():
+            resident.save()
+    except IntegrityError:
+        if "relation" in values:
+            refuse_second_head(household_id=resident.household_id, relation=values["relation"],
+                               exclude_pk=resident.pk)
+        raise
     changes = audit.diff(before, audit.snapshot(resident, AUDITED_FIELDS))
     if tag_ids is not None:
         _set_tags(resident, tag_ids)
@@ -148,6 +204,8 @@ def resident_move(
         if clean.errors:
             raise ValidationFailed(clean.errors["relation"], code="invalid_relation", errors=clean.errors)
         new_relation = clean.values["relation"]
+    # A head who moves keeps being head unless told otherwise: refused where there is one already.
+    refuse_second_head(household_id=target.pk, relation=new_relation)
     source_pk, source_grid = resident.household_id, resident.grid_code
     move = HouseholdMove.objects.create(
         resident=resident, grid_code=target.grid_code, from_household_id=source_pk, to_household=target,
@@ -157,7 +215,12 @@ def resident_move(
     resident.household = target
     resident.grid_code = target.grid_code
     resident.relation = new_relation
-    resident.save(update_fields=["household", "grid_code", "relation", "updated_at"])
+    try:
+        with transaction.atomic():
+            resident.save(update_fields=["household", "grid_code", "relation", "updated_at"])
+    except IntegrityError:
+        refuse_second_head(household_id=target.pk, relation=new_relation, exclude_pk=resident.pk)
+        raise
     ResidentTag.objects.filter(resident=resident).update(grid_code=target.grid_code)
     _adjust_counts(source_pk, source_grid, -1)
     _adjust_counts(target.pk, target.grid_code, +1)

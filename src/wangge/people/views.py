@@ -27,7 +27,14 @@ from wangge.core.views import forbidden, not_found_as_404
 from wangge.exports.views import export_or_job
 from wangge.grid import selectors as grid_selectors
 from wangge.people import selectors, services
-from wangge.people.forms import ResidentEditForm, ResidentForm, ResidentMoveForm, ResidentSearchForm
+from wangge.people.forms import (
+    NEW_HOUSEHOLD,
+    ResidentEditForm,
+    ResidentForm,
+    ResidentMoveForm,
+    ResidentRegisterForm,
+    ResidentSearchForm,
+)
 from wangge.people.models import Resident
 
 
@@ -173,6 +180,61 @@ def resident_create(request, household_pk: int):
         messages.success(request, _("已登记居民 %(name)s") % {"name": resident.name})
         return redirect("people:resident_detail", pk=resident.pk)
     return _form_page(request, "people/resident_form.html", context, error=_form_error(form))
+
+
+def _id_param(request, name: str) -> int | None:
+    text = request.GET.get(name, "")
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 18:
+        raise NotFound(_("未找到该记录，或不在您的管辖范围内"))
+    return int(text)
+
+
+@login_required
+@not_found_as_404
+def resident_register(request):
+    """登记居民 without walking to the household first.
+
+    ``?unit=`` (from the unit page): pick one of the unit's households or add a new one inline;
+    ``?household=`` (after 新增住户): that household, preselected; neither (from the resident list):
+    find the household by its code, door number or address.
+    """
+    user = request.user
+    household_pk, unit_pk = _id_param(request, "household"), _id_param(request, "unit")
+    require(user, "people.change")
+    if household_pk is None and unit_pk is None:
+        filters, errors = grid_selectors.HouseholdSearchFilters.from_query(request.GET)
+        page = request_page(request, grid_selectors.household_search(user=user, filters=filters))
+        return render(request, "people/resident_register_find.html", {
+            "q": filters.q, "page": page, "filter_errors": grid_selectors.HouseholdSearchFilters.messages(errors),
+            **pager_urls(request, page),
+        })
+    if household_pk is not None:
+        household = grid_selectors.household_in_reach(user=user, pk=household_pk)
+        unit = household.unit
+    else:
+        household, unit = None, grid_selectors.unit_in_reach(user=user, pk=unit_pk)
+    households = list(grid_selectors.unit_households(user=user, unit=unit))
+    initial = {"relation": "head", "residence_type": "registered",
+               "household": str(household.pk) if household else (NEW_HOUSEHOLD if not households else "")}
+    form = ResidentRegisterForm(request.POST or None, initial=initial, households=households)
+    context = {"form": form, "unit": unit, "title": _("登记居民"),
+               "crumbs": grid_selectors.breadcrumb(user=user, code=unit.code)}
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident = services.resident_register(
+                actor=Actor.from_request(request), data=form.service_data(), unit_id=unit.pk,
+                **form.household_args(),
+            )
+        except NotFound:
+            raise
+        except DomainError as exc:
+            form.add_domain_errors(exc.errors)
+            return _form_page(request, "people/resident_register.html", context, error=exc.message)
+        messages.success(request, _("已登记居民 %(name)s") % {"name": resident.name})
+        return redirect("people:resident_detail", pk=resident.pk)
+    return _form_page(request, "people/resident_register.html", context, error=_form_error(form))
 
 
 def _form_error(form) -> str:

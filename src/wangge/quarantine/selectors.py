@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.datachecks import DataCheckFilters, start_of_day_after
 from wangge.core.filters import Filters, SearchText
 from wangge.core.inputs import Id
 from wangge.health.selectors import GapEntry, GapList, day_bounds
@@ -287,3 +288,15 @@ OVERDUE_TESTS = GapList(
     "tests_overdue", "核酸检测逾期", "应检尽检", 40, rows=tests_overdue, entries=overdue_test_entries,
     stale=stale_overdue_test_entries, related="order__resident__household",
 )
+
+
+# --- Data checks (registered in ``quarantine.datachecks``) ----------------------------------------
+
+
+def test_results_dated_in_the_future(*, user, filters: DataCheckFilters, today: dt.date) -> QuerySet[QuarantineTest]:
+    """Quarantine tests in reach whose sampling or result time is after today."""
+    qs = QuarantineTest.objects.restrict(user).select_related("order__resident")
+    if filters.within:
+        qs = qs.within(filters.within)
+    tomorrow = start_of_day_after(today)
+    return qs.filter(Q(result_at__gte=tomorrow) | Q(sampled_at__gte=tomorrow)).order_by("grid_code", "id")

@@ -40,6 +40,7 @@ from wangge.core.codes import (
     level_of,
     prefix_at,
 )
+from wangge.core.datachecks import DataCheckFilters
 from wangge.core.errors import NotFound
 from wangge.core.filters import Filters
 from wangge.core.inputs import CodeFilter, Day
@@ -564,3 +565,22 @@ def arrivals_by_origin(*, user, within: str = "", days: int = 14, today: dt.date
         counts[origin] = counts.get(origin, 0) + 1
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return Arrivals(since=since, total=len(latest), by_origin=ordered)
+
+
+# --- Data checks (registered in ``screening.datachecks``) -----------------------------------------
+
+
+def visits_dated_in_the_future(*, user, filters: DataCheckFilters, today: dt.date):
+    """Door-to-door visits in reach dated after today."""
+    qs = Visit.objects.restrict(user).select_related("household", "campaign")
+    if filters.within:
+        qs = qs.within(filters.within)
+    return qs.filter(date__gt=today).order_by("grid_code", "id")
+
+
+def declarations_dated_in_the_future(*, user, filters: DataCheckFilters, today: dt.date):
+    """Self-declarations in reach dated after today."""
+    qs = SelfDeclaration.objects.restrict(user).select_related("resident", "household")
+    if filters.within:
+        qs = qs.within(filters.within)
+    return qs.filter(date__gt=today).order_by("grid_code", "id")

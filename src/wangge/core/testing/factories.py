@@ -141,8 +141,14 @@ def make_grid_assignment(grid: Grid, *, duty: str = GridAssignment.Duty.GRID_WOR
 
 # --- people ----------------------------------------------------------------------------------
 def add_resident(household: Household, *, name: str = "张伟", male: bool = True, **extra) -> Resident:
-    """A resident in ``household``, with the household's and grid's counts kept."""
+    """A resident in ``household``, with the household's and grid's counts kept.
+
+    The first one is the head (户主), later ones "other" unless ``relation`` says: one head per household.
+    """
     number = extra.pop("id_number", None) or valid_id_number(male=male)
+    if "relation" not in extra:
+        has_head = Resident.objects.filter(household=household, relation=Resident.Relation.HEAD).exists()
+        extra["relation"] = Resident.Relation.OTHER if has_head else Resident.Relation.HEAD
     resident = Resident.objects.create(
         household=household, grid_code=household.grid_code, name=name, sex="M" if male else "F",
         id_number=number, id_tail=number[-4:], birth_date=dt.date(int(number[6:10]), int(number[10:12]),
