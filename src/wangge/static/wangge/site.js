@@ -4,6 +4,7 @@
 //   data-print                   a button that prints the page
 //   data-remove-closest="li"     a button that removes its nearest matching ancestor
 //   data-reveals="ID"            a checkbox that shows element ID while checked, hides it otherwise
+//   data-check-all="NAME"        a checkbox that ticks or clears every checkbox named NAME on the page
 // It also holds the one way scripts put user data (names, places) on screen: as text, never HTML.
 (function () {
   var wangge = (window.wangge = window.wangge || {});
@@ -52,6 +53,11 @@
     var el = event.target;
     if (!(el instanceof Element)) return;
     if (el.hasAttribute("data-reveals")) syncReveal(el);
+    if (el.hasAttribute("data-check-all")) {
+      document.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+        if (box.name === el.getAttribute("data-check-all")) box.checked = el.checked;
+      });
+    }
     if (el.hasAttribute("data-autosubmit") && el.form) {
       if (el.form.requestSubmit) el.form.requestSubmit();
       else el.form.submit();
