@@ -95,7 +95,7 @@ def order_detail(*, actor: Actor, pk: int) -> QuarantineOrder:
 
 def with_entries(tests: QuerySet) -> QuerySet:
     """Tests with their result entries (the first result and each correction), oldest first."""
-    entries = TestResultEntry.objects.select_related("recorded_by").order_by("recorded_at", "id")
+    entries = TestResultEntry.objects.select_related("recorded_by", "corrects").order_by("recorded_at", "id")
     return tests.prefetch_related(Prefetch("entries", queryset=entries))
 
 

@@ -42,8 +42,9 @@ def test_all_negative_records_every_selected_test(city, street_officer, actor, r
 def test_one_test_that_cannot_take_it_refuses_the_whole_batch(city, street_officer, actor, round_of_tests):
     later = round_of_tests[0].order.tests.filter(due_date__gt=timezone.localdate()).first()
     with pytest.raises(ValidationFailed) as exc:
-        services.test_results_negative(actor=actor(street_officer),
-                                       test_ids=[t.pk for t in round_of_tests] + [later.pk])
+        services.test_results_negative(
+            actor=actor(street_officer), test_ids=[t.pk for t in round_of_tests] + [later.pk]
+        )
     assert exc.value.code == "test_not_due"
     assert all(t.__class__.objects.get(pk=t.pk).result == "pending" for t in round_of_tests)
     assert not AuditEntry.objects.filter(field="test_result").exists()
@@ -76,8 +77,9 @@ def test_the_due_page_offers_checkboxes_and_all_negative(city, street_officer, r
 
 
 def test_all_negative_from_the_page(city, street_officer, round_of_tests):
-    response = login(street_officer).post(reverse("quarantine:tests_negative"),
-                                          {"test_ids": [str(t.pk) for t in round_of_tests[:2]]})
+    response = login(street_officer).post(
+        reverse("quarantine:tests_negative"), {"test_ids": [str(t.pk) for t in round_of_tests[:2]]}
+    )
     assert response.status_code == 302 and response.url == reverse("quarantine:tests_due")
     assert [t.__class__.objects.get(pk=t.pk).result for t in round_of_tests[:2]] == ["negative", "negative"]
     assert round_of_tests[2].__class__.objects.get(pk=round_of_tests[2].pk).result == "pending"

@@ -14,8 +14,9 @@ from wangge.quarantine.models import TestResultEntry
 
 
 def make_order(actor, user, resident):
-    return services.quarantine_order_create(actor=actor(user), resident_id=resident.pk, regime_code="5+3",
-                                            place="home", reason="密接")
+    return services.quarantine_order_create(
+        actor=actor(user), resident_id=resident.pk, regime_code="5+3", place="home", reason="密接"
+    )
 
 
 def recorded(actor, user, resident, result):
@@ -72,8 +73,7 @@ def test_a_correction_to_the_same_result_is_refused(city, cdc, actor):
 def test_a_pending_test_has_nothing_to_correct(city, cdc, actor):
     order = make_order(actor, cdc, city["residents"]["A"])
     with pytest.raises(Conflict) as exc:
-        services.test_result_correct(actor=actor(cdc), test_id=order.tests.first().pk, result="negative",
-                                     reason="x")
+        services.test_result_correct(actor=actor(cdc), test_id=order.tests.first().pk, result="negative", reason="x")
     assert exc.value.code == "no_result_to_correct"
 
 
@@ -115,8 +115,9 @@ def test_positive_negative_positive_raises_a_fresh_alert(city, cdc, actor):
     test = recorded(actor, cdc, city["residents"]["A"], "positive")
     services.test_result_correct(actor=actor(cdc), test_id=test.pk, result="negative", reason="错")
     again = services.test_result_correct(actor=actor(cdc), test_id=test.pk, result="positive", reason="复核阳性")
-    open_alerts = Alert.objects.filter(kind="positive_test", resolved_at__isnull=True,
-                                       dedupe_key__startswith="quarantine_test_positive:")
+    open_alerts = Alert.objects.filter(
+        kind="positive_test", resolved_at__isnull=True, dedupe_key__startswith="quarantine_test_positive:"
+    )
     assert list(open_alerts.values_list("dedupe_key", flat=True)) == [services.positive_alert_key(test, again)]
 
 
