@@ -84,6 +84,7 @@ def test_the_cdc_records_confirms_and_corrects_results_on_a_phone(live_server, n
     positive.tap()
     confirm = page.get_by_test_id("confirm-positive")
     expect(confirm).to_contain_text("确认阳性？")
+    assert page.url == f"{live_server.url}/quarantine/orders/{order.pk}/"  # the card asked in place (htmx)
     assert QuarantineTest.objects.get(pk=second.pk).result == "pending"
     confirm_button = confirm.get_by_role("button", name="确认")
     cancel = confirm.get_by_role("button", name="取消")
