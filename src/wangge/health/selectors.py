@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pydantic import AfterValidator
 
-from wangge.core.codes import PREFIX_LENGTH, Level, is_grid_level_or_below, prefix_at
+from wangge.core.codes import PREFIX_LENGTH, Level, is_grid_level_or_below
 from wangge.core.errors import NotFound
 from wangge.core.filters import Filters, Within
 from wangge.core.inputs import Day
 from wangge.grid.models import Building, Grid
-from wangge.grid.selectors import Area, area_in_reach, area_names
+from wangge.grid.selectors import Area, area_in_reach, area_names, compound_counts, compound_key
 from wangge.health.hooks import held_under_order
 from wangge.health.models import (
     FOUR_CATEGORIES,
@@ -599,11 +599,6 @@ class EpidemicFreeSummary:
     children: list[tuple[str, str, FreeFigures]]  # (prefix, name, figures)
 
 
-def _compound_key(grid_code: str, compound: str) -> tuple[str, str]:
-    """A compound is (community code, compound name); a building without one counts as its grid."""
-    return (prefix_at(grid_code, Level.COMMUNITY), compound or f"#{grid_code}")
-
-
 def affected_residents(*, user, within: str = "", days: int | None = None, now=None):
     """Residents in reach who were confirmed, suspected, fever or close contact at any time in the
     last ``days`` days: in one of them now, or left one less than ``days`` days ago."""
@@ -624,6 +619,31 @@ def epidemic_free_summary(*, user, prefix: str, now=None, days: int | None = Non
     area = prefix if isinstance(prefix, Area) else area_in_reach(user=user, code=prefix)
     days = settings.WANGGE_EPIDEMIC_FREE_DAYS if days is None else days
     child_len = area.child_length
+    affected = set(
+        compound_key(g, c)
+        for g, c in affected_residents(user=user, within=area.prefix, days=days, now=now)
+        .values_list("household__unit__building__grid_code", "household__unit__building__compound").distinct()
+    )
+    affected_communities = {k[0] for k in affected}
+    if child_len <= PREFIX_LENGTH[Level.COMMUNITY]:
+        # Children are communities or above: each compound lies in one of them, and the registry's
+        # counts (cached) less the few affected compounds give the figures.
+        total = FreeFigures()
+        children = []
+        counts = compound_counts(user=user, prefix=area.prefix, child_len=child_len)
+        names = area_names(counts)
+        for child in sorted(counts):
+            compounds, communities = counts[child]
+            f = FreeFigures(
+                compounds=compounds,
+                compounds_free=max(compounds - sum(1 for k in affected if k[0].startswith(child)), 0),
+                communities=communities,
+                communities_free=max(communities - sum(1 for c in affected_communities if c.startswith(child)), 0),
+            )
+            children.append((child, names.get(child, child), f))
+            for name in ("compounds", "compounds_free", "communities", "communities_free"):
+                setattr(total, name, getattr(total, name) + getattr(f, name))
+        return EpidemicFreeSummary(area=area, days=days, total=total, children=children)
     # A compound may span grids: it then belongs to every child area it touches.
     touching: dict[tuple[str, str], set[str]] = defaultdict(set)
     # Distinct (community, compound key, child area) in SQL: a city has hundreds of thousands of
@@ -640,12 +660,6 @@ def epidemic_free_summary(*, user, prefix: str, now=None, days: int | None = Non
     for community, compound, child in buildings:
         touching[(community, compound)].add(child)
     compounds = set(touching)
-    affected = set(
-        _compound_key(g, c)
-        for g, c in affected_residents(user=user, within=area.prefix, days=days, now=now)
-        .values_list("household__unit__building__grid_code", "household__unit__building__compound").distinct()
-    )
-    affected_communities = {k[0] for k in affected}
     by_child: dict[str, FreeFigures] = defaultdict(FreeFigures)
     communities_by_child: dict[str, set[str]] = defaultdict(set)
     total = FreeFigures()

@@ -78,6 +78,36 @@ class Visit(models.Model):
         return f"{self.household_id} {self.date} {self.outcome}"
 
 
+class CoverageDay(models.Model):
+    """One grid's coverage on one day of a campaign: the counters the campaign's dashboard, its
+    drill-down above a grid and its day-by-day history add up, instead of counting every visit,
+    member check and declaration of a district or a city on each view.
+
+    ``households``: households visited (outcome "visited") that day, plus those whose members
+    declared for themselves with no such visit; ``persons``: members found present, plus those who
+    declared and were not found present.  Written only by ``services.coverage_refresh`` in the
+    transaction of the write that changed them (a visit, a declaration, a new campaign).
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="coverage_days")
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
+    date = models.DateField(_("日期"))
+    households = models.PositiveIntegerField(_("已覆盖户数"), default=0)
+    persons = models.PositiveIntegerField(_("已覆盖人数"), default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("排查覆盖（网格日）")
+        verbose_name_plural = _("排查覆盖（网格日）")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "date", "grid_code"], name="coverage_day_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id} {self.grid_code} {self.date}"
+
+
 class MemberCheck(models.Model):
     """One member of a visited household: present or not, temperature, symptoms, answers."""
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +41,7 @@ from wangge.core.inputs import CodeFilter, Day
 from wangge.core.scoping import prefix_q, user_can_navigate, user_can_reach
 from wangge.grid.models import Grid, Household
 from wangge.grid.selectors import area_in_reach, area_names
-from wangge.screening.models import Campaign, MemberCheck, SelfDeclaration, Visit
+from wangge.screening.models import Campaign, CoverageDay, MemberCheck, SelfDeclaration, Visit
 
 LEVEL_NAMES = {
     Level.PROVINCE: "省", Level.CITY: "市", Level.DISTRICT: "区县", Level.STREET: "街道", Level.COMMUNITY: "社区",
@@ -237,10 +237,24 @@ def area_name(prefix: str) -> str:
     return area_names([prefix]).get(prefix, prefix)
 
 
+def _counted(*, user, campaign: Campaign, prefix: str, key, **dates) -> dict:
+    """The per-grid-day counters (``CoverageDay``) in ``prefix`` summed by ``key``."""
+    qs = CoverageDay.objects.restrict(user).filter(campaign=campaign, **dates).within(prefix)
+    rows = qs.annotate(key=key).values("key").annotate(h=Sum("households"), p=Sum("persons")).order_by()
+    return {r["key"]: (r["h"] or 0, r["p"] or 0) for r in rows}
+
+
 def coverage(*, user, campaign: Campaign, prefix: str, date: dt.date) -> Coverage:
-    """Households and persons covered on ``date`` in ``prefix``, in total and by child area."""
+    """Households and persons covered on ``date`` in ``prefix``, in total and by child area.
+
+    Above a grid the children are grids or divisions: their figures are sums of the per-grid
+    counters.  Inside a grid (buildings, units, doors) they are counted from the records."""
     child_len = child_length(prefix)
     totals = _totals(user=user, prefix=prefix, child_len=child_len)
+    if child_len <= GRID_CODE_LENGTH:
+        covered = _counted(user=user, campaign=campaign, prefix=prefix, key=Substr("grid_code", 1, child_len),
+                           date=date)
+        return _coverage_of(user=user, campaign=campaign, prefix=prefix, date=date, totals=totals, covered=covered)
     visits = _area_filter(_visited(user=user, campaign=campaign, date=date), prefix, "household__code")
     households = _group(visits, code_field="household__code", child_len=child_len, n=Count("id"))
     declared_households = _group(
@@ -261,19 +275,27 @@ def coverage(*, user, campaign: Campaign, prefix: str, date: dt.date) -> Coverag
         .filter(~Exists(checked)),
         code_field="household__code", child_len=child_len, n=Count("id"),
     )
-    keys = sorted(set(totals) | set(households) | set(declared_households))
-    names = area_names(keys)
-
     def n(rows, key, name="n"):
         return (rows.get(key) or {}).get(name) or 0
 
+    covered = {
+        key: (n(households, key) + n(declared_households, key), n(persons, key) + n(declared_persons, key))
+        for key in set(households) | set(declared_households) | set(persons) | set(declared_persons)
+    }
+    return _coverage_of(user=user, campaign=campaign, prefix=prefix, date=date, totals=totals, covered=covered)
+
+
+def _coverage_of(*, user, campaign: Campaign, prefix: str, date: dt.date, totals: dict[str, dict],
+                 covered: dict[str, tuple[int, int]]) -> Coverage:
+    keys = sorted(set(totals) | {k for k, (h, _p) in covered.items() if h})
+    names = area_names(keys)
     children = [
         AreaCoverage(
             prefix=key, name=names.get(key, key),
-            households_total=n(totals, key, "households"),
-            households_covered=n(households, key) + n(declared_households, key),
-            persons_total=n(totals, key, "persons"),
-            persons_covered=n(persons, key) + n(declared_persons, key),
+            households_total=(totals.get(key) or {}).get("households") or 0,
+            households_covered=covered.get(key, (0, 0))[0],
+            persons_total=(totals.get(key) or {}).get("persons") or 0,
+            persons_covered=covered.get(key, (0, 0))[1],
             navigable=user_can_navigate(user, key),
         )
         for key in keys
@@ -316,6 +338,14 @@ def history(*, user, campaign: Campaign, prefix: str, until: dt.date | None = No
     totals = _totals(user=user, prefix=prefix, child_len=rows_len)
     households_total = sum(r["households"] or 0 for r in totals.values())
     persons_total = sum(r["persons"] or 0 for r in totals.values())
+    if len(prefix) <= GRID_CODE_LENGTH:  # a grid or above: the per-grid counters, summed by day
+        by_day = _counted(user=user, campaign=campaign, prefix=prefix, key=F("date"),
+                          date__gte=campaign.start_date, date__lte=until)
+        return [
+            DayCoverage(date=day, households_covered=by_day.get(day, (0, 0))[0], households_total=households_total,
+                        persons_covered=by_day.get(day, (0, 0))[1], persons_total=persons_total)
+            for day in _days(campaign.start_date, until)
+        ]
     dates = Q(date__gte=campaign.start_date, date__lte=until)
     visited = dict(
         _area_filter(_visited(user=user, campaign=campaign), prefix, "household__code").filter(dates)
@@ -339,15 +369,17 @@ def history(*, user, campaign: Campaign, prefix: str, until: dt.date | None = No
         _area_filter(SelfDeclaration.objects.restrict(user).filter(dates), prefix, "household__code")
         .filter(~Exists(checked)).values("date").annotate(n=Count("id")).order_by().values_list("date", "n")
     )
-    days = []
-    day = campaign.start_date
-    while day <= until:
-        days.append(DayCoverage(
+    return [
+        DayCoverage(
             date=day, households_covered=visited.get(day, 0) + declared.get(day, 0), households_total=households_total,
             persons_covered=present.get(day, 0) + self_declared.get(day, 0), persons_total=persons_total,
-        ))
-        day += dt.timedelta(days=1)
-    return days
+        )
+        for day in _days(campaign.start_date, until)
+    ]
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 # --- What is still missing ---------------------------------------------------------------------
@@ -366,6 +398,14 @@ def missing_queryset(*, user, campaign: Campaign, prefix: str, date: dt.date):
         .select_related("unit__building__grid")
         .order_by("grid_code", "code", "id")
     )
+
+
+def missing_count(*, user, campaign: Campaign, prefix: str, date: dt.date) -> int:
+    """How many households ``missing_queryset`` holds: from the counters down to a grid (households
+    minus those covered), counted inside one."""
+    if len(prefix) <= GRID_CODE_LENGTH:
+        return coverage(user=user, campaign=campaign, prefix=prefix, date=date).area.households_missing
+    return missing_queryset(user=user, campaign=campaign, prefix=prefix, date=date).count()
 
 
 @dataclass

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from wangge.alerts.services import alert_raise
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.codes import ancestors
 from wangge.core.errors import NotFound, RateLimited, ValidationFailed
 from wangge.core.inputs import parse_temperature
 from wangge.core.throttle import Throttle
@@ -40,6 +42,7 @@ from wangge.people.models import Resident
 from wangge.screening.models import (
     DEFAULT_QUESTIONS,
     Campaign,
+    CoverageDay,
     DeclarationLink,
     MemberCheck,
     SelfDeclaration,
@@ -148,12 +151,92 @@ def campaign_create(
         name=name[:100], grid_code=prefix, start_date=start_date, end_date=end_date, frequency=frequency,
         questions=_clean_questions(questions), created_by=user,
     )
+    coverage_rebuild(campaign=campaign)  # the declarations already made in its area count
     audit.record(
         actor=actor, action=AuditAction.CREATE, obj=campaign,
         changes={"name": [None, campaign.name], "area": [None, prefix],
                  "dates": [None, f"{start_date.isoformat()}~{end_date.isoformat()}"], "frequency": [None, frequency]},
     )
     return campaign
+
+
+# --- Coverage counters ---------------------------------------------------------------------------
+
+
+def _coverage_counts(
+    *, campaign: Campaign, area: Q, first: dt.date, last: dt.date,
+) -> dict[tuple[str, dt.date], list[int]]:
+    """Households and persons covered per (grid, day) of ``campaign``, counted from the records:
+    the rule of ``selectors.coverage`` (a visited visit, else a declaration; a member found
+    present, else their own declaration), over every grid matching ``area`` from ``first`` to
+    ``last``."""
+    visited = Visit.Outcome.VISITED
+    dates = Q(date__gte=first, date__lte=last)
+    counts: dict[tuple[str, dt.date], list[int]] = {}
+
+    def add(rows, index: int) -> None:
+        for grid_code, date, n in rows:
+            counts.setdefault((grid_code, date), [0, 0])[index] += n
+
+    visits = Visit.objects.filter(area, dates, campaign=campaign, outcome=visited)
+    add(visits.values("grid_code", "date").annotate(n=Count("id")).order_by().values_list("grid_code", "date", "n"), 0)
+    visit_that_day = Visit.objects.filter(
+        campaign=campaign, outcome=visited, household=OuterRef("household"), date=OuterRef("date"),
+    )
+    declarations = SelfDeclaration.objects.filter(area, dates)
+    add(declarations.filter(~Exists(visit_that_day)).values("grid_code", "date")
+        .annotate(n=Count("household", distinct=True)).order_by().values_list("grid_code", "date", "n"), 0)
+    present = MemberCheck.objects.filter(
+        area, visit__campaign=campaign, visit__outcome=visited, present=True,
+        visit__date__gte=first, visit__date__lte=last,
+    )
+    add(present.values("grid_code", "visit__date").annotate(n=Count("id")).order_by()
+        .values_list("grid_code", "visit__date", "n"), 1)
+    checked = MemberCheck.objects.filter(
+        resident=OuterRef("resident"), present=True, visit__campaign=campaign, visit__date=OuterRef("date"),
+        visit__outcome=visited,
+    )
+    add(declarations.filter(~Exists(checked)).values("grid_code", "date").annotate(n=Count("id")).order_by()
+        .values_list("grid_code", "date", "n"), 1)
+    return counts
+
+
+def coverage_refresh(*, grid_code: str, date: dt.date, campaign: Campaign | None = None) -> None:
+    """Recount one grid's day for ``campaign`` (a visit changed), or for every campaign covering the
+    grid that day (a declaration counts toward each).  Called inside the writing transaction, after
+    the write: the counter row is locked before it is recounted, so two writers in one grid wait
+    for each other and the second counts the first's rows."""
+    if campaign is not None:
+        campaigns = [campaign]
+    else:
+        campaigns = list(Campaign.objects.filter(
+            grid_code__in=[*ancestors(grid_code), grid_code], start_date__lte=date, end_date__gte=date,
+        ).order_by("pk"))
+    for each in campaigns:
+        CoverageDay.objects.bulk_create(
+            [CoverageDay(campaign=each, grid_code=grid_code, date=date)], ignore_conflicts=True,
+        )
+        row = CoverageDay.objects.select_for_update().get(campaign=each, grid_code=grid_code, date=date)
+        counts = _coverage_counts(campaign=each, area=Q(grid_code=grid_code), first=date, last=date)
+        row.households, row.persons = counts.get((grid_code, date), [0, 0])
+        row.save(update_fields=["households", "persons"])
+
+
+@transaction.atomic
+def coverage_rebuild(*, campaign: Campaign) -> int:
+    """Recount every grid and day of ``campaign`` from its records (a new campaign counts the
+    declarations already made in its area; a bulk load of visits); returns the rows written."""
+    until = min(campaign.end_date, timezone.localdate())
+    CoverageDay.objects.filter(campaign=campaign).delete()
+    if until < campaign.start_date:
+        return 0
+    counts = _coverage_counts(
+        campaign=campaign, area=Q(grid_code__startswith=campaign.grid_code), first=campaign.start_date, last=until,
+    )
+    rows = [CoverageDay(campaign=campaign, grid_code=grid_code, date=date, households=h, persons=p)
+            for (grid_code, date), (h, p) in counts.items()]
+    CoverageDay.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
 
 # --- Visits ------------------------------------------------------------------------------------
@@ -262,6 +345,7 @@ def visit_record(
                     temperature=c["temperature"], symptoms=c["symptoms"], answers=c["answers"])
         for c in checks
     ])
+    coverage_refresh(grid_code=visit.grid_code, date=date, campaign=campaign)
     visit.leads = [
         c["resident"].pk for c in checks
         if c["present"] and is_lead(c["temperature"], c["symptoms"])
@@ -474,12 +558,16 @@ def declaration_submit(
               "travel_risk_area": bool(travel_risk_area), "contact_case": bool(contact_case)}
     declaration = SelfDeclaration.objects.select_for_update().filter(resident=resident, date=date).first()
     created = declaration is None
+    moved_from = None if created or declaration.grid_code == resident.grid_code else declaration.grid_code
     if created:
         declaration = SelfDeclaration(resident=resident, household=household, grid_code=resident.grid_code, date=date)
     for name, value in fields.items():
         setattr(declaration, name, value)
     declaration.household, declaration.grid_code = household, resident.grid_code
     declaration.save()
+    coverage_refresh(grid_code=declaration.grid_code, date=date)
+    if moved_from:  # the member moved since declaring today: their old grid counts them no more
+        coverage_refresh(grid_code=moved_from, date=date)
     declaration.leads = is_lead(temperature, symptoms)
     if declaration.leads:
         _declaration_alerts(declaration=declaration, resident=resident)

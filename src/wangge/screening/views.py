@@ -151,7 +151,8 @@ def _missing(request, ctx: dict) -> dict:
     query.setlist("within", [ctx["prefix"]])
     query.setlist("date", [ctx["date"].isoformat()])
     links_from = SimpleNamespace(GET=query, path=reverse("screening:missing", args=[ctx["campaign"].pk]))
-    return {"page": page, "missing_total": qs.count(), **pager_urls(links_from, page)}
+    total = selectors.missing_count(user=request.user, campaign=ctx["campaign"], prefix=ctx["prefix"], date=ctx["date"])
+    return {"page": page, "missing_total": total, **pager_urls(links_from, page)}
 
 
 @login_required
