@@ -67,6 +67,7 @@ ORDERERS = frozenset({CMD, CW, CDC, GW})  # quarantine.order
 CENTRAL_ORDERERS = frozenset({CMD, CW, CDC})  # quarantine.order.central
 RELEASERS = frozenset({CMD, CW, CDC})  # quarantine.release, .extend, .move_home
 RESULT_RECORDERS = frozenset({CMD, CW, CDC, GW})  # quarantine.test.record
+RESULT_CORRECTORS = frozenset({CDC, CMD})  # quarantine.test.correct
 SITE_MANAGERS = frozenset({CMD})  # quarantine.site.create, quarantine.room.manage
 SENDERS = frozenset({CMD, CDC, CW})  # transfer.step.planned/en_route/cancelled
 RECEIVERS = frozenset({CMD, CDC})  # transfer.step.handed_over, transfer.facility.create, admissions
@@ -98,6 +99,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "quarantine.order": ORDERERS,
     "quarantine.order.central": CENTRAL_ORDERERS,
     "quarantine.test.record": RESULT_RECORDERS,
+    "quarantine.test.correct": RESULT_CORRECTORS,
     "quarantine.release": RELEASERS,
     "quarantine.extend": RELEASERS,
     "quarantine.move_home": RELEASERS,
@@ -261,6 +263,11 @@ PAGES: dict[str, Entry] = {
     "quarantine:certificate": Entry(STAFF, on="order", path=_pk("order_released")),
     "quarantine:test_result": Entry(RESULT_RECORDERS, on="test", method="POST", path=_pk("test"),
                                     body=lambda o: {"result": "negative"}),
+    "quarantine:test_correct": Entry(RESULT_CORRECTORS, on="test", method="POST", path=_pk("test_recorded"),
+                                     body=lambda o: {"result": "positive", "reason": "复核"}),
+    "quarantine:tests_due": Entry(EVERYONE),
+    "quarantine:tests_negative": Entry(RESULT_RECORDERS, on="test", method="POST",
+                                       body=lambda o: {"test_ids": o.test.pk}),
     "quarantine:site_list": Entry(EVERYONE),
     "quarantine:site_export": Entry(EVERYONE),
     "quarantine:site_create": Entry(SITE_MANAGERS, on="division", method="POST", outside="message", body=lambda o: {
@@ -360,6 +367,11 @@ API: dict[str, Entry] = {
                                                              body=lambda o: {"days": 3, "reason": "复检"}),
     "POST /api/v1/quarantine/tests/{test_id}/result": Entry(RESULT_RECORDERS, on="test", path=_pk("test", "test_id"),
                                                            body=lambda o: {"result": "negative"}),
+    "POST /api/v1/quarantine/tests/{test_id}/correction": Entry(
+        RESULT_CORRECTORS, on="test", path=_pk("test_recorded", "test_id"),
+        body=lambda o: {"result": "positive", "reason": "复核"}),
+    "POST /api/v1/quarantine/tests/negative": Entry(RESULT_RECORDERS, on="test",
+                                                    body=lambda o: {"test_ids": [o.test.pk]}),
     "GET /api/v1/quarantine/sites": Entry(EVERYONE),
     # transfer
     "GET /api/v1/facilities": Entry(EVERYONE),

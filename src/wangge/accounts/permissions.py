@@ -96,6 +96,8 @@ PERMISSIONS: dict[str, Permission] = {
     "quarantine.order": _p(pgettext_lazy("permission", "下达隔离令"), CMD, CW, CDC, GW),
     "quarantine.order.central": _p(pgettext_lazy("permission", "安排集中隔离"), CMD, CW, CDC),
     "quarantine.test.record": _p(pgettext_lazy("permission", "录入检测结果"), CMD, CW, CDC, GW),
+    # A wrong result is corrected by those who decide on a case (a positive's consequences follow it).
+    "quarantine.test.correct": _p(pgettext_lazy("permission", "更正检测结果"), CDC, CMD),
     "quarantine.release": _p(pgettext_lazy("permission", "解除隔离"), CMD, CW, CDC),
     "quarantine.extend": _p(pgettext_lazy("permission", "延长隔离"), CMD, CW, CDC),
     "quarantine.move_home": _p(pgettext_lazy("permission", "办理转居家"), CMD, CW, CDC),

@@ -29,7 +29,7 @@ from wangge.grid.models import Building, Division, Grid, GridAssignment, Househo
 from wangge.health.models import EpidemicStatus, HealthReport, PersonStatus, StatusTransition
 from wangge.people.idcard import make_id_number
 from wangge.people.models import HouseholdMove, ImportJob, KeyGroupTag, Resident, ResidentTag
-from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
+from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site, TestResultEntry
 from wangge.screening.models import Campaign, DeclarationLink, MemberCheck, RiskReport, SelfDeclaration, Visit
 from wangge.screening.services import coverage_rebuild, coverage_refresh
 from wangge.tracing.models import Contact, Investigation, TrajectoryEntry
@@ -336,6 +336,14 @@ def make_quarantine_test(order: QuarantineOrder, *, due: dt.date, result="pendin
                          phase: str = QuarantineOrder.Phase.CENTRAL) -> QuarantineTest:
     return QuarantineTest.objects.create(order=order, grid_code=order.grid_code, phase=phase, day=day,
                                          due_date=due, result=result)
+
+
+def make_test_result_entry(test: QuarantineTest, *, result="negative", corrects: TestResultEntry | None = None,
+                           reason="", recorded_by=None, recorded_at: dt.datetime | None = None) -> TestResultEntry:
+    """An entry of ``test``'s results (it does not change the test's current result)."""
+    return TestResultEntry.objects.create(test=test, grid_code=test.grid_code, result=result, corrects=corrects,
+                                          reason=reason, recorded_by=recorded_by,
+                                          recorded_at=recorded_at or timezone.now())
 
 
 # --- transfer --------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ def one_of_each(city, grid_worker, street_officer):
         factories.put_in(a, "fever"),
         factories.make_health_report(a),
         factories.make_quarantine_test(order, due=today),
+        factories.make_test_result_entry(factories.make_quarantine_test(order, due=today, day=2, result="negative")),
         factories.make_room(factories.make_site(STREET_1[:9]), "201"),
         factories.make_member_check(visit, a),
         factories.make_declaration_link(household),

@@ -9,6 +9,7 @@
 //                                kept in its <template data-masked>, so the plain value leaves the page
 //   data-swap-invalid            an htmx form whose 422 answer (the form again, with the reason) is
 //                                swapped in like a 200 (htmx leaves 4xx answers out by default)
+//   data-check-all="NAME"        a checkbox that ticks or clears every checkbox named NAME on the page
 // It also holds the one way scripts put user data (names, places) on screen: as text, never HTML.
 (function () {
   var wangge = (window.wangge = window.wangge || {});
@@ -80,6 +81,11 @@
     var el = event.target;
     if (!(el instanceof Element)) return;
     if (el.hasAttribute("data-reveals")) syncReveal(el);
+    if (el.hasAttribute("data-check-all")) {
+      document.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+        if (box.name === el.getAttribute("data-check-all")) box.checked = el.checked;
+      });
+    }
     if (el.hasAttribute("data-autosubmit") && el.form) {
       if (el.form.requestSubmit) el.form.requestSubmit();
       else el.form.submit();
