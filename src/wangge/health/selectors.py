@@ -13,7 +13,7 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 
 from django.conf import settings
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat, Substr, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -379,6 +379,35 @@ def stale_gap_entries(*, older_than: dt.timedelta, now=None) -> list[GapEntry]:
 def gap_entries_from(kind: str, qs, now) -> list[GapEntry]:
     """Entries for a gap queryset, or for the rows of a page of one (fetched already)."""
     return gap_list(kind).entries(qs, now)
+
+
+# --- The last days, day by day ------------------------------------------------------------------
+
+
+@dataclass
+class DailySeries:
+    dates: list[dt.date]
+    series: dict[str, list[int]]  # status -> people who entered it each day
+
+
+def daily_new(*, user, area: Area, days: int = 14, today: dt.date | None = None) -> DailySeries:
+    """How many people entered each of the four categories on each of the last ``days`` local days,
+    in ``area`` of the user's reach (the curve on command's landing page)."""
+    today = today or timezone.localdate()
+    first = today - dt.timedelta(days=days - 1)
+    qs = StatusTransition.objects.restrict(user)
+    if area.prefix:
+        qs = qs.within(area.prefix)
+    rows = (
+        qs.filter(at__gte=day_bounds(first)[0], at__lt=day_bounds(today)[1], to_status__in=FOUR_CATEGORIES)
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("day", "to_status").annotate(n=Count("resident_id", distinct=True)).order_by()
+    )
+    dates = [first + dt.timedelta(days=i) for i in range(days)]
+    series = {status: [0] * days for status in FOUR_CATEGORIES}
+    for row in rows:
+        series[row["to_status"]][(row["day"] - first).days] = row["n"]
+    return DailySeries(dates=dates, series=series)
 
 
 # --- The board ----------------------------------------------------------------------------
