@@ -14,6 +14,7 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 from django.conf import settings
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from pydantic import AfterValidator
 
 from wangge.core.codes import PREFIX_LENGTH, Level, is_grid_level_or_below
+from wangge.core.datachecks import DataCheckFilters
 from wangge.core.errors import NotFound
 from wangge.core.filters import Filters, Within
 from wangge.core.inputs import Day
@@ -213,6 +215,14 @@ class GapEntry(NamedTuple):
     detail: str = ""
 
 
+class GapAction(NamedTuple):
+    """What a gap list's row offers to close the gap: a form that posts (one tap), or a page."""
+
+    url: str
+    label: str
+    post: bool = True
+
+
 @dataclass(frozen=True)
 class GapList:
     """One closed-loop list.  Health declares the four of a person's status; an app above adds its
@@ -226,6 +236,7 @@ class GapList:
     entries: Callable[[Iterable, dt.datetime], list[GapEntry]]  # (rows, now) -> their entries
     stale: Callable[..., list[GapEntry]]  # (*, older_than, now) -> city-wide entries waiting longer
     related: str = "resident__household"  # what a page of rows reads with them
+    action: Callable[[GapEntry], GapAction | None] | None = None  # what a row offers to close it
 
 
 GAP_LISTS: dict[str, GapList] = {}
@@ -311,14 +322,18 @@ def status_gap_stale(rows: Callable[..., QuerySet], kind: str):
 
 
 # Quarantine's overdue tests (应检尽检) stand at 40, before the fevers.
-for _kind, _label, _principle, _position, _rows in [
-    ("unadmitted", "确诊未收治", "应收尽收", 10, confirmed_not_admitted),
-    ("unisolated", "疑似未隔离", "应隔尽隔", 20, suspected_not_isolated),
-    ("unquarantined", "密接未隔离", "应隔尽隔", 30, contacts_not_quarantined),
-    ("fevers_unseen", "发热未就诊", "应治尽治", 50, fevers_not_seen),
+def _doctor_visit(entry: GapEntry) -> GapAction:
+    return GapAction(reverse("health:doctor_visit", args=[entry.resident.pk]), gettext_lazy("已就诊"))
+
+
+for _kind, _label, _principle, _position, _rows, _action in [
+    ("unadmitted", "确诊未收治", "应收尽收", 10, confirmed_not_admitted, None),
+    ("unisolated", "疑似未隔离", "应隔尽隔", 20, suspected_not_isolated, None),
+    ("unquarantined", "密接未隔离", "应隔尽隔", 30, contacts_not_quarantined, None),
+    ("fevers_unseen", "发热未就诊", "应治尽治", 50, fevers_not_seen, _doctor_visit),
 ]:
     register_gap_list(GapList(_kind, _label, _principle, _position, rows=_rows, entries=status_gap_entries(_kind),
-                              stale=status_gap_stale(_rows, _kind)))
+                              stale=status_gap_stale(_rows, _kind), action=_action))
 
 
 def gap_list(kind: str) -> GapList:
@@ -775,3 +790,14 @@ def epidemic_free_summary(*, user, prefix: str, now=None, days: int | None = Non
     names = area_names(by_child)
     children = [(c, names.get(c, c), by_child[c]) for c in sorted(by_child)]
     return EpidemicFreeSummary(area=area, days=days, total=total, children=children)
+
+
+# --- Data checks (registered in ``health.datachecks``) --------------------------------------------
+
+
+def reports_dated_in_the_future(*, user, filters: DataCheckFilters, today: dt.date) -> QuerySet[HealthReport]:
+    """Health reports in reach dated after today: a date typed wrong at the door or in an import."""
+    qs = HealthReport.objects.restrict(user).select_related("resident")
+    if filters.within:
+        qs = qs.within(filters.within)
+    return qs.filter(date__gt=today).order_by("grid_code", "id")

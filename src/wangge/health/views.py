@@ -150,7 +150,9 @@ def gaps(request):
     counts = selectors.gap_counts(user=user, within=area.prefix)
     page = request_page(request, selectors.gap_queryset(kind, user=user, within=area.prefix))
     entries = selectors.gap_entries_from(kind, page.items, timezone.now())
+    act = selectors.gap_list(kind).action
     return render(request, "health/gaps.html", {
+        "rows": [(e, act(e) if act else None) for e in entries], "has_actions": act is not None,
         "area": area, "filter_errors": filter_errors,
         "crumbs": _area_crumbs(user, area),
         "kind": kind,
