@@ -26,6 +26,7 @@ from wangge.core.datachecks import DataCheckFilters
 from wangge.core.errors import NotFound
 from wangge.core.filters import Filters, Within
 from wangge.core.inputs import Day
+from wangge.core.reports import Column, ReportSpec, basis, signatures
 from wangge.grid.models import Building, Grid
 from wangge.grid.selectors import Area, area_in_reach, area_names, compound_counts, compound_key
 from wangge.health.hooks import held_under_order
@@ -177,16 +178,28 @@ def four_category_table(*, user, area: Area, date: dt.date | None = None) -> Fou
     return FourCategoryTable(area=area, date=date, rows=ordered, total=total)
 
 
-FOUR_CATEGORY_HEADERS = [gettext_lazy("区域代码"), gettext_lazy("区域")] + [  # lazy, like every export's headers
-    format_lazy("{}{}", EpidemicStatus(c).label, part)
-    for c in BOARD_CATEGORIES for part in (gettext_lazy("现有"), gettext_lazy("当日新增"), gettext_lazy("累计"))
-]
+def four_category_report(table: FourCategoryTable, *, user, now: dt.datetime | None = None) -> ReportSpec:
+    """The daily table as the report sent upward (四类人员日报表): title, reporting unit, date and
+    basis, each category's 现有 / 当日新增 / 累计 under it, the child areas, a totals row and the
+    signatures (the exporting user fills it in; the reviewer signs by hand).
 
-
-def four_category_rows(table: FourCategoryTable):
-    for r in [*table.rows, table.total]:
-        name = r.name if r is not table.total else f"{table.area.name}合计"
-        yield [r.prefix, name] + [v for f in r.cells for v in (f.current, f.new, f.cumulative)]
+    A past day is counted to its end; today (or a later day) as of ``now``, the export time.
+    """
+    columns = [Column(gettext_lazy("区域代码")), Column(gettext_lazy("区域"))] + [
+        Column(part, group=EpidemicStatus(c).label, total=True)
+        for c in BOARD_CATEGORIES for part in (gettext_lazy("现有"), gettext_lazy("当日新增"), gettext_lazy("累计"))
+    ]
+    rows = [[r.prefix, r.name] + [v for f in r.cells for v in (f.current, f.new, f.cumulative)] for r in table.rows]
+    return ReportSpec(
+        title=format_lazy(gettext_lazy("{area}四类人员日报表"), area=table.area.name),
+        sheet_title=gettext_lazy("四类人员日报"),
+        meta=[(gettext_lazy("填报单位"), table.area.name), (gettext_lazy("日期"), table.date),
+              (gettext_lazy("统计口径"), basis(table.date, now))],
+        columns=columns,
+        rows=rows,
+        footer=signatures(user),
+        frozen_columns=2,
+    )
 
 
 # --- The gap lists: 应收尽收、应治尽治、应检尽检、应隔尽隔 ----------------------------------------
