@@ -327,10 +327,10 @@ def _doctor_visit(entry: GapEntry) -> GapAction:
 
 
 for _kind, _label, _principle, _position, _rows, _action in [
-    ("unadmitted", "确诊未收治", "应收尽收", 10, confirmed_not_admitted, None),
-    ("unisolated", "疑似未隔离", "应隔尽隔", 20, suspected_not_isolated, None),
-    ("unquarantined", "密接未隔离", "应隔尽隔", 30, contacts_not_quarantined, None),
-    ("fevers_unseen", "发热未就诊", "应治尽治", 50, fevers_not_seen, _doctor_visit),
+    ("unadmitted", gettext_lazy("确诊未收治"), gettext_lazy("应收尽收"), 10, confirmed_not_admitted, None),
+    ("unisolated", gettext_lazy("疑似未隔离"), gettext_lazy("应隔尽隔"), 20, suspected_not_isolated, None),
+    ("unquarantined", gettext_lazy("密接未隔离"), gettext_lazy("应隔尽隔"), 30, contacts_not_quarantined, None),
+    ("fevers_unseen", gettext_lazy("发热未就诊"), gettext_lazy("应治尽治"), 50, fevers_not_seen, _doctor_visit),
 ]:
     register_gap_list(GapList(_kind, _label, _principle, _position, rows=_rows, entries=status_gap_entries(_kind),
                               stale=status_gap_stale(_rows, _kind), action=_action))
@@ -377,7 +377,7 @@ def gap_export_rows(entries: list[GapEntry]):
     for e in entries:
         r = e.resident
         yield (
-            GAP_KINDS[e.kind], r.pk, r.name, r.get_sex_display(), r.id_number_masked, r.phone_masked,
+            str(GAP_KINDS[e.kind]), r.pk, r.name, r.get_sex_display(), r.id_number_masked, r.phone_masked,
             r.household.address, e.grid_code, e.since, round(e.waited.total_seconds() / 3600, 1), e.detail,
         )
 

@@ -338,8 +338,8 @@ def stale_overdue_test_entries(*, older_than: dt.timedelta, now) -> list[GapEntr
 
 
 OVERDUE_TESTS = GapList(
-    "tests_overdue", "核酸检测逾期", "应检尽检", 40, rows=tests_overdue, entries=overdue_test_entries,
-    stale=stale_overdue_test_entries, related="order__resident__household",
+    "tests_overdue", gettext_lazy("核酸检测逾期"), gettext_lazy("应检尽检"), 40, rows=tests_overdue,
+    entries=overdue_test_entries, stale=stale_overdue_test_entries, related="order__resident__household",
 )
 
 
