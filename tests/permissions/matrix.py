@@ -155,6 +155,8 @@ PAGES: dict[str, Entry] = {
     # core, accounts
     "core:home": Entry(EVERYONE),
     "core:healthz": Entry(PUBLIC),
+    "core:text_size": Entry(PUBLIC, method="POST", body=lambda o: {"size": "large"},
+                            note="the large-text switch (长辈版): a cookie for this browser, nothing else"),
     "accounts:login": Entry(PUBLIC),
     "accounts:logout": Entry(PUBLIC, method="POST"),
     "api:openapi-json": Entry(PUBLIC),
