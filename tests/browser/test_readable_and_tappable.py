@@ -57,25 +57,31 @@ MEASURE = """
   };
   const describe = (el) => {
     const text = (el.innerText || el.value || el.getAttribute("aria-label") || el.name || "").trim().slice(0, 30);
-    const cls = el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : "";
+    const cls = el.className && typeof el.className === "string"
+      ? "." + el.className.trim().split(/\\s+/).join(".") : "";
     return `<${el.tagName.toLowerCase()}${cls}> "${text}"`;
   };
   const small = [];
   let measured = 0;
   const seen = new Set();
   const interactive = document.querySelectorAll(
-    "a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex='-1'])");
+    "a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], " +
+    "[tabindex]:not([tabindex='-1'])");
   for (const el of interactive) {
     if (el.closest(".skip-link")) continue;  // measured on its own, when focused
     if (exempt.some((sel) => el.matches(sel))) continue;
     let target = el;
     // A checkbox or radio is tapped anywhere on its row: the label that holds it is the target.
-    if (el.matches("input[type=checkbox], input[type=radio]")) target = el.closest("label") || (el.labels && el.labels[0]) || el;
+    if (el.matches("input[type=checkbox], input[type=radio]")) {
+      target = el.closest("label") || (el.labels && el.labels[0]) || el;
+    }
     if (seen.has(target) || !visible(target)) continue;
     seen.add(target);
     measured += 1;
     const r = target.getBoundingClientRect();
-    if (r.width < minTarget - 0.5 || r.height < minTarget - 0.5) small.push(`${describe(target)} ${Math.round(r.width)}x${Math.round(r.height)}`);
+    if (r.width < minTarget - 0.5 || r.height < minTarget - 0.5) {
+      small.push(`${describe(target)} ${Math.round(r.width)}x${Math.round(r.height)}`);
+    }
   }
   const tiny = new Set();
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -88,10 +94,13 @@ MEASURE = """
     if (size < minFont - 0.05) tiny.add(`${describe(el)} ${size}px`);
   }
   const unlabelled = [];
-  for (const el of document.querySelectorAll("input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea")) {
+  const fields = "input:not([type=hidden]):not([type=submit]):not([type=button]), select, textarea";
+  for (const el of document.querySelectorAll(fields)) {
     const labels = Array.from(el.labels || []).filter((l) => l.textContent.trim());
     // A control hidden with its section (an absent member's fields) is checked for a label, not a visible one.
-    if (!labels.length || (visible(el) && !labels.some(visible))) unlabelled.push(describe(el) + (el.id ? "#" + el.id : ""));
+    if (!labels.length || (visible(el) && !labels.some(visible))) {
+      unlabelled.push(describe(el) + (el.id ? "#" + el.id : ""));
+    }
   }
   return {small, measured, tiny: Array.from(tiny), unlabelled};
 }
@@ -103,8 +112,11 @@ STICKING_OUT = """() => {
   const width = document.documentElement.clientWidth, out = [];
   for (const el of document.body.querySelectorAll("*")) {
     const r = el.getBoundingClientRect();
-    if (r.right > width + 1 && !el.closest(".table-scroll") && ![...el.children].some((c) => c.getBoundingClientRect().right > width + 1))
-      out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ${(el.textContent || "").trim().slice(0, 20)} right=${Math.round(r.right)}`);
+    const childOut = [...el.children].some((c) => c.getBoundingClientRect().right > width + 1);
+    if (r.right > width + 1 && !el.closest(".table-scroll") && !childOut) {
+      const text = (el.textContent || "").trim().slice(0, 20);
+      out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ${text} right=${Math.round(r.right)}`);
+    }
   }
   return out.slice(0, 3).join("; ");
 }"""
@@ -198,7 +210,7 @@ def test_the_main_pages_are_tappable_readable_labelled_and_reflow_on_a_phone(liv
         response = page.goto(live_server.url + path)
         assert response.status == (404 if name == "not-found" else 200), f"{path} answered {response.status}"
         page.wait_for_load_state("networkidle")
-        page.screenshot(path=str(SCREENS / f"a11y-{name}-390.png"), full_page=True)
+        page.screenshot(path=str(SCREENS / f"a11y-{name}-390.png"))  # the first screen, as a person sees it
         _check(page, name, problems)
         _check_skip_link(page, name, problems)
         if (sideways := page.evaluate(SIDEWAYS)) > 1:
@@ -215,7 +227,8 @@ def test_the_main_pages_are_tappable_readable_labelled_and_reflow_on_a_phone(liv
 
 
 def _body_font(page) -> float:
-    return page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p, main td, main li, main dd, main label') || document.body).fontSize)")
+    body_text = "document.querySelector('main p, main td, main li, main dd, main label') || document.body"
+    return page.evaluate(f"parseFloat(getComputedStyle({body_text}).fontSize)")
 
 
 def test_large_text_mode_switched_on_once_holds_on_every_page(live_server, new_page, demo_city):
@@ -240,7 +253,7 @@ def test_large_text_mode_switched_on_once_holds_on_every_page(live_server, new_p
         if (sideways := page.evaluate(SIDEWAYS)) > 1:
             problems.append(f"{name}: scrolls sideways by {sideways}px in 长辈版")
         _check(page, f"{name} (长辈版)", problems)
-        page.screenshot(path=str(SCREENS / f"a11y-{name}-390-large.png"), full_page=True)
+        page.screenshot(path=str(SCREENS / f"a11y-{name}-390-large.png"))
     assert not problems, "\n".join(problems)
     expect_on = page.locator("header [data-testid=text-size] button[aria-pressed=true]")
     expect_on.click()  # and off again, the same way
@@ -260,7 +273,8 @@ def test_the_public_declaration_page_offers_large_text_first(live_server, new_pa
 
     page.keyboard.press("Tab")  # the skip link
     page.keyboard.press("Tab")  # then the switch, before the brand, the header and the form
-    focused = page.evaluate("() => [document.activeElement.tagName, document.activeElement.closest('[data-testid=text-size]') !== null]")
+    focused = page.evaluate(
+        "() => [document.activeElement.tagName, document.activeElement.closest('[data-testid=text-size]') !== null]")
     assert focused == ["BUTTON", True]
     switch = page.locator("[data-testid=text-size] button")
     assert switch.count() == 1  # the one switch on this page, not a second one in the header
