@@ -6,7 +6,8 @@
     queryset iterated with ``.iterator()`` never sits in memory.  Text is always text, never a
     formula.  Not audited: use it for non-personal lists.
 
-``keyset_chunks`` and ``rows_by`` read a list's rows a chunk at a time.
+``keyset_chunks`` and ``rows_by`` read a list's rows a chunk at a time; ``read_ahead`` reads the
+next chunk while the current one is written.
 
 Every export of data about people is audited: ``wangge.exports.audited`` (``audited_export``,
 ``ExportSpec``, ``record_export``) wraps ``xlsx_response`` with the audit entry.  Core knows no
@@ -15,11 +16,14 @@ audit, so the wrapper lives in the exports app, above it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 from urllib.parse import quote
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, connections
 from django.db.models import F, Field, Func, Value
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy
@@ -98,6 +102,61 @@ def _read_in_index_order(qs) -> list[tuple]:
             return list(qs)
         finally:
             cursor.execute("SELECT set_config('enable_sort', %s, false)", [previous])
+
+
+T = TypeVar("T")
+_DONE = object()
+
+
+def read_ahead(reads: Callable[[], Iterator[T]]) -> Iterator[T]:
+    """The items of ``reads()`` (chunks of rows and their related rows: the database reads of an
+    export), produced one item ahead in a thread of their own with its own connection, so that
+    PostgreSQL works on the next chunk while this thread formats and writes the current one.
+
+    Only on PostgreSQL, outside a transaction (a second connection would not see its rows: inside
+    one, as in tests, the reads run in this thread), and unless ``WANGGE_EXPORT_READ_AHEAD`` is off.
+    The reading thread stops and closes its connection when the export ends, fails or is abandoned.
+    """
+    if not (connection.vendor == "postgresql" and not connection.in_atomic_block
+            and getattr(settings, "WANGGE_EXPORT_READ_AHEAD", True)):
+        yield from reads()
+        return
+    ready: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def hand_over(item) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in reads():
+                if not hand_over((item, None)):
+                    return
+            hand_over((_DONE, None))
+        except BaseException as exc:  # handed to the consumer, which raises it
+            hand_over((_DONE, exc))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=produce, name="export-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = ready.get()
+            if error is not None:
+                raise error
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def rows_by(model, column: str, values: list, fields: Sequence[str]) -> list[tuple]:

@@ -84,21 +84,22 @@ def run_export_job(job_id: int, *, actor: Actor) -> ExportJob:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{job.pk}-{secrets.token_hex(8)}.xlsx"
     partial = path.with_suffix(".part")
-    try:
-        with translation.override(job.language or settings.LANGUAGE_CODE):
+    # The file and, if it fails, the job's message are written in the language of who asked.
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
             count, spec = _write_job_file(job, partial, actor=actor)
-        partial.rename(path)
-    except Exception as exc:
-        partial.unlink(missing_ok=True)
-        log.exception("export job %s failed", job.pk)
-        message = exc.message if isinstance(exc, NotFound) else _("导出失败，请稍后重试")
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, message=str(message)[:500],
-                                                   finished_at=timezone.now())
-    else:
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.DONE, file_path=str(path), done_rows=count, total_rows=count,
-            finished_at=timezone.now(),
-        )
+            partial.rename(path)
+        except Exception as exc:
+            partial.unlink(missing_ok=True)
+            log.exception("export job %s failed", job.pk)
+            message = exc.message if isinstance(exc, NotFound) else _("导出失败，请稍后重试")
+            ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, message=str(message)[:500],
+                                                       finished_at=timezone.now())
+        else:
+            ExportJob.objects.filter(pk=job.pk).update(
+                status=ExportJob.Status.DONE, file_path=str(path), done_rows=count, total_rows=count,
+                finished_at=timezone.now(),
+            )
     job.refresh_from_db()
     return job
 

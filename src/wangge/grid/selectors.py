@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.core.cache import cache
+from django.db.models import Case, Count, Max, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from pydantic import Field
@@ -27,7 +28,7 @@ from wangge.core.codes import (
     significant_prefix,
 )
 from wangge.core.errors import NotFound, ValidationFailed
-from wangge.core.filters import Filters, Within
+from wangge.core.filters import Filters, SearchText, Within
 from wangge.core.inputs import CodeFilter, Id
 from wangge.core.scoping import user_can_navigate, user_can_reach
 from wangge.grid.models import Building, Division, Grid, GridAssignment, Household, Unit
@@ -512,3 +513,65 @@ def household_queryset(*, user, filters: HouseholdFilters | None = None):
     if filters.unit:
         qs = qs.filter(unit_id=filters.unit)
     return qs.order_by("grid_code", "id")
+
+
+class HouseholdSearchFilters(Filters):
+    """Finding the household to register someone in: its code (or a prefix), door number or address."""
+
+    q: SearchText = ""
+
+
+def household_search(*, user, filters: HouseholdSearchFilters) -> QuerySet[Household]:
+    """Households in reach matching ``filters.q``, in keyset order (grid_code, id); none without a query."""
+    qs = Household.objects.restrict(user).select_related("unit__building")
+    q = filters.q
+    if not q:
+        return qs.none().order_by("grid_code", "id")
+    match = Q(code__startswith=q) if q.isdigit() else Q(door_number=q) | Q(address__contains=q)
+    qs = qs.filter(match)
+    return qs.order_by("grid_code", "id")
+
+
+# --- Compounds (小区) ----------------------------------------------------------------------------
+
+COMPOUND_COUNTS_SECONDS = 300
+
+
+def compound_key(grid_code: str, compound: str) -> tuple[str, str]:
+    """A compound is (community code, compound name); a building without one counts as its grid."""
+    return (prefix_at(grid_code, Level.COMMUNITY), compound or f"#{grid_code}")
+
+
+def compound_counts(*, user, prefix: str, child_len: int) -> dict[str, tuple[int, int]]:
+    """Compounds and communities in reach under ``prefix``, by child area of ``child_len`` digits,
+    for a child area no longer than a community's code (every compound and community then lies in
+    exactly one child area).
+
+    Counting them reads every building (a 10,000,000-resident city has 77,000 buildings in 14,000
+    compounds: 0.1-0.3 s), and the registry seldom changes, so the counts are cached for five minutes
+    and recounted at once when a building is added (the key carries the newest building's id).
+    """
+    assert child_len <= PREFIX_LENGTH[Level.COMMUNITY]
+    newest = Building.objects.aggregate(n=Max("id"))["n"] or 0
+    key = "grid:compounds:" + ":".join([
+        ",".join(sorted(user.scope_prefixes)), str(user.may("grid.view")), prefix, str(child_len), str(newest),
+    ])
+    counts = cache.get(key)
+    if counts is None:
+        triples = (
+            Building.objects.restrict(user).within(prefix).order_by()
+            .annotate(
+                _community=Substr("grid_code", 1, PREFIX_LENGTH[Level.COMMUNITY]),
+                _compound=Case(When(compound="", then=Concat(Value("#"), "grid_code")), default="compound"),
+            )
+            .values_list("_community", "_compound").distinct()
+        )
+        compounds: dict[str, int] = {}
+        communities: dict[str, set[str]] = {}
+        for community, _compound in triples:
+            child = community[:child_len]
+            compounds[child] = compounds.get(child, 0) + 1
+            communities.setdefault(child, set()).add(community)
+        counts = {child: (n, len(communities[child])) for child, n in compounds.items()}
+        cache.set(key, counts, COMPOUND_COUNTS_SECONDS)
+    return counts

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.services import common_prefix
-from wangge.core.exports import keyset_chunks, rows_by
+from wangge.core.exports import keyset_chunks, read_ahead, rows_by
 from wangge.exports.audited import ExportSpec
 from wangge.grid.models import Household
 from wangge.people import selectors
@@ -44,12 +44,7 @@ def resident_export_rows(queryset) -> Iterator[tuple]:
     mask_id_number, mask_phone = bulk_maskers()
     tag_names = dict(KeyGroupTag.objects.order_by("sort_order", "code").values_list("pk", "name"))
     tag_order = {pk: i for i, pk in enumerate(tag_names)}
-    for chunk in keyset_chunks(queryset, RESIDENT_EXPORT_FIELDS):
-        households = {pk: (code, address) for pk, code, address in
-                      rows_by(Household, "id", list({r[-1] for r in chunk}), ("code", "address"))}
-        tags: dict[int, list[int]] = {}
-        for resident_id, tag_id in rows_by(ResidentTag, "resident", [r[1] for r in chunk], ("tag",)):
-            tags.setdefault(resident_id, []).append(tag_id)
+    for chunk, households, tags in read_ahead(lambda: _resident_chunks(queryset)):
         for grid_code, pk, name, sex, birth, id_type, id_number, phone, relation, residence, household in chunk:
             code, address = households[household]
             held = tags.get(pk)
@@ -59,6 +54,17 @@ def resident_export_rows(queryset) -> Iterator[tuple]:
                 residence_types.get(residence, residence), code, address, grid_code,
                 "、".join(tag_names[t] for t in sorted(held, key=tag_order.__getitem__)) if held else "",
             )
+
+
+def _resident_chunks(queryset) -> Iterator[tuple[list[tuple], dict, dict]]:
+    """The export's reads, a chunk at a time: the residents, their households and their tags."""
+    for chunk in keyset_chunks(queryset, RESIDENT_EXPORT_FIELDS):
+        households = {pk: (code, address) for pk, code, address in
+                      rows_by(Household, "id", list({r[-1] for r in chunk}), ("code", "address"))}
+        tags: dict[int, list[int]] = {}
+        for resident_id, tag_id in rows_by(ResidentTag, "resident", [r[1] for r in chunk], ("tag",)):
+            tags.setdefault(resident_id, []).append(tag_id)
+        yield chunk, households, tags
 
 
 def residents(*, user, params: dict[str, str]) -> ExportSpec:

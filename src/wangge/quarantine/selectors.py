@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,10 +14,12 @@ from django.utils.translation import gettext_lazy
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.datachecks import DataCheckFilters, start_of_day_after
 from wangge.core.filters import Filters, SearchText
 from wangge.core.inputs import Id
 from wangge.health.selectors import GapEntry, GapList, day_bounds
-from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
+from wangge.quarantine.hooks import site_guests
+from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site, TestResultEntry
 from wangge.quarantine.services import order_in_reach, release_problems, room_occupancy, site_in_reach
 
 Status = QuarantineOrder.Status
@@ -93,8 +95,36 @@ def order_detail(*, actor: Actor, pk: int) -> QuarantineOrder:
     return order
 
 
+def with_entries(tests: QuerySet) -> QuerySet:
+    """Tests with their result entries (the first result and each correction), oldest first."""
+    entries = TestResultEntry.objects.select_related("recorded_by", "corrects").order_by("recorded_at", "id")
+    return tests.prefetch_related(Prefetch("entries", queryset=entries))
+
+
 def order_tests(order: QuarantineOrder) -> list[QuarantineTest]:
-    return list(order.tests.order_by("due_date", "phase", "day"))
+    return list(with_entries(order.tests.order_by("due_date", "phase", "day")))
+
+
+def test_in_reach(*, user, pk: int) -> QuarantineTest:
+    """A test in reach with its order and entries (for a fragment of the order page)."""
+    from wangge.core.errors import NotFound
+
+    try:
+        return with_entries(QuarantineTest.objects.restrict(user).select_related("order")).get(pk=pk)
+    except (QuarantineTest.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("未找到该检测，或不在您的管辖范围内")) from None
+
+
+def due_test_queryset(*, user, today: dt.date | None = None) -> QuerySet:
+    """Tests due by ``today`` (today's and overdue) still without a result, of active orders in reach,
+    longest due first: the round of a sampling team, whose results come back together (全部阴性)."""
+    today = today or timezone.localdate()
+    return (
+        QuarantineTest.objects.restrict(user)
+        .filter(result=Result.PENDING, due_date__lte=today, order__status=Status.ACTIVE)
+        .select_related("order__resident__household")
+        .order_by("due_date", "grid_code", "id")
+    )
 
 
 def order_release_problems(order: QuarantineOrder, *, today: dt.date | None = None) -> list[str]:
@@ -117,18 +147,26 @@ def active_regimes() -> list[Regime]:
 
 @dataclass
 class SiteOccupancy:
+    """A site's beds and who takes them: the one occupancy figure of a site, wherever it is shown
+    (the site list and page, the order form's choice of site, the facility board and the transfer
+    destinations when the site is also a transfer facility)."""
+
     site: Site
     rooms: int = 0
     beds: int = 0
-    occupied: int = 0
+    occupied: int = 0  # people staying: active central-phase orders, and guests
+    guests: int = 0  # of those, people admitted by a transfer with no order at the site (no room yet)
+    incoming: int = 0  # people on a transfer bound for the site
 
     @property
     def free(self) -> int:
-        return max(self.beds - self.occupied, 0)
+        return max(self.beds - self.occupied - self.incoming, 0)
 
     @property
     def percent(self) -> int:
-        return round(self.occupied * 100 / self.beds) if self.beds else 0
+        if not self.beds:
+            return 100 if self.occupied + self.incoming else 0
+        return min(100, round((self.occupied + self.incoming) * 100 / self.beds))
 
 
 def site_queryset(*, user, active_only: bool = True) -> QuerySet[Site]:
@@ -140,7 +178,8 @@ def site_queryset(*, user, active_only: bool = True) -> QuerySet[Site]:
 
 
 def occupancy_of(sites) -> list[SiteOccupancy]:
-    """Rooms, beds, occupied (live from ACTIVE central-phase orders) and free, per site given."""
+    """Rooms, beds, occupied (live from ACTIVE central-phase orders, and the guests the apps above
+    report: ``hooks.site_guests``), incoming and free, per site given."""
     sites = list(sites)
     by_id = {s.pk: SiteOccupancy(site=s) for s in sites}
     room_rows = (
@@ -156,6 +195,11 @@ def occupancy_of(sites) -> list[SiteOccupancy]:
     )
     for row in taken:
         by_id[row["site_id"]].occupied = row["n"]
+    for answer in site_guests.ask(site_ids=list(by_id)) if by_id else []:
+        for site_id, (staying, incoming) in answer.items():
+            by_id[site_id].occupied += staying
+            by_id[site_id].guests += staying
+            by_id[site_id].incoming += incoming
     return [by_id[s.pk] for s in sites]
 
 
@@ -272,3 +316,15 @@ OVERDUE_TESTS = GapList(
     "tests_overdue", "核酸检测逾期", "应检尽检", 40, rows=tests_overdue, entries=overdue_test_entries,
     stale=stale_overdue_test_entries, related="order__resident__household",
 )
+
+
+# --- Data checks (registered in ``quarantine.datachecks``) ----------------------------------------
+
+
+def test_results_dated_in_the_future(*, user, filters: DataCheckFilters, today: dt.date) -> QuerySet[QuarantineTest]:
+    """Quarantine tests in reach whose sampling or result time is after today."""
+    qs = QuarantineTest.objects.restrict(user).select_related("order__resident")
+    if filters.within:
+        qs = qs.within(filters.within)
+    tomorrow = start_of_day_after(today)
+    return qs.filter(Q(result_at__gte=tomorrow) | Q(sampled_at__gte=tomorrow)).order_by("grid_code", "id")

@@ -21,7 +21,7 @@ from wangge.core.codes import Level, level_of
 from wangge.grid.models import Division, Household
 from wangge.people.models import Resident
 from wangge.screening.models import DEFAULT_QUESTIONS, Campaign, MemberCheck, Visit
-from wangge.screening.services import visit_record
+from wangge.screening.services import coverage_rebuild, visit_record
 
 # Share of households covered on each day, counting back from today (-3 .. 0); day -2 is the gap.
 DAY_SHARES = (0.93, 0.34, 0.88, 0.46)
@@ -87,6 +87,7 @@ def seed_demo(*, rng: random.Random, today: dt.date) -> Campaign | None:
         ]
         MemberCheck.objects.bulk_create(checks, batch_size=BATCH)
 
+    coverage_rebuild(campaign=campaign)
     if worker is not None:
         _seed_leads(rng=rng, campaign=campaign, worker=worker, today=today)
     audit.record(

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.codes import grid_code_of
-from wangge.core.exports import keyset_chunks
+from wangge.core.exports import keyset_chunks, read_ahead
 from wangge.exports.audited import ExportSpec
 from wangge.screening import selectors
 from wangge.screening.models import Visit
@@ -26,7 +26,7 @@ def missing_export_rows(queryset) -> Iterator[tuple]:
     """Rows for ``MISSING_HEADERS``, read in keyset chunks of (grid_code, code) as tuples."""
     labels = {k: str(v) for k, v in Visit.Outcome.choices}
     not_tried = str(_("未排查"))
-    for chunk in keyset_chunks(queryset, MISSING_FIELDS, keys=("grid_code", "code")):
+    for chunk in read_ahead(lambda: keyset_chunks(queryset, MISSING_FIELDS, keys=("grid_code", "code"))):
         for _grid_code, code, grid, building, unit, door, address, attempt in chunk:
             yield grid, building, unit, door, address, code, labels.get(attempt, not_tried)
 

@@ -15,15 +15,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from pydantic import Field
 
+from wangge.audit import services as audit
+from wangge.audit.context import Actor
+from wangge.audit.models import AuditAction
 from wangge.core.codes import (
     GRID_CODE_LENGTH,
     HOUSEHOLD_CODE_LENGTH,
@@ -35,13 +40,15 @@ from wangge.core.codes import (
     level_of,
     prefix_at,
 )
+from wangge.core.datachecks import DataCheckFilters
 from wangge.core.errors import NotFound
 from wangge.core.filters import Filters
 from wangge.core.inputs import CodeFilter, Day
 from wangge.core.scoping import prefix_q, user_can_navigate, user_can_reach
 from wangge.grid.models import Grid, Household
 from wangge.grid.selectors import area_in_reach, area_names
-from wangge.screening.models import Campaign, MemberCheck, SelfDeclaration, Visit
+from wangge.health.selectors import GapAction, GapEntry, GapList
+from wangge.screening.models import Campaign, CoverageDay, MemberCheck, RiskReport, SelfDeclaration, Visit
 
 LEVEL_NAMES = {
     Level.PROVINCE: "省", Level.CITY: "市", Level.DISTRICT: "区县", Level.STREET: "街道", Level.COMMUNITY: "社区",
@@ -237,10 +244,24 @@ def area_name(prefix: str) -> str:
     return area_names([prefix]).get(prefix, prefix)
 
 
+def _counted(*, user, campaign: Campaign, prefix: str, key, **dates) -> dict:
+    """The per-grid-day counters (``CoverageDay``) in ``prefix`` summed by ``key``."""
+    qs = CoverageDay.objects.restrict(user).filter(campaign=campaign, **dates).within(prefix)
+    rows = qs.annotate(key=key).values("key").annotate(h=Sum("households"), p=Sum("persons")).order_by()
+    return {r["key"]: (r["h"] or 0, r["p"] or 0) for r in rows}
+
+
 def coverage(*, user, campaign: Campaign, prefix: str, date: dt.date) -> Coverage:
-    """Households and persons covered on ``date`` in ``prefix``, in total and by child area."""
+    """Households and persons covered on ``date`` in ``prefix``, in total and by child area.
+
+    Above a grid the children are grids or divisions: their figures are sums of the per-grid
+    counters.  Inside a grid (buildings, units, doors) they are counted from the records."""
     child_len = child_length(prefix)
     totals = _totals(user=user, prefix=prefix, child_len=child_len)
+    if child_len <= GRID_CODE_LENGTH:
+        covered = _counted(user=user, campaign=campaign, prefix=prefix, key=Substr("grid_code", 1, child_len),
+                           date=date)
+        return _coverage_of(user=user, campaign=campaign, prefix=prefix, date=date, totals=totals, covered=covered)
     visits = _area_filter(_visited(user=user, campaign=campaign, date=date), prefix, "household__code")
     households = _group(visits, code_field="household__code", child_len=child_len, n=Count("id"))
     declared_households = _group(
@@ -261,19 +282,27 @@ def coverage(*, user, campaign: Campaign, prefix: str, date: dt.date) -> Coverag
         .filter(~Exists(checked)),
         code_field="household__code", child_len=child_len, n=Count("id"),
     )
-    keys = sorted(set(totals) | set(households) | set(declared_households))
-    names = area_names(keys)
-
     def n(rows, key, name="n"):
         return (rows.get(key) or {}).get(name) or 0
 
+    covered = {
+        key: (n(households, key) + n(declared_households, key), n(persons, key) + n(declared_persons, key))
+        for key in set(households) | set(declared_households) | set(persons) | set(declared_persons)
+    }
+    return _coverage_of(user=user, campaign=campaign, prefix=prefix, date=date, totals=totals, covered=covered)
+
+
+def _coverage_of(*, user, campaign: Campaign, prefix: str, date: dt.date, totals: dict[str, dict],
+                 covered: dict[str, tuple[int, int]]) -> Coverage:
+    keys = sorted(set(totals) | {k for k, (h, _p) in covered.items() if h})
+    names = area_names(keys)
     children = [
         AreaCoverage(
             prefix=key, name=names.get(key, key),
-            households_total=n(totals, key, "households"),
-            households_covered=n(households, key) + n(declared_households, key),
-            persons_total=n(totals, key, "persons"),
-            persons_covered=n(persons, key) + n(declared_persons, key),
+            households_total=(totals.get(key) or {}).get("households") or 0,
+            households_covered=covered.get(key, (0, 0))[0],
+            persons_total=(totals.get(key) or {}).get("persons") or 0,
+            persons_covered=covered.get(key, (0, 0))[1],
             navigable=user_can_navigate(user, key),
         )
         for key in keys
@@ -316,6 +345,14 @@ def history(*, user, campaign: Campaign, prefix: str, until: dt.date | None = No
     totals = _totals(user=user, prefix=prefix, child_len=rows_len)
     households_total = sum(r["households"] or 0 for r in totals.values())
     persons_total = sum(r["persons"] or 0 for r in totals.values())
+    if len(prefix) <= GRID_CODE_LENGTH:  # a grid or above: the per-grid counters, summed by day
+        by_day = _counted(user=user, campaign=campaign, prefix=prefix, key=F("date"),
+                          date__gte=campaign.start_date, date__lte=until)
+        return [
+            DayCoverage(date=day, households_covered=by_day.get(day, (0, 0))[0], households_total=households_total,
+                        persons_covered=by_day.get(day, (0, 0))[1], persons_total=persons_total)
+            for day in _days(campaign.start_date, until)
+        ]
     dates = Q(date__gte=campaign.start_date, date__lte=until)
     visited = dict(
         _area_filter(_visited(user=user, campaign=campaign), prefix, "household__code").filter(dates)
@@ -339,15 +376,17 @@ def history(*, user, campaign: Campaign, prefix: str, until: dt.date | None = No
         _area_filter(SelfDeclaration.objects.restrict(user).filter(dates), prefix, "household__code")
         .filter(~Exists(checked)).values("date").annotate(n=Count("id")).order_by().values_list("date", "n")
     )
-    days = []
-    day = campaign.start_date
-    while day <= until:
-        days.append(DayCoverage(
+    return [
+        DayCoverage(
             date=day, households_covered=visited.get(day, 0) + declared.get(day, 0), households_total=households_total,
             persons_covered=present.get(day, 0) + self_declared.get(day, 0), persons_total=persons_total,
-        ))
-        day += dt.timedelta(days=1)
-    return days
+        )
+        for day in _days(campaign.start_date, until)
+    ]
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 # --- What is still missing ---------------------------------------------------------------------
@@ -366,6 +405,14 @@ def missing_queryset(*, user, campaign: Campaign, prefix: str, date: dt.date):
         .select_related("unit__building__grid")
         .order_by("grid_code", "code", "id")
     )
+
+
+def missing_count(*, user, campaign: Campaign, prefix: str, date: dt.date) -> int:
+    """How many households ``missing_queryset`` holds: from the counters down to a grid (households
+    minus those covered), counted inside one."""
+    if len(prefix) <= GRID_CODE_LENGTH:
+        return coverage(user=user, campaign=campaign, prefix=prefix, date=date).area.households_missing
+    return missing_queryset(user=user, campaign=campaign, prefix=prefix, date=date).count()
 
 
 @dataclass
@@ -438,3 +485,102 @@ def units_progress(*, user, campaign: Campaign, prefix: str, date: dt.date) -> l
         )
         for r in rows
     ]
+
+
+# --- Risk reports: answers that need checking (the 风险线索 gap list) --------------------------
+
+
+def risks_open(*, user, within: str = "") -> QuerySet:
+    """Risk reports nobody has checked yet, in reach (all when ``user`` is None), oldest first."""
+    qs = RiskReport.objects.all() if user is None else RiskReport.objects.restrict(user)
+    if within:
+        qs = qs.within(within)
+    return qs.filter(handled_at__isnull=True).order_by("reported_at", "id")
+
+
+def _risk_detail(report: RiskReport) -> str:
+    detail = f"{report.get_kind_display()}（{report.get_source_display()}）"
+    return f"{detail}，来自{report.arrived_from}" if report.arrived_from else detail
+
+
+def risk_entries(rows, now) -> list[GapEntry]:
+    rows = rows.select_related("resident__household") if hasattr(rows, "select_related") else rows
+    return [GapEntry("risks_unchecked", r.resident, r.grid_code, r.reported_at, now - r.reported_at, r.pk,
+                     _risk_detail(r)) for r in rows]
+
+
+def risk_stale(*, older_than: dt.timedelta, now) -> list[GapEntry]:
+    return risk_entries(risks_open(user=None).filter(reported_at__lt=now - older_than), now)
+
+
+def _risk_action(entry: GapEntry) -> GapAction:
+    return GapAction(reverse("screening:risk", args=[entry.object_id]), gettext_lazy("核查"), post=False)
+
+
+RISKS_UNCHECKED = GapList(
+    "risks_unchecked", "风险线索待核查", "应查尽查", 60, rows=risks_open, entries=risk_entries, stale=risk_stale,
+    action=_risk_action,
+)
+
+
+def risk_detail(*, actor: Actor, pk) -> RiskReport:
+    """Open a risk report: it names a person and what they said, so the read is audited."""
+    try:
+        report = RiskReport.objects.restrict(actor.user).select_related("resident__household", "handled_by").get(pk=pk)
+    except (RiskReport.DoesNotExist, TypeError, ValueError):
+        raise NotFound(_("未找到该线索，或不在您的管辖范围内"), code="risk_report_not_found") from None
+    audit.record(actor=actor, action=AuditAction.VIEW, obj=report, object_repr=report.resident.name)
+    return report
+
+
+class ArrivalFilters(Filters):
+    """Arrivals by where they came from (page and API): an area and how many days back."""
+
+    within: CodeFilter = ""
+    days: Annotated[int, Field(ge=1, le=60)] = 14
+
+    labels: ClassVar = {"within": gettext_lazy("区域代码"), "days": gettext_lazy("天数")}
+
+
+@dataclass
+class Arrivals:
+    since: dt.date
+    total: int
+    by_origin: list[tuple[str, int]]  # (where from, how many people), most first; "" is not said
+
+
+def arrivals_by_origin(*, user, within: str = "", days: int = 14, today: dt.date | None = None) -> Arrivals:
+    """People in reach who said they had been to a medium or high-risk area in the last ``days``
+    days, counted by where they said they came from (one person once, whatever they said last)."""
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=days - 1)
+    qs = RiskReport.objects.restrict(user).filter(kind=RiskReport.Kind.RISK_AREA, date__gte=since, date__lte=today)
+    if within:
+        qs = qs.within(within)
+    latest: dict[int, str] = {}
+    for resident_id, origin in qs.order_by("date", "id").values_list("resident_id", "arrived_from"):
+        latest[resident_id] = origin.strip() or latest.get(resident_id, "")
+    counts: dict[str, int] = {}
+    for origin in latest.values():
+        counts[origin] = counts.get(origin, 0) + 1
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return Arrivals(since=since, total=len(latest), by_origin=ordered)
+
+
+# --- Data checks (registered in ``screening.datachecks``) -----------------------------------------
+
+
+def visits_dated_in_the_future(*, user, filters: DataCheckFilters, today: dt.date):
+    """Door-to-door visits in reach dated after today."""
+    qs = Visit.objects.restrict(user).select_related("household", "campaign")
+    if filters.within:
+        qs = qs.within(filters.within)
+    return qs.filter(date__gt=today).order_by("grid_code", "id")
+
+
+def declarations_dated_in_the_future(*, user, filters: DataCheckFilters, today: dt.date):
+    """Self-declarations in reach dated after today."""
+    qs = SelfDeclaration.objects.restrict(user).select_related("resident", "household")
+    if filters.within:
+        qs = qs.within(filters.within)
+    return qs.filter(date__gt=today).order_by("grid_code", "id")

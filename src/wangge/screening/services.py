@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,10 +24,11 @@ from django.utils.translation import gettext as _
 from wangge.accounts.models import Role
 from wangge.accounts.permissions import require
 from wangge.alerts.models import AlertKind
-from wangge.alerts.services import alert_raise
+from wangge.alerts.services import alert_raise, alert_resolve_for
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.codes import ancestors
 from wangge.core.errors import NotFound, RateLimited, ValidationFailed
 from wangge.core.inputs import parse_temperature
 from wangge.core.throttle import Throttle
@@ -40,8 +42,10 @@ from wangge.people.models import Resident
 from wangge.screening.models import (
     DEFAULT_QUESTIONS,
     Campaign,
+    CoverageDay,
     DeclarationLink,
     MemberCheck,
+    RiskReport,
     SelfDeclaration,
     Visit,
 )
@@ -57,6 +61,8 @@ LEAD_FROM = {
 }
 ALREADY_IN_LOOP = {EpidemicStatus.FEVER, EpidemicStatus.SUSPECTED, EpidemicStatus.CONFIRMED}
 LEAD_REASON = "入户排查发现发热/症状"
+# The door's questions (and the declaration's fields) whose "yes" needs checking.
+RISK_ANSWERS = {"travel_risk_area": RiskReport.Kind.RISK_AREA, "contact_case": RiskReport.Kind.CONTACT_CASE}
 
 
 # --- Campaigns ---------------------------------------------------------------------------------
@@ -148,12 +154,92 @@ def campaign_create(
         name=name[:100], grid_code=prefix, start_date=start_date, end_date=end_date, frequency=frequency,
         questions=_clean_questions(questions), created_by=user,
     )
+    coverage_rebuild(campaign=campaign)  # the declarations already made in its area count
     audit.record(
         actor=actor, action=AuditAction.CREATE, obj=campaign,
         changes={"name": [None, campaign.name], "area": [None, prefix],
                  "dates": [None, f"{start_date.isoformat()}~{end_date.isoformat()}"], "frequency": [None, frequency]},
     )
     return campaign
+
+
+# --- Coverage counters ---------------------------------------------------------------------------
+
+
+def _coverage_counts(
+    *, campaign: Campaign, area: Q, first: dt.date, last: dt.date,
+) -> dict[tuple[str, dt.date], list[int]]:
+    """Households and persons covered per (grid, day) of ``campaign``, counted from the records:
+    the rule of ``selectors.coverage`` (a visited visit, else a declaration; a member found
+    present, else their own declaration), over every grid matching ``area`` from ``first`` to
+    ``last``."""
+    visited = Visit.Outcome.VISITED
+    dates = Q(date__gte=first, date__lte=last)
+    counts: dict[tuple[str, dt.date], list[int]] = {}
+
+    def add(rows, index: int) -> None:
+        for grid_code, date, n in rows:
+            counts.setdefault((grid_code, date), [0, 0])[index] += n
+
+    visits = Visit.objects.filter(area, dates, campaign=campaign, outcome=visited)
+    add(visits.values("grid_code", "date").annotate(n=Count("id")).order_by().values_list("grid_code", "date", "n"), 0)
+    visit_that_day = Visit.objects.filter(
+        campaign=campaign, outcome=visited, household=OuterRef("household"), date=OuterRef("date"),
+    )
+    declarations = SelfDeclaration.objects.filter(area, dates)
+    add(declarations.filter(~Exists(visit_that_day)).values("grid_code", "date")
+        .annotate(n=Count("household", distinct=True)).order_by().values_list("grid_code", "date", "n"), 0)
+    present = MemberCheck.objects.filter(
+        area, visit__campaign=campaign, visit__outcome=visited, present=True,
+        visit__date__gte=first, visit__date__lte=last,
+    )
+    add(present.values("grid_code", "visit__date").annotate(n=Count("id")).order_by()
+        .values_list("grid_code", "visit__date", "n"), 1)
+    checked = MemberCheck.objects.filter(
+        resident=OuterRef("resident"), present=True, visit__campaign=campaign, visit__date=OuterRef("date"),
+        visit__outcome=visited,
+    )
+    add(declarations.filter(~Exists(checked)).values("grid_code", "date").annotate(n=Count("id")).order_by()
+        .values_list("grid_code", "date", "n"), 1)
+    return counts
+
+
+def coverage_refresh(*, grid_code: str, date: dt.date, campaign: Campaign | None = None) -> None:
+    """Recount one grid's day for ``campaign`` (a visit changed), or for every campaign covering the
+    grid that day (a declaration counts toward each).  Called inside the writing transaction, after
+    the write: the counter row is locked before it is recounted, so two writers in one grid wait
+    for each other and the second counts the first's rows."""
+    if campaign is not None:
+        campaigns = [campaign]
+    else:
+        campaigns = list(Campaign.objects.filter(
+            grid_code__in=[*ancestors(grid_code), grid_code], start_date__lte=date, end_date__gte=date,
+        ).order_by("pk"))
+    for each in campaigns:
+        CoverageDay.objects.bulk_create(
+            [CoverageDay(campaign=each, grid_code=grid_code, date=date)], ignore_conflicts=True,
+        )
+        row = CoverageDay.objects.select_for_update().get(campaign=each, grid_code=grid_code, date=date)
+        counts = _coverage_counts(campaign=each, area=Q(grid_code=grid_code), first=date, last=date)
+        row.households, row.persons = counts.get((grid_code, date), [0, 0])
+        row.save(update_fields=["households", "persons"])
+
+
+@transaction.atomic
+def coverage_rebuild(*, campaign: Campaign) -> int:
+    """Recount every grid and day of ``campaign`` from its records (a new campaign counts the
+    declarations already made in its area; a bulk load of visits); returns the rows written."""
+    until = min(campaign.end_date, timezone.localdate())
+    CoverageDay.objects.filter(campaign=campaign).delete()
+    if until < campaign.start_date:
+        return 0
+    counts = _coverage_counts(
+        campaign=campaign, area=Q(grid_code__startswith=campaign.grid_code), first=campaign.start_date, last=until,
+    )
+    rows = [CoverageDay(campaign=campaign, grid_code=grid_code, date=date, households=h, persons=p)
+            for (grid_code, date), (h, p) in counts.items()]
+    CoverageDay.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
 
 # --- Visits ------------------------------------------------------------------------------------
@@ -262,6 +348,13 @@ def visit_record(
                     temperature=c["temperature"], symptoms=c["symptoms"], answers=c["answers"])
         for c in checks
     ])
+    coverage_refresh(grid_code=visit.grid_code, date=date, campaign=campaign)
+    visit.risks = [
+        risk_raise(actor=actor, resident=c["resident"], kind=kind, source=RiskReport.Source.VISIT, date=date,
+                   arrived_from=str(c["answers"].get("arrived_from") or ""))
+        for c in checks if c["present"]
+        for key, kind in RISK_ANSWERS.items() if c["answers"].get(key) is True
+    ]
     visit.leads = [
         c["resident"].pk for c in checks
         if c["present"] and is_lead(c["temperature"], c["symptoms"])
@@ -431,6 +524,7 @@ def declaration_submit(
     travel_history: str = "",
     travel_risk_area: bool = False,
     contact_case: bool = False,
+    arrived_from: str = "",
     date: dt.date | None = None,
 ) -> SelfDeclaration:
     """A household member declares for today (GB/T 38962 fields); the same day again updates it.
@@ -463,6 +557,9 @@ def declaration_submit(
     travel_history = (travel_history or "").strip()
     if len(travel_history) > 300:
         errors["travel_history"] = _("不能超过300字")
+    arrived_from = (arrived_from or "").strip()
+    if len(arrived_from) > 60:
+        errors["arrived_from"] = _("不能超过60字")
     if errors:
         raise ValidationFailed(
             _("申报信息有误：%(details)s") % {"details": next(iter(errors.values()))},
@@ -471,15 +568,26 @@ def declaration_submit(
         )
     date = date or timezone.localdate()
     fields = {"temperature": temperature, "symptoms": symptoms, "travel_history": travel_history,
-              "travel_risk_area": bool(travel_risk_area), "contact_case": bool(contact_case)}
+              "travel_risk_area": bool(travel_risk_area), "contact_case": bool(contact_case),
+              "arrived_from": arrived_from}
     declaration = SelfDeclaration.objects.select_for_update().filter(resident=resident, date=date).first()
     created = declaration is None
+    moved_from = None if created or declaration.grid_code == resident.grid_code else declaration.grid_code
     if created:
         declaration = SelfDeclaration(resident=resident, household=household, grid_code=resident.grid_code, date=date)
     for name, value in fields.items():
         setattr(declaration, name, value)
     declaration.household, declaration.grid_code = household, resident.grid_code
     declaration.save()
+    coverage_refresh(grid_code=declaration.grid_code, date=date)
+    declaration.risks = [
+        risk_raise(actor=actor, resident=resident, kind=kind, source=RiskReport.Source.DECLARATION, date=date,
+                   arrived_from=declaration.arrived_from)
+        for kind, said in ((RiskReport.Kind.RISK_AREA, declaration.travel_risk_area),
+                           (RiskReport.Kind.CONTACT_CASE, declaration.contact_case)) if said
+    ]
+    if moved_from:  # the member moved since declaring today: their old grid counts them no more
+        coverage_refresh(grid_code=moved_from, date=date)
     declaration.leads = is_lead(temperature, symptoms)
     if declaration.leads:
         _declaration_alerts(declaration=declaration, resident=resident)
@@ -489,6 +597,64 @@ def declaration_submit(
         changes={"temperature": [None, str(temperature)], "symptoms": [None, symptoms]},
     )
     return declaration
+
+
+# --- Risk reports (风险地区旅居史、接触史) -------------------------------------------------------
+
+
+def risk_raise(*, actor: Actor, resident: Resident, kind: str, source: str, date: dt.date,
+               arrived_from: str = "") -> RiskReport:
+    """An answer that needs checking (been to a risk area, in contact with a case): one report a
+    person, kind and day, open until someone records the check; the grid worker and the CDC are
+    told.  Inside the transaction of the visit or declaration that gave the answer."""
+    report, created = RiskReport.objects.select_for_update().get_or_create(
+        resident=resident, kind=kind, date=date,
+        defaults={"grid_code": resident.grid_code, "source": source, "reported_at": timezone.now(),
+                  "arrived_from": arrived_from[:60]},
+    )
+    if not created:
+        if arrived_from and not report.arrived_from:
+            report.arrived_from = arrived_from[:60]
+            report.save(update_fields=["arrived_from"])
+        return report
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=report,
+                 object_repr=f"{mask_name(resident.name)} {date.isoformat()}",
+                 changes={"kind": [None, kind], "source": [None, source], "arrived_from": [None, report.arrived_from]})
+    label = RiskReport.Kind(kind).label
+    title = f"{label}待核查：{resident.name}"
+    body = f"来自{report.arrived_from}" if report.arrived_from else ""
+    link = reverse("screening:risk", args=[report.pk])
+    for kind, role in ((AlertKind.RISK_REPORT, Role.GRID_WORKER), (AlertKind.RISK_REPORT, Role.CDC)):
+        alert_raise(
+            kind=kind, role=role, grid_code=resident.grid_code, title=title, body=body, link=link,
+            object_type="screening.riskreport", object_id=str(report.pk),
+            dedupe_key=f"screening:risk:{report.pk}:{role}",
+        )
+    return report
+
+
+@transaction.atomic
+def risk_handle(*, actor: Actor, report_id: int, outcome: str, note: str = "") -> RiskReport:
+    """Record what the check of a risk report found; it leaves the open list and its alerts close."""
+    user = actor.user
+    require(user, "screening.risk.handle")
+    try:
+        report = RiskReport.objects.restrict(user).select_for_update().get(pk=report_id)
+    except (RiskReport.DoesNotExist, TypeError, ValueError):
+        raise NotFound(_("未找到该线索，或不在您的管辖范围内"), code="risk_report_not_found") from None
+    if report.handled_at is not None:
+        raise ValidationFailed(_("该线索已核查"), code="risk_already_handled")
+    if outcome not in RiskReport.Outcome.values:
+        raise ValidationFailed(_("请选择核查结果"), code="outcome_required", errors={"outcome": _("取值无效")})
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise ValidationFailed(_("说明不能超过200字"), code="note_too_long", errors={"note": _("内容过长")})
+    report.handled_at, report.handled_by, report.outcome, report.outcome_note = timezone.now(), user, outcome, note
+    report.save(update_fields=["handled_at", "handled_by", "outcome", "outcome_note"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=report, object_repr=mask_name(report.resident.name),
+                 changes={"outcome": [None, outcome], "note": [None, note]})
+    alert_resolve_for(kind=AlertKind.RISK_REPORT, object_type="screening.riskreport", object_id=report.pk)
+    return report
 
 
 def _declaration_alerts(*, declaration: SelfDeclaration, resident: Resident) -> None:

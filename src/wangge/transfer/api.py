@@ -107,7 +107,7 @@ class AdmissionOut(Schema):
 def facility_out(o: selectors.FacilityOccupancy) -> dict:
     f = o.facility
     return {"id": f.pk, "name": f.name, "tier": f.tier, "tier_name": str(f.get_tier_display()),
-            "grid_code": f.grid_code, "address": f.address, "phone": f.phone, "capacity": f.capacity,
+            "grid_code": f.grid_code, "address": f.address, "phone": f.phone, "capacity": o.capacity,
             "occupied": o.occupied, "incoming": o.incoming, "free": o.free}
 
 

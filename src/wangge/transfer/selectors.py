@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
@@ -26,6 +26,8 @@ from wangge.core.errors import NotFound
 from wangge.core.filters import Filters
 from wangge.core.inputs import Id
 from wangge.core.lists import walk
+from wangge.quarantine.models import QuarantineOrder, Site
+from wangge.quarantine.selectors import occupancy_of as quarantine_occupancy_of
 from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
 
 # Alerts and the "late" highlight on the list share these thresholds.
@@ -65,12 +67,9 @@ def facility_in_reach(*, user, pk) -> Facility:
 @dataclass
 class FacilityOccupancy:
     facility: Facility
-    occupied: int  # open admissions
+    occupied: int  # open admissions (at a quarantine site: everyone staying there)
     incoming: int  # patients on transfers not yet handed over
-
-    @property
-    def capacity(self) -> int:
-        return self.facility.capacity
+    capacity: int  # beds (at a quarantine site: its rooms' beds)
 
     @property
     def free(self) -> int:
@@ -97,6 +96,25 @@ def occupancy_counts(facility_ids) -> tuple[dict[int, int], dict[int, int]]:
     return occupied, incoming
 
 
+def occupancy_of(facilities: list[Facility]) -> list[FacilityOccupancy]:
+    """Beds, occupied, incoming and free of each facility given.  A facility that is a centralised
+    quarantine site has no figures of its own: the site's (``quarantine.selectors.occupancy_of``:
+    its rooms' beds, its orders, and the admissions and transfers this app reports to it) are the
+    one count, so the site page, the facility board and the destination list agree."""
+    linked = [f for f in facilities if f.quarantine_site_id]
+    sites = {o.site.pk: o for o in quarantine_occupancy_of(Site.objects.filter(pk__in=[f.quarantine_site_id
+                                                                                       for f in linked]))}
+    occupied, incoming = occupancy_counts([f.pk for f in facilities if not f.quarantine_site_id])
+    out = []
+    for f in facilities:
+        site = sites.get(f.quarantine_site_id) if f.quarantine_site_id else None
+        if site is not None:
+            out.append(FacilityOccupancy(f, site.occupied, site.incoming, site.beds))
+        else:
+            out.append(FacilityOccupancy(f, occupied.get(f.pk, 0), incoming.get(f.pk, 0), f.capacity))
+    return out
+
+
 def facility_occupancy(*, user, tier: int | None = None, active_only: bool = True) -> list[FacilityOccupancy]:
     """Facilities available to the user, by tier, each with capacity and live occupancy."""
     qs = facilities_available(user=user)
@@ -104,9 +122,25 @@ def facility_occupancy(*, user, tier: int | None = None, active_only: bool = Tru
         qs = qs.filter(is_active=True)
     if tier:
         qs = qs.filter(tier=tier)
-    facilities = list(qs.order_by("tier", "name", "id"))
-    occupied, incoming = occupancy_counts([f.pk for f in facilities])
-    return [FacilityOccupancy(f, occupied.get(f.pk, 0), incoming.get(f.pk, 0)) for f in facilities]
+    return occupancy_of(list(qs.order_by("tier", "name", "id")))
+
+
+def site_guests(*, site_ids) -> dict[int, tuple[int, int]]:
+    """Quarantine's ``site_guests``: per site that is a facility, the people admitted there with no
+    active central-phase order at the site, and the patients on a transfer bound for it."""
+    facilities = dict(Facility.objects.filter(quarantine_site_id__in=site_ids).values_list("pk", "quarantine_site_id"))
+    if not facilities:
+        return {}
+    with_order = QuarantineOrder.objects.filter(
+        resident=OuterRef("resident"), site_id=OuterRef("facility__quarantine_site_id"),
+        status=QuarantineOrder.Status.ACTIVE, phase=QuarantineOrder.Phase.CENTRAL,
+    )
+    staying = dict(
+        Admission.objects.filter(facility_id__in=facilities, discharged_at__isnull=True).filter(~Exists(with_order))
+        .values_list("facility_id").annotate(n=Count("id")).values_list("facility_id", "n")
+    )
+    _occupied, incoming = occupancy_counts(list(facilities))
+    return {site_id: (staying.get(pk, 0), incoming.get(pk, 0)) for pk, site_id in facilities.items()}
 
 
 FACILITY_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
@@ -127,8 +161,7 @@ def facility_export_rows(*, user):
 
 
 def free_beds(facility: Facility) -> int:
-    occupied, incoming = occupancy_counts([facility.pk])
-    return max(0, facility.capacity - occupied.get(facility.pk, 0) - incoming.get(facility.pk, 0))
+    return occupancy_of([facility])[0].free
 
 
 # --- Transfers -------------------------------------------------------------------------------

@@ -123,3 +123,17 @@ def test_the_worker_writes_the_file_in_the_language_of_the_request_that_asked(ci
         english = [str(h) for h in RESIDENT_EXPORT_HEADERS]
     assert english[1] == "Name"
     assert list(next(sheet.iter_rows(values_only=True))) == english
+
+
+def test_a_failed_job_says_so_in_the_language_of_who_asked(city, street_officer, settings, tmp_path, monkeypatch):
+    settings.WANGGE_EXPORT_DIR = tmp_path
+    job = make_job(street_officer)
+    ExportJob.objects.filter(pk=job.pk).update(language="en")
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(services, "_write_job_file", broken)
+    job = services.run_export_job(job.pk, actor=actor_for(street_officer, "task"))  # the worker: default language
+    assert job.status == ExportJob.Status.FAILED
+    assert job.message == "The export failed; please try again later" and not list(tmp_path.iterdir())

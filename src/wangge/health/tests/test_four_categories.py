@@ -161,3 +161,42 @@ def test_the_summary_counts_only_the_users_reach(city, grid_worker):
     put_in(city["residents"]["B"], S.FEVER)
     total = free(grid_worker, prefix="").total
     assert (total.compounds, total.compounds_free) == (1, 1)
+
+
+def test_above_a_community_the_figures_agree_with_each_communitys_own(city, street_officer):
+    """A street's children are communities: their figures come from the registry's cached counts
+    less the affected compounds; a community's children are grids, counted building by building."""
+    from wangge.core.testing.factories import build_grid
+
+    build_grid("420106001002001", buildings=3)
+    Building.objects.filter(grid_code="420106001002001", code__endswith="001").update(compound="滨江苑")
+    Building.objects.filter(grid_code="420106001002001", code__endswith="002").update(compound="滨江苑")
+    put_in(city["residents"]["A"], S.CONFIRMED)
+    street = free(street_officer)
+    assert [c for c, _name, _f in street.children] == ["420106001001", "420106001002"]
+    for community, _name, figures in street.children:
+        own = free(street_officer, prefix=community).total
+        assert (figures.compounds, figures.compounds_free, figures.communities, figures.communities_free) == (
+            own.compounds, own.compounds_free, own.communities, own.communities_free)
+    assert (street.total.compounds, street.total.compounds_free) == (4, 3)  # 2 + (滨江苑 and one without)
+    assert (street.total.communities, street.total.communities_free) == (2, 1)
+
+
+def test_the_registry_counts_are_reused_and_a_new_building_counts_at_once(city, street_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wangge.core.testing.factories import make_building
+    from wangge.grid.models import Grid
+
+    assert free(street_officer).total.compounds == 2
+
+    def building_scans() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            total = free(street_officer).total.compounds
+        return total, sum('FROM "grid_building"' in q["sql"] and "CASE WHEN" in q["sql"]
+                          for q in queries.captured_queries)
+
+    assert building_scans() == (2, 0)  # cached
+    make_building(Grid.objects.get(code=GRID_B), number=7, compound="新建小区")
+    assert building_scans() == (3, 1)
