@@ -56,6 +56,7 @@ AUDIT_READERS = frozenset({AUD, CMD})  # audit.view
 CAMPAIGNERS = frozenset({CMD, CW, CDC})  # screening.campaign.create
 VISITORS = frozenset({GW, VOL, CW, CMD})  # screening.visit.record, screening.link.*
 RISK_CHECKERS = frozenset({GW, CW, CDC, CMD})  # screening.risk.handle
+OVERVIEWERS = frozenset({CMD, CDC, CW})  # health.overview: the epidemic figures on the landing page
 FEVER_REPORTERS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health.status.fever
 MONITORS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health.report.record
 DOCTOR_VISIT_RECORDERS = frozenset({GW, CW, CDC, CMD})  # health.doctor_visit.record
@@ -87,6 +88,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "screening.link.create": VISITORS,
     "screening.link.revoke": VISITORS,
     "screening.risk.handle": RISK_CHECKERS,
+    "health.overview": OVERVIEWERS,
     "health.status.fever": FEVER_REPORTERS,
     **{f"health.status.{s}": CASE_DECIDERS for s in ("suspected", "confirmed", "excluded", "recovered", "deceased")},
     "health.status.close_contact": CONTACT_MARKERS,
@@ -161,6 +163,7 @@ def _slot() -> str:
 PAGES: dict[str, Entry] = {
     # core, accounts
     "core:home": Entry(EVERYONE),
+    "core:overview": Entry(EVERYONE),
     "core:healthz": Entry(PUBLIC),
     "core:text_size": Entry(PUBLIC, method="POST", body=lambda o: {"size": "large"},
                             note="the large-text switch (长辈版): a cookie for this browser, nothing else"),
