@@ -205,6 +205,7 @@ PAGES: dict[str, Entry] = {
     "alerts:inbox": Entry(EVERYONE),
     "alerts:export": Entry(EVERYONE),
     "alerts:badge": Entry(EVERYONE),
+    "alerts:read_all": Entry(EVERYONE, method="POST"),
     "alerts:open": Entry(STAFF, on="alert", path=_pk("alert")),
     # Only the owner may open an export job; every role owns one inside, none outside.
     "exports:job": Entry(EVERYONE, on="export_job", path=_pk("export_job")),
