@@ -165,6 +165,8 @@ PAGES: dict[str, Entry] = {
     "core:home": Entry(EVERYONE),
     "core:overview": Entry(EVERYONE),
     "core:healthz": Entry(PUBLIC),
+    "core:text_size": Entry(PUBLIC, method="POST", body=lambda o: {"size": "large"},
+                            note="the large-text switch (长辈版): a cookie for this browser, nothing else"),
     "core:data_checks": Entry(CHECKERS),
     "core:data_check": Entry(CHECKERS, path=lambda o: {"key": "people.household_without_head"}),
     "accounts:login": Entry(PUBLIC),

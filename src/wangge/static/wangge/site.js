@@ -45,6 +45,21 @@
     };
   };
 
+  // An ECharts chart (SVG) whose words are never under 14 px and grow with the page's text (长辈版,
+  // a larger browser text size): ECharts' own default is 12 px, below what GB/T 37668 allows.
+  wangge.initChart = function (el) {
+    var root = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    var size = Math.max(14, Math.round(root * 0.875));
+    var name = "wangge-" + size;
+    var label = { fontSize: size };
+    var axis = { axisLabel: label, nameTextStyle: label };
+    window.echarts.registerTheme(name, {
+      textStyle: label, legend: { textStyle: label }, title: { textStyle: { fontSize: size + 2 }, subtextStyle: label },
+      categoryAxis: axis, valueAxis: axis, timeAxis: axis, logAxis: axis, label: label,
+    });
+    return window.echarts.init(el, name, { renderer: "svg" });
+  };
+
   function syncReveal(checkbox) {
     var target = document.getElementById(checkbox.getAttribute("data-reveals"));
     if (target) target.hidden = !checkbox.checked;
