@@ -319,6 +319,13 @@ def gap_counts(*, user, within: str = "") -> dict[str, int]:
     return {kind: gap_queryset(kind, user=user, within=within).count() for kind in GAP_KINDS}
 
 
+def gap_opening_kind(counts: dict[str, int]) -> str:
+    """The tab a gap list opens on when none is asked for: the first, in the lists' order, with
+    anybody waiting, so the page never opens on an empty list while another has people in it;
+    the first list when all are empty."""
+    return next((kind for kind in GAP_KINDS if counts.get(kind)), next(iter(GAP_KINDS)))
+
+
 GAP_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
     gettext_lazy("事项"),
     gettext_lazy("居民编号"),

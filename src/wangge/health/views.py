@@ -147,8 +147,8 @@ def gaps(request):
         raise NotFound(_("未知的闭环事项类型"))
     filter_errors = selectors.GapFilters.messages(errors)
     area = area_in_reach(user=user, code=filters.within)
-    kind = filters.kind
     counts = selectors.gap_counts(user=user, within=area.prefix)
+    kind = filters.kind if request.GET.get("kind", "").strip() else selectors.gap_opening_kind(counts)
     page = request_page(request, selectors.gap_queryset(kind, user=user, within=area.prefix))
     entries = selectors.gap_entries_from(kind, page.items, timezone.now())
     return render(request, "health/gaps.html", {
