@@ -275,3 +275,10 @@ def test_every_literal_translate_tag_in_the_templates_is_in_the_catalogue(po_ent
         "new interface strings: from src/wangge run `wangge makemessages -l en --ignore 'static/*'`, "
         "translate them in locale/en/LC_MESSAGES/django.po, then `wangge compilemessages -l en`"
     )
+
+
+@pytest.mark.parametrize("accept", ["zh-CN,zh;q=0.9", "en-GB,en;q=0.9"])
+def test_the_language_menu_names_each_language_in_its_own_script_whatever_the_interface(db, accept):
+    html = Client(HTTP_ACCEPT_LANGUAGE=accept).get(LOGIN).content.decode()
+    options = dict(re.findall(r'<option value="([a-z-]+)" lang="[a-z-]+"[^>]*>([^<]+)</option>', html))
+    assert options == {"zh-hans": "简体中文", "en": "English"}
