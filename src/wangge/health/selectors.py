@@ -26,7 +26,8 @@ from wangge.core.filters import Filters, Within
 from wangge.core.inputs import Day
 from wangge.grid.models import Building, Grid
 from wangge.grid.selectors import Area, area_in_reach, area_names, compound_counts, compound_key
-from wangge.health.hooks import held_under_order
+from wangge.health.hooks import NextStep, held_under_order
+from wangge.health.hooks import next_steps as next_steps_hook
 from wangge.health.models import (
     FOUR_CATEGORIES,
     MONITORED_STATUSES,
@@ -409,6 +410,12 @@ def board(*, user, area: Area) -> Board:
 
 def person_status(*, user, resident) -> PersonStatus | None:
     return PersonStatus.objects.restrict(user).filter(resident=resident).first()
+
+
+def next_steps(*, user, resident, status: str) -> list[NextStep]:
+    """What the apps above offer to do next for ``resident`` in ``status`` (investigation, isolation,
+    transfer...), in the order they answer; health knows none of them (``hooks.next_steps``)."""
+    return [step for answer in next_steps_hook.ask(user=user, resident=resident, status=status) for step in answer]
 
 
 def person_transitions(*, user, resident):

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -53,18 +54,39 @@ def allowed_targets(user, from_status: str) -> list[tuple[str, str]]:
     ]
 
 
+STATUS_FORM_FIELDS = ("to_status", "severity", "reason", *(k for k, _label in EVIDENCE_FIELDS))
+
+
+def _changed_message(transition, steps) -> str:
+    """"状态已变更" and what the change set going (the investigation it opened), with a link to each."""
+    done = [step for step in steps if step.note]
+    if not done:
+        return _("状态已变更")
+    return format_html("{}{}", _("状态已变更。"), format_html_join(
+        "；", '{} <a href="{}" data-step="{}">{}</a>', ((s.note, s.url, s.key, s.label) for s in done)))
+
+
 @login_required
 @not_found_as_404
 def person(request, resident_id: int):
     user = request.user
+    posted, refusal = {}, None
     if request.method == "POST":
-        evidence = {k: request.POST.get(k, "").strip() for k, _label in EVIDENCE_FIELDS}
-        flash_outcome(request, lambda: services.status_change(
-            actor=Actor.from_request(request), resident_id=resident_id,
-            to_status=request.POST.get("to_status", ""), reason=request.POST.get("reason", ""),
-            evidence={k: v for k, v in evidence.items() if v}, severity=request.POST.get("severity", ""),
-        ), success=_("状态已变更"))
-        return redirect("health:person", resident_id=resident_id)
+        posted = {k: request.POST.get(k, "").strip() for k in STATUS_FORM_FIELDS}
+        evidence = {k: posted[k] for k, _label in EVIDENCE_FIELDS if posted[k]}
+        try:
+            transition = services.status_change(
+                actor=Actor.from_request(request), resident_id=resident_id, to_status=posted["to_status"],
+                reason=posted["reason"], evidence=evidence, severity=posted["severity"],
+            )
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as exc:
+            refusal = exc  # the form comes back with what was typed and the coded error
+        else:
+            steps = selectors.next_steps(user=user, resident=transition.resident, status=transition.to_status)
+            messages.success(request, _changed_message(transition, steps))
+            return redirect("health:person", resident_id=resident_id)
     resident = resident_detail(actor=Actor.from_request(request), pk=resident_id)
     status = selectors.person_status(user=user, resident=resident)
     current = status.status if status else EpidemicStatus.NONE
@@ -77,8 +99,11 @@ def person(request, resident_id: int):
         "reports": selectors.person_reports(user=user, resident=resident),
         "targets": allowed_targets(user, current),
         "severities": Severity.choices,
-        "evidence_fields": EVIDENCE_FIELDS,
-    })
+        "evidence_fields": [(name, label, posted.get(name, "")) for name, label in EVIDENCE_FIELDS],
+        "next_steps": selectors.next_steps(user=user, resident=resident, status=current),
+        "posted": posted,
+        "refusal": refusal,
+    }, status=422 if refusal else 200)
 
 
 @login_required
