@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.permissions import can
@@ -22,14 +21,10 @@ from wangge.core.views import flash_outcome, not_found_as_404, safe_next
 from wangge.exports.audited import audited_export
 from wangge.grid.selectors import area_in_reach, breadcrumb
 from wangge.health import selectors, services
+from wangge.health.evidence import EVIDENCE_FIELDS
 from wangge.health.models import SYMPTOMS, EpidemicStatus, HealthReport, Severity
 from wangge.health.transitions import ALLOWED_TRANSITIONS, status_action
 from wangge.people.selectors import resident_detail
-
-EVIDENCE_FIELDS = [
-    ("test_result", gettext_lazy("检测结果")), ("diagnosis", gettext_lazy("诊断意见")),
-    ("hospital", gettext_lazy("医疗机构")), ("note", gettext_lazy("其他依据")),
-]
 
 
 def _filters(request, declaration):
