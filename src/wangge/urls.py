@@ -9,7 +9,11 @@ from wangge.people import views as people_views
 
 urlpatterns = [
     # The home page is a view above every app (it shows the grid); it keeps its name, core:home.
-    path("", include(([path("", views.home, name="home"), *core_urls.urlpatterns], core_urls.app_name))),
+    # So are the data checks: core keeps their table, every app adds its own (core.datachecks).
+    path("", include(([path("", views.home, name="home"),
+                       path("checks/", views.data_checks_page, name="data_checks"),
+                       path("checks/<str:key>/", views.data_check_page, name="data_check"),
+                       *core_urls.urlpatterns], core_urls.app_name))),
     path("accounts/", include("wangge.accounts.urls")),
     # A household's page lists its people, so it is a people view; it keeps its place, grid:household.
     path("grid/", include(([*grid_urls.urlpatterns,

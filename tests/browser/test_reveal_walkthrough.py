@@ -45,6 +45,8 @@ def test_grid_worker_reveals_an_id_number_and_the_auditor_finds_it(
     assert resident.id_number not in page.content()
 
     page.get_by_test_id("reveal-id_number").click()
+    page.get_by_test_id("purpose-id_number-tracing").check()
+    page.get_by_test_id("reveal-submit-id_number").click()
     expect(page.get_by_test_id("id-number")).to_have_text(resident.id_number)
 
     entry = AuditEntry.objects.get(action=AuditAction.REVEAL)

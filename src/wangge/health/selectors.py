@@ -9,11 +9,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, ClassVar, NamedTuple
+from typing import Annotated, ClassVar, Literal, NamedTuple
 
 from django.conf import settings
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from pydantic import AfterValidator
 
 from wangge.core.codes import PREFIX_LENGTH, Level, is_grid_level_or_below
+from wangge.core.datachecks import DataCheckFilters
 from wangge.core.errors import NotFound
 from wangge.core.filters import Filters, Within
 from wangge.core.inputs import Day
@@ -29,6 +31,7 @@ from wangge.grid.selectors import Area, area_in_reach, area_names, compound_coun
 from wangge.health.hooks import NextStep, held_under_order
 from wangge.health.hooks import next_steps as next_steps_hook
 from wangge.health.models import (
+    FEVER_THRESHOLD,
     FOUR_CATEGORIES,
     MONITORED_STATUSES,
     EpidemicStatus,
@@ -49,6 +52,16 @@ class AreaFilters(Filters):
 
     labels: ClassVar = {"within": gettext_lazy("区域代码"), "date": gettext_lazy("日期"),
                         "kind": gettext_lazy("闭环事项")}
+
+
+class MonitoringFilters(AreaFilters):
+    """The monitoring list (page and API): an area, and whom to show of it."""
+
+    # "missing": no report yet in the slot open now (the morning's until noon, then the
+    # afternoon's); "fever": a report today with a fever or a symptom.
+    show: Literal["", "missing", "fever"] = ""
+
+    labels: ClassVar = {**AreaFilters.labels, "show": gettext_lazy("显示")}
 
 
 class AreaDayFilters(AreaFilters):
@@ -190,6 +203,14 @@ class GapEntry(NamedTuple):
     detail: str = ""
 
 
+class GapAction(NamedTuple):
+    """What a gap list's row offers to close the gap: a form that posts (one tap), or a page."""
+
+    url: str
+    label: str
+    post: bool = True
+
+
 @dataclass(frozen=True)
 class GapList:
     """One closed-loop list.  Health declares the four of a person's status; an app above adds its
@@ -203,6 +224,7 @@ class GapList:
     entries: Callable[[Iterable, dt.datetime], list[GapEntry]]  # (rows, now) -> their entries
     stale: Callable[..., list[GapEntry]]  # (*, older_than, now) -> city-wide entries waiting longer
     related: str = "resident__household"  # what a page of rows reads with them
+    action: Callable[[GapEntry], GapAction | None] | None = None  # what a row offers to close it
 
 
 GAP_LISTS: dict[str, GapList] = {}
@@ -288,14 +310,18 @@ def status_gap_stale(rows: Callable[..., QuerySet], kind: str):
 
 
 # Quarantine's overdue tests (应检尽检) stand at 40, before the fevers.
-for _kind, _label, _principle, _position, _rows in [
-    ("unadmitted", "确诊未收治", "应收尽收", 10, confirmed_not_admitted),
-    ("unisolated", "疑似未隔离", "应隔尽隔", 20, suspected_not_isolated),
-    ("unquarantined", "密接未隔离", "应隔尽隔", 30, contacts_not_quarantined),
-    ("fevers_unseen", "发热未就诊", "应治尽治", 50, fevers_not_seen),
+def _doctor_visit(entry: GapEntry) -> GapAction:
+    return GapAction(reverse("health:doctor_visit", args=[entry.resident.pk]), gettext_lazy("已就诊"))
+
+
+for _kind, _label, _principle, _position, _rows, _action in [
+    ("unadmitted", "确诊未收治", "应收尽收", 10, confirmed_not_admitted, None),
+    ("unisolated", "疑似未隔离", "应隔尽隔", 20, suspected_not_isolated, None),
+    ("unquarantined", "密接未隔离", "应隔尽隔", 30, contacts_not_quarantined, None),
+    ("fevers_unseen", "发热未就诊", "应治尽治", 50, fevers_not_seen, _doctor_visit),
 ]:
     register_gap_list(GapList(_kind, _label, _principle, _position, rows=_rows, entries=status_gap_entries(_kind),
-                              stale=status_gap_stale(_rows, _kind)))
+                              stale=status_gap_stale(_rows, _kind), action=_action))
 
 
 def gap_list(kind: str) -> GapList:
@@ -457,21 +483,92 @@ def _monitored_residents(residents, statuses, held):
     return residents.filter(id__in=monitored.union(*held) if held else monitored)
 
 
-def monitored_queryset(*, user, within: str = ""):
+# The afternoon report opens at noon (local time), as ``services.current_slot`` turns to it.
+AFTERNOON_OPENS = dt.time(12, 0)
+
+
+def slot_open(slot: str, date: dt.date, now: dt.datetime | None = None) -> bool:
+    """Whether ``slot`` of ``date`` has opened: a day before today, its morning, or its afternoon
+    from noon.  A slot not yet open is not missing."""
+    local = timezone.localtime(now or timezone.now())
+    if date != local.date():
+        return date < local.date()
+    return slot == HealthReport.Slot.MORNING or local.time() >= AFTERNOON_OPENS
+
+
+def open_slot(now: dt.datetime | None = None) -> str:
+    """The slot reports go to now: the morning until noon, then the afternoon."""
+    local = timezone.localtime(now or timezone.now())
+    return HealthReport.Slot.MORNING if local.time() < AFTERNOON_OPENS else HealthReport.Slot.AFTERNOON
+
+
+def _fever_reports(date: dt.date):
+    return HealthReport.objects.filter(date=date).filter(Q(temperature__gte=FEVER_THRESHOLD) | ~Q(symptoms=[]))
+
+
+def monitored_queryset(*, user, within: str = "", show: str = "", now: dt.datetime | None = None):
     """People under twice-daily monitoring in reach (a monitored status or an active quarantine
-    order), in keyset order (grid_code, id)."""
+    order), in keyset order (grid_code, id); ``show`` narrows them (``MonitoringFilters.show``)."""
     residents = Resident.objects.restrict(user)
     statuses = PersonStatus.objects.restrict(user)
     if within:
         residents, statuses = residents.within(within), statuses.within(within)
     held = held_under_order.ask(user=user, within=within, resident_ids=None)
-    return _monitored_residents(residents, statuses, held).select_related("household").order_by("grid_code", "id")
+    qs = _monitored_residents(residents, statuses, held)
+    today = timezone.localdate(now or timezone.now())
+    if show == "missing":
+        reported = HealthReport.objects.filter(date=today, slot=open_slot(now)).values("resident_id")
+        qs = qs.exclude(id__in=reported)
+    elif show == "fever":
+        qs = qs.filter(id__in=_fever_reports(today).values("resident_id"))
+    return qs.select_related("household").order_by("grid_code", "id")
 
 
-def monitoring_missing_counts(qs, *, date: dt.date) -> dict[str, int]:
-    """How many of the whole monitored list (not a page of it) have no morning / afternoon report."""
+def monitoring_missing_counts(qs, *, date: dt.date, now: dt.datetime | None = None) -> dict[str, int | None]:
+    """How many of the whole monitored list (not a page of it) have no morning / afternoon report;
+    None for a slot that has not opened yet (the afternoon before noon is not missed)."""
     return {slot: qs.exclude(id__in=HealthReport.objects.filter(date=date, slot=slot).values("resident_id")).count()
+            if slot_open(slot, date, now) else None
             for slot in ("am", "pm")}
+
+
+@dataclass
+class MonitoringArea:
+    prefix: str
+    name: str
+    monitored: int
+    missing_am: int | None  # None: the slot has not opened
+    missing_pm: int | None
+    fever: int
+
+
+def monitoring_summary(*, user, area: Area, now: dt.datetime | None = None) -> list[MonitoringArea]:
+    """For command: by child area of ``area``, how many are monitored, how many have not reported
+    in each open slot today, and how many reported a fever or a symptom, with a link down."""
+    if not area.has_children:
+        return []
+    child_len = area.child_length
+    today = timezone.localdate(now or timezone.now())
+    qs = monitored_queryset(user=user, within=area.prefix).order_by().select_related(None)
+    reported = {slot: Exists(HealthReport.objects.filter(resident=OuterRef("pk"), date=today, slot=slot))
+                for slot in ("am", "pm")}
+    rows = (
+        qs.annotate(child=Substr("grid_code", 1, child_len), _am=reported["am"], _pm=reported["pm"],
+                    _fever=Exists(_fever_reports(today).filter(resident=OuterRef("pk"))))
+        .values("child")
+        .annotate(n=Count("id"), am=Count("id", filter=Q(_am=False)), pm=Count("id", filter=Q(_pm=False)),
+                  fever=Count("id", filter=Q(_fever=True)))
+        .order_by("child")
+    )
+    rows = list(rows)
+    names = area_names([r["child"] for r in rows])
+    am_open, pm_open = slot_open("am", today, now), slot_open("pm", today, now)
+    return [
+        MonitoringArea(prefix=r["child"], name=names.get(r["child"], r["child"]), monitored=r["n"],
+                       missing_am=r["am"] if am_open else None, missing_pm=r["pm"] if pm_open else None,
+                       fever=r["fever"])
+        for r in rows
+    ]
 
 
 def monitored_rows(people, *, date: dt.date) -> list[MonitoredPerson]:
@@ -694,3 +791,14 @@ def epidemic_free_summary(*, user, prefix: str, now=None, days: int | None = Non
     names = area_names(by_child)
     children = [(c, names.get(c, c), by_child[c]) for c in sorted(by_child)]
     return EpidemicFreeSummary(area=area, days=days, total=total, children=children)
+
+
+# --- Data checks (registered in ``health.datachecks``) --------------------------------------------
+
+
+def reports_dated_in_the_future(*, user, filters: DataCheckFilters, today: dt.date) -> QuerySet[HealthReport]:
+    """Health reports in reach dated after today: a date typed wrong at the door or in an import."""
+    qs = HealthReport.objects.restrict(user).select_related("resident")
+    if filters.within:
+        qs = qs.within(filters.within)
+    return qs.filter(date__gt=today).order_by("grid_code", "id")

@@ -171,7 +171,9 @@ def gaps(request):
     kind = filters.kind if request.GET.get("kind", "").strip() else selectors.gap_opening_kind(counts)
     page = request_page(request, selectors.gap_queryset(kind, user=user, within=area.prefix))
     entries = selectors.gap_entries_from(kind, page.items, timezone.now())
+    act = selectors.gap_list(kind).action
     return render(request, "health/gaps.html", {
+        "rows": [(e, act(e) if act else None) for e in entries], "has_actions": act is not None,
         "area": area, "filter_errors": filter_errors,
         "crumbs": _area_crumbs(user, area),
         "kind": kind,
@@ -217,19 +219,23 @@ def doctor_visit(request, resident_id: int):
 @not_found_as_404
 def monitoring(request):
     user = request.user
-    filters, filter_errors = _filters(request, selectors.AreaFilters)
+    filters, filter_errors = _filters(request, selectors.MonitoringFilters)
     area = area_in_reach(user=user, code=filters.within)
     today = timezone.localdate()
-    qs = selectors.monitored_queryset(user=user, within=area.prefix)
+    everyone = selectors.monitored_queryset(user=user, within=area.prefix)
+    qs = selectors.monitored_queryset(user=user, within=area.prefix, show=filters.show)
     page = request_page(request, qs)
-    missing = selectors.monitoring_missing_counts(qs, date=today)
+    missing = selectors.monitoring_missing_counts(everyone, date=today)
     return render(request, "health/monitoring.html", {
-        "area": area, "filter_errors": filter_errors,
+        "area": area, "filter_errors": filter_errors, "show": filters.show,
         "today": today,
         "people": selectors.monitored_rows(page.items, date=today),
-        "total": qs.count(),
+        "total": everyone.count(),
+        "shown": qs.count() if filters.show else None,
         "missing_am": missing["am"],
         "missing_pm": missing["pm"],
+        "open_slot": selectors.open_slot(),
+        "summary": selectors.monitoring_summary(user=user, area=area),
         **pager_urls(request, page),
         "sources": HealthReport.Source.choices,
         "symptoms": _symptom_choices(),

@@ -61,6 +61,7 @@ from wangge.grid.models import Building, Grid, Household, Unit
 from wangge.people import sheet_guard
 from wangge.people.models import ImportJob, Resident, ResidentTag
 from wangge.people.selectors import tag_lookup
+from wangge.people.services import households_with_head, second_head_refusal
 from wangge.people.validation import clean_resident_fields, duplicate_id_number_refusal
 
 log = logging.getLogger(__name__)
@@ -180,10 +181,13 @@ class ErrorReport:
         self.rows: set[int] = set()
         self.items: list[dict] = []
 
-    def add(self, row: int, column: str, message: str) -> None:
+    def add(self, row: int, column: str, message: str, *, code: str = "") -> None:
         self.count += 1
         self.rows.add(row)
-        self.items.append({"row": row, "column": column, "message": message})
+        item = {"row": row, "column": column, "message": message}
+        if code:  # a rule's stable code (``household_has_head``), for callers and tests to rely on
+            item["code"] = code
+        self.items.append(item)
         if len(self.items) > 2 * self.limit:
             self._trim()
 
@@ -380,13 +384,15 @@ class _Batch(NamedTuple):
     id_numbers: list[str]
     lines: list[str]  # COPY lines for people_resident
     tag_lines: list[tuple[int, list[str]]]  # (index in the batch, its tag lines), rows with tags only
+    heads: list[int]  # indices in the batch of the rows that make a household's head (户主)
 
     def subset(self, keep: list[int]) -> _Batch:
         tags = dict(self.tag_lines)
+        heads = set(self.heads)
         return _Batch(
             [self.rows[i] for i in keep], [self.household_ids[i] for i in keep], [self.grid_codes[i] for i in keep],
             [self.id_types[i] for i in keep], [self.id_numbers[i] for i in keep], [self.lines[i] for i in keep],
-            [(n, tags[i]) for n, i in enumerate(keep) if i in tags],
+            [(n, tags[i]) for n, i in enumerate(keep) if i in tags], [n for n, i in enumerate(keep) if i in heads],
         )
 
 
@@ -397,6 +403,7 @@ def _batch(chunk: list[tuple[int, tuple]]) -> _Batch:
         [row for row, _item in chunk], [item[0] for item in items], [item[1] for item in items],
         [item[2]["id_type"] for item in items], [item[2]["id_number"] for item in items],
         [item[4] for item in items], [(n, item[5]) for n, item in enumerate(items) if item[5]],
+        [n for n, item in enumerate(items) if item[2]["relation"] == Resident.Relation.HEAD],
     )
 
 
@@ -670,27 +677,71 @@ def _registered_message(user, key: tuple[str, str], holder: tuple[int, str]) -> 
                                        holder_grid_code=holder[1]).message
 
 
-def _drop_registered(chunk: list[tuple[int, tuple]], report: ErrorReport, user) -> list[tuple]:
-    """The chunk's rows whose ID number is not yet registered; the others are reported."""
+def _second_heads(candidates: list[tuple[int, int, int]], heads: dict[int, int], report: ErrorReport) -> set[int]:
+    """The one-head rule (``people.services.second_head_refusal``) for rows in file order.
+
+    ``candidates``: (index, row, household id) of the rows that would make a household's head;
+    ``heads``: household id -> the row of this file that made its head, kept across chunks (on
+    SQLite nothing is written before the end, so the database alone would not know).  A row is
+    refused, and reported, when its household has a head in the database or from an earlier row.
+    Returns the refused indices.
+    """
+    if not candidates:
+        return set()
+    in_database = households_with_head({household for _i, _row, household in candidates if household not in heads})
+    refused = set()
+    for index, row, household in candidates:
+        first = heads.get(household)
+        if first is not None:
+            message = _("与第%(row)s行同为该户户主，一户只能登记一位户主") % {"row": first}
+        elif household in in_database:
+            message = second_head_refusal().message
+        else:
+            heads[household] = row
+            continue
+        report.add(row, _HEADER_OF["relation"], message, code="household_has_head")
+        refused.add(index)
+    return refused
+
+
+def _drop_registered(chunk: list[tuple[int, tuple]], report: ErrorReport, user,
+                     heads: dict[int, int] | None = None) -> list[tuple]:
+    """The chunk's rows whose ID number is not yet registered and that make no second head; the
+    others are reported."""
     by_type: dict[str, list[str]] = {}
     for _row, item in chunk:
         values = item[2]
         by_type.setdefault(values["id_type"], []).append(values["id_number"])
     existing = _existing_ids(by_type)
-    good = []
+    good, candidates = [], []
     for row, item in chunk:
         values = item[2]
         key = (values["id_type"], values["id_number"])
         holder = existing.get(key)
         if holder is None:
+            if values["relation"] == Resident.Relation.HEAD:
+                candidates.append((len(good), row, item[0]))
             good.append(item)
         else:
             report.add(row, _HEADER_OF["id_number"], _registered_message(user, key, holder))
-    return good
+    refused = _second_heads(candidates, {} if heads is None else heads, report)
+    return [item for index, item in enumerate(good) if index not in refused] if refused else good
 
 
-def _drop_registered_batch(batch: _Batch, report: ErrorReport, user) -> _Batch:
-    """``_drop_registered`` for a ``_Batch``: the rows whose ID number is not yet registered."""
+def _drop_registered_batch(batch: _Batch, report: ErrorReport, user, heads: dict[int, int] | None = None) -> _Batch:
+    """``_drop_registered`` for a ``_Batch``: the rows whose ID number is not yet registered and
+    that make no second head."""
+    batch = _drop_registered_numbers(batch, report, user)
+    if not batch.heads:
+        return batch
+    refused = _second_heads([(i, batch.rows[i], batch.household_ids[i]) for i in batch.heads],
+                            {} if heads is None else heads, report)
+    if not refused:
+        return batch
+    return batch.subset([i for i in range(len(batch.rows)) if i not in refused])
+
+
+def _drop_registered_numbers(batch: _Batch, report: ErrorReport, user) -> _Batch:
     if len(set(batch.id_types)) == 1:
         by_type = {batch.id_types[0]: batch.id_numbers}
     else:
@@ -951,8 +1002,9 @@ def import_residents(
             sink = _stream_residents_postgres(actor=actor, job=job, batches=batches, report=report, state=state)
         else:
             sink = _ResidentSink()
+            heads: dict[int, int] = {}
             for chunk in check(report=report, state=state, progress=progress):
-                sink.add_many(_drop_registered(chunk, report, actor.user))
+                sink.add_many(_drop_registered(chunk, report, actor.user, heads))
             if not (report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING) and sink.count:
                 ImportJob.objects.filter(pk=job.pk).update(message=_("校验完成，正在写入数据库…"))
                 with transaction.atomic():
@@ -1007,8 +1059,9 @@ def _stream_residents_postgres(
                 # Only when the import is the whole transaction: the setting lasts until its end.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             writer = _PostgresResidentWriter(cursor)
+            heads: dict[int, int] = {}
             for batch in batches:
-                writer.add_batch(_drop_registered_batch(batch, report, actor.user))
+                writer.add_batch(_drop_registered_batch(batch, report, actor.user, heads))
             if (report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING) or not writer.count:
                 raise _Rejected
             writer.write_tags()

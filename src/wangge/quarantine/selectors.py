@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,13 +16,14 @@ from wangge.accounts.permissions import can
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.datachecks import DataCheckFilters, start_of_day_after
 from wangge.core.filters import Filters, SearchText
 from wangge.core.inputs import Id
 from wangge.health.hooks import NextStep
 from wangge.health.models import EpidemicStatus
 from wangge.health.selectors import GapEntry, GapList, day_bounds
 from wangge.quarantine.hooks import site_guests
-from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
+from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site, TestResultEntry
 from wangge.quarantine.services import order_in_reach, release_problems, room_occupancy, site_in_reach
 
 Status = QuarantineOrder.Status
@@ -98,8 +99,36 @@ def order_detail(*, actor: Actor, pk: int) -> QuarantineOrder:
     return order
 
 
+def with_entries(tests: QuerySet) -> QuerySet:
+    """Tests with their result entries (the first result and each correction), oldest first."""
+    entries = TestResultEntry.objects.select_related("recorded_by", "corrects").order_by("recorded_at", "id")
+    return tests.prefetch_related(Prefetch("entries", queryset=entries))
+
+
 def order_tests(order: QuarantineOrder) -> list[QuarantineTest]:
-    return list(order.tests.order_by("due_date", "phase", "day"))
+    return list(with_entries(order.tests.order_by("due_date", "phase", "day")))
+
+
+def test_in_reach(*, user, pk: int) -> QuarantineTest:
+    """A test in reach with its order and entries (for a fragment of the order page)."""
+    from wangge.core.errors import NotFound
+
+    try:
+        return with_entries(QuarantineTest.objects.restrict(user).select_related("order")).get(pk=pk)
+    except (QuarantineTest.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("未找到该检测，或不在您的管辖范围内")) from None
+
+
+def due_test_queryset(*, user, today: dt.date | None = None) -> QuerySet:
+    """Tests due by ``today`` (today's and overdue) still without a result, of active orders in reach,
+    longest due first: the round of a sampling team, whose results come back together (全部阴性)."""
+    today = today or timezone.localdate()
+    return (
+        QuarantineTest.objects.restrict(user)
+        .filter(result=Result.PENDING, due_date__lte=today, order__status=Status.ACTIVE)
+        .select_related("order__resident__household")
+        .order_by("due_date", "grid_code", "id")
+    )
 
 
 def order_release_problems(order: QuarantineOrder, *, today: dt.date | None = None) -> list[str]:
@@ -314,3 +343,15 @@ def order_next_steps(*, user, resident, status: str) -> list[NextStep]:
         return []
     return [NextStep(key="quarantine", label=_("开具隔离单"),
                      url=f"{reverse('quarantine:order_new')}?resident={resident.pk}")]
+
+
+# --- Data checks (registered in ``quarantine.datachecks``) ----------------------------------------
+
+
+def test_results_dated_in_the_future(*, user, filters: DataCheckFilters, today: dt.date) -> QuerySet[QuarantineTest]:
+    """Quarantine tests in reach whose sampling or result time is after today."""
+    qs = QuarantineTest.objects.restrict(user).select_related("order__resident")
+    if filters.within:
+        qs = qs.within(filters.within)
+    tomorrow = start_of_day_after(today)
+    return qs.filter(Q(result_at__gte=tomorrow) | Q(sampled_at__gte=tomorrow)).order_by("grid_code", "id")

@@ -19,5 +19,5 @@ def relabel(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("health", "0001_initial"), ("alerts", "0002_alert_kinds_for_cases")]
+    dependencies = [("health", "0001_initial"), ("alerts", "0004_alert_kinds_for_cases")]
     operations = [migrations.RunPython(relabel, migrations.RunPython.noop)]
