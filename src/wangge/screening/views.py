@@ -327,6 +327,22 @@ def declaration_link(request, household_id: int):
     })
 
 
+@login_required
+@not_found_as_404
+def declaration_sticker(request, household_id: int):
+    """The household's link as a door sticker (门贴) to print: the QR, the address, what to do."""
+    user = request.user
+    require(user, "screening.link.create")
+    household = household_in_reach(user=user, pk=household_id)
+    link = DeclarationLink.objects.restrict(user).filter(household=household, revoked=False).first()
+    if link is None:  # nothing to print yet: the link page makes one
+        return redirect("screening:declaration_link", household_id=household.pk)
+    url = request.build_absolute_uri(reverse("screening:declare", args=[link.token]))
+    return render(request, "screening/declaration_sticker.html", {
+        "household": household, "url": url, "qr": qr_svg(url),
+    })
+
+
 @rate_limited_as_429
 @require_http_methods(["GET", "POST"])
 def declare(request, token: str):
