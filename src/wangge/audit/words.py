@@ -148,5 +148,12 @@ def describe(entry, user) -> dict[str, Any]:
         "field_label": field_label(entry.object_type, entry.field),
         "channel_label": channel_label(entry.channel),
         "object_url": object_url(user, entry.object_type, entry.object_id),
-        "changes": changes_in_words(entry.object_type, entry.changes),
+        "changes": changes_in_words(entry.object_type, _without_purpose(entry)),
     }
+
+
+def _without_purpose(entry) -> Any:
+    # A reveal's purpose is shown in words beside it (``purpose_label``); its code is not repeated.
+    if entry.purpose_label and isinstance(entry.changes, dict):
+        return {k: v for k, v in entry.changes.items() if k not in ("purpose", "purpose_note")}
+    return entry.changes

@@ -296,12 +296,15 @@ def visit_form(request, campaign_id: int, household_id: int):
 # --- Self-declaration --------------------------------------------------------------------------
 
 
-def qr_svg(url: str) -> str | None:
-    """An inline SVG QR code of ``url`` (segno, pure Python); None if segno is not installed."""
+def qr_svg(url: str, *, scalable: bool = False) -> str | None:
+    """An inline SVG QR code of ``url`` (segno, pure Python); None if segno is not installed.
+    ``scalable``: a viewBox and no size, so that CSS sizes it (the printed sticker)."""
     try:
         import segno
     except ImportError:
         return None
+    if scalable:
+        return segno.make(url, error="m").svg_inline(border=2, omitsize=True)
     return segno.make(url, error="m").svg_inline(scale=4, border=2)
 
 
@@ -339,7 +342,7 @@ def declaration_sticker(request, household_id: int):
         return redirect("screening:declaration_link", household_id=household.pk)
     url = request.build_absolute_uri(reverse("screening:declare", args=[link.token]))
     return render(request, "screening/declaration_sticker.html", {
-        "household": household, "url": url, "qr": qr_svg(url),
+        "household": household, "url": url, "qr": qr_svg(url, scalable=True),
     })
 
 

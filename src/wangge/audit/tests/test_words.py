@@ -75,3 +75,7 @@ def test_changes_are_shown_field_by_field_in_words():
     with translation.override("zh-hans"):
         assert words.changes_in_words("people.resident", {"phone": ["13800000000", ""], "rows": 3}) == [
             ("手机号", "13800000000 → —"), ("行数", "3")]
+
+
+def test_a_reveals_purpose_is_not_repeated_as_a_code_among_the_changes(reveal, auditor):
+    assert words.describe(reveal, auditor)["changes"] == []

@@ -34,7 +34,7 @@ def test_the_sticker_has_the_qr_the_address_the_instructions_and_prints_on_a6(ci
 def test_the_print_css_makes_an_a6_sticker_without_the_site_chrome():
     css = Path(finders.find("wangge/screening/screening.css")).read_text(encoding="utf-8")
     printed = css[css.index("@media print"):]
-    assert "size: A6" in printed and ".site-header" in printed and ".no-print" in printed
+    assert "@page { size: 105mm 148mm;" in css and ".site-header" in printed and ".no-print" in printed
 
 
 def test_without_a_link_the_sticker_sends_to_the_link_page(city, grid_worker):
