@@ -181,7 +181,7 @@ def gaps(request):
         "tabs": [(k, label, selectors.GAP_PRINCIPLES[k], counts[k]) for k, label in selectors.GAP_KINDS.items()],
         "entries": entries,
         "count": counts[kind],
-        **pager_urls(request, page),
+        **pager_urls(request, page, params={"kind": kind}),
     })
 
 

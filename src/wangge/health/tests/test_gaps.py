@@ -178,3 +178,11 @@ def test_the_gap_page_opens_on_a_list_with_people_unless_a_tab_is_asked_for(city
     c = login(street_officer)
     assert c.get(reverse("health:gaps")).context["kind"] == "fevers_unseen"
     assert c.get(reverse("health:gaps"), {"kind": "unadmitted"}).context["kind"] == "unadmitted"
+
+
+def test_the_pager_of_the_opening_tab_stays_on_that_tab(city, street_officer):
+    for key in ("A", "A2"):
+        put_in(city["residents"][key], S.FEVER)
+    response = login(street_officer).get(reverse("health:gaps"), {"size": 1})
+    assert response.context["kind"] == "fevers_unseen"
+    assert "kind=fevers_unseen" in response.context["next_url"]
