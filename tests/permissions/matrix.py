@@ -56,6 +56,7 @@ AUDIT_READERS = frozenset({AUD, CMD})  # audit.view
 CAMPAIGNERS = frozenset({CMD, CW, CDC})  # screening.campaign.create
 VISITORS = frozenset({GW, VOL, CW, CMD})  # screening.visit.record, screening.link.*
 RISK_CHECKERS = frozenset({GW, CW, CDC, CMD})  # screening.risk.handle
+OVERVIEWERS = frozenset({CMD, CDC, CW})  # health.overview: the epidemic figures on the landing page
 FEVER_REPORTERS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health.status.fever
 MONITORS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health.report.record
 DOCTOR_VISIT_RECORDERS = frozenset({GW, CW, CDC, CMD})  # health.doctor_visit.record
@@ -87,6 +88,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "screening.link.create": VISITORS,
     "screening.link.revoke": VISITORS,
     "screening.risk.handle": RISK_CHECKERS,
+    "health.overview": OVERVIEWERS,
     "health.status.fever": FEVER_REPORTERS,
     **{f"health.status.{s}": CASE_DECIDERS for s in ("suspected", "confirmed", "excluded", "recovered", "deceased")},
     "health.status.close_contact": CONTACT_MARKERS,
@@ -161,6 +163,7 @@ def _slot() -> str:
 PAGES: dict[str, Entry] = {
     # core, accounts
     "core:home": Entry(EVERYONE),
+    "core:overview": Entry(EVERYONE),
     "core:healthz": Entry(PUBLIC),
     "core:data_checks": Entry(CHECKERS),
     "core:data_check": Entry(CHECKERS, path=lambda o: {"key": "people.household_without_head"}),
@@ -200,6 +203,7 @@ PAGES: dict[str, Entry] = {
     "alerts:inbox": Entry(EVERYONE),
     "alerts:export": Entry(EVERYONE),
     "alerts:badge": Entry(EVERYONE),
+    "alerts:read_all": Entry(EVERYONE, method="POST"),
     "alerts:open": Entry(STAFF, on="alert", path=_pk("alert")),
     # Only the owner may open an export job; every role owns one inside, none outside.
     "exports:job": Entry(EVERYONE, on="export_job", path=_pk("export_job")),

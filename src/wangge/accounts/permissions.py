@@ -74,6 +74,7 @@ PERMISSIONS: dict[str, Permission] = {
     "screening.visit.record": _p(pgettext_lazy("permission", "登记入户排查"), GW, VOL, CW, CMD),
     "screening.link.create": _p(pgettext_lazy("permission", "生成申报链接"), GW, VOL, CW, CMD),
     "screening.link.revoke": _p(pgettext_lazy("permission", "停用申报链接"), GW, VOL, CW, CMD),
+    "health.overview": _p(pgettext_lazy("permission", "查看疫情概况"), CMD, CDC, CW),
     "screening.risk.handle": _p(pgettext_lazy("permission", "核查风险线索"), GW, CW, CDC, CMD),
     # Health: a person's epidemic status, one action per target status.  Screening staff raise
     # fevers and contacts; only the CDC (and command) confirm, exclude, or close a case.

@@ -9,16 +9,20 @@ from typing import ClassVar, Literal
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wangge.accounts.permissions import can
+from wangge.accounts.services import common_prefix
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.datachecks import DataCheckFilters, start_of_day_after
 from wangge.core.filters import Filters, SearchText
 from wangge.core.inputs import Id
+from wangge.core.reports import Column, ReportSpec, basis, signatures
+from wangge.grid.selectors import Area
 from wangge.health.hooks import NextStep
 from wangge.health.models import EpidemicStatus
 from wangge.health.selectors import GapEntry, GapList, day_bounds
@@ -235,20 +239,41 @@ def site_rooms(*, user, site_id: int) -> tuple[Site, list[RoomState]]:
     return site, [RoomState(room=r, occupied=taken.get(r.pk, 0), occupants=occupants.get(r.pk, [])) for r in rooms]
 
 
-SITE_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
-    gettext_lazy("隔离点编号"), gettext_lazy("隔离点"), gettext_lazy("地址"), gettext_lazy("联系电话"),
-    gettext_lazy("所属区划前缀"), gettext_lazy("房间"), gettext_lazy("床位"), gettext_lazy("已入住"),
-    gettext_lazy("空余"), gettext_lazy("使用率"),
-]
+def _overall_use(rows) -> str:
+    """The use of all the rows' beds together, by the same rule as one site's (``SiteOccupancy.percent``)."""
+    beds, occupied = sum(r[6] for r in rows), sum(r[7] for r in rows)
+    return f"{SiteOccupancy(None, beds=beds, occupied=occupied).percent}%"
 
 
-def site_export_rows(*, user):
-    """Rows for the Excel download of the site list: the same sites and occupancy as the page."""
-    for s in site_occupancy(user=user):
-        yield (
-            s.site.pk, s.site.name, s.site.address, s.site.phone, s.site.grid_code, s.rooms, s.beds, s.occupied,
-            s.free, f"{s.percent}%",
-        )
+def site_report(*, user, now: dt.datetime | None = None) -> ReportSpec:
+    """The site list as a report (集中隔离点使用情况表): the sites serving the user's area with their
+    rooms, beds and live use, as the list shows them, all of them together in a totals row, signed
+    by the exporting user.  Counted as of ``now``, the export time."""
+    now = timezone.localtime(now or timezone.now())
+    unit = Area(common_prefix(user), None).name
+    rows = [
+        [s.site.pk, s.site.name, s.site.address, s.site.phone, s.site.grid_code, s.rooms, s.beds, s.occupied, s.free,
+         f"{s.percent}%"]
+        for s in site_occupancy(user=user)
+    ]
+    capacity, use = gettext_lazy("容量"), gettext_lazy("使用情况")
+    return ReportSpec(
+        title=format_lazy(gettext_lazy("{area}集中隔离点使用情况表"), area=unit),
+        sheet_title=gettext_lazy("集中隔离点"),
+        meta=[(gettext_lazy("填报单位"), unit), (gettext_lazy("日期"), now.date()),
+              (gettext_lazy("统计口径"), basis(now.date(), now))],
+        columns=[
+            Column(gettext_lazy("隔离点编号")), Column(gettext_lazy("隔离点")), Column(gettext_lazy("地址"), width=30),
+            Column(gettext_lazy("联系电话")), Column(gettext_lazy("所属区划前缀")),
+            Column(gettext_lazy("房间"), group=capacity, total=True),
+            Column(gettext_lazy("床位"), group=capacity, total=True),
+            Column(gettext_lazy("已入住"), group=use, total=True), Column(gettext_lazy("空余"), group=use, total=True),
+            Column(gettext_lazy("使用率"), group=use, total=_overall_use, centred=True),
+        ],
+        rows=rows,
+        footer=signatures(user),
+        frozen_columns=2,
+    )
 
 
 def site_free_rooms(*, user, site_id: int) -> list[Room]:

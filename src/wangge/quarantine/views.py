@@ -21,7 +21,7 @@ from wangge.core.codes import division_code_of
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import flash_outcome, forbidden, not_found_as_404, safe_next
-from wangge.exports.audited import audited_export
+from wangge.exports.audited import audited_export, audited_report
 from wangge.people.selectors import resident_in_reach
 from wangge.quarantine import selectors, services
 from wangge.quarantine.forms import ExtendForm, OrderForm, SiteForm
@@ -43,10 +43,9 @@ def site_list(request):
 
 @login_required
 def site_export(request):
-    return audited_export(
+    return audited_report(
         actor=Actor.from_request(request), object_type="quarantine.site", grid_code=common_prefix(request.user),
-        filters={}, filename="集中隔离点.xlsx", headers=selectors.SITE_EXPORT_HEADERS,
-        rows=selectors.site_export_rows(user=request.user),
+        filters={}, filename="集中隔离点.xlsx", spec=selectors.site_report(user=request.user),
     )
 
 

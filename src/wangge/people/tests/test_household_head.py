@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from wangge.core.errors import ValidationFailed
 from wangge.core.testing import Api, force_login
-from wangge.core.testing.factories import add_resident, valid_id_number
+from wangge.core.testing.factories import add_resident, make_household, valid_id_number
 from wangge.people.models import ImportJob, Resident
 from wangge.people.services import resident_create, resident_move, resident_update
-from wangge.people.tests.import_helpers import resident_row, run_job, write_csv
+from wangge.people.tests.import_helpers import RESIDENT_HEADERS, resident_row, run_job, write_csv
 
 VALID_ONLY = ImportJob.Mode.VALID_ONLY
 
@@ -228,3 +228,135 @@ def test_two_heads_in_different_chunks_of_a_file_are_caught(tmp_path, empty, gri
     job, _ = run_job(grid_worker, write_csv(tmp_path, rows), mode=VALID_ONLY)
     assert codes(job) == [(3, "household_has_head")]
     assert Resident.objects.get(household=empty).name == "甲"
+
+
+# --- import: a blank relation is unstated -------------------------------------------------------
+# A file without relations (often what a community hands over) makes the first person of each
+# household without a head its head, and everyone else 其他; a stated 户主 keeps the rule above.
+RELATION = RESIDENT_HEADERS.index("与户主关系")
+WITHOUT_RELATION = [h for h in RESIDENT_HEADERS if h != "与户主关系"]
+
+
+def without_relation(row):
+    return row[:RELATION] + row[RELATION + 1:]
+
+
+@pytest.fixture
+def two_empty(city, empty):
+    """Two households of grid A with nobody registered yet."""
+    return [empty, make_household(empty.unit, number=3)]
+
+
+def six_people(households):
+    """Three people for each household, the households' rows interleaved."""
+    return [
+        resident_row(household, valid_id_number(), name=f"{'甲乙'[h]}{n}", relation="")
+        for n in range(1, 4) for h, household in enumerate(households)
+    ]
+
+
+def relations(household):
+    return sorted(Resident.objects.filter(household=household).values_list("name", "relation"))
+
+
+def test_a_file_without_a_relation_column_makes_the_first_of_each_household_its_head(tmp_path, two_empty,
+                                                                                      grid_worker):
+    rows = [without_relation(row) for row in six_people(two_empty)]
+    job, result = run_job(grid_worker, write_csv(tmp_path, rows, headers=WITHOUT_RELATION))
+    assert job.errors == [] and result.imported_rows == 6
+    assert relations(two_empty[0]) == [("甲1", "head"), ("甲2", "other"), ("甲3", "other")]
+    assert relations(two_empty[1]) == [("乙1", "head"), ("乙2", "other"), ("乙3", "other")]
+
+
+def test_blank_relations_make_the_first_of_each_household_its_head(tmp_path, two_empty, grid_worker):
+    job, result = run_job(grid_worker, write_csv(tmp_path, six_people(two_empty)))
+    assert job.errors == [] and result.imported_rows == 6
+    assert [Resident.objects.filter(household=h, relation="head").get().name for h in two_empty] == ["甲1", "乙1"]
+
+
+def test_blank_relations_in_a_household_with_a_head_are_imported_as_other(tmp_path, city, headed, grid_worker):
+    rows = [resident_row(headed, valid_id_number(), name=name, relation="") for name in ("赵一", "赵二")]
+    job, result = run_job(grid_worker, write_csv(tmp_path, rows))
+    assert job.errors == [] and result.imported_rows == 2
+    assert relations(headed) == [("张伟", "head"), ("李娜", "spouse"), ("赵一", "other"), ("赵二", "other")]
+
+
+def test_a_stated_head_makes_blank_relations_after_it_other(tmp_path, empty, grid_worker):
+    rows = [
+        resident_row(empty, valid_id_number(), name="甲", relation="户主"),
+        resident_row(empty, valid_id_number(), name="乙", relation=""),
+    ]
+    job, _ = run_job(grid_worker, write_csv(tmp_path, rows))
+    assert job.errors == []
+    assert relations(empty) == [("乙", "other"), ("甲", "head")]
+
+
+def test_an_explicit_second_head_is_still_refused_next_to_blank_relations(tmp_path, headed, empty, grid_worker):
+    rows = [
+        resident_row(empty, valid_id_number(), name="甲", relation=""),
+        resident_row(empty, valid_id_number(), name="乙", relation="户主"),
+        resident_row(headed, valid_id_number(), name="丙", relation=""),
+        resident_row(headed, valid_id_number(), name="丁", relation="户主"),
+    ]
+    job, result = run_job(grid_worker, write_csv(tmp_path, rows), mode=VALID_ONLY)
+    assert codes(job) == [(3, "household_has_head"), (5, "household_has_head")]
+    assert result.imported_rows == 2
+    assert relations(empty) == [("甲", "head")]
+    assert Resident.objects.get(name="丙").relation == "other"
+
+
+def test_a_blank_row_refused_for_another_reason_leaves_the_head_to_the_next(tmp_path, city, empty, grid_worker):
+    taken = city["residents"]["A"].id_number
+    rows = [
+        resident_row(empty, taken, name="甲", relation=""),
+        resident_row(empty, valid_id_number(), name="乙", relation=""),
+        resident_row(empty, valid_id_number(), name="丙", relation=""),
+    ]
+    job, _ = run_job(grid_worker, write_csv(tmp_path, rows), mode=VALID_ONLY)
+    assert [e["row"] for e in job.errors] == [2]
+    assert relations(empty) == [("丙", "other"), ("乙", "head")]
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 4])
+@pytest.mark.parametrize("checker", ["thread", "process"])
+def test_blank_relations_across_chunks_make_one_head_each(tmp_path, headed, two_empty, grid_worker, monkeypatch,
+                                                          chunk_rows, checker):
+    """Chunks of 1, 2 and 4 rows cut the households' rows everywhere; on PostgreSQL the rows are
+    COPY lines formatted before the head is decided, by a thread or by the checker process."""
+    from wangge.people import imports
+
+    monkeypatch.setattr(imports, "CHUNK_ROWS_SQLITE", chunk_rows)
+    monkeypatch.setattr(imports, "CHUNK_ROWS_POSTGRES", chunk_rows)
+    used = []
+    if checker == "process":
+        real = imports._in_process
+        monkeypatch.setattr(imports, "PROCESS_MIN_ROWS", 0)
+        monkeypatch.setattr(imports, "_in_process", lambda *a, **kw: used.append(True) or real(*a, **kw))
+    rows = six_people(two_empty) + [
+        resident_row(two_empty[0], valid_id_number(), name="甲4", relation="户主"),
+        resident_row(headed, valid_id_number(), name="赵一", relation=""),
+        resident_row(two_empty[1], valid_id_number(), name="乙4", relation="子女"),
+    ]
+    job, result = run_job(grid_worker, write_csv(tmp_path, rows), mode=VALID_ONLY)
+    assert codes(job) == [(8, "household_has_head")]
+    assert result.imported_rows == 8
+    assert relations(two_empty[0]) == [("甲1", "head"), ("甲2", "other"), ("甲3", "other")]
+    assert relations(two_empty[1]) == [("乙1", "head"), ("乙2", "other"), ("乙3", "other"), ("乙4", "child")]
+    assert Resident.objects.get(name="赵一").relation == "other"
+    assert used == ([True] if checker == "process" and connection.vendor == "postgresql" else [])
+
+
+def test_a_blank_row_made_head_keeps_tabs_and_line_breaks_in_its_text(tmp_path, empty, grid_worker):
+    """On PostgreSQL its COPY line is rewritten after it was formatted: only the relation changes."""
+    rows = [resident_row(empty, valid_id_number(), name="甲\t乙", relation="", note="一\n二\t三\\四")]
+    job, _ = run_job(grid_worker, write_csv(tmp_path, rows))
+    assert job.errors == []
+    resident = Resident.objects.get(household=empty)
+    assert (resident.name, resident.note, resident.relation) == ("甲\t乙", "一\n二\t三\\四", "head")
+
+
+def test_the_form_and_the_api_still_read_a_blank_relation_as_head():
+    from wangge.people.validation import clean_resident_fields
+
+    assert clean_resident_fields({"relation": ""}, partial=True).values["relation"] == "head"
+    assert clean_resident_fields({"relation": ""}, partial=True, unstated_relation=True).values["relation"] is None
