@@ -240,6 +240,7 @@ PAGES: dict[str, Entry] = {
     "screening:visit": Entry(VISITORS, on="campaign and household",
                              path=lambda o: {"campaign_id": o.campaign.pk, "household_id": o.household.pk}),
     "screening:declaration_link": Entry(VISITORS, on="household", path=_pk("household", "household_id")),
+    "screening:declaration_sticker": Entry(VISITORS, on="household", path=_pk("household", "household_id")),
     "screening:declare": Entry(PUBLIC, path=lambda o: {"token": o.link.token}),
     "screening:declare_monitoring": Entry(
         PUBLIC, method="POST", path=lambda o: {"token": o.link.token},

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_noop
 
 from wangge.core.codes import GRID_CODE_LENGTH
 from wangge.core.scoping import ScopedManager
+from wangge.health.evidence import evidence_in_words
 from wangge.people.models import Resident
 
 # The symptoms a screening visit, a self-declaration and a monitoring report offer, in this order.
@@ -120,6 +121,10 @@ class StatusTransition(models.Model):
 
     def __str__(self):
         return f"{self.resident_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def evidence_words(self) -> str:
+        return evidence_in_words(self.evidence)
 
 
 # 37.3 °C is the fever line used throughout China's COVID-19 protocols.

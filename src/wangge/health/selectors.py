@@ -29,7 +29,8 @@ from wangge.core.inputs import Day
 from wangge.core.reports import Column, ReportSpec, basis, signatures
 from wangge.grid.models import Building, Grid
 from wangge.grid.selectors import Area, area_in_reach, area_names, compound_counts, compound_key
-from wangge.health.hooks import held_under_order
+from wangge.health.hooks import NextStep, held_under_order
+from wangge.health.hooks import next_steps as next_steps_hook
 from wangge.health.models import (
     FEVER_THRESHOLD,
     FOUR_CATEGORIES,
@@ -358,6 +359,13 @@ def gap_counts(*, user, within: str = "") -> dict[str, int]:
     return {kind: gap_queryset(kind, user=user, within=within).count() for kind in GAP_KINDS}
 
 
+def gap_opening_kind(counts: dict[str, int]) -> str:
+    """The tab a gap list opens on when none is asked for: the first, in the lists' order, with
+    anybody waiting, so the page never opens on an empty list while another has people in it;
+    the first list when all are empty."""
+    return next((kind for kind in GAP_KINDS if counts.get(kind)), next(iter(GAP_KINDS)))
+
+
 GAP_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
     gettext_lazy("事项"),
     gettext_lazy("居民编号"),
@@ -470,6 +478,12 @@ def board(*, user, area: Area) -> Board:
 
 def person_status(*, user, resident) -> PersonStatus | None:
     return PersonStatus.objects.restrict(user).filter(resident=resident).first()
+
+
+def next_steps(*, user, resident, status: str) -> list[NextStep]:
+    """What the apps above offer to do next for ``resident`` in ``status`` (investigation, isolation,
+    transfer...), in the order they answer; health knows none of them (``hooks.next_steps``)."""
+    return [step for answer in next_steps_hook.ask(user=user, resident=resident, status=status) for step in answer]
 
 
 def person_transitions(*, user, resident):

@@ -297,3 +297,10 @@ def test_gap_lists_and_symptoms_are_in_english(city, street_officer, grid_worker
     assert "Dry cough, Fatigue" in html and 'value="干咳"> Dry cough' in html  # stored word, shown in English
     html = page(logged_in_in_english(street_officer), reverse("health:person", args=[city["residents"]["A"].pk]))
     assert "Dry cough, Fatigue" in html
+
+
+@pytest.mark.parametrize("accept", ["zh-CN,zh;q=0.9", "en-GB,en;q=0.9"])
+def test_the_language_menu_names_each_language_in_its_own_script_whatever_the_interface(db, accept):
+    html = Client(HTTP_ACCEPT_LANGUAGE=accept).get(LOGIN).content.decode()
+    options = dict(re.findall(r'<option value="([a-z-]+)" lang="[a-z-]+"[^>]*>([^<]+)</option>', html))
+    assert options == {"zh-hans": "简体中文", "en": "English"}

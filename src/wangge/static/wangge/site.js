@@ -10,6 +10,9 @@
 //   data-swap-invalid            an htmx form whose 422 answer (the form again, with the reason) is
 //                                swapped in like a 200 (htmx leaves 4xx answers out by default)
 //   data-check-all="NAME"        a checkbox that ticks or clears every checkbox named NAME on the page
+//   data-copy="TEXT"             a button that copies TEXT to the clipboard and says so (data-copied)
+//   data-share-url="URL"         a button that opens the phone's share sheet for URL (Web Share API;
+//                                data-share-title), shown only where the browser has one
 // It also holds the one way scripts put user data (names, places) on screen: as text, never HTML.
 (function () {
   var wangge = (window.wangge = window.wangge || {});
@@ -90,6 +93,41 @@
     root = root || document;
     within(root, "[data-reveals]").forEach(syncReveal);
     within(root, "[data-remask-after]").forEach(scheduleRemask);
+    if (navigator.share) within(root, "[data-share-url]").forEach(function (el) { el.hidden = false; });
+  }
+
+  function copyText(button) {
+    var text = button.getAttribute("data-copy");
+    var done = function () {
+      var said = button.getAttribute("data-copied");
+      if (!said) return;
+      var before = button.textContent;
+      button.textContent = said;
+      setTimeout(function () { button.textContent = before; }, 2000);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { selectCopy(text); done(); });
+    } else {
+      selectCopy(text);
+      done();
+    }
+  }
+
+  // Without the Clipboard API (plain http on a LAN): copy through a selected, off-screen field.
+  function selectCopy(text) {
+    var field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.className = "offscreen";
+    document.body.appendChild(field);
+    field.select();
+    try { document.execCommand("copy"); } catch (e) { /* the text stays visible to copy by hand */ }
+    field.remove();
+  }
+
+  function share(button) {
+    navigator.share({ title: button.getAttribute("data-share-title") || document.title,
+                      url: button.getAttribute("data-share-url") }).catch(function () { /* closed */ });
   }
 
   document.addEventListener("change", function (event) {
@@ -108,8 +146,10 @@
   });
 
   document.addEventListener("click", function (event) {
-    var el = event.target instanceof Element ? event.target.closest("[data-print], [data-remove-closest], [data-remask-now]") : null;
+    var el = event.target instanceof Element ? event.target.closest("[data-print], [data-remove-closest], [data-remask-now], [data-copy], [data-share-url]") : null;
     if (!el) return;
+    if (el.hasAttribute("data-copy")) copyText(el);
+    if (el.hasAttribute("data-share-url") && navigator.share) share(el);
     if (el.hasAttribute("data-remask-now")) remask(el.closest("[data-remask-after]"));
     if (el.hasAttribute("data-print")) window.print();
     if (el.hasAttribute("data-remove-closest")) {
