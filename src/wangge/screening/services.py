@@ -544,6 +544,30 @@ def declaration_submit(
     """
     link = link_for_token(token, ip_address=actor.ip_address)
     link_submission_count(link)
+    return _declare(actor=actor, link=link, resident_id=resident_id, temperature=temperature, symptoms=symptoms,
+                    travel_history=travel_history, travel_risk_area=travel_risk_area, contact_case=contact_case,
+                    arrived_from=arrived_from, date=date)
+
+
+@transaction.atomic
+def household_declaration_submit(*, actor: Actor, token: str, temperature: Any,
+                                 date: dt.date | None = None) -> list[SelfDeclaration]:
+    """全家正常: every member of the household who has not declared today declares this temperature,
+    no symptoms, no travel and no contact, in one submission (one transaction, counted once against
+    the link's limit).  A member who declared already keeps their own declaration."""
+    link = link_for_token(token, ip_address=actor.ip_address)
+    link_submission_count(link)
+    date = date or timezone.localdate()
+    declared = SelfDeclaration.objects.filter(household=link.household, date=date).values("resident_id")
+    members = list(link.household.residents.exclude(pk__in=declared).order_by("pk").values_list("pk", flat=True))
+    if not members:
+        raise ValidationFailed(_("本户成员今天都已申报"), code="household_declared")
+    return [_declare(actor=actor, link=link, resident_id=pk, temperature=temperature, date=date) for pk in members]
+
+
+def _declare(*, actor: Actor, link: DeclarationLink, resident_id, temperature: Any, symptoms: list[str] | None = None,
+             travel_history: str = "", travel_risk_area: bool = False, contact_case: bool = False,
+             arrived_from: str = "", date: dt.date | None = None) -> SelfDeclaration:
     household = link.household
     try:
         resident = Resident.objects.get(pk=int(resident_id), household=household)

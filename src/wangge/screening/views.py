@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wangge.accounts.permissions import can, require
@@ -358,6 +359,8 @@ def declare(request, token: str):
     status, errors, posted = 200, {}, None
     if request.method == "POST":
         posted = request.POST
+        if posted.get("whole_household"):
+            return _declare_household(request, link, token)
         try:
             declaration = services.declaration_submit(
                 actor=Actor.from_request(request, channel="link"), token=token,
@@ -371,16 +374,34 @@ def declare(request, token: str):
             errors, status = exc.errors, 422
             messages.error(request, exc.message)
         else:
-            text = "已提交今日健康申报，谢谢！"
+            text = _("已提交今日健康申报，谢谢！")
             if declaration.leads:
-                text += "您报告了发热或症状，社区工作人员将尽快与您联系，请居家等候、避免外出。"
+                text += _("您报告了发热或症状，社区工作人员将尽快与您联系，请居家等候、避免外出。")
             messages.success(request, text)
             return redirect("screening:declare", token)
     return _declare_page(request, link, status=status, errors=errors, posted=posted)
 
 
+def _declare_household(request, link: DeclarationLink, token: str):
+    """全家正常: one temperature for every member who has not declared today, one submission."""
+    try:
+        declarations = services.household_declaration_submit(
+            actor=Actor.from_request(request, channel="link"), token=token,
+            temperature=request.POST.get("temperature", ""),
+        )
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return _declare_page(request, link, status=422, household_posted=request.POST)
+    text = ngettext("已为 %(n)s 位家庭成员提交今日健康申报，谢谢！", "已为 %(n)s 位家庭成员提交今日健康申报，谢谢！",
+                    len(declarations)) % {"n": len(declarations)}
+    if any(d.leads for d in declarations):
+        text += _("您报告了发热或症状，社区工作人员将尽快与您联系，请居家等候、避免外出。")
+    messages.success(request, text)
+    return redirect("screening:declare", token)
+
+
 def _declare_page(request, link: DeclarationLink, *, status=200, errors=None, posted=None, monitor_errors=None,
-                  monitor_posted=None):
+                  monitor_posted=None, household_posted=None):
     household = link.household
     today = timezone.localdate()
     members = list(household.residents.order_by("id"))
@@ -400,7 +421,8 @@ def _declare_page(request, link: DeclarationLink, *, status=200, errors=None, po
         "address": household.unit.building.name + household.unit.name + household.door_number,
         "token": link.token, "monitoring": monitoring, "slot": slot, "slot_label": HealthReport.Slot(slot).label,
         "monitor_symptoms": [s for s in SYMPTOMS if s != "发热"], "monitor_errors": monitor_errors or {},
-        "monitor_posted": monitor_posted,
+        "monitor_posted": monitor_posted, "household_posted": household_posted,
+        "undeclared": sum(1 for r in rows if not r["declared"]),
     }, status=status)
 
 

@@ -86,3 +86,39 @@ def test_a_revoked_link_is_renewed_with_a_new_token(link, city, grid_worker, act
 ])
 def test_names_are_masked_on_the_public_page(name, masked):
     assert mask_name(name) == masked
+
+
+def test_the_whole_household_declares_normal_in_one_submission(link, city, actor):
+    from wangge.screening.services import household_declaration_submit
+
+    a, a2 = city["residents"]["A"], city["residents"]["A2"]
+    submit(actor, link, a2, "37.9", symptoms=["干咳"])  # declared already, with a cough: kept as it is
+    made = household_declaration_submit(actor=actor(None), token=link.token, temperature="365")
+    assert [d.resident_id for d in made] == [a.pk]
+    assert str(SelfDeclaration.objects.get(resident=a).temperature) == "36.5"
+    assert SelfDeclaration.objects.get(resident=a2).symptoms == ["干咳"]
+    with pytest.raises(ValidationFailed) as again:
+        household_declaration_submit(actor=actor(None), token=link.token, temperature="36.5")
+    assert again.value.code == "household_declared"
+
+
+def test_a_bad_household_temperature_writes_nothing(link, city, actor):
+    from wangge.screening.services import household_declaration_submit
+
+    with pytest.raises(ValidationFailed) as refused:
+        household_declaration_submit(actor=actor(None), token=link.token, temperature="45")
+    assert refused.value.code == "declaration_invalid" and not SelfDeclaration.objects.exists()
+
+
+def test_the_public_page_offers_whole_household_normal(link, city):
+    from django.test import Client
+    from django.urls import reverse
+
+    url = reverse("screening:declare", args=[link.token])
+    client = Client()
+    assert 'data-testid="whole-household"' in client.get(url).content.decode()
+    response = client.post(url, {"whole_household": "1", "temperature": "36.6"})
+    assert response.status_code == 302
+    assert SelfDeclaration.objects.filter(household=link.household).count() == 2
+    refused = client.post(url, {"whole_household": "1", "temperature": "36.6"})
+    assert refused.status_code == 422
