@@ -104,6 +104,11 @@ class TableRow:
         return [self.figures[c] for c in BOARD_CATEGORIES]
 
     @property
+    def labelled_cells(self) -> list[tuple[str, CategoryFigures]]:
+        """(category label, figures): a phone shows each figure with its name."""
+        return [(EpidemicStatus(c).label, self.figures[c]) for c in BOARD_CATEGORIES]
+
+    @property
     def has_children(self) -> bool:
         """Whether the row's area opens on a table of its own (a grid's does not)."""
         return not is_grid_level_or_below(self.prefix)
