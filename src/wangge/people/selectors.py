@@ -216,6 +216,7 @@ def household_search(*, user, q: str) -> PersonMatches:
     where = Q(address__contains=text) | Q(door_number__startswith=text)
     if text.isdigit():
         where |= Q(code__startswith=text)
-    qs = Household.objects.restrict(user).filter(where).order_by("grid_code", "id")
+    qs = (Household.objects.restrict(user).filter(where).select_related("unit__building__grid")
+          .order_by("grid_code", "id"))
     page = keyset_page(qs, limit=PICKER_SUGGESTIONS)
     return PersonMatches(people=page.items, more=page.next_cursor is not None)
