@@ -4,12 +4,18 @@ from django.urls import include, path
 from wangge import views
 from wangge.api import api
 from wangge.core import urls as core_urls
+from wangge.core import views as core_views
 from wangge.grid import urls as grid_urls
 from wangge.people import views as people_views
 
 urlpatterns = [
     # The home page is a view above every app (it shows the grid); it keeps its name, core:home.
-    path("", include(([path("", views.home, name="home"), *core_urls.urlpatterns], core_urls.app_name))),
+    # So are the data checks: core keeps their table, every app adds its own (core.datachecks).
+    path("", include(([path("", views.home, name="home"),
+                       path("area/", views.overview, name="overview"),
+                       path("checks/", views.data_checks_page, name="data_checks"),
+                       path("checks/<str:key>/", views.data_check_page, name="data_check"),
+                       *core_urls.urlpatterns], core_urls.app_name))),
     path("accounts/", include("wangge.accounts.urls")),
     # A household's page lists its people, so it is a people view; it keeps its place, grid:household.
     path("grid/", include(([*grid_urls.urlpatterns,
@@ -28,3 +34,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# Refusals in the site's layout and the visitor's language (Django's own are bare English pages).
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found

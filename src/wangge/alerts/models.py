@@ -13,12 +13,16 @@ class AlertKind(models.TextChoices):
     MISSED_REPORT = "missed_report", _("健康监测漏报")
     FEVER = "fever", _("发热")
     POSITIVE_TEST = "positive_test", _("核酸阳性")
+    SUSPECTED_CASE = "suspected_case", _("疑似病例")
+    CONFIRMED_CASE = "confirmed_case", _("确诊病例")
     RELEASE_DUE = "release_due", _("隔离期满待解除")
     TEST_OVERDUE = "test_overdue", _("核酸检测逾期")
     TRANSFER_LATE = "transfer_late", _("转运延误")
     TRANSFER_NOT_HANDED_OVER = "transfer_handover", _("转运未交接")
     GAP_STALE = "gap_stale", _("闭环事项滞留")
     NEW_LEAD = "new_lead", _("排查发现线索")
+    RISK_REPORT = "risk_report", _("风险地区或接触史待核查")
+    RESULT_CORRECTED = "result_corrected", _("检测结果更正")
 
 
 class Alert(models.Model):

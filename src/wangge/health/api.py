@@ -97,6 +97,42 @@ class GapListOut(Schema):
     items: list[GapOut]
 
 
+class MonitoredOut(Schema):
+    resident_id: int
+    name: str
+    phone_masked: str
+    grid_code: str
+    status: str
+    am_temperature: Decimal | None = None  # today's morning report, None when not reported
+    pm_temperature: Decimal | None = None
+
+
+class MonitoringAreaOut(Schema):
+    prefix: str
+    name: str
+    monitored: int
+    missing_am: int | None  # None: the slot has not opened yet
+    missing_pm: int | None
+    fever: int
+
+
+class MonitoringOut(Schema):
+    date: dt.date
+    area: str
+    total: int  # everyone monitored in the area
+    missing_am: int | None  # None: the slot has not opened yet (the afternoon before noon)
+    missing_pm: int | None
+    count: int  # the list as filtered by ``show``, not the page
+    next_cursor: str | None = None
+    areas: list[MonitoringAreaOut]  # by child area, for command
+    items: list[MonitoredOut]
+
+
+class MonitoringQuery(selectors.MonitoringFilters):
+    cursor: str = ""
+    limit: PageSize = None
+
+
 class ReportIn(Schema):
     resident_id: Id
     date: Day | None = None  # the local date; today when omitted
@@ -200,12 +236,38 @@ def gap_list(request: HttpRequest, kind: str, query: Query[GapQuery]):
     page = keyset_page(qs, cursor=query.cursor, limit=page_limit(query.limit))
     entries = selectors.gap_entries_from(kind, page.items, timezone.now())
     return {
-        "kind": kind, "kind_name": selectors.GAP_KINDS[kind], "count": qs.count(), "next_cursor": page.next_cursor,
+        "kind": kind, "kind_name": str(selectors.GAP_KINDS[kind]), "count": qs.count(), "next_cursor": page.next_cursor,
         "items": [
             {"kind": e.kind, "resident_id": e.resident.pk, "name": e.resident.name,
              "phone_masked": e.resident.phone_masked, "grid_code": e.grid_code, "since": e.since,
              "waited_hours": round(e.waited.total_seconds() / 3600, 1), "detail": e.detail}
             for e in entries
+        ],
+    }
+
+
+@router.get(
+    "/health/monitoring",
+    response={200: MonitoringOut, **READ_ERRORS},
+    summary="健康监测名单（show=missing 本时段未报，show=fever 今日发热或有症状）及各下级区域汇总",
+)
+def monitoring(request: HttpRequest, query: Query[MonitoringQuery]):
+    user = request.auth
+    area = area_in_reach(user=user, code=query.within)
+    today = timezone.localdate()
+    everyone = selectors.monitored_queryset(user=user, within=area.prefix)
+    qs = selectors.monitored_queryset(user=user, within=area.prefix, show=query.show)
+    page = keyset_page(qs, cursor=query.cursor, limit=page_limit(query.limit))
+    missing = selectors.monitoring_missing_counts(everyone, date=today)
+    return {
+        "date": today, "area": area.prefix, "total": everyone.count(), "missing_am": missing["am"],
+        "missing_pm": missing["pm"], "count": qs.count(), "next_cursor": page.next_cursor,
+        "areas": [vars(a) for a in selectors.monitoring_summary(user=user, area=area)],
+        "items": [
+            {"resident_id": p.resident.pk, "name": p.resident.name, "phone_masked": p.resident.phone_masked,
+             "grid_code": p.resident.grid_code, "status": p.status,
+             "am_temperature": p.am.temperature if p.am else None, "pm_temperature": p.pm.temperature if p.pm else None}
+            for p in selectors.monitored_rows(page.items, date=today)
         ],
     }
 

@@ -9,11 +9,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, ClassVar, NamedTuple
+from typing import Annotated, ClassVar, Literal, NamedTuple
 
 from django.conf import settings
-from django.db.models import Case, Count, Q, QuerySet, Value, When
-from django.db.models.functions import Concat, Substr
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Substr, TruncDate
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -21,13 +22,17 @@ from django.utils.translation import gettext_lazy
 from pydantic import AfterValidator
 
 from wangge.core.codes import PREFIX_LENGTH, Level, is_grid_level_or_below
+from wangge.core.datachecks import DataCheckFilters
 from wangge.core.errors import NotFound
 from wangge.core.filters import Filters, Within
 from wangge.core.inputs import Day
+from wangge.core.reports import Column, ReportSpec, basis, signatures
 from wangge.grid.models import Building, Grid
 from wangge.grid.selectors import Area, area_in_reach, area_names, compound_counts, compound_key
-from wangge.health.hooks import held_under_order
+from wangge.health.hooks import NextStep, held_under_order
+from wangge.health.hooks import next_steps as next_steps_hook
 from wangge.health.models import (
+    FEVER_THRESHOLD,
     FOUR_CATEGORIES,
     MONITORED_STATUSES,
     EpidemicStatus,
@@ -48,6 +53,16 @@ class AreaFilters(Filters):
 
     labels: ClassVar = {"within": gettext_lazy("区域代码"), "date": gettext_lazy("日期"),
                         "kind": gettext_lazy("闭环事项")}
+
+
+class MonitoringFilters(AreaFilters):
+    """The monitoring list (page and API): an area, and whom to show of it."""
+
+    # "missing": no report yet in the slot open now (the morning's until noon, then the
+    # afternoon's); "fever": a report today with a fever or a symptom.
+    show: Literal["", "missing", "fever"] = ""
+
+    labels: ClassVar = {**AreaFilters.labels, "show": gettext_lazy("显示")}
 
 
 class AreaDayFilters(AreaFilters):
@@ -164,16 +179,28 @@ def four_category_table(*, user, area: Area, date: dt.date | None = None) -> Fou
     return FourCategoryTable(area=area, date=date, rows=ordered, total=total)
 
 
-FOUR_CATEGORY_HEADERS = [gettext_lazy("区域代码"), gettext_lazy("区域")] + [  # lazy, like every export's headers
-    format_lazy("{}{}", EpidemicStatus(c).label, part)
-    for c in BOARD_CATEGORIES for part in (gettext_lazy("现有"), gettext_lazy("当日新增"), gettext_lazy("累计"))
-]
+def four_category_report(table: FourCategoryTable, *, user, now: dt.datetime | None = None) -> ReportSpec:
+    """The daily table as the report sent upward (四类人员日报表): title, reporting unit, date and
+    basis, each category's 现有 / 当日新增 / 累计 under it, the child areas, a totals row and the
+    signatures (the exporting user fills it in; the reviewer signs by hand).
 
-
-def four_category_rows(table: FourCategoryTable):
-    for r in [*table.rows, table.total]:
-        name = r.name if r is not table.total else f"{table.area.name}合计"
-        yield [r.prefix, name] + [v for f in r.cells for v in (f.current, f.new, f.cumulative)]
+    A past day is counted to its end; today (or a later day) as of ``now``, the export time.
+    """
+    columns = [Column(gettext_lazy("区域代码")), Column(gettext_lazy("区域"))] + [
+        Column(part, group=EpidemicStatus(c).label, total=True)
+        for c in BOARD_CATEGORIES for part in (gettext_lazy("现有"), gettext_lazy("当日新增"), gettext_lazy("累计"))
+    ]
+    rows = [[r.prefix, r.name] + [v for f in r.cells for v in (f.current, f.new, f.cumulative)] for r in table.rows]
+    return ReportSpec(
+        title=format_lazy(gettext_lazy("{area}四类人员日报表"), area=table.area.name),
+        sheet_title=gettext_lazy("四类人员日报"),
+        meta=[(gettext_lazy("填报单位"), table.area.name), (gettext_lazy("日期"), table.date),
+              (gettext_lazy("统计口径"), basis(table.date, now))],
+        columns=columns,
+        rows=rows,
+        footer=signatures(user),
+        frozen_columns=2,
+    )
 
 
 # --- The gap lists: 应收尽收、应治尽治、应检尽检、应隔尽隔 ----------------------------------------
@@ -189,6 +216,14 @@ class GapEntry(NamedTuple):
     detail: str = ""
 
 
+class GapAction(NamedTuple):
+    """What a gap list's row offers to close the gap: a form that posts (one tap), or a page."""
+
+    url: str
+    label: str
+    post: bool = True
+
+
 @dataclass(frozen=True)
 class GapList:
     """One closed-loop list.  Health declares the four of a person's status; an app above adds its
@@ -202,6 +237,7 @@ class GapList:
     entries: Callable[[Iterable, dt.datetime], list[GapEntry]]  # (rows, now) -> their entries
     stale: Callable[..., list[GapEntry]]  # (*, older_than, now) -> city-wide entries waiting longer
     related: str = "resident__household"  # what a page of rows reads with them
+    action: Callable[[GapEntry], GapAction | None] | None = None  # what a row offers to close it
 
 
 GAP_LISTS: dict[str, GapList] = {}
@@ -287,14 +323,18 @@ def status_gap_stale(rows: Callable[..., QuerySet], kind: str):
 
 
 # Quarantine's overdue tests (应检尽检) stand at 40, before the fevers.
-for _kind, _label, _principle, _position, _rows in [
-    ("unadmitted", "确诊未收治", "应收尽收", 10, confirmed_not_admitted),
-    ("unisolated", "疑似未隔离", "应隔尽隔", 20, suspected_not_isolated),
-    ("unquarantined", "密接未隔离", "应隔尽隔", 30, contacts_not_quarantined),
-    ("fevers_unseen", "发热未就诊", "应治尽治", 50, fevers_not_seen),
+def _doctor_visit(entry: GapEntry) -> GapAction:
+    return GapAction(reverse("health:doctor_visit", args=[entry.resident.pk]), gettext_lazy("已就诊"))
+
+
+for _kind, _label, _principle, _position, _rows, _action in [
+    ("unadmitted", gettext_lazy("确诊未收治"), gettext_lazy("应收尽收"), 10, confirmed_not_admitted, None),
+    ("unisolated", gettext_lazy("疑似未隔离"), gettext_lazy("应隔尽隔"), 20, suspected_not_isolated, None),
+    ("unquarantined", gettext_lazy("密接未隔离"), gettext_lazy("应隔尽隔"), 30, contacts_not_quarantined, None),
+    ("fevers_unseen", gettext_lazy("发热未就诊"), gettext_lazy("应治尽治"), 50, fevers_not_seen, _doctor_visit),
 ]:
     register_gap_list(GapList(_kind, _label, _principle, _position, rows=_rows, entries=status_gap_entries(_kind),
-                              stale=status_gap_stale(_rows, _kind)))
+                              stale=status_gap_stale(_rows, _kind), action=_action))
 
 
 def gap_list(kind: str) -> GapList:
@@ -319,6 +359,13 @@ def gap_counts(*, user, within: str = "") -> dict[str, int]:
     return {kind: gap_queryset(kind, user=user, within=within).count() for kind in GAP_KINDS}
 
 
+def gap_opening_kind(counts: dict[str, int]) -> str:
+    """The tab a gap list opens on when none is asked for: the first, in the lists' order, with
+    anybody waiting, so the page never opens on an empty list while another has people in it;
+    the first list when all are empty."""
+    return next((kind for kind in GAP_KINDS if counts.get(kind)), next(iter(GAP_KINDS)))
+
+
 GAP_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
     gettext_lazy("事项"),
     gettext_lazy("居民编号"),
@@ -338,7 +385,7 @@ def gap_export_rows(entries: list[GapEntry]):
     for e in entries:
         r = e.resident
         yield (
-            GAP_KINDS[e.kind], r.pk, r.name, r.get_sex_display(), r.id_number_masked, r.phone_masked,
+            str(GAP_KINDS[e.kind]), r.pk, r.name, r.get_sex_display(), r.id_number_masked, r.phone_masked,
             r.household.address, e.grid_code, e.since, round(e.waited.total_seconds() / 3600, 1), e.detail,
         )
 
@@ -353,6 +400,35 @@ def stale_gap_entries(*, older_than: dt.timedelta, now=None) -> list[GapEntry]:
 def gap_entries_from(kind: str, qs, now) -> list[GapEntry]:
     """Entries for a gap queryset, or for the rows of a page of one (fetched already)."""
     return gap_list(kind).entries(qs, now)
+
+
+# --- The last days, day by day ------------------------------------------------------------------
+
+
+@dataclass
+class DailySeries:
+    dates: list[dt.date]
+    series: dict[str, list[int]]  # status -> people who entered it each day
+
+
+def daily_new(*, user, area: Area, days: int = 14, today: dt.date | None = None) -> DailySeries:
+    """How many people entered each of the four categories on each of the last ``days`` local days,
+    in ``area`` of the user's reach (the curve on command's landing page)."""
+    today = today or timezone.localdate()
+    first = today - dt.timedelta(days=days - 1)
+    qs = StatusTransition.objects.restrict(user)
+    if area.prefix:
+        qs = qs.within(area.prefix)
+    rows = (
+        qs.filter(at__gte=day_bounds(first)[0], at__lt=day_bounds(today)[1], to_status__in=FOUR_CATEGORIES)
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("day", "to_status").annotate(n=Count("resident_id", distinct=True)).order_by()
+    )
+    dates = [first + dt.timedelta(days=i) for i in range(days)]
+    series = {status: [0] * days for status in FOUR_CATEGORIES}
+    for row in rows:
+        series[row["to_status"]][(row["day"] - first).days] = row["n"]
+    return DailySeries(dates=dates, series=series)
 
 
 # --- The board ----------------------------------------------------------------------------
@@ -404,6 +480,12 @@ def person_status(*, user, resident) -> PersonStatus | None:
     return PersonStatus.objects.restrict(user).filter(resident=resident).first()
 
 
+def next_steps(*, user, resident, status: str) -> list[NextStep]:
+    """What the apps above offer to do next for ``resident`` in ``status`` (investigation, isolation,
+    transfer...), in the order they answer; health knows none of them (``hooks.next_steps``)."""
+    return [step for answer in next_steps_hook.ask(user=user, resident=resident, status=status) for step in answer]
+
+
 def person_transitions(*, user, resident):
     return list(StatusTransition.objects.restrict(user).filter(resident=resident).select_related("by")
                 .order_by("-at", "-id"))
@@ -443,21 +525,92 @@ def _monitored_residents(residents, statuses, held):
     return residents.filter(id__in=monitored.union(*held) if held else monitored)
 
 
-def monitored_queryset(*, user, within: str = ""):
+# The afternoon report opens at noon (local time), as ``services.current_slot`` turns to it.
+AFTERNOON_OPENS = dt.time(12, 0)
+
+
+def slot_open(slot: str, date: dt.date, now: dt.datetime | None = None) -> bool:
+    """Whether ``slot`` of ``date`` has opened: a day before today, its morning, or its afternoon
+    from noon.  A slot not yet open is not missing."""
+    local = timezone.localtime(now or timezone.now())
+    if date != local.date():
+        return date < local.date()
+    return slot == HealthReport.Slot.MORNING or local.time() >= AFTERNOON_OPENS
+
+
+def open_slot(now: dt.datetime | None = None) -> str:
+    """The slot reports go to now: the morning until noon, then the afternoon."""
+    local = timezone.localtime(now or timezone.now())
+    return HealthReport.Slot.MORNING if local.time() < AFTERNOON_OPENS else HealthReport.Slot.AFTERNOON
+
+
+def _fever_reports(date: dt.date):
+    return HealthReport.objects.filter(date=date).filter(Q(temperature__gte=FEVER_THRESHOLD) | ~Q(symptoms=[]))
+
+
+def monitored_queryset(*, user, within: str = "", show: str = "", now: dt.datetime | None = None):
     """People under twice-daily monitoring in reach (a monitored status or an active quarantine
-    order), in keyset order (grid_code, id)."""
+    order), in keyset order (grid_code, id); ``show`` narrows them (``MonitoringFilters.show``)."""
     residents = Resident.objects.restrict(user)
     statuses = PersonStatus.objects.restrict(user)
     if within:
         residents, statuses = residents.within(within), statuses.within(within)
     held = held_under_order.ask(user=user, within=within, resident_ids=None)
-    return _monitored_residents(residents, statuses, held).select_related("household").order_by("grid_code", "id")
+    qs = _monitored_residents(residents, statuses, held)
+    today = timezone.localdate(now or timezone.now())
+    if show == "missing":
+        reported = HealthReport.objects.filter(date=today, slot=open_slot(now)).values("resident_id")
+        qs = qs.exclude(id__in=reported)
+    elif show == "fever":
+        qs = qs.filter(id__in=_fever_reports(today).values("resident_id"))
+    return qs.select_related("household").order_by("grid_code", "id")
 
 
-def monitoring_missing_counts(qs, *, date: dt.date) -> dict[str, int]:
-    """How many of the whole monitored list (not a page of it) have no morning / afternoon report."""
+def monitoring_missing_counts(qs, *, date: dt.date, now: dt.datetime | None = None) -> dict[str, int | None]:
+    """How many of the whole monitored list (not a page of it) have no morning / afternoon report;
+    None for a slot that has not opened yet (the afternoon before noon is not missed)."""
     return {slot: qs.exclude(id__in=HealthReport.objects.filter(date=date, slot=slot).values("resident_id")).count()
+            if slot_open(slot, date, now) else None
             for slot in ("am", "pm")}
+
+
+@dataclass
+class MonitoringArea:
+    prefix: str
+    name: str
+    monitored: int
+    missing_am: int | None  # None: the slot has not opened
+    missing_pm: int | None
+    fever: int
+
+
+def monitoring_summary(*, user, area: Area, now: dt.datetime | None = None) -> list[MonitoringArea]:
+    """For command: by child area of ``area``, how many are monitored, how many have not reported
+    in each open slot today, and how many reported a fever or a symptom, with a link down."""
+    if not area.has_children:
+        return []
+    child_len = area.child_length
+    today = timezone.localdate(now or timezone.now())
+    qs = monitored_queryset(user=user, within=area.prefix).order_by().select_related(None)
+    reported = {slot: Exists(HealthReport.objects.filter(resident=OuterRef("pk"), date=today, slot=slot))
+                for slot in ("am", "pm")}
+    rows = (
+        qs.annotate(child=Substr("grid_code", 1, child_len), _am=reported["am"], _pm=reported["pm"],
+                    _fever=Exists(_fever_reports(today).filter(resident=OuterRef("pk"))))
+        .values("child")
+        .annotate(n=Count("id"), am=Count("id", filter=Q(_am=False)), pm=Count("id", filter=Q(_pm=False)),
+                  fever=Count("id", filter=Q(_fever=True)))
+        .order_by("child")
+    )
+    rows = list(rows)
+    names = area_names([r["child"] for r in rows])
+    am_open, pm_open = slot_open("am", today, now), slot_open("pm", today, now)
+    return [
+        MonitoringArea(prefix=r["child"], name=names.get(r["child"], r["child"]), monitored=r["n"],
+                       missing_am=r["am"] if am_open else None, missing_pm=r["pm"] if pm_open else None,
+                       fever=r["fever"])
+        for r in rows
+    ]
 
 
 def monitored_rows(people, *, date: dt.date) -> list[MonitoredPerson]:
@@ -680,3 +833,14 @@ def epidemic_free_summary(*, user, prefix: str, now=None, days: int | None = Non
     names = area_names(by_child)
     children = [(c, names.get(c, c), by_child[c]) for c in sorted(by_child)]
     return EpidemicFreeSummary(area=area, days=days, total=total, children=children)
+
+
+# --- Data checks (registered in ``health.datachecks``) --------------------------------------------
+
+
+def reports_dated_in_the_future(*, user, filters: DataCheckFilters, today: dt.date) -> QuerySet[HealthReport]:
+    """Health reports in reach dated after today: a date typed wrong at the door or in an import."""
+    qs = HealthReport.objects.restrict(user).select_related("resident")
+    if filters.within:
+        qs = qs.within(filters.within)
+    return qs.filter(date__gt=today).order_by("grid_code", "id")

@@ -67,15 +67,22 @@ def duplicate_id_number_refusal(
     holder_grid_code: str,
     holder_name: str = "",
     household_code: str = "",
+    by_name: bool = False,
 ) -> Conflict:
     """The refusal of an ID number already registered to resident ``holder_pk``, as ``user`` may read it.
 
     The one place this message is built: the form, the API, the importer (which knows only the
-    holder's id and grid) and tracing all raise or report what it returns.
+    holder's id, grid and name) and tracing all raise or report what it returns.  ``by_name``: say
+    who holds the number by name alone (an import's report is read by people, who know no record ids).
     """
     if not user_can_reach(user, holder_grid_code):
         return Conflict(ID_NUMBER_REGISTERED_ELSEWHERE, code="id_number_registered_elsewhere",
                         errors={"id_number": str(ID_NUMBER_REGISTERED_ELSEWHERE)})
+    if by_name and holder_name:
+        message = _("证件号码 %(id_number)s 已登记为 %(name)s，请勿重复登记") % {
+            "id_number": mask_id_number(id_number, id_type), "name": holder_name}
+        return Conflict(message, code="duplicate_id_number",
+                        errors={"id_number": _("已登记为 %(name)s") % {"name": holder_name}})
     if holder_name:
         message = _(
             "证件号码 %(id_number)s 已登记：%(name)s（居民编号 %(pk)s，户编码 %(household)s），请勿重复登记"
@@ -112,11 +119,14 @@ def clean_resident_fields(
     tag_lookup: dict[str, int] | None = None,
     partial: bool = False,
     today: dt.date | None = None,
+    unstated_relation: bool = False,
 ) -> CleanResident:
     """Validate the resident fields present in ``raw``.
 
     With ``partial`` (an update), absent fields are left alone; otherwise name and ID number
-    are required.  ``tag_lookup`` maps tag codes and names to ids.
+    are required.  ``tag_lookup`` maps tag codes and names to ids.  A blank relation means head
+    (户主), except with ``unstated_relation`` (the importer): then it is ``None``, for the caller to
+    decide once it knows whether the household has a head.
     """
     out = CleanResident()
     v, e = out.values, out.errors
@@ -201,7 +211,7 @@ def clean_resident_fields(
             v["phone"] = phone
 
     for key, lookup, label, default in (
-        ("relation", RELATION_LOOKUP, _("与户主关系"), Resident.Relation.HEAD),
+        ("relation", RELATION_LOOKUP, _("与户主关系"), None if unstated_relation else Resident.Relation.HEAD),
         ("residence_type", RESIDENCE_LOOKUP, _("人口类型"), Resident.ResidenceType.REGISTERED),
     ):
         if key in raw or not partial:

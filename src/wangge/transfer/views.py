@@ -17,7 +17,7 @@ from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import forbidden, not_found_as_404
-from wangge.exports.audited import audited_export
+from wangge.exports.audited import audited_export, audited_report
 from wangge.people.selectors import resident_queryset
 from wangge.transfer import selectors, services
 from wangge.transfer.forms import CancelForm, FacilityForm, HandoverForm, TransferFilterForm, TransferForm
@@ -62,25 +62,25 @@ def transfer_new(request):
         return forbidden(request, refusal(services.step_action(S.PLANNED)))
     occupancy = selectors.facility_occupancy(user=request.user)
     form = TransferForm(request.POST or None, occupancy=occupancy)
-    picked = []
-    if request.method == "POST":
-        ids = [i for i in request.POST.getlist("resident_ids") if i.isdigit()]
-        picked = list(resident_queryset(user=request.user).filter(pk__in=ids))
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                transfer = services.transfer_create(
-                    actor=Actor.from_request(request), resident_ids=[r.pk for r in picked],
-                    origin=data["origin"], destination_id=data["destination"], vehicle=data["vehicle"],
-                    escort=data["escort"], escort_phone=data["escort_phone"], driver=data["driver"],
-                    route_note=data["route_note"], planned_departure=data["planned_departure"],
-                    planned_arrival=data["planned_arrival"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("转运单已登记"))
-                return redirect("transfer:detail", transfer.pk)
+    # ?resident=<id> comes picked (the person page's next step after 确诊); one out of reach is not.
+    typed = request.POST.getlist("resident_ids") if request.method == "POST" else request.GET.getlist("resident")
+    ids = [i for i in typed if i.isdigit()]
+    picked = list(resident_queryset(user=request.user).filter(pk__in=ids)) if ids else []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            transfer = services.transfer_create(
+                actor=Actor.from_request(request), resident_ids=[r.pk for r in picked],
+                origin=data["origin"], destination_id=data["destination"], vehicle=data["vehicle"],
+                escort=data["escort"], escort_phone=data["escort_phone"], driver=data["driver"],
+                route_note=data["route_note"], planned_departure=data["planned_departure"],
+                planned_arrival=data["planned_arrival"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("转运单已登记"))
+            return redirect("transfer:detail", transfer.pk)
     return render(request, "transfer/transfer_form.html", {"form": form, "picked": picked})
 
 
@@ -163,10 +163,9 @@ def facility_board(request):
 
 @login_required
 def facility_export(request):
-    return audited_export(
+    return audited_report(
         actor=Actor.from_request(request), object_type="transfer.facility", grid_code=common_prefix(request.user),
-        filters={}, filename="收治机构床位.xlsx", headers=selectors.FACILITY_EXPORT_HEADERS,
-        rows=selectors.facility_export_rows(user=request.user),
+        filters={}, filename="收治机构床位.xlsx", spec=selectors.facility_report(user=request.user),
     )
 
 

@@ -165,7 +165,16 @@ def test_missing_reports_lists_the_monitored_without_a_report_in_the_slot(city, 
     assert len(selectors.missing_reports(date=today, slot="pm")) == 2
 
 
-def test_the_monitoring_headline_counts_the_whole_list_not_the_page(client, city, street_officer, grid_worker, actor):
+def at_local(monkeypatch, hour: int) -> dt.datetime:
+    """Make it ``hour`` o'clock today, local time, for everything that asks the time."""
+    now = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(hour, 0)))
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    return now
+
+
+def test_the_monitoring_headline_counts_the_whole_list_not_the_page(client, city, street_officer, grid_worker, actor,
+                                                                    monkeypatch):
+    at_local(monkeypatch, 15)
     put_in(city["residents"]["A"], S.CLOSE_CONTACT)
     put_in(city["residents"]["A2"], S.FEVER)
     quarantine(city["residents"]["B"])
@@ -188,3 +197,82 @@ def test_the_monitoring_pages_walk_every_monitored_person_once(client, city, str
         seen += [p.resident.pk for p in response.context["people"]]
         url = response.context["next_url"]
     assert seen == [p.resident.pk for p in selectors.monitored_people(user=street_officer)]
+
+
+def test_the_afternoon_is_not_missed_before_it_opens(client, city, street_officer, grid_worker, actor, monkeypatch):
+    at_local(monkeypatch, 9)
+    put_in(city["residents"]["A"], S.CLOSE_CONTACT)
+    put_in(city["residents"]["A2"], S.FEVER)
+    report(actor, grid_worker, city["residents"]["A"], "36.6")
+    client.force_login(street_officer)
+    response = client.get("/health/monitoring/")
+    assert (response.context["missing_am"], response.context["missing_pm"]) == (1, None)
+    assert "下午时段 12:00 开始" in response.content.decode()
+    assert [a.missing_pm for a in response.context["summary"]] == [None]
+
+
+def test_show_missing_lists_who_has_not_reported_in_the_open_slot(client, city, street_officer, grid_worker, actor,
+                                                                  monkeypatch):
+    a, a2 = city["residents"]["A"], city["residents"]["A2"]
+    put_in(a, S.CLOSE_CONTACT)
+    put_in(a2, S.CLOSE_CONTACT)
+    at_local(monkeypatch, 9)
+    report(actor, grid_worker, a, "36.6", slot="am")
+    client.force_login(street_officer)
+    shown = client.get("/health/monitoring/", {"show": "missing"}).context
+    assert [p.resident for p in shown["people"]] == [a2] and shown["shown"] == 1 and shown["total"] == 2
+    at_local(monkeypatch, 15)
+    report(actor, grid_worker, a2, "36.6", slot="pm")
+    shown = client.get("/health/monitoring/", {"show": "missing"}).context
+    assert [p.resident for p in shown["people"]] == [a]
+
+
+def test_show_fever_lists_who_reported_a_fever_or_a_symptom_today(client, city, street_officer, grid_worker, actor):
+    a, a2, b = city["residents"]["A"], city["residents"]["A2"], city["residents"]["B"]
+    for person in (a, a2, b):
+        put_in(person, S.CLOSE_CONTACT)
+    report(actor, grid_worker, a, "38.2")
+    report(actor, grid_worker, a2, "36.5", symptoms=["干咳"])
+    report(actor, street_officer, b, "36.5")
+    client.force_login(street_officer)
+    shown = client.get("/health/monitoring/", {"show": "fever"}).context
+    assert {p.resident.pk for p in shown["people"]} == {a.pk, a2.pk}
+
+
+def test_command_gets_a_summary_by_area_with_a_link_down(client, city, street_officer, grid_worker, actor,
+                                                         monkeypatch):
+    at_local(monkeypatch, 15)
+    a, b = city["residents"]["A"], city["residents"]["B"]
+    put_in(a, S.CLOSE_CONTACT)
+    put_in(b, S.CLOSE_CONTACT)
+    report(actor, grid_worker, a, "38.0", slot="am")
+    client.force_login(street_officer)
+    response = client.get("/health/monitoring/", {"within": "420106001001"})
+    rows = {r.prefix: (r.monitored, r.missing_am, r.missing_pm, r.fever) for r in response.context["summary"]}
+    assert rows == {a.grid_code: (1, 0, 1, 1), b.grid_code: (1, 1, 1, 0)}
+    assert f'href="?within={a.grid_code}"' in response.content.decode()
+    client.force_login(grid_worker)  # a grid has no areas below it to sum
+    assert client.get("/health/monitoring/").context["summary"] == []
+
+
+def test_a_bad_show_value_is_a_filter_error_not_a_failure(client, city, street_officer):
+    client.force_login(street_officer)
+    response = client.get("/health/monitoring/", {"show": "<script>"})
+    assert response.status_code == 200 and response.context["show"] == "" and response.context["filter_errors"]
+
+
+def test_the_api_lists_the_same_people_with_the_same_counts(city, street_officer, grid_worker, outsider, actor,
+                                                            monkeypatch):
+    from wangge.core.testing import Api
+
+    at_local(monkeypatch, 9)
+    a, b = city["residents"]["A"], city["residents"]["B"]
+    put_in(a, S.CLOSE_CONTACT)
+    put_in(b, S.CLOSE_CONTACT)
+    report(actor, grid_worker, a, "36.6", slot="am")
+    body = Api(street_officer).get("/health/monitoring", show="missing").json()
+    assert (body["total"], body["missing_am"], body["missing_pm"], body["count"]) == (2, 1, None, 1)
+    assert [i["resident_id"] for i in body["items"]] == [b.pk] and body["items"][0]["phone_masked"] != b.phone
+    assert {r["prefix"] for r in body["areas"]} == {"420106001001"}
+    assert Api(street_officer).get("/health/monitoring", show="nobody").status_code == 422
+    assert Api(outsider).get("/health/monitoring").json()["total"] == 0
