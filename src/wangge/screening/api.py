@@ -96,6 +96,8 @@ class VisitIn(Schema):
     members: list[MemberIn] = []
     note: str = ""
     date: Day | None = None
+    # One reading for the household (全户正常): every member at home without a temperature of their own.
+    household_temperature: str = ""
 
 
 class MemberOut(Schema):
@@ -137,6 +139,7 @@ def record_visit(request: HttpRequest, payload: VisitIn):
     visit = services.visit_record(
         actor=Actor.for_api(request), campaign_id=payload.campaign_id, household_id=payload.household_id,
         outcome=payload.outcome, members=[m.dict() for m in payload.members], note=payload.note, date=payload.date,
+        household_temperature=payload.household_temperature,
     )
     return Status(201, visit_out(visit))
 

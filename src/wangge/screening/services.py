@@ -313,8 +313,12 @@ def visit_record(
     members: list[dict],
     note: str = "",
     date: dt.date | None = None,
+    household_temperature: Any = "",
 ) -> Visit:
     """Record (or re-record, the same day) a household's visit; fevers become leads in this transaction.
+
+    ``household_temperature``: one reading for the whole household (全户正常), taken by every member
+    found at home whose own temperature is left blank; a member with a reading of their own keeps it.
 
     ``members``: ``[{"resident_id", "present", "temperature", "symptoms": [...], "answers": {...}}]``,
     kept only when the outcome is "visited".  ``visit.leads`` lists the residents who became or
@@ -332,6 +336,12 @@ def visit_record(
     if len(note) > 300:
         raise ValidationFailed(_("备注不能超过300字"), code="note_too_long", errors={"note": _("内容过长")})
 
+    if household_temperature not in (None, "") and isinstance(members, list):
+        members = [
+            {**m, "temperature": household_temperature}
+            if isinstance(m, dict) and m.get("present", True) and m.get("temperature") in (None, "") else m
+            for m in members
+        ]
     checks = _clean_members(user=user, household=household, campaign=campaign, members=members) \
         if outcome == Visit.Outcome.VISITED else []
 

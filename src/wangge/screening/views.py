@@ -254,7 +254,7 @@ def visit_form(request, campaign_id: int, household_id: int):
             visit = services.visit_record(
                 actor=Actor.from_request(request), campaign_id=campaign.pk, household_id=household.pk,
                 outcome=data.get("outcome", ""), members=_members_from_post(data, members, campaign),
-                note=data.get("note", ""),
+                note=data.get("note", ""), household_temperature=data.get("household_temperature", ""),
             )
         except ValidationFailed as exc:
             messages.error(request, exc.message)
@@ -288,6 +288,7 @@ def visit_form(request, campaign_id: int, household_id: int):
     return render(request, "screening/visit_form.html", {
         "campaign": campaign, "household": household, "building": building, "unit": household.unit,
         "grid": building.grid, "rows": rows, "symptoms": SYMPTOMS, "existing": existing, "skip": skip,
+        "household_temperature": data.get("household_temperature", "") if data is not None else "",
         "is_next": request.GET.get("next") == "1", "outcomes": Visit.Outcome.choices,
         "active_today": selectors.is_active_on(campaign, today),
     }, status=status)

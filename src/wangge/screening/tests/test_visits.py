@@ -156,3 +156,46 @@ def test_members_are_not_kept_when_nobody_was_home(campaign, city, grid_worker, 
     visit = record(actor, grid_worker, campaign, city["households"]["A"][0],
                    [present(city["residents"]["A"], "39.0")], outcome="nobody_home")
     assert not visit.members.exists() and not PersonStatus.objects.exists()
+
+
+def test_one_reading_for_the_whole_household_fills_every_member_at_home_without_their_own(
+        campaign, city, grid_worker, actor):
+    a, a2 = city["residents"]["A"], city["residents"]["A2"]
+    visit = record(actor, grid_worker, campaign, city["households"]["A"][0],
+                   [{"resident_id": a.pk, "present": True}, present(a2, "38.1")], household_temperature="365")
+    temps = {c.resident_id: str(c.temperature) for c in visit.members.all()}
+    assert temps == {a.pk: "36.5", a2.pk: "38.1"}  # 365 read as 36.5; a member's own reading kept
+    assert visit.leads == [a2.pk]
+
+
+def test_a_household_reading_does_not_stand_in_for_someone_away(campaign, city, grid_worker, actor):
+    a, a2 = city["residents"]["A"], city["residents"]["A2"]
+    visit = record(actor, grid_worker, campaign, city["households"]["A"][0],
+                   [{"resident_id": a.pk, "present": True}, {"resident_id": a2.pk, "present": False}],
+                   household_temperature="36.6")
+    checks = {c.resident_id: c for c in visit.members.all()}
+    assert str(checks[a.pk].temperature) == "36.6" and checks[a2.pk].temperature is None
+
+
+def test_a_bad_household_reading_is_refused_and_nothing_is_written(campaign, city, grid_worker, actor):
+    a = city["residents"]["A"]
+    with pytest.raises(ValidationFailed) as refused:
+        record(actor, grid_worker, campaign, city["households"]["A"][0], [{"resident_id": a.pk, "present": True}],
+               household_temperature="99")
+    assert refused.value.code == "invalid_members" and not Visit.objects.exists()
+
+
+def test_the_visit_form_takes_one_reading_for_the_household(campaign, city, grid_worker):
+    from django.urls import reverse
+
+    from wangge.core.testing import login
+
+    a, a2 = city["residents"]["A"], city["residents"]["A2"]
+    households = city["households"]["A"]
+    url = reverse("screening:visit", args=[campaign.pk, households[0].pk])
+    client = login(grid_worker)
+    assert 'name="household_temperature"' in client.get(url).content.decode()
+    response = client.post(url, {f"present_{a.pk}": "on", f"present_{a2.pk}": "on", "household_temperature": "36.4",
+                                 "outcome": "visited"})
+    assert response.status_code == 302
+    assert {str(c.temperature) for c in Visit.objects.get().members.all()} == {"36.4"}
