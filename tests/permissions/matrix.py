@@ -193,6 +193,10 @@ PAGES: dict[str, Entry] = {
     "people:resident_edit": Entry(EDITORS, on="resident", path=_pk("resident")),
     "people:resident_move": Entry(EDITORS, on="resident", path=_pk("resident")),
     "people:resident_create": Entry(EDITORS, on="household", path=_pk("household", "household_pk")),
+    "people:person_search": Entry(EVERYONE, query=lambda o: {"q": o.resident.name}),
+    "people:person_pick": Entry(STAFF, on="resident", path=_pk("resident")),
+    "people:household_search": Entry(EVERYONE, query=lambda o: {"hq": o.household.door_number}),
+    "people:person_register": Entry(EDITORS, method="POST", body=lambda o: {"reg-name": ""}),
     "people:resident_register": Entry(EDITORS, on="unit", query=lambda o: {"unit": o.unit.pk}),
     "people:import_list": Entry(EVERYONE),
     "people:import_new": Entry(EDITORS),
@@ -254,8 +258,10 @@ PAGES: dict[str, Entry] = {
         body=lambda o: {"place": "超市", "start": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
     "tracing:contacts_add": Entry(
         TRACERS, on="investigation", method="POST", path=_pk("investigation"),
-        body=lambda o: {"regime_code": "7+3", "place": "home", "c-TOTAL_FORMS": "1", "c-INITIAL_FORMS": "0",
-                        "c-0-resident_id": o.spouse.pk, "c-0-kind": "close"}),
+        body=lambda o: {"regime_code": "7+3", "place": "home", "kind": "close", "resident_ids": [o.spouse.pk]}),
+    "tracing:household_contacts_add": Entry(
+        TRACERS, on="investigation", method="POST", path=_pk("investigation"),
+        body=lambda o: {"regime_code": "7+3", "place": "home", "kind": "close"}),
     "tracing:investigation_close": Entry(TRACERS, on="investigation", method="POST", path=_pk("investigation"),
                                          body=lambda o: {"summary": "流调完成"}),
     # quarantine
@@ -284,8 +290,6 @@ PAGES: dict[str, Entry] = {
     "transfer:list": Entry(EVERYONE),
     "transfer:export": Entry(EVERYONE),
     "transfer:new": Entry(SENDERS),
-    "transfer:patient_search": Entry(EVERYONE, query=lambda o: {"q": o.resident.name}),
-    "transfer:patient_pick": Entry(STAFF, on="resident", path=_pk("resident")),
     "transfer:detail": Entry(STAFF, on="transfer", path=_pk("transfer_planned")),
     "transfer:depart": Entry(SENDERS, on="transfer", method="POST", path=_pk("transfer_planned")),
     "transfer:arrive": Entry(SENDERS | RECEIVERS, on="transfer", method="POST", path=_pk("transfer_en_route")),

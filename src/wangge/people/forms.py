@@ -155,3 +155,29 @@ class ResidentEditForm(ResidentForm):
             if not data.get(name):
                 data.pop(name, None)
         return data
+
+
+class PersonRegisterForm(forms.Form):
+    """The picker's inline registration of someone the search did not find (prefix ``reg``)."""
+
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    id_type = forms.ChoiceField(label=_("证件类型"), choices=Resident.IdType.choices, required=False)
+    id_number = forms.CharField(label=_("证件号码"), max_length=30, required=False)
+    phone = forms.CharField(label=_("手机号"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    relation = forms.ChoiceField(label=_("与户主关系"), choices=Resident.Relation.choices,
+                                 initial=Resident.Relation.OTHER_RELATIVE)
+    household = forms.IntegerField(required=False, min_value=1)
+
+    # The inline form asks the few things a field worker knows; the rest of the record is edited
+    # on the resident's page.  Someone registered where they were found lives there.
+    DEFAULTS = {"residence_type": Resident.ResidenceType.PERMANENT}
+
+    def service_data(self) -> dict:
+        data = {k: v if v is not None else "" for k, v in self.cleaned_data.items() if k != "household"}
+        return {**self.DEFAULTS, **data}
+
+    def add_domain_errors(self, errors: dict) -> None:
+        for field, message in errors.items():
+            field = "household" if field == "household_id" else field
+            self.add_error(field if field in self.fields else None, str(message))

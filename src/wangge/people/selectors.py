@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -162,6 +163,64 @@ def resident_moves(*, user, resident):
         .select_related("from_household", "to_household", "moved_by")
         .order_by("-moved_at", "-id")
     )
+
+
+# --- The person picker ----------------------------------------------------------------------------
+
+PICKER_SUGGESTIONS = 20
+PICKER_QUERY_LENGTH = 30
+
+
+@dataclass
+class PersonMatches:
+    """What the picker shows for a search: the first suggestions, and whether there are more."""
+
+    people: list[Resident]
+    more: bool
+
+
+def _picker_q(text: str) -> Q | None:
+    """A name prefix, an 11-digit phone, or the last 4 or more characters of an ID number."""
+    compact = text.replace(" ", "").upper()
+    if compact[:-1].isdigit() and (compact[-1:].isdigit() or compact[-1:] == "X") and len(compact) >= 4:
+        # Digits: the tail of an ID number (its indexed last four, then the rest of what was typed),
+        # and an 11-digit string may be a phone as well.
+        q = Q(id_tail=compact[-4:], id_number__endswith=compact)
+        if len(compact) == 11 and compact.isdigit():
+            q |= Q(phone=compact)
+        return q
+    if compact.isdigit():
+        return None  # fewer than 4 digits narrows nothing
+    return Q(name__startswith=text)
+
+
+def person_search(*, user, q: str) -> PersonMatches:
+    """People in the user's reach matching ``q`` (for the one person picker every form uses).
+
+    Suggestions to pick from, not a list page: the first keyset page, and ``more`` when there are
+    more (the picker says to type more), never a silent cut.  Any text is a search; none fails."""
+    text = (q or "").strip()[:PICKER_QUERY_LENGTH]
+    where = _picker_q(text) if text else None
+    if where is None:
+        return PersonMatches(people=[], more=False)
+    qs = Resident.objects.restrict(user).filter(where).select_related("household").order_by("grid_code", "id")
+    page = keyset_page(qs, limit=PICKER_SUGGESTIONS)
+    return PersonMatches(people=page.items, more=page.next_cursor is not None)
+
+
+def household_search(*, user, q: str) -> PersonMatches:
+    """Households in reach whose address, door number or code starts with ``q`` (for registering a
+    new person from the picker); same shape as ``person_search``."""
+    text = (q or "").strip()[:PICKER_QUERY_LENGTH]
+    if len(text) < 2:
+        return PersonMatches(people=[], more=False)
+    where = Q(address__contains=text) | Q(door_number__startswith=text)
+    if text.isdigit():
+        where |= Q(code__startswith=text)
+    qs = (Household.objects.restrict(user).filter(where).select_related("unit__building__grid")
+          .order_by("grid_code", "id"))
+    page = keyset_page(qs, limit=PICKER_SUGGESTIONS)
+    return PersonMatches(people=page.items, more=page.next_cursor is not None)
 
 
 # --- Data checks (registered in ``people.datachecks``) --------------------------------------------

@@ -113,6 +113,15 @@ def resident_create(*, actor: Actor, household_id: int, data: dict[str, Any]) ->
     return resident
 
 
+def person_register(*, actor: Actor, household_id: int | None, data: dict[str, Any]) -> Resident:
+    """Register a person from the picker (someone the search did not find): ``resident_create``
+    with its validation, duplicate rule and audit; the household is picked by searching, so a
+    missing one is a coded error on its field rather than a lookup of nothing."""
+    if not household_id:
+        raise ValidationFailed(_("请选择所在户"), code="household_required", errors={"household_id": _("必填")})
+    return resident_create(actor=actor, household_id=household_id, data=data)
+
+
 @transaction.atomic
 def resident_register(
     *, actor: Actor, data: dict[str, Any], household_id: int | None = None, unit_id: int | None = None,

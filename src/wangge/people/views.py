@@ -7,6 +7,7 @@ roles, validation, audit) is in those functions.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wangge.accounts.permissions import require
+from wangge.accounts.permissions import can, require
 from wangge.audit.context import Actor
 from wangge.audit.models import REVEAL_NOTE_MAX_LENGTH, RevealPurpose
 from wangge.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
@@ -29,6 +30,7 @@ from wangge.grid import selectors as grid_selectors
 from wangge.people import selectors, services
 from wangge.people.forms import (
     NEW_HOUSEHOLD,
+    PersonRegisterForm,
     ResidentEditForm,
     ResidentForm,
     ResidentMoveForm,
@@ -303,3 +305,85 @@ def resident_move(request, pk: int):
         return redirect("people:resident_detail", pk=resident.pk)
     return _form_page(request, "people/resident_move.html", context, error=_form_error(form))
 
+
+
+# --- The person picker: one search-and-pick component every form includes ------------------------
+# (templates/people/_person_picker.html; the form posts the picked ids under its own field name).
+
+_PICKER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
+
+
+def _picker(request) -> dict:
+    """The including form's picker settings, carried on each request (names only, never markup)."""
+    params = request.GET if request.method == "GET" else request.POST
+    field = params.get("field", "")
+    picker = params.get("picker", "")
+    return {
+        "field": field if _PICKER_NAME.match(field) else "resident_ids",
+        "picker": picker if _PICKER_NAME.match(picker) else "person",
+        "mode": "one" if params.get("mode") == "one" else "many",
+    }
+
+
+@login_required
+def person_search(request):
+    """People in reach matching a name, a phone or the last 4+ characters of an ID (htmx fragment)."""
+    q = request.GET.get("q", "")
+    matches = selectors.person_search(user=request.user, q=q)
+    return render(request, "people/_person_results.html", {
+        "people": matches.people, "more": matches.more, "q": q.strip(), **_picker(request),
+        "can_register": request.GET.get("register") == "1" and can(request.user, "people.change"),
+    })
+
+
+@login_required
+@not_found_as_404
+def person_pick(request, pk: int):
+    resident = selectors.resident_in_reach(user=request.user, pk=pk)
+    return render(request, "people/_person_picked.html", {"r": resident, **_picker(request)})
+
+
+@login_required
+def household_search(request):
+    """Households in reach for the picker's inline registration (htmx fragment)."""
+    q = request.GET.get("hq", "")
+    matches = selectors.household_search(user=request.user, q=q)
+    return render(request, "people/_household_results.html", {
+        "households": matches.people, "more": matches.more, "q": q.strip(), **_picker(request),
+    })
+
+
+@login_required
+@not_found_as_404
+def person_register(request):
+    """Register someone the search did not find, then hand them to the picker as picked."""
+    require(request.user, "people.change")
+    picker = _picker(request)
+    if request.method != "POST":
+        form = PersonRegisterForm(prefix="reg", initial={"name": request.GET.get("reg-name", "")[:50]})
+        return render(request, "people/_person_register.html", {"reg_form": form, **picker})
+    form = PersonRegisterForm(request.POST, prefix="reg")
+    error, code = "", ""
+    if form.is_valid():
+        try:
+            resident = services.person_register(
+                actor=Actor.from_request(request), household_id=form.cleaned_data["household"],
+                data=form.service_data(),
+            )
+        except (Forbidden, NotFound):
+            raise
+        except DomainError as exc:
+            form.add_domain_errors(exc.errors)
+            error, code = exc.message, exc.code
+        else:
+            response = render(request, "people/_person_picked.html", {"r": resident, **picker})
+            response["HX-Trigger"] = "person-registered"
+            return response
+    else:
+        error, code = _("请检查表单中的错误"), "invalid"
+    # The form comes back in place of itself, with the errors (htmx swaps only 2xx answers).
+    response = render(request, "people/_person_register.html", {"reg_form": form, "reg_error": error, "reg_code": code,
+                                                                     **picker})
+    response["HX-Retarget"] = f"#{picker['picker']}-register"
+    response["HX-Reswap"] = "innerHTML"
+    return response

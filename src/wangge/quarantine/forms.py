@@ -16,7 +16,9 @@ def regime_choices():
 
 
 class OrderForm(forms.Form):
-    resident_id = forms.IntegerField(label=_("居民编号"), min_value=1)
+    # Picked with the person picker (people/_person_picker.html), which posts the id.
+    resident_id = forms.IntegerField(label=_("隔离人员"), min_value=1,
+                                     error_messages={"required": _("请搜索并选中隔离人员")})
     regime_code = forms.ChoiceField(label=_("隔离方案"))
     place = forms.ChoiceField(label=_("隔离方式"), choices=QuarantineOrder.Place.choices)
     site_id = forms.TypedChoiceField(label=_("隔离点"), required=False, coerce=int, empty_value=None)

@@ -149,7 +149,8 @@ def order_new(request):
             messages.success(request, _("隔离令已下达"))
             return redirect("quarantine:order_detail", pk=order.pk)
     status = 422 if error or (request.method == "POST" and not form.is_valid()) else 200
-    return render(request, "quarantine/order_new.html", {"form": form, "resident": resident, "error": error},
+    return render(request, "quarantine/order_new.html",
+                  {"form": form, "picked": [resident] if resident else [], "error": error},
                   status=status)
 
 

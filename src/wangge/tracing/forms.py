@@ -6,7 +6,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core import forms as core_forms
-from wangge.core.codes import HOUSEHOLD_CODE_LENGTH
 from wangge.quarantine.forms import regime_choices
 from wangge.quarantine.models import QuarantineOrder
 from wangge.tracing.models import Contact
@@ -26,35 +25,18 @@ class TrajectoryForm(forms.Form):
 
 
 class ContactBatchForm(forms.Form):
-    """What applies to every contact of the batch."""
+    """What applies to every contact of the batch (the people are picked with the person picker)."""
 
     regime_code = forms.ChoiceField(label=_("隔离方案"))
     place = forms.ChoiceField(label=_("隔离方式"), choices=QuarantineOrder.Place.choices)
     site_id = forms.TypedChoiceField(label=_("隔离点"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label=_("类型"), choices=Contact.Kind.choices, initial=Contact.Kind.CLOSE)
+    contact_place = forms.CharField(label=_("接触地点"), max_length=200, required=False)
 
     def __init__(self, *args, site_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["regime_code"].choices = regime_choices()
         self.fields["site_id"].choices = [("", "—")] + list(site_choices)
-
-
-class ContactRowForm(forms.Form):
-    """One contact: a registered resident by number, or a new person with their household code."""
-
-    resident_id = forms.IntegerField(label=_("居民编号"), required=False, min_value=1)
-    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
-    id_number = forms.CharField(label=_("证件号码"), max_length=30, required=False)
-    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
-    household_code = forms.CharField(label=_("户编码"), max_length=HOUSEHOLD_CODE_LENGTH, required=False)
-    kind = forms.ChoiceField(label=_("类型"), choices=Contact.Kind.choices, initial=Contact.Kind.CLOSE)
-    contact_place = forms.CharField(label=_("接触地点"), max_length=200, required=False)
-
-    def is_blank(self) -> bool:
-        data = self.cleaned_data
-        return not (data.get("resident_id") or data.get("name") or data.get("id_number"))
-
-
-ContactFormSet = forms.formset_factory(ContactRowForm, extra=5, max_num=50)
 
 
 class CloseForm(forms.Form):

@@ -30,12 +30,13 @@ from wangge.health.transitions import is_allowed
 from wangge.people import services as people
 from wangge.people.idcard import normalise_id_number
 from wangge.people.models import Resident
-from wangge.people.selectors import resident_by_id_number, resident_in_reach
+from wangge.people.selectors import household_members, resident_by_id_number, resident_in_reach
 from wangge.quarantine import services as quarantine
 from wangge.quarantine.models import QuarantineOrder
 from wangge.tracing.models import Contact, Investigation, TrajectoryEntry
 
 CONTACT_REASON = "流调判定为密切接触者"
+HOUSEHOLD_CONTACT_PLACE = "同住"
 NEW_PERSON_FIELDS = ("name", "id_type", "id_number", "phone", "sex", "birth_date", "relation", "residence_type",
                      "note")
 
@@ -193,6 +194,34 @@ def contacts_add(
                  changes={"contacts": [None, [c.resident_id for c in created]]},
                  note=f"新增接触者 {len(created)} 人，{regime_code}，{place}")
     return created
+
+
+@transaction.atomic
+def household_contacts_add(
+    *,
+    actor: Actor,
+    investigation_id: int,
+    regime_code: str,
+    place: str = QuarantineOrder.Place.HOME,
+    site_id: int | None = None,
+) -> list[Contact]:
+    """Add the case's household members (those in reach, not the case, not yet contacts) as close
+    contacts, through ``contacts_add``: the same checks, quarantine orders and audit entries."""
+    user = actor.user
+    investigation = investigation_in_reach(user=user, pk=investigation_id, for_update=True)
+    require(user, "tracing.contacts.add")
+    case = resident_in_reach(user=user, pk=investigation.case_id)
+    already = set(Contact.objects.filter(investigation=investigation).values_list("resident_id", flat=True))
+    members = [m for m in household_members(user=user, household=case.household)
+               if m.pk != case.pk and m.pk not in already]
+    if not members:
+        raise ValidationFailed(_("病例同户没有可添加的成员"), code="no_household_members",
+                               errors={"contacts": _("无可添加成员")})
+    return contacts_add(
+        actor=actor, investigation_id=investigation_id, regime_code=regime_code, place=place, site_id=site_id,
+        contacts=[{"resident_id": m.pk, "kind": Contact.Kind.CLOSE, "place": HOUSEHOLD_CONTACT_PLACE}
+                  for m in members],
+    )
 
 
 def _add_one(*, actor, investigation, data, regime_code, place, site_id, start_date, seen) -> Contact:

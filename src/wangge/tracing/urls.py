@@ -9,5 +9,7 @@ urlpatterns = [
     path("investigations/<int:pk>/", views.investigation_detail, name="investigation_detail"),
     path("investigations/<int:pk>/trajectory/", views.trajectory_add, name="trajectory_add"),
     path("investigations/<int:pk>/contacts/", views.contacts_add, name="contacts_add"),
+    path("investigations/<int:pk>/contacts/household/", views.household_contacts_add,
+         name="household_contacts_add"),
     path("investigations/<int:pk>/close/", views.investigation_close, name="investigation_close"),
 ]

@@ -1,11 +1,15 @@
 """Investigation pages: the list (open first) and the detail with trajectory, map and contacts,
-with forms to add trajectory entries and several contacts at once.  Thin over services/selectors."""
+with forms to add trajectory entries and several contacts at once (picked with the person picker,
+or the case's household in one tap).  Thin over services/selectors."""
 
 from __future__ import annotations
+
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,10 +21,10 @@ from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import flash_outcome, not_found_as_404
 from wangge.exports.audited import audited_export
-from wangge.grid.selectors import household_by_code
+from wangge.people.selectors import resident_queryset
 from wangge.quarantine import selectors as quarantine_selectors
 from wangge.tracing import selectors, services
-from wangge.tracing.forms import CloseForm, ContactBatchForm, ContactFormSet, TrajectoryForm
+from wangge.tracing.forms import CloseForm, ContactBatchForm, TrajectoryForm
 
 
 @login_required
@@ -50,7 +54,7 @@ def _site_choices(user):
     return [(s.site.pk, f"{s.site.name}（{_('空余')} {s.free}）") for s in sites]
 
 
-def _detail(request, investigation, *, trajectory_form=None, batch_form=None, formset=None, status=200):
+def _detail(request, investigation, *, trajectory_form=None, batch_form=None, picked=(), status=200):
     user = request.user
     entries = selectors.trajectory(investigation)
     rows = selectors.contact_rows(user=user, investigation=investigation)
@@ -66,7 +70,8 @@ def _detail(request, investigation, *, trajectory_form=None, batch_form=None, fo
         "trajectory_form": trajectory_form or TrajectoryForm(),
         "batch_form": batch_form or ContactBatchForm(initial={"regime_code": "7+3", "place": "home"},
                                                      site_choices=_site_choices(user)),
-        "formset": formset or ContactFormSet(prefix="c"),
+        "picked": picked,
+        "case_has_household": bool(investigation.case.household_id),
         "close_form": CloseForm(),
     }
     return render(request, "tracing/investigation_detail.html", context, status=status)
@@ -98,31 +103,38 @@ def trajectory_add(request, pk: int):
     return _detail(request, investigation, trajectory_form=form, status=422)
 
 
-def _contact_dicts(user, formset) -> list[dict]:
-    contacts = []
-    for index, form in enumerate(formset.forms, start=1):
-        if not form.is_valid() or form.is_blank():
-            continue
-        data = form.cleaned_data
-        row = {"kind": data["kind"], "place": data["contact_place"]}
-        if data["resident_id"]:
-            row["resident_id"] = data["resident_id"]
-        else:
-            row.update(name=data["name"], id_number=data["id_number"], phone=data["phone"])
-            code = data["household_code"].strip()
-            if code:
-                try:
-                    household = household_by_code(user=user, code=code)
-                except NotFound:
-                    raise NotFound(
-                        _("第%(index)s位接触者：户编码 %(code)s 不存在或不在您的管辖范围内") % {
-                            "index": index,
-                            "code": code,
-                        },
-                    ) from None
-                row["household_id"] = household.pk
-        contacts.append(row)
-    return contacts
+def _picked_ids(request) -> list[int]:
+    """The people picked with the person picker, in the order picked, each once."""
+    ids = [int(i) for i in request.POST.getlist("resident_ids") if i.isdigit()]
+    return list(dict.fromkeys(ids))
+
+
+def _picked(request, ids: list[int]):
+    """The picked people shown again on a form that comes back with an error (those in reach)."""
+    found = {r.pk: r for r in resident_queryset(user=request.user).filter(pk__in=ids)}
+    return [found[i] for i in ids if i in found]
+
+
+def _contacts_added(request, pk: int, batch, add) -> HttpResponse | None:
+    """Run ``add`` (a contacts service) with the batch's settings and answer the page."""
+    try:
+        added = add(actor=Actor.from_request(request), investigation_id=pk,
+                    regime_code=batch.cleaned_data["regime_code"], place=batch.cleaned_data["place"],
+                    site_id=batch.cleaned_data["site_id"])
+    except Forbidden:
+        raise
+    except DomainError as exc:
+        # Scope failures of a row are reported on the form too: nothing was written.
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, _("已登记接触者 %(n)d 人并下达隔离令") % {"n": len(added)})
+    for contact in added:
+        if contact.matched_by_id_number:
+            messages.info(request, _("%(name)s 的证件号码已登记，已关联到现有居民记录") % {
+                "name": contact.resident.name})
+        if contact.already_quarantined:
+            messages.info(request, _("%(name)s 已在隔离中，沿用现有隔离令") % {"name": contact.resident.name})
+    return redirect("tracing:investigation_detail", pk=pk)
 
 
 @login_required
@@ -132,30 +144,30 @@ def contacts_add(request, pk: int):
     user = request.user
     investigation = services.investigation_in_reach(user=user, pk=pk)
     batch = ContactBatchForm(request.POST, site_choices=_site_choices(user))
-    formset = ContactFormSet(request.POST, prefix="c")
-    if batch.is_valid() and formset.is_valid():
-        try:
-            contacts = _contact_dicts(user, formset)
-            added = services.contacts_add(
-                actor=Actor.from_request(request), investigation_id=pk, contacts=contacts,
-                regime_code=batch.cleaned_data["regime_code"], place=batch.cleaned_data["place"],
-                site_id=batch.cleaned_data["site_id"],
-            )
-        except Forbidden:
-            raise
-        except DomainError as exc:
-            # Scope failures of a row are reported on the form too: nothing was written.
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("已登记接触者 %(n)d 人并下达隔离令") % {"n": len(added)})
-            for contact in added:
-                if contact.matched_by_id_number:
-                    messages.info(request, _("%(name)s 的证件号码已登记，已关联到现有居民记录") % {
-                        "name": contact.resident.name})
-                if contact.already_quarantined:
-                    messages.info(request, _("%(name)s 已在隔离中，沿用现有隔离令") % {"name": contact.resident.name})
-            return redirect("tracing:investigation_detail", pk=pk)
-    return _detail(request, investigation, batch_form=batch, formset=formset, status=422)
+    ids = _picked_ids(request)
+    if batch.is_valid():
+        kind, where = batch.cleaned_data["kind"], batch.cleaned_data["contact_place"]
+        contacts = [{"resident_id": i, "kind": kind, "place": where} for i in ids]
+        answer = _contacts_added(request, pk, batch, partial(services.contacts_add, contacts=contacts))
+        if answer is not None:
+            return answer
+    return _detail(request, investigation, batch_form=batch, picked=_picked(request, ids), status=422)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def household_contacts_add(request, pk: int):
+    """"Add the case's household members" in one tap, with the contact form's quarantine settings."""
+    user = request.user
+    investigation = services.investigation_in_reach(user=user, pk=pk)
+    batch = ContactBatchForm(request.POST, site_choices=_site_choices(user))
+    if batch.is_valid():
+        answer = _contacts_added(request, pk, batch, services.household_contacts_add)
+        if answer is not None:
+            return answer
+    return _detail(request, investigation, batch_form=batch, picked=_picked(request, _picked_ids(request)),
+                   status=422)
 
 
 @login_required

@@ -18,7 +18,7 @@ from wangge.core.errors import DomainError, Forbidden
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import forbidden, not_found_as_404
 from wangge.exports.audited import audited_export, audited_report
-from wangge.people.selectors import ResidentFilters, resident_in_reach, resident_queryset
+from wangge.people.selectors import resident_queryset
 from wangge.transfer import selectors, services
 from wangge.transfer.forms import CancelForm, FacilityForm, HandoverForm, TransferFilterForm, TransferForm
 from wangge.transfer.models import Facility, TransferOrder
@@ -82,30 +82,6 @@ def transfer_new(request):
             messages.success(request, _("转运单已登记"))
             return redirect("transfer:detail", transfer.pk)
     return render(request, "transfer/transfer_form.html", {"form": form, "picked": picked})
-
-
-SUGGESTIONS = 20
-
-
-@login_required
-def patient_search(request):
-    """Residents in reach matching a name prefix, a phone or the last 4 of an ID (htmx fragment)."""
-    q = request.GET.get("q", "").strip()[:30]
-    residents, more = [], False
-    if q:
-        # Suggestions to pick from, not a list page: the first SUGGESTIONS, and a line saying there
-        # are more (type more of the name) rather than a silent cut.
-        residents = list(resident_queryset(user=request.user, filters=ResidentFilters(q=q))
-                         .select_related("household")[:SUGGESTIONS + 1])
-        more, residents = len(residents) > SUGGESTIONS, residents[:SUGGESTIONS]
-    return render(request, "transfer/_patient_results.html", {"residents": residents, "q": q, "more": more})
-
-
-@login_required
-@not_found_as_404
-def patient_pick(request, pk: int):
-    resident = resident_in_reach(user=request.user, pk=pk)
-    return render(request, "transfer/_patient_picked.html", {"r": resident})
 
 
 def _step_buttons(user, transfer: TransferOrder) -> dict[str, bool]:

@@ -14,10 +14,11 @@ ALLOWED = {
     ("screening/selectors.py", "missing_queryset", "1"),
     # The unread badge counts up to 100 and shows "99+": a count, not a list.
     ("alerts/selectors.py", "unread_count", "100"),
-    # Typeahead suggestions; the template says when there are more (fetches one extra to know).
-    ("transfer/views.py", "patient_search", "SUGGESTIONS + 1"),
-    # Cutting the search text, not a queryset.
-    ("transfer/views.py", "patient_search", "30"),
+    # Cutting the picker's search text (and a prefilled name), not a queryset: the suggestions are a
+    # keyset page whose "more" the picker shows.
+    ("people/selectors.py", "person_search", "PICKER_QUERY_LENGTH"),
+    ("people/selectors.py", "household_search", "PICKER_QUERY_LENGTH"),
+    ("people/views.py", "person_register", "50"),
     # keyset_page's own fetch of one page and one more row, then the page.
     ("core/lists.py", "keyset_page", "limit + 1"),
     ("core/lists.py", "keyset_page", "limit"),

@@ -11,12 +11,12 @@ from django.urls import reverse
 
 from wangge.core.errors import Conflict
 from wangge.core.testing import GRID_C, login
+from wangge.people.models import Resident
 from wangge.people.validation import ID_NUMBER_REGISTERED_ELSEWHERE
 from wangge.quarantine.models import QuarantineOrder
 from wangge.tracing import services
 from wangge.tracing.models import Contact
 from wangge.tracing.tests.test_api import post
-from wangge.tracing.tests.test_views import formset_data
 
 ELSEWHERE = "id_number_registered_elsewhere"
 
@@ -58,12 +58,13 @@ def test_the_api_answers_409_and_names_nobody(city, street_officer, investigatio
 
 
 def test_the_page_says_registered_elsewhere_and_names_nobody(city, street_officer, investigation, other):
-    row = {"name": "某人", "id_number": other.id_number, "phone": "13900139000",
-           "household_code": city["households"]["A"][1].code}
-    response = login(street_officer).post(reverse("tracing:contacts_add", args=[investigation.pk]),
-                                               formset_data([row]))
+    # On the page a new person is registered from the picker's inline form before being picked.
+    data = {"picker": "contact", "field": "resident_ids", "mode": "many", "reg-name": "某人",
+            "reg-id_type": "resident_id", "reg-id_number": other.id_number, "reg-phone": "13900139000",
+            "reg-relation": "relative", "reg-household": city["households"]["A"][1].pk}
+    response = login(street_officer).post(reverse("people:person_register"), data)
     html = response.content.decode()
-    assert response.status_code == 422
+    assert f'data-error-code="{ELSEWHERE}"' in html
     assert "其他辖区" in html
     assert says_nothing_about(html, other)
-    assert Contact.objects.count() == 0
+    assert Contact.objects.count() == 0 and not Resident.objects.filter(name="某人").exists()

@@ -5,17 +5,23 @@ from django.urls import reverse
 from wangge.audit.models import AuditEntry
 from wangge.core.testing import login
 from wangge.core.testing.factories import valid_id_number
+from wangge.people.models import Resident
 from wangge.quarantine.models import QuarantineOrder
 from wangge.tracing.models import Contact, TrajectoryEntry
 
 
-def formset_data(rows, **batch):
-    data = {"c-TOTAL_FORMS": str(len(rows)), "c-INITIAL_FORMS": "0", "c-MIN_NUM_FORMS": "0",
-            "c-MAX_NUM_FORMS": "50", "regime_code": "7+3", "place": "home", **batch}
-    for i, row in enumerate(rows):
-        row = {"kind": "close", **row}
-        data.update({f"c-{i}-{k}": v for k, v in row.items()})
-    return data
+def picked_data(ids, **batch):
+    """What the contacts form posts: the batch's settings and the ids the person picker picked."""
+    return {"regime_code": "7+3", "place": "home", "kind": "close", "resident_ids": [str(i) for i in ids], **batch}
+
+
+def register_inline(user, **fields):
+    """Register someone through the picker's inline form; returns the new resident's id."""
+    data = {"picker": "contact", "field": "resident_ids", "mode": "many", "reg-id_type": "resident_id",
+            "reg-relation": "relative", **{f"reg-{k}": v for k, v in fields.items()}}
+    response = login(user).post(reverse("people:person_register"), data)
+    assert response.status_code == 200 and response.headers.get("HX-Trigger") == "person-registered"
+    return Resident.objects.get(name=fields["name"]).pk
 
 
 def test_the_list_shows_investigations_in_reach(cdc, investigation):
@@ -46,11 +52,10 @@ def test_adding_a_trajectory_entry_from_the_page(cdc, investigation):
 
 def test_adding_several_contacts_at_once_from_the_page(city, street_officer, investigation):
     household = city["households"]["A"][1]
-    rows = [{"resident_id": city["residents"]["A"].pk},
-            {"name": "赵敏", "id_number": valid_id_number(male=False), "phone": "13900139000",
-             "household_code": household.code}]
+    new = register_inline(street_officer, name="赵敏", id_number=valid_id_number(male=False), phone="13900139000",
+                          household=household.pk)
     response = login(street_officer).post(reverse("tracing:contacts_add", args=[investigation.pk]),
-                                               formset_data(rows + [{}]))
+                                          picked_data([city["residents"]["A"].pk, new]))
     assert response.status_code == 302
     assert Contact.objects.count() == 2 and QuarantineOrder.objects.count() == 2
     body = login(street_officer).get(response.url).content.decode()
@@ -58,16 +63,16 @@ def test_adding_several_contacts_at_once_from_the_page(city, street_officer, inv
 
 
 def test_a_failing_contact_row_writes_nothing_and_says_which(city, street_officer, investigation):
-    rows = [{"resident_id": city["residents"]["A"].pk}, {"resident_id": city["residents"]["C"].pk}]
+    ids = [city["residents"]["A"].pk, city["residents"]["C"].pk]
     response = login(street_officer).post(reverse("tracing:contacts_add", args=[investigation.pk]),
-                                               formset_data(rows), follow=True)
+                                          picked_data(ids), follow=True)
     assert "第2位接触者" in response.content.decode()
     assert Contact.objects.count() == 0
 
 
 def test_contacts_out_of_reach_investigation_is_404(city, outsider, investigation):
     response = login(outsider).post(reverse("tracing:contacts_add", args=[investigation.pk]),
-                                         formset_data([{"resident_id": city["residents"]["C"].pk}]))
+                                    picked_data([city["residents"]["C"].pk]))
     assert response.status_code == 404
 
 

@@ -77,10 +77,10 @@ def test_a_step_out_of_order_shows_a_message_and_changes_nothing(city, street_of
 
 def test_patient_search_finds_residents_in_reach_by_id_tail(city, street_officer):
     resident = city["residents"]["A"]
-    response = login(street_officer).get(reverse("transfer:patient_search"), {"q": resident.id_tail})
+    response = login(street_officer).get(reverse("people:person_search"), {"q": resident.id_tail})
     assert resident.name in response.content.decode()
     other = city["residents"]["C"]
-    response = login(street_officer).get(reverse("transfer:patient_search"), {"q": other.name})
+    response = login(street_officer).get(reverse("people:person_search"), {"q": other.name})
     assert other.name not in response.content.decode()
 
 
