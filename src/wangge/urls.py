@@ -9,7 +9,9 @@ from wangge.people import views as people_views
 
 urlpatterns = [
     # The home page is a view above every app (it shows the grid); it keeps its name, core:home.
-    path("", include(([path("", views.home, name="home"), *core_urls.urlpatterns], core_urls.app_name))),
+    path("", include(([path("", views.home, name="home"),
+                       path("map/<str:code>.geojson", views.map_data, name="map_data"),
+                       *core_urls.urlpatterns], core_urls.app_name))),
     path("accounts/", include("wangge.accounts.urls")),
     # A household's page lists its people, so it is a people view; it keeps its place, grid:household.
     path("grid/", include(([*grid_urls.urlpatterns,

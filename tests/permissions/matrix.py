@@ -155,6 +155,8 @@ PAGES: dict[str, Entry] = {
     # core, accounts
     "core:home": Entry(EVERYONE),
     "core:healthz": Entry(PUBLIC),
+    "core:map_data": Entry(STAFF, on="community", path=lambda o: {"code": o.area_code},
+                           note="the area map's GeoJSON: boundaries and figures of the areas in reach"),
     "accounts:login": Entry(PUBLIC),
     "accounts:logout": Entry(PUBLIC, method="POST"),
     "api:openapi-json": Entry(PUBLIC),
