@@ -8,7 +8,7 @@ from django.test import override_settings
 from playwright.sync_api import expect
 
 from wangge.core.testing.factories import TEST_PASSWORD, make_person_status
-from wangge.grid.models import Grid
+from wangge.grid.models import Building, Grid
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -31,16 +31,16 @@ def log_in(page, live_server, username):
 
 @pytest.fixture
 def drawn(city):
-    Grid.objects.filter(code=GRID_A).update(polygon=square(114.300, 30.550), resident_count=900, name="阳光社区第一网格")
-    Grid.objects.filter(code=GRID_B).update(polygon=square(114.3045, 30.550), resident_count=100, name="阳光社区第二网格")
+    grid_a, grid_b = Grid.objects.filter(code=GRID_A), Grid.objects.filter(code=GRID_B)
+    grid_a.update(polygon=square(114.300, 30.550), resident_count=900, name="阳光社区第一网格")
+    grid_b.update(polygon=square(114.3045, 30.550), resident_count=100, name="阳光社区第二网格")
+    Building.objects.filter(grid__code=GRID_A).update(lat=30.5532, lng=114.3031)  # inside its grid
     make_person_status(city["residents"]["B"], "confirmed")
     return city
 
 
 def fills(page):
-    return page.eval_on_selector_all(
-        "#grid-map path.map-area", "els => els.map(e => e.getAttribute('fill'))"
-    )
+    return page.eval_on_selector_all("#grid-map path.map-area", "els => els.map(e => e.getAttribute('fill'))")
 
 
 def open_community(page, live_server):
@@ -90,7 +90,8 @@ def test_the_zoom_control_is_leaflets_with_44px_targets_on_a_phone(live_server, 
     box = zoom_in.bounding_box()
     assert box["width"] >= 44 and box["height"] >= 44
     style = zoom_in.evaluate(
-        "e => { const s = getComputedStyle(e); return [s.backgroundColor, s.color, s.textDecorationLine, s.paddingLeft]; }"
+        "e => { const s = getComputedStyle(e);"
+        " return [s.backgroundColor, s.color, s.textDecorationLine, s.paddingLeft]; }"
     )
     assert style == ["rgb(255, 255, 255)", "rgb(34, 34, 34)", "none", "0px"]
     # The map fits the phone: no sideways scroll.

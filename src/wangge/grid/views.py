@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import not_found_as_404
@@ -23,11 +24,10 @@ def map_config(code: str) -> dict:
         "tile_url": settings.WANGGE_MAP_TILE_URL,
         "words": {
             "no_campaign": _("今日无进行中的排查"),
-            "buildings": _("楼栋"),
+            "buildings": pgettext("plural", "楼栋"),
             "case": _("有确诊或疑似病例"),
             "monitored": _("有健康监测人员"),
             "clear": _("无异常"),
-            "people": _("人"),
             "load_failed": _("地图数据加载失败"),
         },
     }

@@ -73,8 +73,10 @@ def test_a_street_map_draws_its_community_from_its_grids_polygons(drawn, street_
     community = features[COMMUNITY_1]
     assert community["properties"]["kind"] == "division"
     assert community["geometry"]["type"] == "MultiPolygon"
-    assert community["geometry"]["coordinates"] == [square(114.30, 30.55)["coordinates"],
-                                                    square(114.31, 30.55)["coordinates"]]
+    assert community["geometry"]["coordinates"] == [
+        square(114.30, 30.55)["coordinates"],
+        square(114.31, 30.55)["coordinates"],
+    ]
     assert community["properties"]["figures"]["residents"] == 200
 
 
