@@ -95,6 +95,8 @@
         layer.on("click", function () { if (feature.properties.url) window.location.assign(feature.properties.url); });
       }
     }).addTo(map);
+    // Under a grid's buildings its own fill stays light, so the markers stand out.
+    var fillOpacity = buildings.length ? 0.35 : 0.75;
     areas.forEach(function (f) { if (f.properties.label_at) f.tip.addTo(map); });
 
     var markers = buildings.map(function (f) {
@@ -115,7 +117,7 @@
       var cuts = breaks(figure, values);
       polygonLayer.eachLayer(function (layer) {
         var value = layer.feature.properties.figures[figure];
-        layer.setStyle({ fillColor: colourOf(figure, value, cuts) });
+        layer.setStyle({ fillColor: colourOf(figure, value, cuts), fillOpacity: fillOpacity });
         var text = value == null ? "—" : value + (figure === "coverage" ? "%" : "");
         layer.feature.label.querySelector(".map-label-figure").textContent = text;
       });
@@ -138,6 +140,24 @@
     var bounds = polygonLayer.getBounds();
     if (markers.length) bounds = bounds.isValid() ? bounds.extend(markerLayer.getBounds()) : markerLayer.getBounds();
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12], maxZoom: 18 });
+
+    // Many small grids: a label that would overlap one already shown waits for a closer zoom.
+    function declutter() {
+      var shown = [];
+      areas.forEach(function (f) {
+        var tipEl = f.tip.getElement && f.tip.getElement();
+        if (!tipEl) return;
+        tipEl.classList.remove("map-label-hidden");
+        var r = tipEl.getBoundingClientRect();
+        var clash = shown.some(function (s) {
+          return r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
+        });
+        if (clash) tipEl.classList.add("map-label-hidden");
+        else shown.push(r);
+      });
+    }
+    map.on("zoomend", declutter);
+    declutter();
     el.dataset.ready = "1";
   }
 
