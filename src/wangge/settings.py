@@ -279,6 +279,8 @@ WANGGE_EXPORT_KEEP_HOURS = int(os.environ.get("WANGGE_EXPORT_KEEP_HOURS", "24"))
 # one (core.exports.read_ahead); off, it reads and writes in turn on the request's connection.
 WANGGE_EXPORT_READ_AHEAD = env_bool("WANGGE_EXPORT_READ_AHEAD", True)
 WANGGE_EXPORT_DIR = VAR_DIR / "exports"
+# Seconds a revealed ID number or phone stays on the page before the page masks it again.
+WANGGE_REVEAL_SECONDS = int(os.environ.get("WANGGE_REVEAL_SECONDS", "30"))
 # Optional map tile URL; closed government networks usually have none, so maps draw on blank.
 WANGGE_MAP_TILE_URL = os.environ.get("WANGGE_MAP_TILE_URL", "")
 # Days without a confirmed, suspected, fever or close-contact person before a compound is epidemic-free.

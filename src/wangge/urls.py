@@ -9,7 +9,11 @@ from wangge.people import views as people_views
 
 urlpatterns = [
     # The home page is a view above every app (it shows the grid); it keeps its name, core:home.
+    # So are the data checks: core keeps their table, every app adds its own (core.datachecks).
     path("", include(([path("", views.home, name="home"),
+                       path("area/", views.overview, name="overview"),
+                       path("checks/", views.data_checks_page, name="data_checks"),
+                       path("checks/<str:key>/", views.data_check_page, name="data_check"),
                        path("map/<str:code>.geojson", views.map_data, name="map_data"),
                        *core_urls.urlpatterns], core_urls.app_name))),
     path("accounts/", include("wangge.accounts.urls")),

@@ -105,6 +105,7 @@ def test_a_grid_map_shows_its_buildings_coloured_by_status(live_server, new_page
     make_person_status(drawn["residents"]["A"], "confirmed")
     page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     log_in(page, live_server, "gw_a")
+    page.goto(f"{live_server.url}/grid/g/{GRID_A}/")
     expect(page.locator("#grid-map[data-ready='1']")).to_have_count(1)
     expect(page.locator("path.building-marker.building-case")).to_have_count(1)
     assert page.locator("path.building-marker").first.get_attribute("fill") == "#c62828"

@@ -27,7 +27,9 @@ def test_grid_worker_reveals_an_id_number_and_the_auditor_finds_it(
     page = new_page()
 
     log_in(page, live_server.url, "gw_a")
-    # One grid in reach: home lands on it.
+    expect(page.locator("h1")).to_have_text("今日工作 · 第001网格")  # the landing page: today's work
+    # One grid in reach: the grid overview (网格与人口, in the 防控 menu) lands on it.
+    page.goto(f"{live_server.url}/area/")
     expect(page.locator("h1")).to_have_text("第001网格")
     expect(page.locator(".breadcrumb")).to_contain_text("武昌区106")
 
@@ -45,6 +47,8 @@ def test_grid_worker_reveals_an_id_number_and_the_auditor_finds_it(
     assert resident.id_number not in page.content()
 
     page.get_by_test_id("reveal-id_number").click()
+    page.get_by_test_id("purpose-id_number-tracing").check()
+    page.get_by_test_id("reveal-submit-id_number").click()
     expect(page.get_by_test_id("id-number")).to_have_text(resident.id_number)
 
     entry = AuditEntry.objects.get(action=AuditAction.REVEAL)

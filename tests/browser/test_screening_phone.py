@@ -31,7 +31,7 @@ def test_a_grid_worker_records_a_fever_at_the_door_and_moves_to_the_next_househo
     page.fill("#id_username", "gw_a")
     page.fill("#id_password", TEST_PASSWORD)
     page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("第001网格")
+    expect(page.locator("h1")).to_have_text("今日工作 · 第001网格")
     page.goto(f"{live_server.url}/screening/")
 
     page.get_by_role("button", name="今日入户排查").tap()

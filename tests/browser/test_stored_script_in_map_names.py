@@ -45,7 +45,9 @@ def test_an_imported_building_name_shows_as_text_in_the_map_tooltip(
     import_buildings(tmp_path, PAYLOADS, "gw_a")
     page = new_page()
     log_in(page, live_server, "gw_a")
-    expect(page.locator("h1")).to_have_text("第001网格")  # the home page of a one-grid worker is the grid
+    expect(page.locator("h1")).to_have_text("今日工作 · 第001网格")  # the landing page: today's work
+    page.goto(f"{live_server.url}/area/")  # the grid overview of a one-grid worker is the grid
+    expect(page.locator("h1")).to_have_text("第001网格")
 
     markers = page.locator("path.building-marker")
     expect(markers).to_have_count(3)  # the fixture's building and the two imported

@@ -49,11 +49,14 @@ PUBLIC = "public"
 # The permission table (wangge/accounts/permissions.py), said again here on purpose: changing who
 # may do what must change this file too.  ``ACTIONS`` below maps every action of the table to one of
 # these sets, and test_table.py checks the two agree.
-EDITORS = frozenset({CMD, CW, GW, CDC})  # people.change, people.import
+EDITORS = frozenset({CMD, CW, GW, CDC})  # people.change, people.import, grid.household.create
+CHECKERS = frozenset({CMD, CW})  # core.datachecks.view
 REVEALERS = frozenset({CMD, CW, GW, POL, CDC})  # people.reveal
 AUDIT_READERS = frozenset({AUD, CMD})  # audit.view
 CAMPAIGNERS = frozenset({CMD, CW, CDC})  # screening.campaign.create
 VISITORS = frozenset({GW, VOL, CW, CMD})  # screening.visit.record, screening.link.*
+RISK_CHECKERS = frozenset({GW, CW, CDC, CMD})  # screening.risk.handle
+OVERVIEWERS = frozenset({CMD, CDC, CW})  # health.overview: the epidemic figures on the landing page
 FEVER_REPORTERS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health.status.fever
 MONITORS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health.report.record
 DOCTOR_VISIT_RECORDERS = frozenset({GW, CW, CDC, CMD})  # health.doctor_visit.record
@@ -65,6 +68,7 @@ ORDERERS = frozenset({CMD, CW, CDC, GW})  # quarantine.order
 CENTRAL_ORDERERS = frozenset({CMD, CW, CDC})  # quarantine.order.central
 RELEASERS = frozenset({CMD, CW, CDC})  # quarantine.release, .extend, .move_home
 RESULT_RECORDERS = frozenset({CMD, CW, CDC, GW})  # quarantine.test.record
+RESULT_CORRECTORS = frozenset({CDC, CMD})  # quarantine.test.correct
 SITE_MANAGERS = frozenset({CMD})  # quarantine.site.create, quarantine.room.manage
 SENDERS = frozenset({CMD, CDC, CW})  # transfer.step.planned/en_route/cancelled
 RECEIVERS = frozenset({CMD, CDC})  # transfer.step.handed_over, transfer.facility.create, admissions
@@ -75,12 +79,16 @@ ACTIONS: dict[str, frozenset[str]] = {
         "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts")},
     "audit.view": AUDIT_READERS,
     "people.change": EDITORS,
+    "grid.household.create": EDITORS,
+    "core.datachecks.view": CHECKERS,
     "people.import": EDITORS,
     "people.reveal": REVEALERS,
     "screening.campaign.create": CAMPAIGNERS,
     "screening.visit.record": VISITORS,
     "screening.link.create": VISITORS,
     "screening.link.revoke": VISITORS,
+    "screening.risk.handle": RISK_CHECKERS,
+    "health.overview": OVERVIEWERS,
     "health.status.fever": FEVER_REPORTERS,
     **{f"health.status.{s}": CASE_DECIDERS for s in ("suspected", "confirmed", "excluded", "recovered", "deceased")},
     "health.status.close_contact": CONTACT_MARKERS,
@@ -93,6 +101,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "quarantine.order": ORDERERS,
     "quarantine.order.central": CENTRAL_ORDERERS,
     "quarantine.test.record": RESULT_RECORDERS,
+    "quarantine.test.correct": RESULT_CORRECTORS,
     "quarantine.release": RELEASERS,
     "quarantine.extend": RELEASERS,
     "quarantine.move_home": RELEASERS,
@@ -154,9 +163,12 @@ def _slot() -> str:
 PAGES: dict[str, Entry] = {
     # core, accounts
     "core:home": Entry(EVERYONE),
+    "core:overview": Entry(EVERYONE),
     "core:healthz": Entry(PUBLIC),
     "core:map_data": Entry(STAFF, on="community", path=lambda o: {"code": o.area_code},
                            note="the area map's GeoJSON: boundaries and figures of the areas in reach"),
+    "core:data_checks": Entry(CHECKERS),
+    "core:data_check": Entry(CHECKERS, path=lambda o: {"key": "people.household_without_head"}),
     "accounts:login": Entry(PUBLIC),
     "accounts:logout": Entry(PUBLIC, method="POST"),
     "api:openapi-json": Entry(PUBLIC),
@@ -170,15 +182,18 @@ PAGES: dict[str, Entry] = {
     "grid:building": Entry(STAFF, on="building", path=_pk("building")),
     "grid:unit": Entry(STAFF, on="unit", path=_pk("unit")),
     "grid:household": Entry(STAFF, on="household", path=_pk("household")),
+    "grid:household_create": Entry(EDITORS, on="unit", path=_pk("unit")),
     # people
     "people:resident_list": Entry(EVERYONE),
     "people:resident_export": Entry(EVERYONE),
     "people:resident_detail": Entry(STAFF, on="resident", path=_pk("resident")),
     "people:resident_reveal": Entry(REVEALERS, on="resident", method="POST",
-                                    path=lambda o: {"pk": o.resident.pk, "field": "id_number"}),
+                                    path=lambda o: {"pk": o.resident.pk, "field": "id_number"},
+                                    body=lambda o: {"purpose": "tracing"}),
     "people:resident_edit": Entry(EDITORS, on="resident", path=_pk("resident")),
     "people:resident_move": Entry(EDITORS, on="resident", path=_pk("resident")),
     "people:resident_create": Entry(EDITORS, on="household", path=_pk("household", "household_pk")),
+    "people:resident_register": Entry(EDITORS, on="unit", query=lambda o: {"unit": o.unit.pk}),
     "people:import_list": Entry(EVERYONE),
     "people:import_new": Entry(EDITORS),
     "people:import_template": Entry(EVERYONE, path=lambda o: {"kind": "residents"}),
@@ -190,6 +205,7 @@ PAGES: dict[str, Entry] = {
     "alerts:inbox": Entry(EVERYONE),
     "alerts:export": Entry(EVERYONE),
     "alerts:badge": Entry(EVERYONE),
+    "alerts:read_all": Entry(EVERYONE, method="POST"),
     "alerts:open": Entry(STAFF, on="alert", path=_pk("alert")),
     # Only the owner may open an export job; every role owns one inside, none outside.
     "exports:job": Entry(EVERYONE, on="export_job", path=_pk("export_job")),
@@ -204,6 +220,8 @@ PAGES: dict[str, Entry] = {
     "health:gaps": Entry(STAFF, on="area", query=_area),
     "health:gaps_export": Entry(STAFF, on="area", query=_area),
     "health:monitoring": Entry(STAFF, on="area", query=_area),
+    "screening:risk": Entry(STAFF, on="risk report", path=_pk("risk")),
+    "screening:arrivals": Entry(STAFF),
     "health:monitoring_export": Entry(STAFF, on="area", query=_area),
     "health:monitoring_report": Entry(
         MONITORS, on="resident", method="POST", path=_pk("contact", "resident_id"),
@@ -251,6 +269,11 @@ PAGES: dict[str, Entry] = {
     "quarantine:certificate": Entry(STAFF, on="order", path=_pk("order_released")),
     "quarantine:test_result": Entry(RESULT_RECORDERS, on="test", method="POST", path=_pk("test"),
                                     body=lambda o: {"result": "negative"}),
+    "quarantine:test_correct": Entry(RESULT_CORRECTORS, on="test", method="POST", path=_pk("test_recorded"),
+                                     body=lambda o: {"result": "positive", "reason": "复核"}),
+    "quarantine:tests_due": Entry(EVERYONE),
+    "quarantine:tests_negative": Entry(RESULT_RECORDERS, on="test", method="POST",
+                                       body=lambda o: {"test_ids": o.test.pk}),
     "quarantine:site_list": Entry(EVERYONE),
     "quarantine:site_export": Entry(EVERYONE),
     "quarantine:site_create": Entry(SITE_MANAGERS, on="division", method="POST", outside="message", body=lambda o: {
@@ -278,7 +301,8 @@ PAGES: dict[str, Entry] = {
 def _new_person(o) -> dict:
     from wangge.core.testing.factories import valid_id_number
 
-    return {"household_id": o.household2.pk, "name": "赵敏", "id_number": valid_id_number(male=False)}
+    return {"household_id": o.household2.pk, "name": "赵敏", "id_number": valid_id_number(male=False),
+            "relation": "child"}
 
 
 API: dict[str, Entry] = {
@@ -299,7 +323,7 @@ API: dict[str, Entry] = {
                                                    body=lambda o: {"note": "矩阵测试"}),
     "POST /api/v1/residents/{resident_id}/reveal": Entry(REVEALERS, on="resident",
                                                          path=_pk("resident", "resident_id"),
-                                                         body=lambda o: {"field": "phone"}),
+                                                         body=lambda o: {"field": "phone", "purpose": "tracing"}),
     "POST /api/v1/residents/{resident_id}/move": Entry(EDITORS, on="resident", path=_pk("mover", "resident_id"),
                                                        body=lambda o: {"to_household_id": o.household.pk,
                                                                        "relation": "other", "reason": "投亲"}),
@@ -324,6 +348,7 @@ API: dict[str, Entry] = {
                                                          note="the fever transition: the one most roles may make"),
     "GET /api/v1/health/status/{resident_id}": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
     "GET /api/v1/health/four-categories": Entry(STAFF, on="area", query=_within),
+    "GET /api/v1/health/monitoring": Entry(STAFF, on="area", query=_within),
     "GET /api/v1/health/gaps/{kind}": Entry(STAFF, on="area", path=lambda o: {"kind": "unadmitted"}, query=_within),
     "POST /api/v1/health/reports": Entry(MONITORS, on="resident", body=lambda o: {
         "resident_id": o.contact.pk, "slot": _slot(), "temperature": "36.5"}),
@@ -348,6 +373,11 @@ API: dict[str, Entry] = {
                                                              body=lambda o: {"days": 3, "reason": "复检"}),
     "POST /api/v1/quarantine/tests/{test_id}/result": Entry(RESULT_RECORDERS, on="test", path=_pk("test", "test_id"),
                                                            body=lambda o: {"result": "negative"}),
+    "POST /api/v1/quarantine/tests/{test_id}/correction": Entry(
+        RESULT_CORRECTORS, on="test", path=_pk("test_recorded", "test_id"),
+        body=lambda o: {"result": "positive", "reason": "复核"}),
+    "POST /api/v1/quarantine/tests/negative": Entry(RESULT_RECORDERS, on="test",
+                                                    body=lambda o: {"test_ids": [o.test.pk]}),
     "GET /api/v1/quarantine/sites": Entry(EVERYONE),
     # transfer
     "GET /api/v1/facilities": Entry(EVERYONE),

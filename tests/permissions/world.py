@@ -26,7 +26,7 @@ from wangge.grid.models import Division, Grid
 from wangge.health.models import PersonStatus
 from wangge.people.models import ImportJob
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
-from wangge.screening.models import Campaign, DeclarationLink
+from wangge.screening.models import Campaign, DeclarationLink, RiskReport
 from wangge.tracing.models import Investigation
 from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
 
@@ -95,8 +95,8 @@ def build_place(grid_code: str, label: str, *, users: dict) -> SimpleNamespace:
                                                  due_date=today)
     releasable = order(_person(household3, label), regime=regime_14, start_date=today - dt.timedelta(days=14),
                        planned_release=today)
-    QuarantineTest.objects.create(order=releasable, grid_code=grid_code, phase="home", day=13,
-                                  due_date=today - dt.timedelta(days=1), result="negative")
+    test_recorded = QuarantineTest.objects.create(order=releasable, grid_code=grid_code, phase="home", day=13,
+                                                  due_date=today - dt.timedelta(days=1), result="negative")
     central = order(_person(household3, label), regime=Regime.objects.get(code="14+7"), place="central",
                     phase="central", site=site, room=room, start_date=today - dt.timedelta(days=15),
                     planned_release=today + dt.timedelta(days=6))
@@ -112,6 +112,10 @@ def build_place(grid_code: str, label: str, *, users: dict) -> SimpleNamespace:
         end_date=today + dt.timedelta(days=6), frequency="daily", created_by=users[Role.COMMAND])
     # On the household of the person under quarantine, who may report their temperature through it.
     link = DeclarationLink.objects.create(household=household3, grid_code=grid_code, token=f"matrix-{grid_code}")
+
+    # Said at the door that they came from a risk area: a risk report waiting to be checked.
+    risk = RiskReport.objects.create(resident=resident, grid_code=grid_code, kind="risk_area", source="visit",
+                                     date=today, reported_at=now, arrived_from=f"{label}市")
 
     facility = Facility.objects.create(name=f"{label}方舱", tier=Facility.Tier.FANGCANG, capacity=50,
                                        grid_code=grid_code)
@@ -148,8 +152,9 @@ def build_place(grid_code: str, label: str, *, users: dict) -> SimpleNamespace:
         label=label, grid=grid, grid_code=grid_code, area_code=community.code, building=building, unit=unit,
         household=household, household2=household2, resident=resident, spouse=spouse, mover=mover, fever=fever,
         contact=contact, order=active, order_releasable=releasable, order_central=central, order_released=released,
-        test=test_pending, site=site, room=room, case=case, investigation=investigation, campaign=campaign,
-        link=link, facility=facility, transfer_planned=transfer_planned, transfer_en_route=transfer_en_route,
+        test=test_pending, test_recorded=test_recorded, site=site, room=room, case=case, investigation=investigation,
+        campaign=campaign, link=link, risk=risk, facility=facility, transfer_planned=transfer_planned,
+        transfer_en_route=transfer_en_route,
         transfer_arrived=transfer_arrived, admitted=admitted, admission=admission, alerts=alerts,
         import_job=import_job, export_jobs=export_jobs,
     )

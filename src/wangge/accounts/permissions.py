@@ -61,6 +61,10 @@ PERMISSIONS: dict[str, Permission] = {
     "transfer.view": _p(pgettext_lazy("permission", "查看转运"), *STAFF),
     "alerts.view": _p(pgettext_lazy("permission", "查看预警"), *STAFF),
     "audit.view": _p(pgettext_lazy("permission", "查看审计日志"), AUD, CMD),
+    # Grid.  A household found at the door is added by those who register its people.
+    "grid.household.create": _p(pgettext_lazy("permission", "新增住户"), CMD, CW, GW, CDC),
+    # Data checks (数据检查): the data-quality problems in one's reach, for the community and command.
+    "core.datachecks.view": _p(pgettext_lazy("permission", "查看数据检查"), CMD, CW),
     # People.  The CDC registers contacts found by an investigation who are not yet on the registry.
     "people.change": _p(pgettext_lazy("permission", "修改居民信息"), CMD, CW, GW, CDC),
     "people.import": _p(pgettext_lazy("permission", "导入数据"), CMD, CW, GW, CDC),
@@ -70,6 +74,8 @@ PERMISSIONS: dict[str, Permission] = {
     "screening.visit.record": _p(pgettext_lazy("permission", "登记入户排查"), GW, VOL, CW, CMD),
     "screening.link.create": _p(pgettext_lazy("permission", "生成申报链接"), GW, VOL, CW, CMD),
     "screening.link.revoke": _p(pgettext_lazy("permission", "停用申报链接"), GW, VOL, CW, CMD),
+    "health.overview": _p(pgettext_lazy("permission", "查看疫情概况"), CMD, CDC, CW),
+    "screening.risk.handle": _p(pgettext_lazy("permission", "核查风险线索"), GW, CW, CDC, CMD),
     # Health: a person's epidemic status, one action per target status.  Screening staff raise
     # fevers and contacts; only the CDC (and command) confirm, exclude, or close a case.
     "health.status.fever": _p(pgettext_lazy("permission", "将人员标记为“发热待排查”"), GW, CW, VOL, CDC, CMD, POL),
@@ -91,6 +97,8 @@ PERMISSIONS: dict[str, Permission] = {
     "quarantine.order": _p(pgettext_lazy("permission", "下达隔离令"), CMD, CW, CDC, GW),
     "quarantine.order.central": _p(pgettext_lazy("permission", "安排集中隔离"), CMD, CW, CDC),
     "quarantine.test.record": _p(pgettext_lazy("permission", "录入检测结果"), CMD, CW, CDC, GW),
+    # A wrong result is corrected by those who decide on a case (a positive's consequences follow it).
+    "quarantine.test.correct": _p(pgettext_lazy("permission", "更正检测结果"), CDC, CMD),
     "quarantine.release": _p(pgettext_lazy("permission", "解除隔离"), CMD, CW, CDC),
     "quarantine.extend": _p(pgettext_lazy("permission", "延长隔离"), CMD, CW, CDC),
     "quarantine.move_home": _p(pgettext_lazy("permission", "办理转居家"), CMD, CW, CDC),

@@ -19,6 +19,8 @@ class AlertKind(models.TextChoices):
     TRANSFER_NOT_HANDED_OVER = "transfer_handover", _("转运未交接")
     GAP_STALE = "gap_stale", _("闭环事项滞留")
     NEW_LEAD = "new_lead", _("排查发现线索")
+    RISK_REPORT = "risk_report", _("风险地区或接触史待核查")
+    RESULT_CORRECTED = "result_corrected", _("检测结果更正")
 
 
 class Alert(models.Model):

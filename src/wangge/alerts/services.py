@@ -56,6 +56,16 @@ def alert_mark_read(*, user, alert: Alert) -> None:
     AlertRead.objects.get_or_create(alert=alert, user=user)
 
 
+@transaction.atomic
+def alert_mark_all_read(*, user, alerts) -> int:
+    """Mark every alert of ``alerts`` (an inbox queryset: the user's own, as filtered) read at once;
+    returns how many were unread."""
+    unread = list(alerts.filter(is_read=False).values_list("pk", flat=True))
+    AlertRead.objects.bulk_create([AlertRead(alert_id=pk, user=user) for pk in unread], ignore_conflicts=True,
+                                  batch_size=1000)
+    return len(unread)
+
+
 def alert_resolve_for(*, kind: str, object_type: str, object_id) -> int:
     """Resolve every open alert of ``kind`` about one record (the order was released, the test done).
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.services import common_prefix
@@ -26,6 +29,7 @@ def inbox(request):
     page = request_page(request, qs)
     return render(request, "alerts/inbox.html", {
         "alerts": page.items, "page": page, "total": qs.count(), **pager_urls(request, page),
+        "unread": qs.filter(is_read=False).count(),
         "filters": filters, "kinds": AlertKind.choices,
         "filter_errors": selectors.AlertFilters.messages(errors),
         "export_query": urlencode(filters.audit_dump()),
@@ -65,6 +69,19 @@ def alert_read(request, pk: int):
         response["HX-Trigger"] = "alerts-changed"
         return response
     return redirect("alerts:inbox")
+
+
+@login_required
+@require_POST
+def alert_read_all(request):
+    """标为已读: every unread alert of the inbox as it is filtered (a kind, or all), in one go."""
+    filters, _errors = selectors.AlertFilters.from_query(request.POST)
+    n = services.alert_mark_all_read(user=request.user, alerts=selectors.inbox(user=request.user, filters=filters))
+    messages.success(request, ngettext("已将 %(n)s 条预警标为已读", "已将 %(n)s 条预警标为已读", n) % {"n": n})
+    query = urlencode({k: v for k, v in filters.audit_dump().items() if v})
+    response = redirect(reverse("alerts:inbox") + (f"?{query}" if query else ""))
+    response["HX-Trigger"] = "alerts-changed"
+    return response
 
 
 @login_required

@@ -1,12 +1,12 @@
-"""The audit log's filter bar: who, what, which record, when.  Rendering only: ``AuditFilters``
-(the selector's declaration) validates."""
+"""The audit log's filter bar: who, what, which record, when, why a field was revealed.  Rendering
+only: ``AuditFilters`` (the selector's declaration) validates."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wangge.audit.models import AuditAction
+from wangge.audit.models import AuditAction, RevealPurpose
 from wangge.audit.selectors import AuditFilters
 from wangge.core import forms as core_forms
 from wangge.core.filters import FilterForm
@@ -24,3 +24,6 @@ class AuditSearchForm(FilterForm):
     object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
     since = core_forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = core_forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    purpose = forms.ChoiceField(
+        label=_("用途"), required=False, choices=[("", _("全部"))] + list(RevealPurpose.choices),
+    )

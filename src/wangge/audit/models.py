@@ -25,6 +25,22 @@ class AuditAction(models.TextChoices):
     TOKEN = "token", _("签发令牌")
 
 
+class RevealPurpose(models.TextChoices):
+    """Why a masked ID number or phone is revealed: asked at every reveal, kept in its entry's
+    ``changes`` (``purpose``, and ``purpose_note``), and the audit log filters by it."""
+
+    TRACING = "tracing", _("流调核实")
+    TRANSFER = "transfer", _("转运联系")
+    NAT = "nat", _("核酸登记")
+    OTHER = "other", _("其他")
+
+
+# "其他" is explained in a note of at most this many characters.
+REVEAL_NOTE_MAX_LENGTH = 100
+# The actions whose entries carry a reveal's purpose.
+REVEAL_ACTIONS = (AuditAction.REVEAL, AuditAction.REVEAL_REFUSED)
+
+
 class AuditLogIsAppendOnly(Exception):
     pass
 
@@ -76,3 +92,19 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditLogIsAppendOnly("审计日志不可删除")
+
+    @property
+    def purpose_label(self) -> str:
+        """A reveal's purpose in words; a code not on the list (a refused attempt's) as it came."""
+        code = self._detail("purpose")
+        return str(RevealPurpose(code).label) if code in RevealPurpose.values else code
+
+    @property
+    def purpose_note(self) -> str:
+        return self._detail("purpose_note")
+
+    def _detail(self, key: str) -> str:
+        # Only a reveal's entry says why; another entry's "purpose" would be a changed field.
+        if self.action not in REVEAL_ACTIONS or not isinstance(self.changes, dict):
+            return ""
+        return str(self.changes.get(key) or "")

@@ -7,14 +7,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from pydantic import StringConstraints
 
-from wangge.audit.models import AuditAction, AuditEntry
+from wangge.audit.models import REVEAL_ACTIONS, AuditAction, AuditEntry, RevealPurpose
 from wangge.core.filters import Filters
 from wangge.core.inputs import Day
 from wangge.core.lists import Page, keyset_page
 
 
 class AuditFilters(Filters):
-    """The audit log's filters: who, what, which record, which days (whole days, local time)."""
+    """The audit log's filters: who, what, which record, which days (whole days, local time), and
+    why a field was revealed."""
 
     actor_username: Annotated[str, StringConstraints(strip_whitespace=True, max_length=150)] = ""
     action: Literal[("", *AuditAction.values)] = ""
@@ -22,6 +23,7 @@ class AuditFilters(Filters):
     object_id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] = ""
     since: Day | None = None
     until: Day | None = None
+    purpose: Literal[("", *RevealPurpose.values)] = ""
 
 
 def audit_entry_list(*, user, filters: AuditFilters | None = None) -> QuerySet[AuditEntry]:
@@ -32,6 +34,9 @@ def audit_entry_list(*, user, filters: AuditFilters | None = None) -> QuerySet[A
     for field in ("actor_username", "action", "object_type", "object_id"):
         if value := getattr(filters, field):
             qs = qs.filter(**{field: value})
+    if filters.purpose:
+        # Only reveals carry a purpose; naming their actions lets the action index narrow first.
+        qs = qs.filter(action__in=REVEAL_ACTIONS, changes__purpose=filters.purpose)
     tz = timezone.get_current_timezone()
     if filters.since:
         qs = qs.filter(at__gte=dt.datetime.combine(filters.since, dt.time.min, tzinfo=tz))

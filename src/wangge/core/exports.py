@@ -6,6 +6,9 @@
     queryset iterated with ``.iterator()`` never sits in memory.  Text is always text, never a
     formula.  Not audited: use it for non-personal lists.
 
+``report_response(*, filename, spec)`` is the download of a report laid out for submission
+(``core.reports.ReportSpec``: title, meta lines, grouped header, totals, footer, print setup).
+
 ``keyset_chunks`` and ``rows_by`` read a list's rows a chunk at a time; ``read_ahead`` reads the
 next chunk while the current one is written.
 
@@ -25,10 +28,11 @@ from urllib.parse import quote
 from django.conf import settings
 from django.db import connection, connections
 from django.db.models import F, Field, Func, Value
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy
 
-from wangge.core.xlsx import stream_xlsx, write_xlsx  # noqa: F401  (write_xlsx: for exports written to a file)
+from wangge.core.reports import ReportSpec, report_xlsx
+from wangge.core.xlsx import FORMULA_PREFIXES, stream_xlsx, write_xlsx  # noqa: F401  (one rule, one writer for files)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -41,8 +45,6 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
-# Text starting with one of these is read as a formula by Excel, LibreOffice or WPS (CSV/DDE injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def xlsx_response(
@@ -59,6 +61,21 @@ def xlsx_response(
         stream_xlsx(headers=headers, rows=rows, sheet_title=sheet_title, on_finish=on_finish),
         content_type=XLSX_CONTENT_TYPE,
     )
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
+def report_response(*, filename: str, spec: ReportSpec,
+                    on_finish: Callable[[int, bool], None] | None = None) -> HttpResponse:
+    """An .xlsx download of the report ``spec`` (``core.reports``), in the language of the request.
+
+    A report is a page of rows, written whole; ``on_finish(count, True)`` runs once it is written and
+    before the response is returned, so a report that reaches the client is always on record.
+    """
+    content, count = report_xlsx(spec)
+    if on_finish is not None:
+        on_finish(count, True)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(filename)
     return response
 

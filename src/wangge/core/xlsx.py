@@ -1,9 +1,10 @@
 """A streaming .xlsx writer: rows go out to the client as they are written.
 
 openpyxl builds a whole workbook before the first byte can leave (about 2,000 rows/s through a
-page), so every export is written here instead, as SpreadsheetML straight into a zip stream
+page), so every list export is written here instead, as SpreadsheetML straight into a zip stream
 (the standard library's ``zipfile`` writes to an unseekable sink with data descriptors).  Cells
 hold inline strings, numbers, booleans and dates; there is one sheet with a bold, frozen header.
+(A report laid out for submission, a page of rows with a title and totals, is ``core.reports``.)
 
 What people typed is always written as text, never as a formula: a string cell cannot be a
 formula, and text that a spreadsheet would run when edited (it begins with = + - @ tab or CR)

@@ -4,6 +4,10 @@
     ``core.exports.xlsx_response`` plus one audit entry (action EXPORT) with the filters and the
     exact row count, written after the last row and before the file is complete.
 
+``audited_report(*, actor, object_type, grid_code, filters, filename, spec) -> HttpResponse``
+    The same for a report laid out for submission (``core.reports.ReportSpec``): title, unit, date,
+    grouped header, totals, footer, print setup.
+
 ``ExportSpec`` describes one export so that a request can stream it or the worker can write it to
 a file (``exports.services``); ``record_export`` is the audit entry both write.  For residents::
 
@@ -24,13 +28,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy
 
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
-from wangge.core.exports import xlsx_response
+from wangge.core.exports import report_response, xlsx_response
+from wangge.core.reports import ReportSpec
 
 
 def record_export(*, actor: Actor, object_type: str, grid_code: str, filters: dict[str, Any], filename: str,
@@ -66,6 +71,19 @@ def audited_export(
                       filename=filename, count=count, complete=complete)
 
     return xlsx_response(filename=filename, headers=headers, rows=rows, sheet_title=sheet_title, on_finish=record)
+
+
+def audited_report(*, actor: Actor, object_type: str, grid_code: str, filters: dict[str, Any], filename: str,
+                   spec: ReportSpec) -> HttpResponse:
+    """A report laid out for submission (``core.reports``), recorded like every export: one entry with
+    its filters and the number of data rows (the totals row not counted), written before the file
+    is handed over."""
+
+    def record(count: int, complete: bool) -> None:
+        record_export(actor=actor, object_type=object_type, grid_code=grid_code, filters=filters,
+                      filename=filename, count=count, complete=complete)
+
+    return report_response(filename=filename, spec=spec, on_finish=record)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Case, Count, Max, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from wangge.core.codes import (
     significant_prefix,
 )
 from wangge.core.errors import NotFound, ValidationFailed
-from wangge.core.filters import Filters, Within
+from wangge.core.filters import Filters, SearchText, Within
 from wangge.core.inputs import CodeFilter, Id
 from wangge.core.scoping import user_can_navigate, user_can_reach
 from wangge.grid.models import Building, Division, Grid, GridAssignment, Household, Unit
@@ -504,6 +504,23 @@ def household_queryset(*, user, filters: HouseholdFilters | None = None):
         qs = qs.filter(unit__building_id=filters.building)
     if filters.unit:
         qs = qs.filter(unit_id=filters.unit)
+    return qs.order_by("grid_code", "id")
+
+
+class HouseholdSearchFilters(Filters):
+    """Finding the household to register someone in: its code (or a prefix), door number or address."""
+
+    q: SearchText = ""
+
+
+def household_search(*, user, filters: HouseholdSearchFilters) -> QuerySet[Household]:
+    """Households in reach matching ``filters.q``, in keyset order (grid_code, id); none without a query."""
+    qs = Household.objects.restrict(user).select_related("unit__building")
+    q = filters.q
+    if not q:
+        return qs.none().order_by("grid_code", "id")
+    match = Q(code__startswith=q) if q.isdigit() else Q(door_number=q) | Q(address__contains=q)
+    qs = qs.filter(match)
     return qs.order_by("grid_code", "id")
 
 

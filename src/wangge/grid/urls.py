@@ -10,4 +10,5 @@ urlpatterns = [
     path("g/<str:code>/", views.grid_detail, name="grid"),
     path("building/<int:pk>/", views.building_detail, name="building"),
     path("unit/<int:pk>/", views.unit_detail, name="unit"),
+    path("unit/<int:pk>/households/new/", views.household_create, name="household_create"),
 ]

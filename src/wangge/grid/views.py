@@ -1,19 +1,26 @@
-"""Pages that walk the grid: area > grid > building > unit.  Reads only, all scoped.  The last step,
+"""Pages that walk the grid: area > grid > building > unit, all scoped, and 新增住户 on a unit.  The last step,
 a household and the people in it, is a people page (``people.views.household_detail``) that keeps
 its place in the walk: ``/grid/household/<pk>/``, named ``grid:household``."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from wangge.accounts.permissions import require
+from wangge.audit.context import Actor
+from wangge.core.errors import DomainError, NotFound
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import not_found_as_404
-from wangge.grid import selectors
+from wangge.grid import selectors, services
+from wangge.grid.forms import HouseholdForm
 
 
 def map_config(code: str) -> dict:
@@ -96,3 +103,29 @@ def unit_detail(request, pk: int):
         "total": households.count(),
         **pager_urls(request, page),
     })
+
+
+@login_required
+@not_found_as_404
+def household_create(request, pk: int):
+    """新增住户: a household behind a new door of the unit; then straight on to registering its people."""
+    user = request.user
+    unit = selectors.unit_in_reach(user=user, pk=pk)
+    require(user, "grid.household.create")
+    form = HouseholdForm(request.POST or None)
+    context = {"form": form, "unit": unit, "crumbs": selectors.breadcrumb(user=user, code=unit.code), "error": ""}
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(actor=Actor.from_request(request), unit_id=unit.pk,
+                                                  **form.cleaned_data)
+        except NotFound:
+            raise
+        except DomainError as exc:
+            form.add_domain_errors(exc.errors)
+            context["error"] = exc.message
+            return render(request, "grid/household_form.html", context, status=422)
+        messages.success(request, _("已新增住户 %(door)s") % {"door": household.door_number})
+        return redirect(reverse("people:resident_register") + "?" + urlencode({"household": household.pk}))
+    if form.is_bound and form.errors:
+        context["error"] = _("请检查表单中的错误")
+    return render(request, "grid/household_form.html", context, status=422 if context["error"] else 200)

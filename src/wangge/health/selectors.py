@@ -13,7 +13,8 @@ from typing import Annotated, ClassVar, Literal, NamedTuple
 
 from django.conf import settings
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat, Substr, TruncDate
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -21,9 +22,11 @@ from django.utils.translation import gettext_lazy
 from pydantic import AfterValidator
 
 from wangge.core.codes import PREFIX_LENGTH, Level, is_grid_level_or_below
+from wangge.core.datachecks import DataCheckFilters
 from wangge.core.errors import NotFound
 from wangge.core.filters import Filters, Within
 from wangge.core.inputs import Day
+from wangge.core.reports import Column, ReportSpec, basis, signatures
 from wangge.grid.models import Building, Grid
 from wangge.grid.selectors import Area, area_in_reach, area_names, compound_counts, compound_key
 from wangge.health.hooks import held_under_order
@@ -175,16 +178,28 @@ def four_category_table(*, user, area: Area, date: dt.date | None = None) -> Fou
     return FourCategoryTable(area=area, date=date, rows=ordered, total=total)
 
 
-FOUR_CATEGORY_HEADERS = [gettext_lazy("区域代码"), gettext_lazy("区域")] + [  # lazy, like every export's headers
-    format_lazy("{}{}", EpidemicStatus(c).label, part)
-    for c in BOARD_CATEGORIES for part in (gettext_lazy("现有"), gettext_lazy("当日新增"), gettext_lazy("累计"))
-]
+def four_category_report(table: FourCategoryTable, *, user, now: dt.datetime | None = None) -> ReportSpec:
+    """The daily table as the report sent upward (四类人员日报表): title, reporting unit, date and
+    basis, each category's 现有 / 当日新增 / 累计 under it, the child areas, a totals row and the
+    signatures (the exporting user fills it in; the reviewer signs by hand).
 
-
-def four_category_rows(table: FourCategoryTable):
-    for r in [*table.rows, table.total]:
-        name = r.name if r is not table.total else f"{table.area.name}合计"
-        yield [r.prefix, name] + [v for f in r.cells for v in (f.current, f.new, f.cumulative)]
+    A past day is counted to its end; today (or a later day) as of ``now``, the export time.
+    """
+    columns = [Column(gettext_lazy("区域代码")), Column(gettext_lazy("区域"))] + [
+        Column(part, group=EpidemicStatus(c).label, total=True)
+        for c in BOARD_CATEGORIES for part in (gettext_lazy("现有"), gettext_lazy("当日新增"), gettext_lazy("累计"))
+    ]
+    rows = [[r.prefix, r.name] + [v for f in r.cells for v in (f.current, f.new, f.cumulative)] for r in table.rows]
+    return ReportSpec(
+        title=format_lazy(gettext_lazy("{area}四类人员日报表"), area=table.area.name),
+        sheet_title=gettext_lazy("四类人员日报"),
+        meta=[(gettext_lazy("填报单位"), table.area.name), (gettext_lazy("日期"), table.date),
+              (gettext_lazy("统计口径"), basis(table.date, now))],
+        columns=columns,
+        rows=rows,
+        footer=signatures(user),
+        frozen_columns=2,
+    )
 
 
 # --- The gap lists: 应收尽收、应治尽治、应检尽检、应隔尽隔 ----------------------------------------
@@ -200,6 +215,14 @@ class GapEntry(NamedTuple):
     detail: str = ""
 
 
+class GapAction(NamedTuple):
+    """What a gap list's row offers to close the gap: a form that posts (one tap), or a page."""
+
+    url: str
+    label: str
+    post: bool = True
+
+
 @dataclass(frozen=True)
 class GapList:
     """One closed-loop list.  Health declares the four of a person's status; an app above adds its
@@ -213,6 +236,7 @@ class GapList:
     entries: Callable[[Iterable, dt.datetime], list[GapEntry]]  # (rows, now) -> their entries
     stale: Callable[..., list[GapEntry]]  # (*, older_than, now) -> city-wide entries waiting longer
     related: str = "resident__household"  # what a page of rows reads with them
+    action: Callable[[GapEntry], GapAction | None] | None = None  # what a row offers to close it
 
 
 GAP_LISTS: dict[str, GapList] = {}
@@ -298,14 +322,18 @@ def status_gap_stale(rows: Callable[..., QuerySet], kind: str):
 
 
 # Quarantine's overdue tests (应检尽检) stand at 40, before the fevers.
-for _kind, _label, _principle, _position, _rows in [
-    ("unadmitted", "确诊未收治", "应收尽收", 10, confirmed_not_admitted),
-    ("unisolated", "疑似未隔离", "应隔尽隔", 20, suspected_not_isolated),
-    ("unquarantined", "密接未隔离", "应隔尽隔", 30, contacts_not_quarantined),
-    ("fevers_unseen", "发热未就诊", "应治尽治", 50, fevers_not_seen),
+def _doctor_visit(entry: GapEntry) -> GapAction:
+    return GapAction(reverse("health:doctor_visit", args=[entry.resident.pk]), gettext_lazy("已就诊"))
+
+
+for _kind, _label, _principle, _position, _rows, _action in [
+    ("unadmitted", "确诊未收治", "应收尽收", 10, confirmed_not_admitted, None),
+    ("unisolated", "疑似未隔离", "应隔尽隔", 20, suspected_not_isolated, None),
+    ("unquarantined", "密接未隔离", "应隔尽隔", 30, contacts_not_quarantined, None),
+    ("fevers_unseen", "发热未就诊", "应治尽治", 50, fevers_not_seen, _doctor_visit),
 ]:
     register_gap_list(GapList(_kind, _label, _principle, _position, rows=_rows, entries=status_gap_entries(_kind),
-                              stale=status_gap_stale(_rows, _kind)))
+                              stale=status_gap_stale(_rows, _kind), action=_action))
 
 
 def gap_list(kind: str) -> GapList:
@@ -364,6 +392,35 @@ def stale_gap_entries(*, older_than: dt.timedelta, now=None) -> list[GapEntry]:
 def gap_entries_from(kind: str, qs, now) -> list[GapEntry]:
     """Entries for a gap queryset, or for the rows of a page of one (fetched already)."""
     return gap_list(kind).entries(qs, now)
+
+
+# --- The last days, day by day ------------------------------------------------------------------
+
+
+@dataclass
+class DailySeries:
+    dates: list[dt.date]
+    series: dict[str, list[int]]  # status -> people who entered it each day
+
+
+def daily_new(*, user, area: Area, days: int = 14, today: dt.date | None = None) -> DailySeries:
+    """How many people entered each of the four categories on each of the last ``days`` local days,
+    in ``area`` of the user's reach (the curve on command's landing page)."""
+    today = today or timezone.localdate()
+    first = today - dt.timedelta(days=days - 1)
+    qs = StatusTransition.objects.restrict(user)
+    if area.prefix:
+        qs = qs.within(area.prefix)
+    rows = (
+        qs.filter(at__gte=day_bounds(first)[0], at__lt=day_bounds(today)[1], to_status__in=FOUR_CATEGORIES)
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("day", "to_status").annotate(n=Count("resident_id", distinct=True)).order_by()
+    )
+    dates = [first + dt.timedelta(days=i) for i in range(days)]
+    series = {status: [0] * days for status in FOUR_CATEGORIES}
+    for row in rows:
+        series[row["to_status"]][(row["day"] - first).days] = row["n"]
+    return DailySeries(dates=dates, series=series)
 
 
 # --- The board ----------------------------------------------------------------------------
@@ -762,3 +819,14 @@ def epidemic_free_summary(*, user, prefix: str, now=None, days: int | None = Non
     names = area_names(by_child)
     children = [(c, names.get(c, c), by_child[c]) for c in sorted(by_child)]
     return EpidemicFreeSummary(area=area, days=days, total=total, children=children)
+
+
+# --- Data checks (registered in ``health.datachecks``) --------------------------------------------
+
+
+def reports_dated_in_the_future(*, user, filters: DataCheckFilters, today: dt.date) -> QuerySet[HealthReport]:
+    """Health reports in reach dated after today: a date typed wrong at the door or in an import."""
+    qs = HealthReport.objects.restrict(user).select_related("resident")
+    if filters.within:
+        qs = qs.within(filters.within)
+    return qs.filter(date__gt=today).order_by("grid_code", "id")

@@ -18,7 +18,7 @@ from wangge.core.codes import pad_division
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.lists import pager_urls, request_page, walk
 from wangge.core.views import flash_outcome, not_found_as_404, safe_next
-from wangge.exports.audited import audited_export
+from wangge.exports.audited import audited_export, audited_report
 from wangge.grid.selectors import area_in_reach, breadcrumb
 from wangge.health import selectors, services
 from wangge.health.models import SYMPTOMS, EpidemicStatus, HealthReport, Severity
@@ -129,12 +129,11 @@ def daily_table_export(request):
     filters, _errors = selectors.AreaDayFilters.from_query(request.GET)
     area = area_in_reach(user=user, code=filters.within)
     table = selectors.four_category_table(user=user, area=area, date=filters.day())
-    return audited_export(
+    return audited_report(
         actor=Actor.from_request(request), object_type="health.four_category_table", grid_code=area.prefix,
         filters={"area": area.prefix, "date": table.date.isoformat()},
         filename=f"四类人员日报_{area.name}_{table.date:%Y%m%d}.xlsx",
-        headers=selectors.FOUR_CATEGORY_HEADERS, rows=selectors.four_category_rows(table),
-        sheet_title=_("四类人员日报"),
+        spec=selectors.four_category_report(table, user=user),
     )
 
 
@@ -151,7 +150,9 @@ def gaps(request):
     counts = selectors.gap_counts(user=user, within=area.prefix)
     page = request_page(request, selectors.gap_queryset(kind, user=user, within=area.prefix))
     entries = selectors.gap_entries_from(kind, page.items, timezone.now())
+    act = selectors.gap_list(kind).action
     return render(request, "health/gaps.html", {
+        "rows": [(e, act(e) if act else None) for e in entries], "has_actions": act is not None,
         "area": area, "filter_errors": filter_errors,
         "crumbs": _area_crumbs(user, area),
         "kind": kind,

@@ -103,10 +103,11 @@ def get_resident(request: HttpRequest, resident_id: Id):
 @router.post(
     "/residents/{resident_id}/reveal",
     response={200: RevealOut, **WRITE_ERRORS},
-    summary="显示证件号码或手机号明文（记入审计日志）",
+    summary="显示证件号码或手机号明文（须说明用途，记入审计日志）",
 )
 def reveal_resident_field(request: HttpRequest, resident_id: Id, payload: RevealIn):
-    value = services.resident_reveal(actor=Actor.for_api(request), resident_id=resident_id, field=payload.field)
+    value = services.resident_reveal(actor=Actor.for_api(request), resident_id=resident_id, field=payload.field,
+                                     purpose=payload.purpose, note=payload.note)
     return {"field": payload.field, "value": value}
 
 

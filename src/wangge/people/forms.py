@@ -80,6 +80,43 @@ class ResidentForm(forms.Form):
                 self.add_error(field if field in self.fields else None, str(text))
 
 
+NEW_HOUSEHOLD = "new"
+
+
+class ResidentRegisterForm(ResidentForm):
+    """登记居民 from a unit: the household picked from the unit's, or a new one added inline."""
+
+    field_order = ["household", "door_number", "address"]
+
+    household = forms.ChoiceField(label=_("住户"))
+    door_number = forms.CharField(
+        label=_("新住户门牌号"), required=False, max_length=20,
+        help_text=_("选择“新增住户”时填写"),
+    )
+    address = forms.CharField(label=_("新住户地址"), required=False, max_length=200,
+                              help_text=_("可不填，按楼栋、单元和门牌号生成"))
+
+    def __init__(self, *args, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].choices = [
+            (str(h.pk), f"{h.door_number}（{h.address}）" if h.address else h.door_number) for h in households
+        ] + [(NEW_HOUSEHOLD, _("新增住户"))]
+        self.order_fields(self.field_order)
+
+    def household_args(self) -> dict:
+        """What ``resident_register`` takes to find or create the household."""
+        data = self.cleaned_data
+        if data["household"] == NEW_HOUSEHOLD:
+            return {"door_number": data["door_number"], "address": data["address"]}
+        return {"household_id": int(data["household"])}
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        for name in ("household", "door_number", "address"):
+            data.pop(name, None)
+        return data
+
+
 class ResidentMoveForm(forms.Form):
     to_household_code = forms.CharField(
         label=_("迁入户编码"), min_length=HOUSEHOLD_CODE_LENGTH, max_length=HOUSEHOLD_CODE_LENGTH,

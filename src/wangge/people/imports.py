@@ -61,6 +61,7 @@ from wangge.grid.models import Building, Grid, Household, Unit
 from wangge.people import sheet_guard
 from wangge.people.models import ImportJob, Resident, ResidentTag
 from wangge.people.selectors import tag_lookup
+from wangge.people.services import households_with_head, second_head_refusal
 from wangge.people.validation import clean_resident_fields, duplicate_id_number_refusal
 
 log = logging.getLogger(__name__)
@@ -180,10 +181,13 @@ class ErrorReport:
         self.rows: set[int] = set()
         self.items: list[dict] = []
 
-    def add(self, row: int, column: str, message: str) -> None:
+    def add(self, row: int, column: str, message: str, *, code: str = "") -> None:
         self.count += 1
         self.rows.add(row)
-        self.items.append({"row": row, "column": column, "message": message})
+        item = {"row": row, "column": column, "message": message}
+        if code:  # a rule's stable code (``household_has_head``), for callers and tests to rely on
+            item["code"] = code
+        self.items.append(item)
         if len(self.items) > 2 * self.limit:
             self._trim()
 
@@ -380,13 +384,17 @@ class _Batch(NamedTuple):
     id_numbers: list[str]
     lines: list[str]  # COPY lines for people_resident
     tag_lines: list[tuple[int, list[str]]]  # (index in the batch, its tag lines), rows with tags only
+    heads: list[int]  # indices in the batch of the rows that say they are a household's head (户主)
+    unstated: list[int]  # indices of the rows that leave the relation blank (their lines say 其他 so far)
 
     def subset(self, keep: list[int]) -> _Batch:
         tags = dict(self.tag_lines)
+        heads, unstated = set(self.heads), set(self.unstated)
         return _Batch(
             [self.rows[i] for i in keep], [self.household_ids[i] for i in keep], [self.grid_codes[i] for i in keep],
             [self.id_types[i] for i in keep], [self.id_numbers[i] for i in keep], [self.lines[i] for i in keep],
-            [(n, tags[i]) for n, i in enumerate(keep) if i in tags],
+            [(n, tags[i]) for n, i in enumerate(keep) if i in tags], [n for n, i in enumerate(keep) if i in heads],
+            [n for n, i in enumerate(keep) if i in unstated],
         )
 
 
@@ -397,6 +405,8 @@ def _batch(chunk: list[tuple[int, tuple]]) -> _Batch:
         [row for row, _item in chunk], [item[0] for item in items], [item[1] for item in items],
         [item[2]["id_type"] for item in items], [item[2]["id_number"] for item in items],
         [item[4] for item in items], [(n, item[5]) for n, item in enumerate(items) if item[5]],
+        [n for n, item in enumerate(items) if item[2]["relation"] == Resident.Relation.HEAD],
+        [n for n, item in enumerate(items) if item[2]["relation"] is None],
     )
 
 
@@ -451,7 +461,9 @@ class _PostgresResidentWriter:
 def copy_formatter() -> Callable[[int, str, dict, tuple], tuple[str, list[str]]]:
     """Turns a checked row into its ``COPY`` text line (and its tag lines) for people_resident.
 
-    Called in the checker thread, so the writer only has to send bytes.
+    Called in the checker thread, so the writer only has to send bytes.  A blank relation is
+    written as 其他 here; the writer, which alone knows whether the household has a head, rewrites
+    the line of a row that makes one (``_as_head``).
     """
     now = timezone.now().isoformat()
 
@@ -461,7 +473,8 @@ def copy_formatter() -> Callable[[int, str, dict, tuple], tuple[str, list[str]]]
         line = "\t".join((
             str(household_id), grid_code, _copy_text(v["name"]), v["sex"],
             birth.isoformat() if birth else "\\N", v["id_type"], _copy_text(number), _copy_text(number[-4:]),
-            v["phone"], v["relation"], v["residence_type"], _copy_text(v.get("note", "")), now, now,
+            v["phone"], v["relation"] or Resident.Relation.OTHER, v["residence_type"], _copy_text(v.get("note", "")),
+            now, now,
         ))
         tag_lines = [f"{v['id_type']}\t{_copy_text(number)}\t{tag_id}\t{grid_code}" for tag_id in tags]
         return line, tag_lines
@@ -582,7 +595,7 @@ def _checked_chunks(
             else:
                 reason = _("户编码 %(code)s 不存在，或不在您的管辖范围内") % {"code": code}
             report.add(row_number, _HEADER_OF["household_code"], reason)
-        clean = clean_resident_fields(raw, tag_lookup=tags, today=today)
+        clean = clean_resident_fields(raw, tag_lookup=tags, today=today, unstated_relation=True)
         for key in _FREE_TEXT:
             if key not in clean.errors and _CONTROL_RE.search(clean.values.get(key, "")):
                 clean.errors[key] = str(CONTROL_ERROR)
@@ -670,27 +683,103 @@ def _registered_message(user, key: tuple[str, str], holder: tuple[int, str]) -> 
                                        holder_grid_code=holder[1]).message
 
 
-def _drop_registered(chunk: list[tuple[int, tuple]], report: ErrorReport, user) -> list[tuple]:
-    """The chunk's rows whose ID number is not yet registered; the others are reported."""
+# What the import has made each household's head so far: household id -> (row, whether the row said 户主).
+Heads = dict[int, tuple[int, bool]]
+_RELATION_FIELD = _RESIDENT_FIELDS.index("relation")
+
+
+def _decide_heads(candidates: list[tuple[int, int, int, bool]], heads: Heads,
+                  report: ErrorReport) -> tuple[set[int], set[int]]:
+    """The one-head rule (``people.services.second_head_refusal``) for rows in file order.
+
+    ``candidates``: (index, row, household id, stated) of the rows that say 户主 (stated) or leave
+    the relation blank; ``heads`` is kept across chunks (on SQLite nothing is written before the
+    end, so the database alone would not know).  A row makes its household's head when the
+    household has none, in the database or from an earlier row.  Otherwise a row that said 户主 is
+    refused and reported, and a blank one stays 其他.  Returns the refused indices and those of the
+    blank rows that make a head.
+    """
+    if not candidates:
+        return set(), set()
+    in_database = households_with_head({household for _i, _row, household, _s in candidates if household not in heads})
+    refused, promoted = set(), set()
+    for index, row, household, stated in candidates:
+        first = heads.get(household)
+        if first is None and household not in in_database:
+            heads[household] = (row, stated)
+            if not stated:
+                promoted.add(index)
+            continue
+        if not stated:
+            continue
+        if first is None:
+            message = second_head_refusal().message
+        elif first[1]:
+            message = _("与第%(row)s行同为该户户主，一户只能登记一位户主") % {"row": first[0]}
+        else:
+            message = _("第%(row)s行未填与户主关系，已作为该户户主；一户只能登记一位户主") % {"row": first[0]}
+        report.add(row, _HEADER_OF["relation"], message, code="household_has_head")
+        refused.add(index)
+    return refused, promoted
+
+
+def _drop_registered(chunk: list[tuple[int, tuple]], report: ErrorReport, user,
+                     heads: Heads | None = None) -> list[tuple]:
+    """The chunk's rows whose ID number is not yet registered and that make no second head, each
+    blank relation decided (户主 or 其他); the others are reported."""
     by_type: dict[str, list[str]] = {}
     for _row, item in chunk:
         values = item[2]
         by_type.setdefault(values["id_type"], []).append(values["id_number"])
     existing = _existing_ids(by_type)
-    good = []
+    good, candidates = [], []
     for row, item in chunk:
         values = item[2]
         key = (values["id_type"], values["id_number"])
         holder = existing.get(key)
         if holder is None:
+            if values["relation"] in (Resident.Relation.HEAD, None):
+                candidates.append((len(good), row, item[0], values["relation"] is not None))
             good.append(item)
         else:
             report.add(row, _HEADER_OF["id_number"], _registered_message(user, key, holder))
-    return good
+    refused, promoted = _decide_heads(candidates, {} if heads is None else heads, report)
+    for index, _row, _household, stated in candidates:
+        if not stated:
+            good[index][2]["relation"] = Resident.Relation.HEAD if index in promoted else Resident.Relation.OTHER
+    return [item for index, item in enumerate(good) if index not in refused] if refused else good
 
 
-def _drop_registered_batch(batch: _Batch, report: ErrorReport, user) -> _Batch:
-    """``_drop_registered`` for a ``_Batch``: the rows whose ID number is not yet registered."""
+def _as_head(line: str) -> str:
+    """A COPY line (see ``copy_formatter``) with its relation made 户主 (text fields are escaped, so
+    every tab separates fields)."""
+    fields = line.split("\t")
+    fields[_RELATION_FIELD] = Resident.Relation.HEAD
+    return "\t".join(fields)
+
+
+def _drop_registered_batch(batch: _Batch, report: ErrorReport, user, heads: Heads | None = None) -> _Batch:
+    """``_drop_registered`` for a ``_Batch``: the rows whose ID number is not yet registered and
+    that make no second head, the lines of blank relations that make a head rewritten."""
+    batch = _drop_registered_numbers(batch, report, user)
+    if not batch.heads and not batch.unstated:
+        return batch
+    stated = set(batch.heads)
+    refused, promoted = _decide_heads(
+        [(i, batch.rows[i], batch.household_ids[i], i in stated) for i in sorted(stated.union(batch.unstated))],
+        {} if heads is None else heads, report,
+    )
+    if promoted:
+        lines = list(batch.lines)
+        for index in promoted:
+            lines[index] = _as_head(lines[index])
+        batch = batch._replace(lines=lines)
+    if not refused:
+        return batch
+    return batch.subset([i for i in range(len(batch.rows)) if i not in refused])
+
+
+def _drop_registered_numbers(batch: _Batch, report: ErrorReport, user) -> _Batch:
     if len(set(batch.id_types)) == 1:
         by_type = {batch.id_types[0]: batch.id_numbers}
     else:
@@ -951,8 +1040,9 @@ def import_residents(
             sink = _stream_residents_postgres(actor=actor, job=job, batches=batches, report=report, state=state)
         else:
             sink = _ResidentSink()
+            heads: Heads = {}
             for chunk in check(report=report, state=state, progress=progress):
-                sink.add_many(_drop_registered(chunk, report, actor.user))
+                sink.add_many(_drop_registered(chunk, report, actor.user, heads))
             if not (report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING) and sink.count:
                 ImportJob.objects.filter(pk=job.pk).update(message=_("校验完成，正在写入数据库…"))
                 with transaction.atomic():
@@ -1007,8 +1097,9 @@ def _stream_residents_postgres(
                 # Only when the import is the whole transaction: the setting lasts until its end.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             writer = _PostgresResidentWriter(cursor)
+            heads: Heads = {}
             for batch in batches:
-                writer.add_batch(_drop_registered_batch(batch, report, actor.user))
+                writer.add_batch(_drop_registered_batch(batch, report, actor.user, heads))
             if (report.count and job.mode == ImportJob.Mode.ALL_OR_NOTHING) or not writer.count:
                 raise _Rejected
             writer.write_tags()
@@ -1433,7 +1524,9 @@ _TEMPLATE_NOTES = {
                "外国人永久居留身份证、其他证件",
     "id_number": "必填；居民身份证须为18位并通过校验位检查；请将该列设为文本格式",
     "phone": "11位手机号或带区号的固定电话",
-    "relation": "户主、配偶、子女、父母、祖父母/外祖父母、孙子女/外孙子女、兄弟姐妹、其他亲属、租客、其他",
+    "relation": "户主、配偶、子女、父母、祖父母/外祖父母、孙子女/外孙子女、兄弟姐妹、其他亲属、租客、其他；"
+                "一户只能有一位户主。不填（或没有这一列）时：该户还没有户主（系统中没有，文件中前面的行也没有）"
+                "则这一行的人为户主，否则为“其他”",
     "residence_type": "户籍、常住、流动",
     "tags": "多个标签用“、”或“,”分隔，如：独居老人、残疾人、慢性病患者、孕产妇、婴幼儿、卧床、外来务工人员",
     "birth_date": "YYYY-MM-DD；身份证号码可推出时可不填",

@@ -88,6 +88,11 @@ class Resident(models.Model):
         verbose_name_plural = _("居民")
         constraints = [
             models.UniqueConstraint(fields=["id_type", "id_number"], name="resident_unique_id_number"),
+            # One head (户主) per household.  The services refuse a second one with a coded error
+            # (``household_has_head``); this is the guarantee under races and bulk writes.
+            models.UniqueConstraint(
+                fields=["household"], condition=models.Q(relation="head"), name="resident_one_head_per_household"
+            ),
         ]
         indexes = [
             # Keyset pagination of every scoped list walks this index: (grid_code, id) > cursor.

@@ -12,6 +12,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from wangge.audit.models import REVEAL_NOTE_MAX_LENGTH, RevealPurpose
 from wangge.core.inputs import Id
 from wangge.grid.schemas import HouseholdOut
 
@@ -61,6 +62,15 @@ class HouseholdDetailOut(HouseholdOut):
 
 class RevealIn(Schema):
     field: Literal["id_number", "phone"]
+    # Checked by the service, not here, so a reveal without a proper purpose is refused with its own
+    # code and recorded as a refused reveal, exactly as on the page.
+    purpose: str = Field(
+        "", max_length=32, json_schema_extra={"enum": list(RevealPurpose.values)},
+        description="用途（必填）：tracing 流调核实、transfer 转运联系、nat 核酸登记、other 其他（须填 note）",
+    )
+    note: str = Field(
+        "", max_length=200, description=f"用途说明，不超过 {REVEAL_NOTE_MAX_LENGTH} 字；用途为 other 时必填",
+    )
 
 
 class RevealOut(Schema):

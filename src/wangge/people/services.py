@@ -13,9 +13,10 @@ from wangge.accounts.permissions import can, require
 from wangge.accounts.services import common_prefix
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
-from wangge.audit.models import AuditAction
+from wangge.audit.models import REVEAL_NOTE_MAX_LENGTH, AuditAction, RevealPurpose
 from wangge.core.codes import grid_code_of
 from wangge.core.errors import Forbidden, NotFound, ValidationFailed
+from wangge.grid import services as grid_services
 from wangge.grid.models import Grid, Household
 from wangge.grid.selectors import household_in_reach
 from wangge.people.models import HouseholdMove, Resident, ResidentTag
@@ -39,6 +40,30 @@ def _refuse_duplicate(user, id_type: str, id_number: str, *, exclude_pk: int | N
             user=user, id_type=id_type, id_number=id_number, holder_pk=found.pk, holder_grid_code=found.grid_code,
             holder_name=found.name, household_code=found.household.code,
         )
+
+
+def second_head_refusal() -> ValidationFailed:
+    """A household already has its head (户主): the one refusal the form, the API, a move and the
+    import all give (the import per row, as its reason)."""
+    return ValidationFailed(
+        _("该户已有户主，一户只能登记一位户主；请选择其他与户主关系"),
+        code="household_has_head",
+        errors={"relation": _("该户已有户主")},
+    )
+
+
+def households_with_head(household_ids, *, exclude_pk: int | None = None) -> set[int]:
+    """Which of ``household_ids`` already have a head (one indexed probe: the partial unique index)."""
+    heads = Resident.objects.filter(household_id__in=list(household_ids), relation=Resident.Relation.HEAD)
+    if exclude_pk:
+        heads = heads.exclude(pk=exclude_pk)
+    return set(heads.values_list("household_id", flat=True))
+
+
+def refuse_second_head(*, household_id: int, relation: str, exclude_pk: int | None = None) -> None:
+    """Refuse making someone head of a household that already has one (the database refuses it too)."""
+    if relation == Resident.Relation.HEAD and households_with_head([household_id], exclude_pk=exclude_pk):
+        raise second_head_refusal()
 
 
 def _set_tags(resident: Resident, tag_ids: list[int]) -> None:
@@ -69,14 +94,16 @@ def resident_create(*, actor: Actor, household_id: int, data: dict[str, Any]) ->
     values = clean.values
     tag_ids = values.pop("tags", [])
     _refuse_duplicate(actor.user, values["id_type"], values["id_number"])
+    refuse_second_head(household_id=household.pk, relation=values["relation"])
     resident = Resident(household=household, grid_code=household.grid_code, **values)
     resident.id_tail = resident.id_number[-4:]
     try:
         with transaction.atomic():
             resident.save()
     except IntegrityError:
-        # A concurrent registration of the same person won the race.
+        # A concurrent registration of the same person, or of the household's head, won the race.
         _refuse_duplicate(actor.user, values["id_type"], values["id_number"])
+        refuse_second_head(household_id=household.pk, relation=values["relation"])
         raise
     _set_tags(resident, tag_ids)
     _adjust_counts(household.pk, household.grid_code, +1)
@@ -84,6 +111,26 @@ def resident_create(*, actor: Actor, household_id: int, data: dict[str, Any]) ->
     after["tags"] = tag_ids
     audit.record(actor=actor, action=AuditAction.CREATE, obj=resident, changes=audit.diff({}, after))
     return resident
+
+
+@transaction.atomic
+def resident_register(
+    *, actor: Actor, data: dict[str, Any], household_id: int | None = None, unit_id: int | None = None,
+    door_number: str = "", address: str = "",
+) -> Resident:
+    """Register a person in an existing household, or in a new one added to ``unit_id`` first.
+
+    One transaction: a person refused (a bad ID number, a second head) leaves no empty household.
+    """
+    if household_id is None:
+        if unit_id is None:
+            raise ValidationFailed(
+                _("请选择住户，或新增住户"), code="household_required", errors={"household": _("请选择住户")},
+            )
+        household_id = grid_services.household_create(
+            actor=actor, unit_id=unit_id, door_number=door_number, address=address,
+        ).pk
+    return resident_create(actor=actor, household_id=household_id, data=data)
 
 
 @transaction.atomic
@@ -113,10 +160,19 @@ def resident_update(*, actor: Actor, resident_id: int, data: dict[str, Any]) -> 
     if "id_number" in values:
         _refuse_duplicate(actor.user, values.get("id_type", resident.id_type), values["id_number"],
                           exclude_pk=resident.pk)
+    if "relation" in values:
+        refuse_second_head(household_id=resident.household_id, relation=values["relation"], exclude_pk=resident.pk)
     for name, value in values.items():
         setattr(resident, name, value)
     resident.id_tail = resident.id_number[-4:]
-    resident.save()
+    try:
+        with transaction.atomic():
+            resident.save()
+    except IntegrityError:
+        if "relation" in values:
+            refuse_second_head(household_id=resident.household_id, relation=values["relation"],
+                               exclude_pk=resident.pk)
+        raise
     changes = audit.diff(before, audit.snapshot(resident, AUDITED_FIELDS))
     if tag_ids is not None:
         _set_tags(resident, tag_ids)
@@ -148,6 +204,8 @@ def resident_move(
         if clean.errors:
             raise ValidationFailed(clean.errors["relation"], code="invalid_relation", errors=clean.errors)
         new_relation = clean.values["relation"]
+    # A head who moves keeps being head unless told otherwise: refused where there is one already.
+    refuse_second_head(household_id=target.pk, relation=new_relation)
     source_pk, source_grid = resident.household_id, resident.grid_code
     move = HouseholdMove.objects.create(
         resident=resident, grid_code=target.grid_code, from_household_id=source_pk, to_household=target,
@@ -157,7 +215,12 @@ def resident_move(
     resident.household = target
     resident.grid_code = target.grid_code
     resident.relation = new_relation
-    resident.save(update_fields=["household", "grid_code", "relation", "updated_at"])
+    try:
+        with transaction.atomic():
+            resident.save(update_fields=["household", "grid_code", "relation", "updated_at"])
+    except IntegrityError:
+        refuse_second_head(household_id=target.pk, relation=new_relation, exclude_pk=resident.pk)
+        raise
     ResidentTag.objects.filter(resident=resident).update(grid_code=target.grid_code)
     _adjust_counts(source_pk, source_grid, -1)
     _adjust_counts(target.pk, target.grid_code, +1)
@@ -174,10 +237,37 @@ def resident_move(
 REVEAL_REFUSAL_NOTES = {
     "role": "角色无权查看明文",
     "not_in_reach": "不在管辖范围内或不存在（已按未找到答复）",
+    "purpose": "未选择用途或用途说明不全",
 }
 
 
-def _record_refused_reveal(*, actor: Actor, resident_id, field: str, reason: str, resident: Resident | None) -> None:
+def _stated_purpose(purpose: str, note: str) -> dict[str, str]:
+    """What the attempt said about its purpose, as its entry keeps it (bounded: an unknown code from
+    a refused attempt is kept too, cut short)."""
+    stated = {"purpose": purpose[:32], "purpose_note": note[:REVEAL_NOTE_MAX_LENGTH]}
+    return {k: v for k, v in stated.items() if v}
+
+
+def _purpose_refusal(purpose: str, note: str) -> ValidationFailed | None:
+    """Why ``purpose`` and ``note`` do not say why a field is revealed, or None when they do."""
+    if not purpose:
+        return ValidationFailed(_("请选择查看明文的用途"), code="reveal_purpose_required",
+                                errors={"purpose": _("请选择用途")})
+    if purpose not in RevealPurpose.values:
+        return ValidationFailed(_("查看明文的用途不在可选范围内"), code="reveal_purpose_invalid",
+                                errors={"purpose": _("用途无效")})
+    if len(note) > REVEAL_NOTE_MAX_LENGTH:
+        return ValidationFailed(_("用途说明不能超过 %(max)s 个字") % {"max": REVEAL_NOTE_MAX_LENGTH},
+                                code="reveal_note_too_long", errors={"note": _("说明过长")})
+    if purpose == RevealPurpose.OTHER and not note:
+        return ValidationFailed(_("用途选“其他”时须填写说明"), code="reveal_note_required",
+                                errors={"note": _("请填写说明")})
+    return None
+
+
+def _record_refused_reveal(
+    *, actor: Actor, resident_id, field: str, reason: str, resident: Resident | None, stated: dict[str, str]
+) -> None:
     """Write the refusal where an auditor looks for it, saying nothing the actor could not see.
 
     A record in reach is filed with it, as a reveal would be.  Otherwise (out of reach, or no such
@@ -190,14 +280,17 @@ def _record_refused_reveal(*, actor: Actor, resident_id, field: str, reason: str
         where = {"object_type": Resident._meta.label_lower, "object_id": str(resident_id)[:64],
                  "grid_code": grid_code_of(common_prefix(actor.user)) if actor.user.is_authenticated else ""}
     audit.record(actor=actor, action=AuditAction.REVEAL_REFUSED, field=field,
-                 changes={"refused": True, "reason": reason}, note=REVEAL_REFUSAL_NOTES[reason], **where)
+                 changes={"refused": True, "reason": reason, **stated}, note=REVEAL_REFUSAL_NOTES[reason], **where)
 
 
-def resident_reveal(*, actor: Actor, resident_id: int, field: str) -> str:
-    """The unmasked value of an ID number or phone; every reveal, and every refusal, is recorded.
+def resident_reveal(*, actor: Actor, resident_id: int, field: str, purpose: str, note: str = "") -> str:
+    """The unmasked value of an ID number or phone, for a purpose from ``RevealPurpose`` ("其他"
+    with a note); every reveal, with its purpose, and every refusal is recorded.
 
-    The refusal is committed before it is raised (raising inside the transaction would take the
-    entry back with it); the client still gets only 403 for the role, 404 for anything out of reach.
+    The role is asked first, then the reach, then the purpose, so a 422 for the purpose is only
+    ever given about a record the actor may reveal.  The refusal is committed before it is raised
+    (raising inside the transaction would take the entry back with it); the client still gets only
+    403 for the role, 404 for anything out of reach.
     """
     if field not in REVEALABLE_FIELDS:
         raise ValidationFailed(
@@ -205,6 +298,8 @@ def resident_reveal(*, actor: Actor, resident_id: int, field: str) -> str:
             code="invalid_reveal_field",
             errors={"field": _("不支持的字段")},
         )
+    purpose, note = (purpose or "").strip(), (note or "").strip()
+    stated = _stated_purpose(purpose, note)
     with transaction.atomic():
         try:
             resident = resident_in_reach(user=actor.user, pk=resident_id)
@@ -214,7 +309,10 @@ def resident_reveal(*, actor: Actor, resident_id: int, field: str) -> str:
         if not can(actor.user, "people.reveal"):
             refusal, reason = Forbidden(permissions.refusal("people.reveal")), "role"
         elif resident is not None:
-            audit.record(actor=actor, action=AuditAction.REVEAL, obj=resident, field=field)
-            return getattr(resident, field)
-        _record_refused_reveal(actor=actor, resident_id=resident_id, field=field, reason=reason, resident=resident)
+            refusal, reason = _purpose_refusal(purpose, note), "purpose"
+            if refusal is None:
+                audit.record(actor=actor, action=AuditAction.REVEAL, obj=resident, field=field, changes=stated)
+                return getattr(resident, field)
+        _record_refused_reveal(actor=actor, resident_id=resident_id, field=field, reason=reason,
+                               resident=resident, stated=stated)
     raise refusal

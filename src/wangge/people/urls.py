@@ -5,6 +5,7 @@ from wangge.people import import_views, views
 app_name = "people"
 urlpatterns = [
     path("residents/", views.resident_list, name="resident_list"),
+    path("residents/new/", views.resident_register, name="resident_register"),
     path("residents/export.xlsx", views.resident_export, name="resident_export"),
     path("residents/<int:pk>/", views.resident_detail, name="resident_detail"),
     path("residents/<int:pk>/reveal/<str:field>/", views.resident_reveal, name="resident_reveal"),

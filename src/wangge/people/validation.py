@@ -112,11 +112,14 @@ def clean_resident_fields(
     tag_lookup: dict[str, int] | None = None,
     partial: bool = False,
     today: dt.date | None = None,
+    unstated_relation: bool = False,
 ) -> CleanResident:
     """Validate the resident fields present in ``raw``.
 
     With ``partial`` (an update), absent fields are left alone; otherwise name and ID number
-    are required.  ``tag_lookup`` maps tag codes and names to ids.
+    are required.  ``tag_lookup`` maps tag codes and names to ids.  A blank relation means head
+    (户主), except with ``unstated_relation`` (the importer): then it is ``None``, for the caller to
+    decide once it knows whether the household has a head.
     """
     out = CleanResident()
     v, e = out.values, out.errors
@@ -201,7 +204,7 @@ def clean_resident_fields(
             v["phone"] = phone
 
     for key, lookup, label, default in (
-        ("relation", RELATION_LOOKUP, _("与户主关系"), Resident.Relation.HEAD),
+        ("relation", RELATION_LOOKUP, _("与户主关系"), None if unstated_relation else Resident.Relation.HEAD),
         ("residence_type", RESIDENCE_LOOKUP, _("人口类型"), Resident.ResidenceType.REGISTERED),
     ):
         if key in raw or not partial:

@@ -13,7 +13,9 @@ from wangge.core.lists import keyset_page
 from wangge.quarantine import selectors, services
 from wangge.quarantine.models import QuarantineOrder
 from wangge.quarantine.schemas import (
+    CorrectionIn,
     ExtendIn,
+    NegativeBatchIn,
     OrderCreateIn,
     OrderDetailOut,
     OrderPage,
@@ -39,7 +41,10 @@ def order_out(order: QuarantineOrder) -> dict:
 
 def test_out(test) -> dict:
     return {"id": test.pk, "phase": test.phase, "day": test.day, "due_date": test.due_date, "result": test.result,
-            "sampled_at": test.sampled_at, "result_at": test.result_at}
+            "sampled_at": test.sampled_at, "result_at": test.result_at,
+            "entries": [{"id": e.pk, "result": e.result, "corrects_id": e.corrects_id, "reason": e.reason,
+                         "recorded_by_id": e.recorded_by_id, "recorded_at": e.recorded_at}
+                        for e in test.entries.all()]}
 
 
 test_out.__test__ = False
@@ -102,9 +107,25 @@ def extend_order(request: HttpRequest, order_id: Id, payload: ExtendIn):
 @router.post("/quarantine/tests/{test_id}/result", response={200: TestOut, **WRITE_ERRORS},
              summary="录入核酸检测结果（疾控/检测机构系统推送；重复推送同一结果无副作用）")
 def record_result(request: HttpRequest, test_id: Id, payload: ResultIn):
+    # A lab system's push is deliberate: it confirms a positive by sending it (the page asks first).
     test = services.test_result_record(actor=Actor.for_api(request), test_id=test_id, result=payload.result,
-                                       sampled_at=payload.sampled_at)
+                                       sampled_at=payload.sampled_at, confirmed=True)
     return test_out(test)
+
+
+@router.post("/quarantine/tests/{test_id}/correction", response={200: TestOut, **WRITE_ERRORS},
+             summary="更正检测结果（新增一条更正记录并说明原因，原记录保留；疾控、指挥部）")
+def correct_result(request: HttpRequest, test_id: Id, payload: CorrectionIn):
+    entry = services.test_result_correct(actor=Actor.for_api(request), test_id=test_id, result=payload.result,
+                                         reason=payload.reason)
+    return test_out(entry.test)
+
+
+@router.post("/quarantine/tests/negative", response={200: list[TestOut], **WRITE_ERRORS},
+             summary="批量录入阴性（采样队一轮的检测，一个事务；任一不能录入则全部不录入）")
+def record_negatives(request: HttpRequest, payload: NegativeBatchIn):
+    tests = services.test_results_negative(actor=Actor.for_api(request), test_ids=payload.test_ids)
+    return [test_out(t) for t in tests]
 
 
 @router.get("/quarantine/sites", response={200: list[SiteOut], **READ_ERRORS}, summary="集中隔离点及实时床位")

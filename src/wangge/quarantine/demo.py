@@ -18,7 +18,7 @@ from django.utils import timezone
 from wangge.grid.models import Division
 from wangge.health.models import EpidemicStatus, PersonStatus
 from wangge.people.models import Resident
-from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
+from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site, TestResultEntry
 from wangge.quarantine.presets import regime_presets_ensure
 from wangge.quarantine.services import certificate_number_for, planned_release_for, room_number, test_schedule
 
@@ -95,7 +95,12 @@ def bulk_orders(specs: list[OrderSpec], *, rng: random.Random, today: dt.date) -
                 at = timezone.make_aware(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(9, 30)))
             tests.append(QuarantineTest(order=order, grid_code=order.grid_code, phase=phase, day=day, due_date=due,
                                         result=result, result_at=at, sampled_at=at and at - dt.timedelta(hours=20)))
-    QuarantineTest.objects.bulk_create(tests, batch_size=2000)
+    tests = QuarantineTest.objects.bulk_create(tests, batch_size=2000)
+    # Each result that came in is its test's first entry (see TestResultEntry).
+    TestResultEntry.objects.bulk_create([
+        TestResultEntry(test=t, grid_code=t.grid_code, result=t.result, recorded_at=t.result_at)
+        for t in tests if t.result != QuarantineTest.Result.PENDING
+    ], batch_size=2000)
     released = [o for o in orders if o.status == QuarantineOrder.Status.RELEASED]
     for order in released:
         order.certificate_number = certificate_number_for(order, order.planned_release)

@@ -145,7 +145,12 @@ class QuarantineOrder(models.Model):
 
 
 class QuarantineTest(models.Model):
-    """A test the regime requires on a given day of the order."""
+    """A test the regime requires on a given day of the order.
+
+    ``result``, ``result_at`` and ``recorded_by`` are the test's *current* result: that of its latest
+    ``TestResultEntry`` (the first entry, or the latest correction).  They are kept here so that the
+    release check, the lists and the overdue jobs read one column.
+    """
 
     class Result(models.TextChoices):
         PENDING = "pending", _("待检测")
@@ -176,3 +181,41 @@ class QuarantineTest(models.Model):
 
     def __str__(self):
         return f"{self.order_id} {self.get_phase_display()} 第{self.day}天"
+
+
+class TestResultEntry(models.Model):
+    """One result recorded for a test (检测结果记录): the first one, then each correction.
+
+    Entries are never edited or deleted.  A correction names the entry it corrects, who made it,
+    when, the new result and why; the test's current result is that of its latest entry.
+    """
+
+    __test__ = False  # a domain name, not a pytest class
+
+    test = models.ForeignKey(QuarantineTest, verbose_name=_("检测"), on_delete=models.CASCADE, related_name="entries")
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
+    result = models.CharField(_("结果"), max_length=10, choices=QuarantineTest.Result.choices)
+    corrects = models.OneToOneField(
+        "self", verbose_name=_("更正的记录"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="correction",
+    )
+    reason = models.CharField(_("更正原因"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("录入时间"))
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("检测结果记录")
+        verbose_name_plural = _("检测结果记录")
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self):
+        return f"{self.test_id} {self.get_result_display()}"
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None

@@ -8,7 +8,18 @@ from typing import Literal
 from ninja import Field, Schema
 
 from wangge.core.inputs import Day, Id, Timestamp
-from wangge.quarantine.services import MAX_EXTENSION_DAYS
+from wangge.quarantine.services import MAX_BATCH_TESTS, MAX_EXTENSION_DAYS
+
+
+class ResultEntryOut(Schema):
+    """One result recorded for a test: the first (``corrects_id`` empty) or a correction of another."""
+
+    id: int
+    result: str  # negative / positive
+    corrects_id: int | None = None
+    reason: str = ""  # why a correction was made
+    recorded_by_id: int | None = None
+    recorded_at: dt.datetime
 
 
 class TestOut(Schema):
@@ -18,9 +29,10 @@ class TestOut(Schema):
     phase: str  # central / home (the regime's phase; a home order serves the central phase at home)
     day: int
     due_date: dt.date
-    result: str  # pending / negative / positive
+    result: str  # pending / negative / positive: the current result (the latest entry's)
     sampled_at: dt.datetime | None = None
     result_at: dt.datetime | None = None
+    entries: list[ResultEntryOut] = []  # oldest first; corrections never replace an entry
 
 
 class OrderOut(Schema):
@@ -73,6 +85,15 @@ class ExtendIn(Schema):
 class ResultIn(Schema):
     result: Literal["negative", "positive"]
     sampled_at: Timestamp | None = None
+
+
+class CorrectionIn(Schema):
+    result: Literal["negative", "positive"]
+    reason: str = Field(..., max_length=300, description="更正原因（必填）")
+
+
+class NegativeBatchIn(Schema):
+    test_ids: list[Id] = Field(..., min_length=1, max_length=MAX_BATCH_TESTS)
 
 
 class SiteOut(Schema):

@@ -6,19 +6,24 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wangge.accounts.services import common_prefix
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.datachecks import DataCheckFilters, start_of_day_after
 from wangge.core.filters import Filters, SearchText
 from wangge.core.inputs import Id
+from wangge.core.reports import Column, ReportSpec, basis, signatures
+from wangge.grid.selectors import Area
 from wangge.health.selectors import GapEntry, GapList, day_bounds
 from wangge.quarantine.hooks import site_guests
-from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
+from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site, TestResultEntry
 from wangge.quarantine.services import order_in_reach, release_problems, room_occupancy, site_in_reach
 
 Status = QuarantineOrder.Status
@@ -94,8 +99,36 @@ def order_detail(*, actor: Actor, pk: int) -> QuarantineOrder:
     return order
 
 
+def with_entries(tests: QuerySet) -> QuerySet:
+    """Tests with their result entries (the first result and each correction), oldest first."""
+    entries = TestResultEntry.objects.select_related("recorded_by", "corrects").order_by("recorded_at", "id")
+    return tests.prefetch_related(Prefetch("entries", queryset=entries))
+
+
 def order_tests(order: QuarantineOrder) -> list[QuarantineTest]:
-    return list(order.tests.order_by("due_date", "phase", "day"))
+    return list(with_entries(order.tests.order_by("due_date", "phase", "day")))
+
+
+def test_in_reach(*, user, pk: int) -> QuarantineTest:
+    """A test in reach with its order and entries (for a fragment of the order page)."""
+    from wangge.core.errors import NotFound
+
+    try:
+        return with_entries(QuarantineTest.objects.restrict(user).select_related("order")).get(pk=pk)
+    except (QuarantineTest.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("未找到该检测，或不在您的管辖范围内")) from None
+
+
+def due_test_queryset(*, user, today: dt.date | None = None) -> QuerySet:
+    """Tests due by ``today`` (today's and overdue) still without a result, of active orders in reach,
+    longest due first: the round of a sampling team, whose results come back together (全部阴性)."""
+    today = today or timezone.localdate()
+    return (
+        QuarantineTest.objects.restrict(user)
+        .filter(result=Result.PENDING, due_date__lte=today, order__status=Status.ACTIVE)
+        .select_related("order__resident__household")
+        .order_by("due_date", "grid_code", "id")
+    )
 
 
 def order_release_problems(order: QuarantineOrder, *, today: dt.date | None = None) -> list[str]:
@@ -202,20 +235,41 @@ def site_rooms(*, user, site_id: int) -> tuple[Site, list[RoomState]]:
     return site, [RoomState(room=r, occupied=taken.get(r.pk, 0), occupants=occupants.get(r.pk, [])) for r in rooms]
 
 
-SITE_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
-    gettext_lazy("隔离点编号"), gettext_lazy("隔离点"), gettext_lazy("地址"), gettext_lazy("联系电话"),
-    gettext_lazy("所属区划前缀"), gettext_lazy("房间"), gettext_lazy("床位"), gettext_lazy("已入住"),
-    gettext_lazy("空余"), gettext_lazy("使用率"),
-]
+def _overall_use(rows) -> str:
+    """The use of all the rows' beds together, by the same rule as one site's (``SiteOccupancy.percent``)."""
+    beds, occupied = sum(r[6] for r in rows), sum(r[7] for r in rows)
+    return f"{SiteOccupancy(None, beds=beds, occupied=occupied).percent}%"
 
 
-def site_export_rows(*, user):
-    """Rows for the Excel download of the site list: the same sites and occupancy as the page."""
-    for s in site_occupancy(user=user):
-        yield (
-            s.site.pk, s.site.name, s.site.address, s.site.phone, s.site.grid_code, s.rooms, s.beds, s.occupied,
-            s.free, f"{s.percent}%",
-        )
+def site_report(*, user, now: dt.datetime | None = None) -> ReportSpec:
+    """The site list as a report (集中隔离点使用情况表): the sites serving the user's area with their
+    rooms, beds and live use, as the list shows them, all of them together in a totals row, signed
+    by the exporting user.  Counted as of ``now``, the export time."""
+    now = timezone.localtime(now or timezone.now())
+    unit = Area(common_prefix(user), None).name
+    rows = [
+        [s.site.pk, s.site.name, s.site.address, s.site.phone, s.site.grid_code, s.rooms, s.beds, s.occupied, s.free,
+         f"{s.percent}%"]
+        for s in site_occupancy(user=user)
+    ]
+    capacity, use = gettext_lazy("容量"), gettext_lazy("使用情况")
+    return ReportSpec(
+        title=format_lazy(gettext_lazy("{area}集中隔离点使用情况表"), area=unit),
+        sheet_title=gettext_lazy("集中隔离点"),
+        meta=[(gettext_lazy("填报单位"), unit), (gettext_lazy("日期"), now.date()),
+              (gettext_lazy("统计口径"), basis(now.date(), now))],
+        columns=[
+            Column(gettext_lazy("隔离点编号")), Column(gettext_lazy("隔离点")), Column(gettext_lazy("地址"), width=30),
+            Column(gettext_lazy("联系电话")), Column(gettext_lazy("所属区划前缀")),
+            Column(gettext_lazy("房间"), group=capacity, total=True),
+            Column(gettext_lazy("床位"), group=capacity, total=True),
+            Column(gettext_lazy("已入住"), group=use, total=True), Column(gettext_lazy("空余"), group=use, total=True),
+            Column(gettext_lazy("使用率"), group=use, total=_overall_use, centred=True),
+        ],
+        rows=rows,
+        footer=signatures(user),
+        frozen_columns=2,
+    )
 
 
 def site_free_rooms(*, user, site_id: int) -> list[Room]:
@@ -287,3 +341,15 @@ OVERDUE_TESTS = GapList(
     "tests_overdue", "核酸检测逾期", "应检尽检", 40, rows=tests_overdue, entries=overdue_test_entries,
     stale=stale_overdue_test_entries, related="order__resident__household",
 )
+
+
+# --- Data checks (registered in ``quarantine.datachecks``) ----------------------------------------
+
+
+def test_results_dated_in_the_future(*, user, filters: DataCheckFilters, today: dt.date) -> QuerySet[QuarantineTest]:
+    """Quarantine tests in reach whose sampling or result time is after today."""
+    qs = QuarantineTest.objects.restrict(user).select_related("order__resident")
+    if filters.within:
+        qs = qs.within(filters.within)
+    tomorrow = start_of_day_after(today)
+    return qs.filter(Q(result_at__gte=tomorrow) | Q(sampled_at__gte=tomorrow)).order_by("grid_code", "id")

@@ -20,7 +20,13 @@ Rules that are decisions rather than facts of the regime, written down once here
   street or district).  The same roles except grid workers extend, move to the home phase and
   release.  Test results may be recorded by the CDC (a lab system), command, community and grid
   workers; only the CDC and command may, on a positive result, mark the person suspected — for
-  the others the positive result raises the CDC alert and the CDC decides.
+  the others the positive result raises the CDC alert and the CDC decides.  The CDC and command
+  correct a wrong result.
+* **Results.**  A result is recorded on or after the test's due date, never before (``test_not_due``);
+  a positive only when confirmed (the page's second step "确认阳性？").  A recorded result is never
+  edited: a correction is a new ``TestResultEntry`` naming the one it corrects, with who, when and
+  why, and the test's current result is the latest entry's (see ``test_result_correct`` for what
+  follows a positive corrected either way).
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from django.utils.translation import gettext as _
 from wangge.accounts.models import Role
 from wangge.accounts.permissions import can, require
 from wangge.alerts.models import AlertKind
-from wangge.alerts.services import alert_raise, alert_resolve_for
+from wangge.alerts.services import alert_raise, alert_resolve, alert_resolve_except, alert_resolve_for
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
@@ -48,7 +54,7 @@ from wangge.health import services as health
 from wangge.health.models import EpidemicStatus
 from wangge.health.transitions import is_allowed, status_action
 from wangge.people.selectors import resident_in_reach
-from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
+from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site, TestResultEntry
 
 Place = QuarantineOrder.Place
 Phase = QuarantineOrder.Phase
@@ -263,6 +269,10 @@ def quarantine_order_create(
     return order
 
 
+# ---------------------------------------------------------------------------------------------------
+# Test results: recorded once, corrected by new entries, never edited
+
+
 def _test_in_reach(*, user, pk: int) -> QuarantineTest:
     try:
         test = QuarantineTest.objects.restrict(user).get(pk=pk)
@@ -271,48 +281,193 @@ def _test_in_reach(*, user, pk: int) -> QuarantineTest:
     return QuarantineTest.objects.select_for_update().select_related("order__resident__household").get(pk=test.pk)
 
 
-@transaction.atomic
-def test_result_record(
-    *, actor: Actor, test_id: int, result: str, sampled_at: dt.datetime | None = None
-) -> QuarantineTest:
-    """Record a test's result.  Recording the same result again is a no-op (a lab may push twice)."""
-    user = actor.user
-    test = _test_in_reach(user=user, pk=test_id)
-    require(user, "quarantine.test.record")
+def _check_result(result: str) -> None:
     if result not in (Result.NEGATIVE, Result.POSITIVE):
         raise ValidationFailed(_("检测结果应为阴性或阳性"), code="invalid_result", errors={"result": _("无效")})
+
+
+def _check_order_active(test: QuarantineTest) -> None:
+    if test.order.status != Status.ACTIVE:
+        raise Conflict(_("该隔离令已结束，不能再录入检测结果"), code="order_closed")
+
+
+def _test_label(test: QuarantineTest) -> str:
+    return f"{test.get_phase_display()} 第{test.day}天"
+
+
+def _write_entry(
+    *, actor: Actor, test: QuarantineTest, result: str, corrects: TestResultEntry | None = None, reason: str = "",
+    note: str = "",
+) -> TestResultEntry:
+    """The one place a result is written: a new entry, the test's current result, the audit record."""
+    now = timezone.now()
+    before = test.result
+    entry = TestResultEntry.objects.create(
+        test=test, grid_code=test.grid_code, result=result, corrects=corrects, reason=reason,
+        recorded_by=_user_or_none(actor), recorded_at=now,
+    )
+    test.result, test.result_at, test.recorded_by = result, now, entry.recorded_by
+    test.save(update_fields=["result", "result_at", "sampled_at", "recorded_by"])
+    changes = {f"test:{test.phase}:{test.day}": [before, result]}
+    if corrects is not None:
+        changes["result_entry"] = [corrects.pk, entry.pk]
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=test.order, field="test_result", changes=changes,
+                 note="：".join(part for part in (_test_label(test), note, reason) if part))
+    return entry
+
+
+def _current_entry(test: QuarantineTest) -> TestResultEntry:
+    """The entry the test's current result comes from (the one nothing corrects yet).
+
+    A result written before entries existed (or straight to the table) gets its first entry here,
+    from the test's own columns, so that a correction always has an entry to point at."""
+    entry = test.entries.filter(correction__isnull=True).order_by("-recorded_at", "-id").first()
+    if entry is None:
+        entry = TestResultEntry.objects.create(
+            test=test, grid_code=test.grid_code, result=test.result, recorded_by=test.recorded_by,
+            recorded_at=test.result_at or timezone.now(),
+        )
+    return entry
+
+
+def _record(
+    *, actor: Actor, test: QuarantineTest, result: str, sampled_at: dt.datetime | None, confirmed: bool,
+    note: str = "",
+) -> QuarantineTest:
     if test.result == result:
         return test
     if test.result != Result.PENDING:
         raise Conflict(
-            _("该检测已录入结果“%(recorded)s”，不能改为“%(new)s”；如需更正请联系疾控") % {
+            _("该检测已录入结果“%(recorded)s”，不能改为“%(new)s”；如需更正请使用“更正结果”并填写原因") % {
                 "recorded": test.get_result_display(),
                 "new": Result(result).label,
             },
             code="result_exists",
         )
-    if test.order.status != Status.ACTIVE:
-        raise Conflict(_("该隔离令已结束，不能再录入检测结果"), code="order_closed")
-    now = timezone.now()
-    test.result, test.result_at, test.sampled_at = result, now, sampled_at or test.sampled_at or now
-    test.recorded_by = _user_or_none(actor)
-    test.save(update_fields=["result", "result_at", "sampled_at", "recorded_by"])
-    order = test.order
-    audit.record(
-        actor=actor, action=AuditAction.UPDATE, obj=order, field="test_result",
-        changes={f"test:{test.phase}:{test.day}": [Result.PENDING.value, result]},
-        note=f"{test.get_phase_display()} 第{test.day}天",
-    )
+    _check_order_active(test)
+    if test.due_date > timezone.localdate():
+        raise ValidationFailed(
+            _("该检测应检日期为 %(date)s，未到日期不能录入结果") % {"date": format(test.due_date, "%Y-%m-%d")},
+            code="test_not_due",
+            errors={"result": _("未到应检日期")},
+        )
+    if result == Result.POSITIVE and not confirmed:
+        raise ValidationFailed(
+            _("阳性结果须确认后才能录入"), code="positive_unconfirmed", errors={"confirm": _("请确认阳性结果")},
+        )
+    test.sampled_at = sampled_at or test.sampled_at or timezone.now()
+    _write_entry(actor=actor, test=test, result=result, note=note)
     alert_resolve_for(kind=AlertKind.TEST_OVERDUE, object_type="quarantine.quarantinetest", object_id=test.pk)
     if result == Result.POSITIVE:
-        _after_positive(actor=actor, test=test)
+        _after_positive(actor=actor, test=test, dedupe_key=positive_alert_key(test))
     return test
+
+
+@transaction.atomic
+def test_result_record(
+    *, actor: Actor, test_id: int, result: str, sampled_at: dt.datetime | None = None, confirmed: bool = False,
+) -> QuarantineTest:
+    """Record a test's first result, on or after its due date.
+
+    Recording the same result again is a no-op (a lab may push twice); a different result is a
+    correction (``test_result_correct``).  A positive needs ``confirmed=True``: the page asks
+    "确认阳性？" before it sends it, and a lab system's push through the API is itself deliberate.
+    """
+    user = actor.user
+    test = _test_in_reach(user=user, pk=test_id)
+    require(user, "quarantine.test.record")
+    _check_result(result)
+    return _record(actor=actor, test=test, result=result, sampled_at=sampled_at, confirmed=confirmed)
 
 
 test_result_record.__test__ = False
 
+MAX_BATCH_TESTS = 500
 
-def _after_positive(*, actor: Actor, test: QuarantineTest) -> None:
+
+@transaction.atomic
+def test_results_negative(*, actor: Actor, test_ids: list[int]) -> list[QuarantineTest]:
+    """全部阴性: record negative for every test of ``test_ids`` (a sampling team's round) in one
+    transaction; each is audited on its order like a single result.  One test that cannot take it
+    (out of reach, not due, already positive, order closed) refuses the whole batch, naming it."""
+    user = actor.user
+    ids = sorted({int(pk) for pk in test_ids})
+    if not ids:
+        raise ValidationFailed(_("请先选择检测"), code="no_tests_selected", errors={"test_ids": _("必选")})
+    if len(ids) > MAX_BATCH_TESTS:
+        raise ValidationFailed(
+            _("一次最多录入 %(max)s 份检测") % {"max": MAX_BATCH_TESTS},
+            code="too_many_tests",
+            errors={"test_ids": _("超出范围")},
+        )
+    tests = [_test_in_reach(user=user, pk=pk) for pk in ids]
+    require(user, "quarantine.test.record")
+    note = _("批量阴性（%(n)s 份）") % {"n": len(tests)}
+    for test in tests:
+        try:
+            _record(actor=actor, test=test, result=Result.NEGATIVE, sampled_at=None, confirmed=True, note=note)
+        except (Conflict, ValidationFailed) as exc:
+            raise type(exc)(
+                _("%(name)s %(label)s：%(reason)s") % {
+                    "name": test.order.resident.name, "label": _test_label(test), "reason": exc.message,
+                },
+                code=exc.code,
+                errors=exc.errors,
+            ) from None
+    return tests
+
+
+test_results_negative.__test__ = False
+
+
+@transaction.atomic
+def test_result_correct(*, actor: Actor, test_id: int, result: str, reason: str) -> TestResultEntry:
+    """Correct a wrong result with a new entry that names the entry it corrects, who, when and why.
+
+    The wrong entry stays as it was; the test's current result becomes the correction's.  What a
+    positive set off follows the correction:
+
+    * to positive: the same as a positive recorded first (the CDC alert, and from the CDC or command
+      the person marked suspected), with an alert of its own;
+    * to negative: the test's positive alerts are resolved; a person marked suspected stays so (only
+      the CDC excludes a case) and the CDC is alerted to review it.
+
+    The release check and the move home read the current result, so they follow without more.
+    """
+    user = actor.user
+    test = _test_in_reach(user=user, pk=test_id)
+    require(user, "quarantine.test.correct")
+    _check_result(result)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("更正检测结果须填写原因"), code="reason_required", errors={"reason": _("必填")})
+    if test.result == Result.PENDING:
+        raise Conflict(_("该检测还没有结果，无需更正"), code="no_result_to_correct")
+    if test.result == result:
+        raise ValidationFailed(
+            _("更正后的结果与当前结果相同"), code="correction_unchanged", errors={"result": _("与当前结果相同")},
+        )
+    _check_order_active(test)
+    entry = _write_entry(actor=actor, test=test, result=result, corrects=_current_entry(test),
+                         reason=reason[:300], note=_("更正结果"))
+    if result == Result.POSITIVE:
+        _after_positive(actor=actor, test=test, dedupe_key=positive_alert_key(test, entry))
+    else:
+        _after_positive_withdrawn(test=test, entry=entry)
+    return entry
+
+
+test_result_correct.__test__ = False
+
+
+def positive_alert_key(test: QuarantineTest, correction: TestResultEntry | None = None) -> str:
+    """The CDC alert of a positive: one per test, and one per correction to positive (an alert
+    resolved by a correction to negative is not reopened; the next positive raises its own)."""
+    key = f"quarantine_test_positive:{test.pk}"
+    return f"{key}:{correction.pk}" if correction is not None else key
+
+
+def _after_positive(*, actor: Actor, test: QuarantineTest, dedupe_key: str) -> None:
     order = test.order
     resident = order.resident
     alert_raise(
@@ -321,7 +476,7 @@ def _after_positive(*, actor: Actor, test: QuarantineTest) -> None:
         body=f"隔离令 {order.pk}，{order.get_place_display()}，应检日期 {test.due_date:%Y-%m-%d}",
         link=reverse("quarantine:order_detail", args=[order.pk]),
         object_type="quarantine.quarantineorder", object_id=str(order.pk),
-        dedupe_key=f"quarantine_test_positive:{test.pk}",
+        dedupe_key=dedupe_key,
     )
     user = actor.user
     if not can(user, status_action(EpidemicStatus.SUSPECTED)):
@@ -334,6 +489,24 @@ def _after_positive(*, actor: Actor, test: QuarantineTest) -> None:
     health.status_change(
         actor=actor, resident_id=resident.pk, to_status=EpidemicStatus.SUSPECTED, reason="隔离期核酸阳性",
         evidence={"quarantine_test_id": test.pk, "quarantine_order_id": order.pk},
+    )
+
+
+def _after_positive_withdrawn(*, test: QuarantineTest, entry: TestResultEntry) -> None:
+    base = positive_alert_key(test)
+    alert_resolve(dedupe_key=base)
+    alert_resolve_except(kind=AlertKind.POSITIVE_TEST, keep=(), prefix=f"{base}:")
+    order = test.order
+    resident = order.resident
+    if health.current_status(resident) != EpidemicStatus.SUSPECTED:
+        return
+    alert_raise(
+        kind=AlertKind.RESULT_CORRECTED, role=Role.CDC, grid_code=order.grid_code,
+        title=f"隔离期核酸阳性已更正为阴性：{resident.name}（{test.get_phase_display()}第{test.day}天），请复核疑似状态",
+        body=f"隔离令 {order.pk}，更正原因：{entry.reason}",
+        link=reverse("quarantine:order_detail", args=[order.pk]),
+        object_type="quarantine.quarantineorder", object_id=str(order.pk),
+        dedupe_key=f"quarantine_test_corrected:{entry.pk}",
     )
 
 

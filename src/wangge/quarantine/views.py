@@ -7,7 +7,9 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,12 +20,11 @@ from wangge.audit.context import Actor
 from wangge.core.codes import division_code_of
 from wangge.core.errors import DomainError, Forbidden, NotFound
 from wangge.core.lists import pager_urls, request_page
-from wangge.core.views import flash_outcome, forbidden, not_found_as_404
-from wangge.exports.audited import audited_export
+from wangge.core.views import flash_outcome, forbidden, not_found_as_404, safe_next
+from wangge.exports.audited import audited_export, audited_report
 from wangge.people.selectors import resident_in_reach
 from wangge.quarantine import selectors, services
 from wangge.quarantine.forms import ExtendForm, OrderForm, SiteForm
-from wangge.quarantine.models import QuarantineTest
 
 
 @login_required
@@ -42,10 +43,9 @@ def site_list(request):
 
 @login_required
 def site_export(request):
-    return audited_export(
+    return audited_report(
         actor=Actor.from_request(request), object_type="quarantine.site", grid_code=common_prefix(request.user),
-        filters={}, filename="集中隔离点.xlsx", headers=selectors.SITE_EXPORT_HEADERS,
-        rows=selectors.site_export_rows(user=request.user),
+        filters={}, filename="集中隔离点.xlsx", spec=selectors.site_report(user=request.user),
     )
 
 
@@ -165,6 +165,7 @@ def order_detail(request, pk: int):
         "today": timezone.localdate(),
         "extend_form": ExtendForm(),
         "can_record": can(user, "quarantine.test.record"),
+        "can_correct": can(user, "quarantine.test.correct"),
         "can_release": can(user, "quarantine.release"),
         "home_from": order.start_date + dt.timedelta(days=order.regime.central_days),
     }
@@ -176,21 +177,85 @@ def _run(request, pk: int, call, success: str):
     return redirect("quarantine:order_detail", pk=pk)
 
 
+def _card_context(request, test, **extra) -> dict:
+    user = request.user
+    return {"t": test, "order": test.order, "today": timezone.localdate(),
+            "can_record": can(user, "quarantine.test.record"), "can_correct": can(user, "quarantine.test.correct"),
+            **extra}
+
+
+def _back_to_order(request, order_id: int):
+    url = reverse("quarantine:order_detail", args=[order_id])
+    if request.headers.get("HX-Request"):
+        # The positive button asked with htmx: load the whole page (and its message) instead of a card.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 @login_required
 @require_POST
 @not_found_as_404
 def test_result(request, pk: int):
+    """Record a result.  A positive without ``confirm=1`` answers the second step, "确认阳性？":
+    the card with 确认 / 取消 (the card alone for htmx, a page of its own without script)."""
     actor = Actor.from_request(request)
     try:
-        test = services.test_result_record(actor=actor, test_id=pk, result=request.POST.get("result", ""))
+        test = services.test_result_record(actor=actor, test_id=pk, result=request.POST.get("result", ""),
+                                           confirmed=request.POST.get("confirm") == "1")
+    except (NotFound, Forbidden):
+        raise
+    except DomainError as exc:
+        test = selectors.test_in_reach(user=request.user, pk=pk)
+        if exc.code == "positive_unconfirmed":
+            template = "quarantine/_test_card.html" if request.headers.get("HX-Request") else \
+                "quarantine/test_confirm.html"
+            return render(request, template, _card_context(request, test, confirming=True))
+        messages.error(request, exc.message)
+        return _back_to_order(request, test.order_id)
+    messages.success(request, _("检测结果已录入：%(result)s") % {"result": test.get_result_display()})
+    return _back_to_order(request, test.order_id)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def test_correct(request, pk: int):
+    """Correct a recorded result with a new entry (the result and a reason from the card's form)."""
+    entry = flash_outcome(request, lambda: services.test_result_correct(
+        actor=Actor.from_request(request), test_id=pk, result=request.POST.get("result", ""),
+        reason=request.POST.get("reason", "")), success=_("已更正检测结果"))
+    order_id = entry.test.order_id if entry else selectors.test_in_reach(user=request.user, pk=pk).order_id
+    return redirect(reverse("quarantine:order_detail", args=[order_id]) + f"#test-{pk}")
+
+
+@login_required
+def tests_due(request):
+    """Tests due by today without a result, across the orders in reach, to tick and mark 全部阴性."""
+    qs = selectors.due_test_queryset(user=request.user)
+    page = request_page(request, qs)
+    return render(request, "quarantine/tests_due.html", {
+        "page": page, **pager_urls(request, page), "total": qs.count(), "today": timezone.localdate(),
+        "can_record": can(request.user, "quarantine.test.record"),
+        "can_order": can(request.user, "quarantine.order"),
+    })
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def tests_negative(request):
+    ids = [int(v) for v in request.POST.getlist("test_ids") if v.isdigit() and len(v) < 19]
+    try:
+        tests = services.test_results_negative(actor=Actor.from_request(request), test_ids=ids)
     except (NotFound, Forbidden):
         raise
     except DomainError as exc:
         messages.error(request, exc.message)
-        order_id = QuarantineTest.objects.restrict(request.user).values_list("order_id", flat=True).get(pk=pk)
-        return redirect("quarantine:order_detail", pk=order_id)
-    messages.success(request, _("检测结果已录入：%(result)s") % {"result": test.get_result_display()})
-    return redirect("quarantine:order_detail", pk=test.order_id)
+    else:
+        messages.success(request, _("已录入 %(n)s 份阴性结果") % {"n": len(tests)})
+    return redirect(safe_next(request, reverse("quarantine:tests_due")))
 
 
 @login_required

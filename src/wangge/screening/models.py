@@ -14,6 +14,7 @@ from wangge.people.models import Resident
 DEFAULT_QUESTIONS = [
     {"key": "travel_risk_area", "label": "14天内是否到过中高风险地区", "type": "bool"},
     {"key": "contact_case", "label": "14天内是否接触过确诊或疑似病例", "type": "bool"},
+    {"key": "arrived_from", "label": "14天内从何地来（省市，未外出不填）", "type": "text"},
 ]
 
 
@@ -169,6 +170,7 @@ class SelfDeclaration(models.Model):
     travel_history = models.CharField(_("14天内旅居史"), max_length=300, blank=True)
     travel_risk_area = models.BooleanField(_("到过中高风险地区"), default=False)
     contact_case = models.BooleanField(_("接触过确诊或疑似病例"), default=False)
+    arrived_from = models.CharField(_("从何地来"), max_length=60, blank=True)
 
     objects = ScopedManager()
 
@@ -180,3 +182,49 @@ class SelfDeclaration(models.Model):
 
     def __str__(self):
         return f"{self.resident_id} {self.date}"
+
+
+class RiskReport(models.Model):
+    """An answer at the door or in a self-declaration that needs checking: been to a medium or
+    high-risk area in 14 days, or in contact with a confirmed or suspected case.  Open until the
+    grid worker, the community or the CDC records what the check found (a closed-loop gap list)."""
+
+    class Kind(models.TextChoices):
+        RISK_AREA = "risk_area", _("到过中高风险地区")
+        CONTACT_CASE = "contact_case", _("接触过确诊或疑似病例")
+
+    class Source(models.TextChoices):
+        VISIT = "visit", _("入户排查")
+        DECLARATION = "declaration", _("自主申报")
+
+    class Outcome(models.TextChoices):
+        CLEARED = "cleared", _("核查无风险")
+        MONITOR = "monitor", _("纳入管控（已按规定处置）")
+
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("居民"), on_delete=models.CASCADE, related_name="risk_reports"
+    )
+    grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    date = models.DateField(_("日期"))  # the local date of the answer
+    reported_at = models.DateTimeField(_("报告时间"))
+    arrived_from = models.CharField(_("从何地来"), max_length=60, blank=True)
+    handled_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("核查人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    outcome = models.CharField(_("核查结果"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_note = models.CharField(_("核查说明"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("风险线索")
+        verbose_name_plural = _("风险线索")
+        constraints = [models.UniqueConstraint(fields=["resident", "kind", "date"], name="risk_report_once_a_day")]
+        indexes = [models.Index(fields=["grid_code", "handled_at", "reported_at"], name="risk_report_open_idx")]
+
+    def __str__(self):
+        return f"{self.resident_id} {self.kind} {self.date}"

@@ -15,15 +15,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from pydantic import Field
 
+from wangge.audit import services as audit
+from wangge.audit.context import Actor
+from wangge.audit.models import AuditAction
 from wangge.core.codes import (
     GRID_CODE_LENGTH,
     HOUSEHOLD_CODE_LENGTH,
@@ -35,13 +40,15 @@ from wangge.core.codes import (
     level_of,
     prefix_at,
 )
+from wangge.core.datachecks import DataCheckFilters
 from wangge.core.errors import NotFound
 from wangge.core.filters import Filters
 from wangge.core.inputs import CodeFilter, Day
 from wangge.core.scoping import prefix_q, user_can_navigate, user_can_reach
 from wangge.grid.models import Grid, Household
 from wangge.grid.selectors import area_in_reach, area_names
-from wangge.screening.models import Campaign, CoverageDay, MemberCheck, SelfDeclaration, Visit
+from wangge.health.selectors import GapAction, GapEntry, GapList
+from wangge.screening.models import Campaign, CoverageDay, MemberCheck, RiskReport, SelfDeclaration, Visit
 
 LEVEL_NAMES = {
     Level.PROVINCE: "省", Level.CITY: "市", Level.DISTRICT: "区县", Level.STREET: "街道", Level.COMMUNITY: "社区",
@@ -478,3 +485,102 @@ def units_progress(*, user, campaign: Campaign, prefix: str, date: dt.date) -> l
         )
         for r in rows
     ]
+
+
+# --- Risk reports: answers that need checking (the 风险线索 gap list) --------------------------
+
+
+def risks_open(*, user, within: str = "") -> QuerySet:
+    """Risk reports nobody has checked yet, in reach (all when ``user`` is None), oldest first."""
+    qs = RiskReport.objects.all() if user is None else RiskReport.objects.restrict(user)
+    if within:
+        qs = qs.within(within)
+    return qs.filter(handled_at__isnull=True).order_by("reported_at", "id")
+
+
+def _risk_detail(report: RiskReport) -> str:
+    detail = f"{report.get_kind_display()}（{report.get_source_display()}）"
+    return f"{detail}，来自{report.arrived_from}" if report.arrived_from else detail
+
+
+def risk_entries(rows, now) -> list[GapEntry]:
+    rows = rows.select_related("resident__household") if hasattr(rows, "select_related") else rows
+    return [GapEntry("risks_unchecked", r.resident, r.grid_code, r.reported_at, now - r.reported_at, r.pk,
+                     _risk_detail(r)) for r in rows]
+
+
+def risk_stale(*, older_than: dt.timedelta, now) -> list[GapEntry]:
+    return risk_entries(risks_open(user=None).filter(reported_at__lt=now - older_than), now)
+
+
+def _risk_action(entry: GapEntry) -> GapAction:
+    return GapAction(reverse("screening:risk", args=[entry.object_id]), gettext_lazy("核查"), post=False)
+
+
+RISKS_UNCHECKED = GapList(
+    "risks_unchecked", "风险线索待核查", "应查尽查", 60, rows=risks_open, entries=risk_entries, stale=risk_stale,
+    action=_risk_action,
+)
+
+
+def risk_detail(*, actor: Actor, pk) -> RiskReport:
+    """Open a risk report: it names a person and what they said, so the read is audited."""
+    try:
+        report = RiskReport.objects.restrict(actor.user).select_related("resident__household", "handled_by").get(pk=pk)
+    except (RiskReport.DoesNotExist, TypeError, ValueError):
+        raise NotFound(_("未找到该线索，或不在您的管辖范围内"), code="risk_report_not_found") from None
+    audit.record(actor=actor, action=AuditAction.VIEW, obj=report, object_repr=report.resident.name)
+    return report
+
+
+class ArrivalFilters(Filters):
+    """Arrivals by where they came from (page and API): an area and how many days back."""
+
+    within: CodeFilter = ""
+    days: Annotated[int, Field(ge=1, le=60)] = 14
+
+    labels: ClassVar = {"within": gettext_lazy("区域代码"), "days": gettext_lazy("天数")}
+
+
+@dataclass
+class Arrivals:
+    since: dt.date
+    total: int
+    by_origin: list[tuple[str, int]]  # (where from, how many people), most first; "" is not said
+
+
+def arrivals_by_origin(*, user, within: str = "", days: int = 14, today: dt.date | None = None) -> Arrivals:
+    """People in reach who said they had been to a medium or high-risk area in the last ``days``
+    days, counted by where they said they came from (one person once, whatever they said last)."""
+    today = today or timezone.localdate()
+    since = today - dt.timedelta(days=days - 1)
+    qs = RiskReport.objects.restrict(user).filter(kind=RiskReport.Kind.RISK_AREA, date__gte=since, date__lte=today)
+    if within:
+        qs = qs.within(within)
+    latest: dict[int, str] = {}
+    for resident_id, origin in qs.order_by("date", "id").values_list("resident_id", "arrived_from"):
+        latest[resident_id] = origin.strip() or latest.get(resident_id, "")
+    counts: dict[str, int] = {}
+    for origin in latest.values():
+        counts[origin] = counts.get(origin, 0) + 1
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return Arrivals(since=since, total=len(latest), by_origin=ordered)
+
+
+# --- Data checks (registered in ``screening.datachecks``) -----------------------------------------
+
+
+def visits_dated_in_the_future(*, user, filters: DataCheckFilters, today: dt.date):
+    """Door-to-door visits in reach dated after today."""
+    qs = Visit.objects.restrict(user).select_related("household", "campaign")
+    if filters.within:
+        qs = qs.within(filters.within)
+    return qs.filter(date__gt=today).order_by("grid_code", "id")
+
+
+def declarations_dated_in_the_future(*, user, filters: DataCheckFilters, today: dt.date):
+    """Self-declarations in reach dated after today."""
+    qs = SelfDeclaration.objects.restrict(user).select_related("resident", "household")
+    if filters.within:
+        qs = qs.within(filters.within)
+    return qs.filter(date__gt=today).order_by("grid_code", "id")

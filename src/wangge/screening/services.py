@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from wangge.accounts.models import Role
 from wangge.accounts.permissions import require
 from wangge.alerts.models import AlertKind
-from wangge.alerts.services import alert_raise
+from wangge.alerts.services import alert_raise, alert_resolve_for
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
@@ -45,6 +45,7 @@ from wangge.screening.models import (
     CoverageDay,
     DeclarationLink,
     MemberCheck,
+    RiskReport,
     SelfDeclaration,
     Visit,
 )
@@ -60,6 +61,8 @@ LEAD_FROM = {
 }
 ALREADY_IN_LOOP = {EpidemicStatus.FEVER, EpidemicStatus.SUSPECTED, EpidemicStatus.CONFIRMED}
 LEAD_REASON = "入户排查发现发热/症状"
+# The door's questions (and the declaration's fields) whose "yes" needs checking.
+RISK_ANSWERS = {"travel_risk_area": RiskReport.Kind.RISK_AREA, "contact_case": RiskReport.Kind.CONTACT_CASE}
 
 
 # --- Campaigns ---------------------------------------------------------------------------------
@@ -346,6 +349,12 @@ def visit_record(
         for c in checks
     ])
     coverage_refresh(grid_code=visit.grid_code, date=date, campaign=campaign)
+    visit.risks = [
+        risk_raise(actor=actor, resident=c["resident"], kind=kind, source=RiskReport.Source.VISIT, date=date,
+                   arrived_from=str(c["answers"].get("arrived_from") or ""))
+        for c in checks if c["present"]
+        for key, kind in RISK_ANSWERS.items() if c["answers"].get(key) is True
+    ]
     visit.leads = [
         c["resident"].pk for c in checks
         if c["present"] and is_lead(c["temperature"], c["symptoms"])
@@ -515,6 +524,7 @@ def declaration_submit(
     travel_history: str = "",
     travel_risk_area: bool = False,
     contact_case: bool = False,
+    arrived_from: str = "",
     date: dt.date | None = None,
 ) -> SelfDeclaration:
     """A household member declares for today (GB/T 38962 fields); the same day again updates it.
@@ -547,6 +557,9 @@ def declaration_submit(
     travel_history = (travel_history or "").strip()
     if len(travel_history) > 300:
         errors["travel_history"] = _("不能超过300字")
+    arrived_from = (arrived_from or "").strip()
+    if len(arrived_from) > 60:
+        errors["arrived_from"] = _("不能超过60字")
     if errors:
         raise ValidationFailed(
             _("申报信息有误：%(details)s") % {"details": next(iter(errors.values()))},
@@ -555,7 +568,8 @@ def declaration_submit(
         )
     date = date or timezone.localdate()
     fields = {"temperature": temperature, "symptoms": symptoms, "travel_history": travel_history,
-              "travel_risk_area": bool(travel_risk_area), "contact_case": bool(contact_case)}
+              "travel_risk_area": bool(travel_risk_area), "contact_case": bool(contact_case),
+              "arrived_from": arrived_from}
     declaration = SelfDeclaration.objects.select_for_update().filter(resident=resident, date=date).first()
     created = declaration is None
     moved_from = None if created or declaration.grid_code == resident.grid_code else declaration.grid_code
@@ -566,6 +580,12 @@ def declaration_submit(
     declaration.household, declaration.grid_code = household, resident.grid_code
     declaration.save()
     coverage_refresh(grid_code=declaration.grid_code, date=date)
+    declaration.risks = [
+        risk_raise(actor=actor, resident=resident, kind=kind, source=RiskReport.Source.DECLARATION, date=date,
+                   arrived_from=declaration.arrived_from)
+        for kind, said in ((RiskReport.Kind.RISK_AREA, declaration.travel_risk_area),
+                           (RiskReport.Kind.CONTACT_CASE, declaration.contact_case)) if said
+    ]
     if moved_from:  # the member moved since declaring today: their old grid counts them no more
         coverage_refresh(grid_code=moved_from, date=date)
     declaration.leads = is_lead(temperature, symptoms)
@@ -577,6 +597,64 @@ def declaration_submit(
         changes={"temperature": [None, str(temperature)], "symptoms": [None, symptoms]},
     )
     return declaration
+
+
+# --- Risk reports (风险地区旅居史、接触史) -------------------------------------------------------
+
+
+def risk_raise(*, actor: Actor, resident: Resident, kind: str, source: str, date: dt.date,
+               arrived_from: str = "") -> RiskReport:
+    """An answer that needs checking (been to a risk area, in contact with a case): one report a
+    person, kind and day, open until someone records the check; the grid worker and the CDC are
+    told.  Inside the transaction of the visit or declaration that gave the answer."""
+    report, created = RiskReport.objects.select_for_update().get_or_create(
+        resident=resident, kind=kind, date=date,
+        defaults={"grid_code": resident.grid_code, "source": source, "reported_at": timezone.now(),
+                  "arrived_from": arrived_from[:60]},
+    )
+    if not created:
+        if arrived_from and not report.arrived_from:
+            report.arrived_from = arrived_from[:60]
+            report.save(update_fields=["arrived_from"])
+        return report
+    audit.record(actor=actor, action=AuditAction.CREATE, obj=report,
+                 object_repr=f"{mask_name(resident.name)} {date.isoformat()}",
+                 changes={"kind": [None, kind], "source": [None, source], "arrived_from": [None, report.arrived_from]})
+    label = RiskReport.Kind(kind).label
+    title = f"{label}待核查：{resident.name}"
+    body = f"来自{report.arrived_from}" if report.arrived_from else ""
+    link = reverse("screening:risk", args=[report.pk])
+    for kind, role in ((AlertKind.RISK_REPORT, Role.GRID_WORKER), (AlertKind.RISK_REPORT, Role.CDC)):
+        alert_raise(
+            kind=kind, role=role, grid_code=resident.grid_code, title=title, body=body, link=link,
+            object_type="screening.riskreport", object_id=str(report.pk),
+            dedupe_key=f"screening:risk:{report.pk}:{role}",
+        )
+    return report
+
+
+@transaction.atomic
+def risk_handle(*, actor: Actor, report_id: int, outcome: str, note: str = "") -> RiskReport:
+    """Record what the check of a risk report found; it leaves the open list and its alerts close."""
+    user = actor.user
+    require(user, "screening.risk.handle")
+    try:
+        report = RiskReport.objects.restrict(user).select_for_update().get(pk=report_id)
+    except (RiskReport.DoesNotExist, TypeError, ValueError):
+        raise NotFound(_("未找到该线索，或不在您的管辖范围内"), code="risk_report_not_found") from None
+    if report.handled_at is not None:
+        raise ValidationFailed(_("该线索已核查"), code="risk_already_handled")
+    if outcome not in RiskReport.Outcome.values:
+        raise ValidationFailed(_("请选择核查结果"), code="outcome_required", errors={"outcome": _("取值无效")})
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise ValidationFailed(_("说明不能超过200字"), code="note_too_long", errors={"note": _("内容过长")})
+    report.handled_at, report.handled_by, report.outcome, report.outcome_note = timezone.now(), user, outcome, note
+    report.save(update_fields=["handled_at", "handled_by", "outcome", "outcome_note"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=report, object_repr=mask_name(report.resident.name),
+                 changes={"outcome": [None, outcome], "note": [None, note]})
+    alert_resolve_for(kind=AlertKind.RISK_REPORT, object_type="screening.riskreport", object_id=report.pk)
+    return report
 
 
 def _declaration_alerts(*, declaration: SelfDeclaration, resident: Resident) -> None:

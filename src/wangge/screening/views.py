@@ -27,10 +27,10 @@ from wangge.core import forms as core_forms
 from wangge.core.codes import GRID_CODE_LENGTH, LENGTHS, is_grid_level_or_below
 from wangge.core.errors import DomainError, NotFound, ValidationFailed
 from wangge.core.lists import pager_urls, request_page
-from wangge.core.views import not_found_as_404, rate_limited_as_429
+from wangge.core.views import not_found_as_404, rate_limited_as_429, safe_next
 from wangge.exports.audited import audited_export
 from wangge.exports.views import export_or_job
-from wangge.grid.selectors import household_in_reach
+from wangge.grid.selectors import area_in_reach, household_in_reach
 from wangge.health import selectors as health_selectors
 from wangge.health import services as health_services
 from wangge.health.models import SYMPTOMS, HealthReport
@@ -345,6 +345,7 @@ def declare(request, token: str):
                 symptoms=posted.getlist("symptoms"), travel_history=posted.get("travel_history", ""),
                 travel_risk_area=posted.get("travel_risk_area") == "on",
                 contact_case=posted.get("contact_case") == "on",
+                arrived_from=posted.get("arrived_from", ""),
             )
         except ValidationFailed as exc:
             errors, status = exc.errors, 422
@@ -401,3 +402,43 @@ def declare_monitoring(request, token: str):
         return _declare_page(request, link, status=422, monitor_errors=exc.errors, monitor_posted=request.POST)
     messages.success(request, "已提交本时段的体温，谢谢！如有发热或不适，社区工作人员将与您联系。")
     return redirect("screening:declare", token)
+
+
+# --- Risk reports and arrivals ---------------------------------------------------------------
+
+
+@login_required
+@not_found_as_404
+@require_http_methods(["GET", "POST"])
+def risk_detail(request, pk: int):
+    """One risk report: who, what they said, since when; the check's outcome is recorded here."""
+    report = selectors.risk_detail(actor=Actor.from_request(request), pk=pk)
+    back = safe_next(request, reverse("health:gaps") + "?kind=risks_unchecked")
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            services.risk_handle(actor=Actor.from_request(request), report_id=report.pk,
+                                 outcome=request.POST.get("outcome", ""), note=request.POST.get("note", ""))
+        except ValidationFailed as exc:
+            error, status = exc.message, 422
+        else:
+            messages.success(request, _("已记录核查结果"))
+            return redirect(back)
+    return render(request, "screening/risk_detail.html", {
+        "report": report, "error": error, "back": back, "outcomes": report.Outcome.choices,
+        "can_handle": can(request.user, "screening.risk.handle") and report.handled_at is None,
+        "posted": request.POST if request.method == "POST" else {},
+    }, status=status)
+
+
+@login_required
+@not_found_as_404
+def arrivals(request):
+    """Who arrived from a risk area in the last days, counted by where they came from."""
+    filters, errors = selectors.ArrivalFilters.from_query(request.GET)
+    area = area_in_reach(user=request.user, code=filters.within)
+    result = selectors.arrivals_by_origin(user=request.user, within=area.prefix, days=filters.days)
+    return render(request, "screening/arrivals.html", {
+        "area": area, "arrivals": result, "days": filters.days,
+        "filter_errors": selectors.ArrivalFilters.messages(errors),
+    })

@@ -16,9 +16,11 @@ from typing import ClassVar, Literal
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
+from wangge.accounts.services import common_prefix
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
@@ -26,6 +28,8 @@ from wangge.core.errors import NotFound
 from wangge.core.filters import Filters
 from wangge.core.inputs import Id
 from wangge.core.lists import walk
+from wangge.core.reports import Column, ReportSpec, basis, signatures
+from wangge.grid.selectors import Area
 from wangge.quarantine.models import QuarantineOrder, Site
 from wangge.quarantine.selectors import occupancy_of as quarantine_occupancy_of
 from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
@@ -143,21 +147,43 @@ def site_guests(*, site_ids) -> dict[int, tuple[int, int]]:
     return {site_id: (staying.get(pk, 0), incoming.get(pk, 0)) for pk, site_id in facilities.items()}
 
 
-FACILITY_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
-    gettext_lazy("机构编号"), gettext_lazy("层级"), gettext_lazy("名称"), gettext_lazy("地址"),
-    gettext_lazy("联系电话"), gettext_lazy("所属区划前缀"), gettext_lazy("床位"), gettext_lazy("在院"),
-    gettext_lazy("在途"), gettext_lazy("剩余"), gettext_lazy("占用率"),
-]
+BED_COLUMNS = (gettext_lazy("床位"), gettext_lazy("在院"), gettext_lazy("在途"), gettext_lazy("剩余"))
 
 
-def facility_export_rows(*, user):
-    """Rows for the Excel download of the facility board: the same facilities and occupancy as the page."""
+def _overall_percent(rows) -> str:
+    """The occupancy of all the rows' beds together, by the same rule as one facility's."""
+    capacity, occupied, incoming = (sum(r[i] for r in rows) for i in (6, 7, 8))
+    return f"{FacilityOccupancy(None, occupied, incoming, capacity).percent}%"
+
+
+def facility_report(*, user, now: dt.datetime | None = None) -> ReportSpec:
+    """The facility board as a report (收治机构床位情况表): the facilities available to the user with
+    live occupancy, as the page shows them, the beds of all of them in a totals row, signed by the
+    exporting user.  Counted as of ``now``, the export time."""
+    now = timezone.localtime(now or timezone.now())
+    unit = Area(common_prefix(user), None).name
+    rows = []
     for o in facility_occupancy(user=user):
         f = o.facility
-        yield (
-            f.pk, f.get_tier_display(), f.name, f.address, f.phone, f.grid_code, o.capacity, o.occupied, o.incoming,
-            o.free, f"{o.percent}%",
-        )
+        rows.append([f.pk, f.get_tier_display(), f.name, f.address, f.phone, f.grid_code, o.capacity, o.occupied,
+                     o.incoming, o.free, f"{o.percent}%"])
+    beds = gettext_lazy("床位情况")
+    return ReportSpec(
+        title=format_lazy(gettext_lazy("{area}收治机构床位情况表"), area=unit),
+        sheet_title=gettext_lazy("收治机构床位"),
+        meta=[(gettext_lazy("填报单位"), unit), (gettext_lazy("日期"), now.date()),
+              (gettext_lazy("统计口径"), basis(now.date(), now))],
+        columns=[
+            Column(gettext_lazy("机构编号")), Column(gettext_lazy("层级")), Column(gettext_lazy("名称")),
+            Column(gettext_lazy("地址"), width=30), Column(gettext_lazy("联系电话")),
+            Column(gettext_lazy("所属区划前缀")),
+            *(Column(label, group=beds, total=True) for label in BED_COLUMNS),
+            Column(gettext_lazy("占用率"), group=beds, total=_overall_percent, centred=True),
+        ],
+        rows=rows,
+        footer=signatures(user),
+        frozen_columns=3,
+    )
 
 
 def free_beds(facility: Facility) -> int:

@@ -17,7 +17,7 @@ from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import forbidden, not_found_as_404
-from wangge.exports.audited import audited_export
+from wangge.exports.audited import audited_export, audited_report
 from wangge.people.selectors import ResidentFilters, resident_in_reach, resident_queryset
 from wangge.transfer import selectors, services
 from wangge.transfer.forms import CancelForm, FacilityForm, HandoverForm, TransferFilterForm, TransferForm
@@ -187,10 +187,9 @@ def facility_board(request):
 
 @login_required
 def facility_export(request):
-    return audited_export(
+    return audited_report(
         actor=Actor.from_request(request), object_type="transfer.facility", grid_code=common_prefix(request.user),
-        filters={}, filename="收治机构床位.xlsx", headers=selectors.FACILITY_EXPORT_HEADERS,
-        rows=selectors.facility_export_rows(user=request.user),
+        filters={}, filename="收治机构床位.xlsx", spec=selectors.facility_report(user=request.user),
     )
 
 

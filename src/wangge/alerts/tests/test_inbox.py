@@ -103,3 +103,25 @@ def test_the_inbox_pages_past_any_cap_and_counts_every_alert(city, grid_worker):
     assert forged_cursor_restarts(client, "/alerts/", rows=lambda c: c["alerts"]) == expected[:2]
     response = client.get("/alerts/", {"size": 2})
     assert response.context["total"] == 5 and "共 5 条" in response.content.decode()
+
+
+def test_mark_all_read_marks_the_inbox_as_filtered_and_nothing_else(city, grid_worker):
+    late = raise_for("grid_worker", GRID_A, "late", kind="transfer_late")
+    missed = [raise_for("grid_worker", GRID_A, f"m{i}") for i in range(3)]
+    other_street = raise_for("grid_worker", GRID_C, "other-street")
+    other_role = raise_for("cdc", GRID_A, "other-role")
+    AlertRead.objects.create(alert=missed[0], user=grid_worker)
+    client = login(grid_worker)
+    assert client.get(reverse("alerts:inbox")).context["unread"] == 3
+    response = client.post(reverse("alerts:read_all"), {"kind": "missed_report"})
+    assert response.status_code == 302 and response["Location"] == reverse("alerts:inbox") + "?kind=missed_report"
+    read = set(AlertRead.objects.filter(user=grid_worker).values_list("alert_id", flat=True))
+    assert read == {a.pk for a in missed}
+    assert late.pk not in read and other_street.pk not in read and other_role.pk not in read
+    client.post(reverse("alerts:read_all"))
+    assert client.get(reverse("alerts:badge")).content == b""
+    assert not AlertRead.objects.filter(alert__in=[other_street, other_role]).exists()
+
+
+def test_mark_all_read_is_a_post(city, grid_worker):
+    assert login(grid_worker).get(reverse("alerts:read_all")).status_code == 405

@@ -21,7 +21,8 @@ LIST = reverse("audit:entry_list")
 
 @pytest.fixture
 def reveal_in_a(city, grid_worker, actor):
-    people_services.resident_reveal(actor=actor(grid_worker), resident_id=city["residents"]["A"].pk, field="id_number")
+    people_services.resident_reveal(actor=actor(grid_worker), resident_id=city["residents"]["A"].pk, field="id_number",
+                                    purpose="tracing")
     return AuditEntry.objects.get(action=AuditAction.REVEAL)
 
 
@@ -51,7 +52,8 @@ def test_auditor_outside_the_scope_sees_nothing_of_it(client, reveal_in_a):
 
 
 def test_filter_by_username_and_object(client, city, reveal_in_a, street_officer, auditor, actor):
-    people_services.resident_reveal(actor=actor(street_officer), resident_id=city["residents"]["B"].pk, field="phone")
+    people_services.resident_reveal(actor=actor(street_officer), resident_id=city["residents"]["B"].pk, field="phone",
+                                    purpose="tracing")
     force_login(client, auditor)
     by_user = client.get(LIST, {"actor_username": "gw_a"}).context["entries"]
     assert [e.pk for e in by_user] == [reveal_in_a.pk]

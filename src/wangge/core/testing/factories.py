@@ -29,8 +29,8 @@ from wangge.grid.models import Building, Division, Grid, GridAssignment, Househo
 from wangge.health.models import EpidemicStatus, HealthReport, PersonStatus, StatusTransition
 from wangge.people.idcard import make_id_number
 from wangge.people.models import HouseholdMove, ImportJob, KeyGroupTag, Resident, ResidentTag
-from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
-from wangge.screening.models import Campaign, DeclarationLink, MemberCheck, SelfDeclaration, Visit
+from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site, TestResultEntry
+from wangge.screening.models import Campaign, DeclarationLink, MemberCheck, RiskReport, SelfDeclaration, Visit
 from wangge.screening.services import coverage_rebuild, coverage_refresh
 from wangge.tracing.models import Contact, Investigation, TrajectoryEntry
 from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
@@ -141,8 +141,14 @@ def make_grid_assignment(grid: Grid, *, duty: str = GridAssignment.Duty.GRID_WOR
 
 # --- people ----------------------------------------------------------------------------------
 def add_resident(household: Household, *, name: str = "张伟", male: bool = True, **extra) -> Resident:
-    """A resident in ``household``, with the household's and grid's counts kept."""
+    """A resident in ``household``, with the household's and grid's counts kept.
+
+    The first one is the head (户主), later ones "other" unless ``relation`` says: one head per household.
+    """
     number = extra.pop("id_number", None) or valid_id_number(male=male)
+    if "relation" not in extra:
+        has_head = Resident.objects.filter(household=household, relation=Resident.Relation.HEAD).exists()
+        extra["relation"] = Resident.Relation.OTHER if has_head else Resident.Relation.HEAD
     resident = Resident.objects.create(
         household=household, grid_code=household.grid_code, name=name, sex="M" if male else "F",
         id_number=number, id_tail=number[-4:], birth_date=dt.date(int(number[6:10]), int(number[10:12]),
@@ -269,6 +275,14 @@ def make_self_declaration(resident: Resident, *, temperature: str = "36.5", **fi
     return declaration
 
 
+def make_risk_report(resident: Resident, *, kind: str = RiskReport.Kind.RISK_AREA, **fields) -> RiskReport:
+    """An answer that needs checking, not yet checked (no alerts: ``services.risk_raise`` sends those)."""
+    fields.setdefault("date", timezone.localdate())
+    fields.setdefault("reported_at", timezone.now())
+    fields.setdefault("source", RiskReport.Source.VISIT)
+    return RiskReport.objects.create(resident=resident, grid_code=resident.grid_code, kind=kind, **fields)
+
+
 # --- tracing ---------------------------------------------------------------------------------
 def make_investigation(case: Resident, **fields) -> Investigation:
     return Investigation.objects.create(case=case, grid_code=case.grid_code, **fields)
@@ -322,6 +336,14 @@ def make_quarantine_test(order: QuarantineOrder, *, due: dt.date, result="pendin
                          phase: str = QuarantineOrder.Phase.CENTRAL) -> QuarantineTest:
     return QuarantineTest.objects.create(order=order, grid_code=order.grid_code, phase=phase, day=day,
                                          due_date=due, result=result)
+
+
+def make_test_result_entry(test: QuarantineTest, *, result="negative", corrects: TestResultEntry | None = None,
+                           reason="", recorded_by=None, recorded_at: dt.datetime | None = None) -> TestResultEntry:
+    """An entry of ``test``'s results (it does not change the test's current result)."""
+    return TestResultEntry.objects.create(test=test, grid_code=test.grid_code, result=result, corrects=corrects,
+                                          reason=reason, recorded_by=recorded_by,
+                                          recorded_at=recorded_at or timezone.now())
 
 
 # --- transfer --------------------------------------------------------------------------------

@@ -105,8 +105,8 @@ def test_switching_back_to_chinese_shows_chinese_again(db):
 
 
 def test_a_grid_workers_home_grid_page_is_in_english(city, grid_worker):
-    # Home sends a grid worker to their grid.
-    html = page(logged_in_in_english(grid_worker), reverse("core:home"))
+    # The grid overview sends a grid worker to their grid.
+    html = page(logged_in_in_english(grid_worker), reverse("core:overview"))
     for english in ("Home", "Residents", "Log out", "Buildings", "Households", "Responsible people",
                     "Residents in this grid", "Address"):
         assert english in html, english

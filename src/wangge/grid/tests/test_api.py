@@ -279,7 +279,7 @@ def test_a_resident_role_reaches_nothing_through_the_api(city, db):
 def test_a_session_write_without_a_csrf_token_is_403_json_in_chinese(city, grid_worker):
     client = login(grid_worker, enforce_csrf_checks=True)
     resident = city["residents"]["A"]
-    response = client.post(f"/api/v1/residents/{resident.pk}/reveal", {"field": "phone"},
+    response = client.post(f"/api/v1/residents/{resident.pk}/reveal", {"field": "phone", "purpose": "tracing"},
                            content_type="application/json")
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"

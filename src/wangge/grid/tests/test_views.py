@@ -28,8 +28,8 @@ def test_anonymous_user_is_sent_to_login(client, city):
     assert reverse("accounts:login") in response["Location"]
 
 
-def test_home_sends_a_grid_worker_to_their_grid(client, city, grid_worker):
-    response = force_login(client, grid_worker).get(reverse("core:home"))
+def test_the_overview_sends_a_grid_worker_to_their_grid(client, city, grid_worker):
+    response = force_login(client, grid_worker).get(reverse("core:overview"))
     assert response.status_code == 302
     assert response["Location"] == reverse("grid:grid", args=[GRID_A])
 

@@ -80,13 +80,15 @@ def test_an_area_above_reach_is_navigable_but_counts_only_the_reach(city, grid_w
     assert table(grid_worker, "420106").total.figures[S.FEVER].current == 0
 
 
-def test_the_export_rows_end_with_the_total(city, street_officer):
+def test_the_report_has_a_row_per_child_area_and_sums_them(city, street_officer):
     put_in(city["residents"]["A"], S.CLOSE_CONTACT)
-    rows = list(selectors.four_category_rows(table(street_officer, STREET_1)))
-    assert rows[-1][1].endswith("合计")
-    index = selectors.FOUR_CATEGORY_HEADERS.index("密切接触者现有")
-    assert rows[-1][index] == 1
-    assert len(rows[0]) == len(selectors.FOUR_CATEGORY_HEADERS)
+    t = table(street_officer, "420106001001")
+    report = selectors.four_category_report(t, user=street_officer)
+    assert [row[:2] for row in report.rows] == [[r.prefix, r.name] for r in t.rows]
+    index = [(str(c.group), str(c.label)) for c in report.columns].index(("密切接触者", "现有"))
+    assert report.columns[index].total is True
+    assert sum(row[index] for row in report.rows) == t.total.figures[S.CLOSE_CONTACT].current == 1
+    assert all(len(row) == len(report.columns) for row in report.rows)
 
 
 def test_the_board_has_totals_new_today_children_and_gaps(city, street_officer):

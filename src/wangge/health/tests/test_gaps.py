@@ -105,7 +105,7 @@ def test_gap_counts_count_every_list(city, street_officer):
     put_in(city["residents"]["B"], S.FEVER)
     counts = selectors.gap_counts(user=street_officer)
     assert counts == {"unadmitted": 1, "unisolated": 0, "unquarantined": 0, "tests_overdue": 0,
-                      "fevers_unseen": 1}
+                      "fevers_unseen": 1, "risks_unchecked": 0}
 
 
 def test_recording_the_doctor_visit_closes_the_fever_gap_and_is_audited(city, grid_worker, actor):

@@ -76,10 +76,14 @@ def test_the_daily_table_page_and_its_export(city, street_officer):
     assert "daily-table" in page
     response = c.get(reverse("health:daily_export"), {"within": "420106001"})
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
-    assert rows[0][:3] == ("区域代码", "区域", "确诊病例现有")
-    assert rows[-1][rows[0].index("发热待排查现有")] == 1
+    # Title, meta, then the two header rows: the category over its 现有 / 当日新增 / 累计.
+    assert rows[2][:3] == ("区域代码", "区域", "确诊病例")
+    fever_current = rows[2].index("发热待排查")
+    assert rows[3][fever_current] == "现有"
+    totals = next(row for row in rows if row[0] == "合计")
+    assert totals[fever_current] == 1
     assert AuditEntry.objects.filter(action="export", object_type="health.four_category_table").exists()
 
 

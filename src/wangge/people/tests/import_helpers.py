@@ -15,7 +15,7 @@ RESIDENT_HEADERS = ["户编码", "姓名", "性别", "证件类型", "证件号�
                     "出生日期", "备注"]
 
 
-def resident_row(household, id_number, *, name="赵敏", sex="男", phone="13912345678", relation="户主",
+def resident_row(household, id_number, *, name="赵敏", sex="男", phone="13912345678", relation="其他",
                  residence="户籍", tags="", birth="", note="") -> list[str]:
     code = household if isinstance(household, str) else household.code
     return [code, name, sex, "居民身份证", id_number, phone, relation, residence, tags, birth, note]

@@ -144,7 +144,7 @@ def test_resident_detail_of_a_missing_id_is_404(city, grid_worker):
 
 def test_reveal_returns_the_plain_value_and_writes_a_reveal_entry(city, grid_worker):
     resident = city["residents"]["A"]
-    response = Api(grid_worker).post(f"/residents/{resident.pk}/reveal", {"field": "id_number"})
+    response = Api(grid_worker).post(f"/residents/{resident.pk}/reveal", {"field": "id_number", "purpose": "tracing"})
     assert response.status_code == 200
     assert response.json() == {"field": "id_number", "value": resident.id_number}
     entry = AuditEntry.objects.get(action="reveal")
@@ -153,24 +153,27 @@ def test_reveal_returns_the_plain_value_and_writes_a_reveal_entry(city, grid_wor
 
 def test_reveal_of_the_phone_works_too(city, grid_worker):
     resident = city["residents"]["A"]
-    response = Api(grid_worker).post(f"/residents/{resident.pk}/reveal", {"field": "phone"})
+    response = Api(grid_worker).post(f"/residents/{resident.pk}/reveal", {"field": "phone", "purpose": "tracing"})
     assert response.json()["value"] == "13800138000"
 
 
 def test_reveal_of_another_field_is_422(city, grid_worker):
-    response = Api(grid_worker).post(f"/residents/{city['residents']['A'].pk}/reveal", {"field": "name"})
+    response = Api(grid_worker).post(f"/residents/{city['residents']['A'].pk}/reveal",
+                                     {"field": "name", "purpose": "tracing"})
     assert response.status_code == 422
     assert not AuditEntry.objects.filter(action="reveal").exists()
 
 
 def test_reveal_outside_reach_is_404(city, grid_worker):
-    response = Api(grid_worker).post(f"/residents/{city['residents']['C'].pk}/reveal", {"field": "id_number"})
+    response = Api(grid_worker).post(f"/residents/{city['residents']['C'].pk}/reveal",
+                                     {"field": "id_number", "purpose": "tracing"})
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(action="reveal").exists()
 
 
 def test_volunteer_cannot_reveal(city, volunteer):
-    response = Api(volunteer).post(f"/residents/{city['residents']['A'].pk}/reveal", {"field": "phone"})
+    response = Api(volunteer).post(f"/residents/{city['residents']['A'].pk}/reveal",
+                                   {"field": "phone", "purpose": "tracing"})
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
 

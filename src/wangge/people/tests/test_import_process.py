@@ -18,7 +18,7 @@ VALID_ONLY = ImportJob.Mode.VALID_ONLY
 
 def batch(*rows: int) -> _Batch:
     return _Batch(list(rows), [1] * len(rows), ["g"] * len(rows), ["id_card"] * len(rows),
-                  [str(r) for r in rows], [f"line {r}" for r in rows], [])
+                  [str(r) for r in rows], [f"line {r}" for r in rows], [], [], [])
 
 
 def run(check, *, progress=None, report=None, state=None):

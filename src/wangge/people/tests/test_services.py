@@ -194,16 +194,18 @@ def test_move_with_an_unknown_relation_is_refused(city, grid_worker, actor):
 # --- Reveal --------------------------------------------------------------------------------------
 def test_reveal_returns_the_value_and_records_the_field(city, grid_worker, actor):
     resident = city["residents"]["A"]
-    assert resident_reveal(actor=actor(grid_worker), resident_id=resident.pk, field="id_number") == resident.id_number
+    assert resident_reveal(actor=actor(grid_worker), resident_id=resident.pk, field="id_number",
+                           purpose="tracing") == resident.id_number
     assert AuditEntry.objects.get(action="reveal").field == "id_number"
 
 
 def test_reveal_by_a_volunteer_is_forbidden_and_not_recorded(city, volunteer, actor):
     with pytest.raises(Forbidden):
-        resident_reveal(actor=actor(volunteer), resident_id=city["residents"]["A"].pk, field="phone")
+        resident_reveal(actor=actor(volunteer), resident_id=city["residents"]["A"].pk, field="phone", purpose="tracing")
     assert not AuditEntry.objects.filter(action="reveal").exists()
 
 
 def test_reveal_outside_reach_is_not_found(city, grid_worker, actor):
     with pytest.raises(NotFound):
-        resident_reveal(actor=actor(grid_worker), resident_id=city["residents"]["C"].pk, field="phone")
+        resident_reveal(actor=actor(grid_worker), resident_id=city["residents"]["C"].pk, field="phone",
+                        purpose="tracing")

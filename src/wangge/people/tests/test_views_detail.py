@@ -9,6 +9,10 @@ from wangge.core.testing import force_login
 pytestmark = pytest.mark.django_db
 
 
+# Every reveal says why (the purpose's own tests are in test_reveal_purpose.py).
+PURPOSE = {"purpose": "tracing"}
+
+
 def detail_url(resident):
     return reverse("people:resident_detail", args=[resident.pk])
 
@@ -59,7 +63,7 @@ def test_volunteer_gets_no_reveal_button(client, city, volunteer):
 
 def test_reveal_returns_the_plain_value_and_is_audited(client, city, grid_worker):
     resident = city["residents"]["A"]
-    response = force_login(client, grid_worker).post(reveal_url(resident, "id_number"), HTTP_HX_REQUEST="true")
+    response = force_login(client, grid_worker).post(reveal_url(resident, "id_number"), PURPOSE, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert 'data-testid="id-number"' in response.content.decode()
     assert resident.id_number in response.content.decode()
@@ -69,14 +73,14 @@ def test_reveal_returns_the_plain_value_and_is_audited(client, city, grid_worker
 
 def test_reveal_of_phone_returns_the_phone(client, city, grid_worker):
     resident = city["residents"]["A"]
-    response = force_login(client, grid_worker).post(reveal_url(resident, "phone"), HTTP_HX_REQUEST="true")
+    response = force_login(client, grid_worker).post(reveal_url(resident, "phone"), PURPOSE, HTTP_HX_REQUEST="true")
     assert resident.phone in response.content.decode()
     assert AuditEntry.objects.get(action=AuditAction.REVEAL).field == "phone"
 
 
 def test_reveal_without_javascript_shows_the_page_with_the_value(client, city, grid_worker):
     resident = city["residents"]["A"]
-    response = force_login(client, grid_worker).post(reveal_url(resident, "id_number"))
+    response = force_login(client, grid_worker).post(reveal_url(resident, "id_number"), PURPOSE)
     html = response.content.decode()
     assert response.status_code == 200
     assert f'data-testid="id-number">{resident.id_number}<' in html
@@ -85,7 +89,7 @@ def test_reveal_without_javascript_shows_the_page_with_the_value(client, city, g
 
 def test_volunteer_cannot_reveal(client, city, volunteer):
     resident = city["residents"]["A"]
-    response = force_login(client, volunteer).post(reveal_url(resident, "id_number"), HTTP_HX_REQUEST="true")
+    response = force_login(client, volunteer).post(reveal_url(resident, "id_number"), PURPOSE, HTTP_HX_REQUEST="true")
     assert response.status_code == 403
     assert "不能查看完整的证件号码" in response.content.decode()
     assert resident.id_number not in response.content.decode()
@@ -93,13 +97,13 @@ def test_volunteer_cannot_reveal(client, city, volunteer):
 
 
 def test_reveal_outside_reach_is_404(client, city, outsider):
-    response = force_login(client, outsider).post(reveal_url(city["residents"]["A"], "id_number"))
+    response = force_login(client, outsider).post(reveal_url(city["residents"]["A"], "id_number"), PURPOSE)
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(action=AuditAction.REVEAL).exists()
 
 
 def test_reveal_of_another_field_is_refused(client, city, grid_worker):
-    response = force_login(client, grid_worker).post(reveal_url(city["residents"]["A"], "name"))
+    response = force_login(client, grid_worker).post(reveal_url(city["residents"]["A"], "name"), PURPOSE)
     assert response.status_code == 400
 
 

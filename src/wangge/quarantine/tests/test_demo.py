@@ -2,12 +2,13 @@
 
 import random
 
+from django.db.models import F
 from django.utils import timezone
 
 from wangge.core.testing.factories import add_resident, build_grid
 from wangge.quarantine import selectors, services
 from wangge.quarantine.demo import seed_demo
-from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Site
+from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Site, TestResultEntry
 
 
 def small_city(n=400):
@@ -57,3 +58,13 @@ def test_the_demo_puts_back_regime_presets_that_were_deleted(db):
     seed_demo(rng=random.Random(3), today=timezone.localdate())
     assert {"14", "14+7", "7+3", "5+3"} <= set(Regime.objects.values_list("code", flat=True))
     assert QuarantineOrder.objects.exists()
+
+
+
+def test_every_demo_result_is_its_tests_first_entry(db):
+    small_city()
+    seed_demo(rng=random.Random(3), today=timezone.localdate())
+    recorded = QuarantineTest.objects.exclude(result="pending")
+    assert recorded.exists()
+    assert TestResultEntry.objects.count() == recorded.count()
+    assert not recorded.exclude(entries__result=F("result")).exists()

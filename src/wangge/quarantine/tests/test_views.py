@@ -39,10 +39,12 @@ def test_an_order_out_of_reach_is_404(city, street_officer, outsider, actor):
     assert login(outsider).get(reverse("quarantine:order_detail", args=[order.pk])).status_code == 404
 
 
-def test_the_order_detail_shows_the_schedule(city, street_officer, actor):
+def test_the_order_detail_shows_the_schedule_with_buttons_only_for_tests_due(city, street_officer, actor):
     order = make_order(actor, street_officer, city["residents"]["A"])
     body = login(street_officer).get(reverse("quarantine:order_detail", args=[order.pk])).content.decode()
-    assert body.count('name="result" value="negative"') == 6
+    assert body.count('class="test-card"') == 6
+    assert body.count('name="result" value="negative"') == 1  # day 1 is today; the others are not due yet
+    assert body.count("到期后可录入结果") == 5
 
 
 def test_recording_a_result_from_the_page(city, street_officer, actor):
@@ -139,3 +141,70 @@ def test_releasing_is_refused_to_a_role_that_may_not_release(city, street_office
     order = make_order(actor, street_officer, city["residents"]["A"], days_ago=10)
     response = login(grid_worker).post(reverse("quarantine:order_release", args=[order.pk]))
     assert response.status_code == 403
+
+
+def _first(order):
+    return order.tests.order_by("due_date").first()
+
+
+def test_a_positive_from_the_page_asks_for_confirmation_first(city, street_officer, actor):
+    order = make_order(actor, street_officer, city["residents"]["A"])
+    test = _first(order)
+    response = login(street_officer).post(reverse("quarantine:test_result", args=[test.pk]), {"result": "positive"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "确认阳性？" in body and 'name="confirm" value="1"' in body
+    test.refresh_from_db()
+    assert test.result == "pending"
+
+
+def test_the_confirmation_step_is_a_card_for_htmx(city, street_officer, actor):
+    order = make_order(actor, street_officer, city["residents"]["A"])
+    test = _first(order)
+    response = login(street_officer).post(reverse("quarantine:test_result", args=[test.pk]), {"result": "positive"},
+                                          headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith("<li") and "<html" not in body and 'data-testid="confirm-positive"' in body
+
+
+def test_a_confirmed_positive_from_the_page_is_saved(city, street_officer, actor):
+    order = make_order(actor, street_officer, city["residents"]["A"])
+    test = _first(order)
+    response = login(street_officer).post(reverse("quarantine:test_result", args=[test.pk]),
+                                          {"result": "positive", "confirm": "1"})
+    assert response.status_code == 302
+    test.refresh_from_db()
+    assert test.result == "positive"
+
+
+def test_a_future_result_from_the_page_is_refused_with_a_message(city, street_officer, actor):
+    order = make_order(actor, street_officer, city["residents"]["A"])
+    test = order.tests.order_by("-due_date").first()
+    client = login(street_officer)
+    response = client.post(reverse("quarantine:test_result", args=[test.pk]), {"result": "negative"})
+    assert response.status_code == 302
+    test.refresh_from_db()
+    assert test.result == "pending"
+    assert "未到日期" in client.get(response.url).content.decode()
+
+
+def test_correcting_from_the_page(city, street_officer, actor):
+    order = make_order(actor, street_officer, city["residents"]["A"])
+    test = services.test_result_record(actor=actor(street_officer), test_id=_first(order).pk, result="negative")
+    client = login(street_officer)
+    body = client.get(reverse("quarantine:order_detail", args=[order.pk])).content.decode()
+    assert reverse("quarantine:test_correct", args=[test.pk]) in body
+    response = client.post(reverse("quarantine:test_correct", args=[test.pk]),
+                           {"result": "positive", "reason": "录入错误"})
+    assert response.status_code == 302
+    test.refresh_from_db()
+    assert test.result == "positive" and test.entries.count() == 2
+    body = client.get(reverse("quarantine:order_detail", args=[order.pk])).content.decode()
+    assert "录入错误" in body
+
+
+def test_a_grid_worker_is_not_offered_a_correction(city, grid_worker, actor):
+    order = make_order(actor, grid_worker, city["residents"]["A"])
+    test = services.test_result_record(actor=actor(grid_worker), test_id=_first(order).pk, result="negative")
+    body = login(grid_worker).get(reverse("quarantine:order_detail", args=[order.pk])).content.decode()
+    assert reverse("quarantine:test_correct", args=[test.pk]) not in body

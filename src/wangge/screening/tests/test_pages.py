@@ -87,7 +87,8 @@ def test_saving_the_visit_form_makes_a_lead_and_opens_the_next_household(campaig
     assert response["Location"] == reverse("screening:visit", args=[campaign.pk, households[1].pk]) + "?next=1"
     visit = Visit.objects.get()
     assert {c.resident_id: c.present for c in visit.members.all()} == {a.pk: True, a2.pk: False}
-    assert visit.members.get(resident=a).answers == {"travel_risk_area": False, "contact_case": True}
+    assert visit.members.get(resident=a).answers == {"travel_risk_area": False, "contact_case": True,
+                                                     "arrived_from": ""}
     assert PersonStatus.objects.get(resident=a).status == EpidemicStatus.FEVER
 
 

@@ -4,6 +4,12 @@
 //   data-print                   a button that prints the page
 //   data-remove-closest="li"     a button that removes its nearest matching ancestor
 //   data-reveals="ID"            a checkbox that shows element ID while checked, hides it otherwise
+//   data-remask-after="30"       a revealed ID number or phone: after that many seconds (or when its
+//                                data-remask-now button is pressed) it is replaced by the masked form
+//                                kept in its <template data-masked>, so the plain value leaves the page
+//   data-swap-invalid            an htmx form whose 422 answer (the form again, with the reason) is
+//                                swapped in like a 200 (htmx leaves 4xx answers out by default)
+//   data-check-all="NAME"        a checkbox that ticks or clears every checkbox named NAME on the page
 // It also holds the one way scripts put user data (names, places) on screen: as text, never HTML.
 (function () {
   var wangge = (window.wangge = window.wangge || {});
@@ -44,14 +50,42 @@
     if (target) target.hidden = !checkbox.checked;
   }
 
+  function remask(revealed) {
+    if (!revealed || !revealed.isConnected) return;
+    var template = revealed.querySelector("template[data-masked]");
+    var parent = revealed.parentNode;
+    revealed.replaceWith(template ? template.content.cloneNode(true) : document.createTextNode(""));
+    if (window.htmx && parent) window.htmx.process(parent);  // wire the picker's hx-post again
+  }
+
+  function scheduleRemask(revealed) {
+    if (revealed.hasAttribute("data-remask-scheduled")) return;
+    revealed.setAttribute("data-remask-scheduled", "");
+    var seconds = parseFloat(revealed.getAttribute("data-remask-after"));
+    window.setTimeout(function () { remask(revealed); }, (isNaN(seconds) ? 30 : seconds) * 1000);
+  }
+
+  function within(root, selector) {
+    var found = Array.prototype.slice.call(root.querySelectorAll(selector));
+    if (root instanceof Element && root.matches(selector)) found.unshift(root);
+    return found;
+  }
+
   function init(root) {
-    (root || document).querySelectorAll("[data-reveals]").forEach(syncReveal);
+    root = root || document;
+    within(root, "[data-reveals]").forEach(syncReveal);
+    within(root, "[data-remask-after]").forEach(scheduleRemask);
   }
 
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (!(el instanceof Element)) return;
     if (el.hasAttribute("data-reveals")) syncReveal(el);
+    if (el.hasAttribute("data-check-all")) {
+      document.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+        if (box.name === el.getAttribute("data-check-all")) box.checked = el.checked;
+      });
+    }
     if (el.hasAttribute("data-autosubmit") && el.form) {
       if (el.form.requestSubmit) el.form.requestSubmit();
       else el.form.submit();
@@ -59,12 +93,22 @@
   });
 
   document.addEventListener("click", function (event) {
-    var el = event.target instanceof Element ? event.target.closest("[data-print], [data-remove-closest]") : null;
+    var el = event.target instanceof Element ? event.target.closest("[data-print], [data-remove-closest], [data-remask-now]") : null;
     if (!el) return;
+    if (el.hasAttribute("data-remask-now")) remask(el.closest("[data-remask-after]"));
     if (el.hasAttribute("data-print")) window.print();
     if (el.hasAttribute("data-remove-closest")) {
       var gone = el.closest(el.getAttribute("data-remove-closest"));
       if (gone) gone.remove();
+    }
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    // detail.elt is the swap's target; the element that asked is the request's.
+    var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (event.detail.xhr.status === 422 && elt instanceof Element && elt.closest("[data-swap-invalid]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
     }
   });
 
