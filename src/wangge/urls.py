@@ -4,6 +4,7 @@ from django.urls import include, path
 from wangge import views
 from wangge.api import api
 from wangge.core import urls as core_urls
+from wangge.core import views as core_views
 from wangge.grid import urls as grid_urls
 from wangge.people import views as people_views
 
@@ -34,3 +35,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# Refusals in the site's layout and the visitor's language (Django's own are bare English pages).
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found

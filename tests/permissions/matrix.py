@@ -167,6 +167,8 @@ PAGES: dict[str, Entry] = {
     "core:healthz": Entry(PUBLIC),
     "core:map_data": Entry(STAFF, on="community", path=lambda o: {"code": o.area_code},
                            note="the area map's GeoJSON: boundaries and figures of the areas in reach"),
+    "core:text_size": Entry(PUBLIC, method="POST", body=lambda o: {"size": "large"},
+                            note="the large-text switch (长辈版): a cookie for this browser, nothing else"),
     "core:data_checks": Entry(CHECKERS),
     "core:data_check": Entry(CHECKERS, path=lambda o: {"key": "people.household_without_head"}),
     "accounts:login": Entry(PUBLIC),
@@ -240,6 +242,7 @@ PAGES: dict[str, Entry] = {
     "screening:visit": Entry(VISITORS, on="campaign and household",
                              path=lambda o: {"campaign_id": o.campaign.pk, "household_id": o.household.pk}),
     "screening:declaration_link": Entry(VISITORS, on="household", path=_pk("household", "household_id")),
+    "screening:declaration_sticker": Entry(VISITORS, on="household", path=_pk("household", "household_id")),
     "screening:declare": Entry(PUBLIC, path=lambda o: {"token": o.link.token}),
     "screening:declare_monitoring": Entry(
         PUBLIC, method="POST", path=lambda o: {"token": o.link.token},

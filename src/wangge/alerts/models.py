@@ -13,6 +13,8 @@ class AlertKind(models.TextChoices):
     MISSED_REPORT = "missed_report", _("健康监测漏报")
     FEVER = "fever", _("发热")
     POSITIVE_TEST = "positive_test", _("核酸阳性")
+    SUSPECTED_CASE = "suspected_case", _("疑似病例")
+    CONFIRMED_CASE = "confirmed_case", _("确诊病例")
     RELEASE_DUE = "release_due", _("隔离期满待解除")
     TEST_OVERDUE = "test_overdue", _("核酸检测逾期")
     TRANSFER_LATE = "transfer_late", _("转运延误")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wangge.audit.models import AuditAction, RevealPurpose
 from wangge.audit.selectors import AuditFilters
+from wangge.audit.words import object_type_choices
 from wangge.core import forms as core_forms
 from wangge.core.filters import FilterForm
 
@@ -17,13 +18,15 @@ class AuditSearchForm(FilterForm):
 
     actor_username = forms.CharField(label=_("账号"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("动作"), required=False, choices=[("", _("全部"))] + list(AuditAction.choices))
-    object_type = forms.CharField(
-        label=_("对象类型"), required=False, max_length=50,
-        widget=forms.TextInput(attrs={"placeholder": "people.resident"}),
-    )
+    object_type = forms.ChoiceField(label=_("对象类型"), required=False, choices=())
     object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
     since = core_forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = core_forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     purpose = forms.ChoiceField(
         label=_("用途"), required=False, choices=[("", _("全部"))] + list(RevealPurpose.choices),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The types in words, grouped by app (the stored code is the value the filter takes).
+        self.fields["object_type"].choices = [("", _("全部")), *object_type_choices()]

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from wangge.audit.forms import AuditSearchForm
 from wangge.audit.selectors import audit_entry_list
+from wangge.audit.words import describe
 from wangge.core.lists import pager_urls, request_page
 
 
@@ -17,6 +18,8 @@ def entry_list(request):
         raise Http404
     form = AuditSearchForm.read(request.GET)
     page = request_page(request, audit_entry_list(user=request.user, filters=form.filters))
+    for entry in page.items:
+        entry.words = describe(entry, request.user)  # types, fields, channel in words; the record's link
     return render(request, "audit/entry_list.html", {
         "form": form,
         "entries": page.items,

@@ -156,6 +156,10 @@ TEMPERATURE_MAX = Decimal("43.0")
 # Digits, then at most one decimal digit after a point, a comma or a full-width comma (a phone's
 # Chinese keyboard types "，"); spelled [0-9] so that no other script's digits slip in.
 _TEMPERATURE_TEXT = re.compile(r"([0-9]{1,2})(?:[.,，]([0-9]))?")
+# Three digits and no separator, 340 to 429: a thermometer's reading typed without its point
+# ("365" is 36.5 ℃, "372" is 37.2 ℃), as a phone's number pad invites. Anything else of three
+# digits ("100", "999", "430") is not a temperature anybody meant, so it stays invalid.
+_TEMPERATURE_WITHOUT_POINT = re.compile(r"(3[4-9]|4[0-2])([0-9])")
 
 
 class TemperatureInvalid(ValueError):
@@ -173,7 +177,8 @@ def parse_temperature(value: Any) -> Decimal | None:
     * Blank (None or only spaces) is None: whether a temperature is required is the caller's rule.
     * Accepted: a whole number or one decimal digit after ``.``, ``,`` or ``，`` (full-width comma),
       spaces around it ignored: "36.5", "36,5", "36，5", "37"; and a JSON number with the same
-      text (36.5, 37).
+      text (36.5, 37); three digits without a separator from 340 to 429 carry one decimal
+      ("365" is 36.5, "372" is 37.2).
     * Refused with ``temperature_invalid``: anything else, including two decimal digits ("36.55"
       is not rounded: a thermometer shows one), a sign, an exponent, other scripts' digits, a
       boolean.
@@ -186,7 +191,8 @@ def parse_temperature(value: Any) -> Decimal | None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
         raise TemperatureInvalid("temperature_invalid", gettext("体温应为数字，最多一位小数，如 36.5"))
-    match = _TEMPERATURE_TEXT.fullmatch(str(value).strip())
+    text = str(value).strip()
+    match = _TEMPERATURE_TEXT.fullmatch(text) or _TEMPERATURE_WITHOUT_POINT.fullmatch(text)
     if match is None:
         raise TemperatureInvalid("temperature_invalid", gettext("体温应为数字，最多一位小数，如 36.5"))
     number = Decimal(f"{match[1]}.{match[2] or 0}")

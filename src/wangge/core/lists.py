@@ -192,10 +192,14 @@ def request_page(request, qs: QuerySet, *, limit: int | None = None) -> Page:
         return keyset_page(qs, limit=size)
 
 
-def pager_urls(request, page: Page, *, path: str | None = None) -> dict[str, str]:
-    """The links of the one pager partial (``core/_pager.html``), keeping every other parameter."""
+def pager_urls(request, page: Page, *, path: str | None = None, params: dict[str, str] | None = None) -> dict[str, str]:
+    """The links of the one pager partial (``core/_pager.html``), keeping every other parameter;
+    ``params`` set ones the page chose itself (a gap list's opening tab), so the next page is of the
+    same list."""
     query = request.GET.copy()
     query.pop("cursor", None)
+    for name, value in (params or {}).items():
+        query[name] = value
     base = path or request.path
 
     def url(cursor=None):

@@ -5,4 +5,5 @@ from wangge.core import views
 app_name = "core"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("text-size", views.text_size, name="text_size"),
 ]

@@ -4,10 +4,12 @@ from typing import TypeVar
 
 from django.contrib import messages
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
+from wangge.core.context_processors import LARGE_TEXT_COOKIE
 from wangge.core.errors import DomainError, Forbidden, NotFound, RateLimited
 
 
@@ -77,7 +79,36 @@ def safe_next(request, fallback: str) -> str:
 
 def forbidden(request, message: str):
     """The role may not do this at all (scope is never the reason: that is a 404)."""
-    return render(request, "core/forbidden.html", {"message": message}, status=403)
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+LARGE_TEXT_MAX_AGE = 10 * 365 * 24 * 3600  # switched on once, it stays on
+
+
+@require_POST
+def text_size(request):
+    """Switch the large-text mode (长辈版) on (``size=large``) or off, for this browser, and go back.
+
+    Open to everyone, signed in or not: it only sets a cookie that the layout reads
+    (``core.context_processors.text_size``)."""
+    response = HttpResponseRedirect(safe_next(request, "/"))
+    if request.POST.get("size") == "large":
+        response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=LARGE_TEXT_MAX_AGE, samesite="Lax",
+                            secure=request.is_secure(), httponly=True)
+    else:
+        response.delete_cookie(LARGE_TEXT_COOKIE, samesite="Lax")
+    return response
+
+
+def page_not_found(request, exception):
+    """404 in the site's layout and the visitor's language (the message says nothing about why:
+    missing and out of reach look the same)."""
+    return render(request, "404.html", {"request_path": request.path}, status=404)
+
+
+def permission_denied(request, exception):
+    """403 in the site's layout and the visitor's language."""
+    return render(request, "403.html", status=403)
 
 
 def healthz(request):

@@ -236,7 +236,7 @@ def gap_list(request: HttpRequest, kind: str, query: Query[GapQuery]):
     page = keyset_page(qs, cursor=query.cursor, limit=page_limit(query.limit))
     entries = selectors.gap_entries_from(kind, page.items, timezone.now())
     return {
-        "kind": kind, "kind_name": selectors.GAP_KINDS[kind], "count": qs.count(), "next_cursor": page.next_cursor,
+        "kind": kind, "kind_name": str(selectors.GAP_KINDS[kind]), "count": qs.count(), "next_cursor": page.next_cursor,
         "items": [
             {"kind": e.kind, "resident_id": e.resident.pk, "name": e.resident.name,
              "phone_masked": e.resident.phone_masked, "grid_code": e.grid_code, "since": e.since,

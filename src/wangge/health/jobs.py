@@ -111,7 +111,7 @@ def raise_stale_gap_alerts(*, now: dt.datetime) -> int:
             continue
         key = gap_key(entry)
         keep.append(key)
-        label = GAP_KINDS.get(entry.kind, entry.kind)
+        label = str(GAP_KINDS.get(entry.kind, entry.kind))
         _, created = alert_raise(
             kind=AlertKind.GAP_STALE, role="community_worker", grid_code=entry.grid_code, dedupe_key=key,
             title=f"{label}：{entry.resident.name} 已等待 {_hours(entry.waited)}",

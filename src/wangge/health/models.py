@@ -5,13 +5,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from wangge.core.codes import GRID_CODE_LENGTH
 from wangge.core.scoping import ScopedManager
+from wangge.health.evidence import evidence_in_words
 from wangge.people.models import Resident
 
 # The symptoms a screening visit, a self-declaration and a monitoring report offer, in this order.
-SYMPTOMS = ["发热", "干咳", "乏力", "咽痛", "嗅（味）觉减退", "鼻塞", "流涕", "结膜炎", "肌痛", "腹泻"]
+# Stored as these words (the values a form sends); shown through ``gettext`` (the ``words`` filter).
+SYMPTOMS = [
+    gettext_noop("发热"), gettext_noop("干咳"), gettext_noop("乏力"), gettext_noop("咽痛"),
+    gettext_noop("嗅（味）觉减退"), gettext_noop("鼻塞"), gettext_noop("流涕"), gettext_noop("结膜炎"),
+    gettext_noop("肌痛"), gettext_noop("腹泻"),
+]
 
 
 class EpidemicStatus(models.TextChoices):
@@ -114,6 +121,10 @@ class StatusTransition(models.Model):
 
     def __str__(self):
         return f"{self.resident_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def evidence_words(self) -> str:
+        return evidence_in_words(self.evidence)
 
 
 # 37.3 °C is the fever line used throughout China's COVID-19 protocols.

@@ -29,7 +29,8 @@ from wangge.core.inputs import Day
 from wangge.core.reports import Column, ReportSpec, basis, signatures
 from wangge.grid.models import Building, Grid
 from wangge.grid.selectors import Area, area_in_reach, area_names, compound_counts, compound_key
-from wangge.health.hooks import held_under_order
+from wangge.health.hooks import NextStep, held_under_order
+from wangge.health.hooks import next_steps as next_steps_hook
 from wangge.health.models import (
     FEVER_THRESHOLD,
     FOUR_CATEGORIES,
@@ -327,10 +328,10 @@ def _doctor_visit(entry: GapEntry) -> GapAction:
 
 
 for _kind, _label, _principle, _position, _rows, _action in [
-    ("unadmitted", "确诊未收治", "应收尽收", 10, confirmed_not_admitted, None),
-    ("unisolated", "疑似未隔离", "应隔尽隔", 20, suspected_not_isolated, None),
-    ("unquarantined", "密接未隔离", "应隔尽隔", 30, contacts_not_quarantined, None),
-    ("fevers_unseen", "发热未就诊", "应治尽治", 50, fevers_not_seen, _doctor_visit),
+    ("unadmitted", gettext_lazy("确诊未收治"), gettext_lazy("应收尽收"), 10, confirmed_not_admitted, None),
+    ("unisolated", gettext_lazy("疑似未隔离"), gettext_lazy("应隔尽隔"), 20, suspected_not_isolated, None),
+    ("unquarantined", gettext_lazy("密接未隔离"), gettext_lazy("应隔尽隔"), 30, contacts_not_quarantined, None),
+    ("fevers_unseen", gettext_lazy("发热未就诊"), gettext_lazy("应治尽治"), 50, fevers_not_seen, _doctor_visit),
 ]:
     register_gap_list(GapList(_kind, _label, _principle, _position, rows=_rows, entries=status_gap_entries(_kind),
                               stale=status_gap_stale(_rows, _kind), action=_action))
@@ -358,6 +359,13 @@ def gap_counts(*, user, within: str = "") -> dict[str, int]:
     return {kind: gap_queryset(kind, user=user, within=within).count() for kind in GAP_KINDS}
 
 
+def gap_opening_kind(counts: dict[str, int]) -> str:
+    """The tab a gap list opens on when none is asked for: the first, in the lists' order, with
+    anybody waiting, so the page never opens on an empty list while another has people in it;
+    the first list when all are empty."""
+    return next((kind for kind in GAP_KINDS if counts.get(kind)), next(iter(GAP_KINDS)))
+
+
 GAP_EXPORT_HEADERS = [  # lazy: the file is written in the language of the request
     gettext_lazy("事项"),
     gettext_lazy("居民编号"),
@@ -377,7 +385,7 @@ def gap_export_rows(entries: list[GapEntry]):
     for e in entries:
         r = e.resident
         yield (
-            GAP_KINDS[e.kind], r.pk, r.name, r.get_sex_display(), r.id_number_masked, r.phone_masked,
+            str(GAP_KINDS[e.kind]), r.pk, r.name, r.get_sex_display(), r.id_number_masked, r.phone_masked,
             r.household.address, e.grid_code, e.since, round(e.waited.total_seconds() / 3600, 1), e.detail,
         )
 
@@ -470,6 +478,12 @@ def board(*, user, area: Area) -> Board:
 
 def person_status(*, user, resident) -> PersonStatus | None:
     return PersonStatus.objects.restrict(user).filter(resident=resident).first()
+
+
+def next_steps(*, user, resident, status: str) -> list[NextStep]:
+    """What the apps above offer to do next for ``resident`` in ``status`` (investigation, isolation,
+    transfer...), in the order they answer; health knows none of them (``hooks.next_steps``)."""
+    return [step for answer in next_steps_hook.ask(user=user, resident=resident, status=status) for step in answer]
 
 
 def person_transitions(*, user, resident):

@@ -99,13 +99,22 @@ def status_change(
     return transition
 
 
+# The alert each status raises for the CDC: its own kind, so that a suspected or confirmed case is
+# never labelled as a positive test (which quarantine raises for a test result).
+STATUS_ALERT_KINDS = {
+    EpidemicStatus.FEVER: AlertKind.FEVER,
+    EpidemicStatus.SUSPECTED: AlertKind.SUSPECTED_CASE,
+    EpidemicStatus.CONFIRMED: AlertKind.CONFIRMED_CASE,
+}
+
+
 def _after_transition(*, actor: Actor, resident, transition: StatusTransition) -> None:
     to_status = transition.to_status
     link = reverse("people:resident_detail", args=[resident.pk])
-    if to_status in (EpidemicStatus.FEVER, EpidemicStatus.CONFIRMED, EpidemicStatus.SUSPECTED):
+    if to_status in STATUS_ALERT_KINDS:
         label = EpidemicStatus(to_status).label
         alert_raise(
-            kind=AlertKind.FEVER if to_status == EpidemicStatus.FEVER else AlertKind.POSITIVE_TEST,
+            kind=STATUS_ALERT_KINDS[to_status],
             role="cdc", grid_code=resident.grid_code,
             title=f"{label}：{resident.name}（{resident.household.address or resident.household.code}）",
             body=transition.reason, link=link, object_type="people.resident", object_id=str(resident.pk),

@@ -8,8 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wangge.accounts.permissions import can
@@ -21,14 +21,10 @@ from wangge.core.views import flash_outcome, not_found_as_404, safe_next
 from wangge.exports.audited import audited_export, audited_report
 from wangge.grid.selectors import area_in_reach, breadcrumb
 from wangge.health import selectors, services
+from wangge.health.evidence import EVIDENCE_FIELDS
 from wangge.health.models import SYMPTOMS, EpidemicStatus, HealthReport, Severity
 from wangge.health.transitions import ALLOWED_TRANSITIONS, status_action
 from wangge.people.selectors import resident_detail
-
-EVIDENCE_FIELDS = [
-    ("test_result", gettext_lazy("检测结果")), ("diagnosis", gettext_lazy("诊断意见")),
-    ("hospital", gettext_lazy("医疗机构")), ("note", gettext_lazy("其他依据")),
-]
 
 
 def _filters(request, declaration):
@@ -53,18 +49,39 @@ def allowed_targets(user, from_status: str) -> list[tuple[str, str]]:
     ]
 
 
+STATUS_FORM_FIELDS = ("to_status", "severity", "reason", *(k for k, _label in EVIDENCE_FIELDS))
+
+
+def _changed_message(transition, steps) -> str:
+    """"状态已变更" and what the change set going (the investigation it opened), with a link to each."""
+    done = [step for step in steps if step.note]
+    if not done:
+        return _("状态已变更")
+    return format_html("{}{}", _("状态已变更。"), format_html_join(
+        "；", '{} <a href="{}" data-step="{}">{}</a>', ((s.note, s.url, s.key, s.label) for s in done)))
+
+
 @login_required
 @not_found_as_404
 def person(request, resident_id: int):
     user = request.user
+    posted, refusal = {}, None
     if request.method == "POST":
-        evidence = {k: request.POST.get(k, "").strip() for k, _label in EVIDENCE_FIELDS}
-        flash_outcome(request, lambda: services.status_change(
-            actor=Actor.from_request(request), resident_id=resident_id,
-            to_status=request.POST.get("to_status", ""), reason=request.POST.get("reason", ""),
-            evidence={k: v for k, v in evidence.items() if v}, severity=request.POST.get("severity", ""),
-        ), success=_("状态已变更"))
-        return redirect("health:person", resident_id=resident_id)
+        posted = {k: request.POST.get(k, "").strip() for k in STATUS_FORM_FIELDS}
+        evidence = {k: posted[k] for k, _label in EVIDENCE_FIELDS if posted[k]}
+        try:
+            transition = services.status_change(
+                actor=Actor.from_request(request), resident_id=resident_id, to_status=posted["to_status"],
+                reason=posted["reason"], evidence=evidence, severity=posted["severity"],
+            )
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as exc:
+            refusal = exc  # the form comes back with what was typed and the coded error
+        else:
+            steps = selectors.next_steps(user=user, resident=transition.resident, status=transition.to_status)
+            messages.success(request, _changed_message(transition, steps))
+            return redirect("health:person", resident_id=resident_id)
     resident = resident_detail(actor=Actor.from_request(request), pk=resident_id)
     status = selectors.person_status(user=user, resident=resident)
     current = status.status if status else EpidemicStatus.NONE
@@ -77,8 +94,11 @@ def person(request, resident_id: int):
         "reports": selectors.person_reports(user=user, resident=resident),
         "targets": allowed_targets(user, current),
         "severities": Severity.choices,
-        "evidence_fields": EVIDENCE_FIELDS,
-    })
+        "evidence_fields": [(name, label, posted.get(name, "")) for name, label in EVIDENCE_FIELDS],
+        "next_steps": selectors.next_steps(user=user, resident=resident, status=current),
+        "posted": posted,
+        "refusal": refusal,
+    }, status=422 if refusal else 200)
 
 
 @login_required
@@ -146,8 +166,8 @@ def gaps(request):
         raise NotFound(_("未知的闭环事项类型"))
     filter_errors = selectors.GapFilters.messages(errors)
     area = area_in_reach(user=user, code=filters.within)
-    kind = filters.kind
     counts = selectors.gap_counts(user=user, within=area.prefix)
+    kind = filters.kind if request.GET.get("kind", "").strip() else selectors.gap_opening_kind(counts)
     page = request_page(request, selectors.gap_queryset(kind, user=user, within=area.prefix))
     entries = selectors.gap_entries_from(kind, page.items, timezone.now())
     act = selectors.gap_list(kind).action
@@ -160,7 +180,7 @@ def gaps(request):
         "tabs": [(k, label, selectors.GAP_PRINCIPLES[k], counts[k]) for k, label in selectors.GAP_KINDS.items()],
         "entries": entries,
         "count": counts[kind],
-        **pager_urls(request, page),
+        **pager_urls(request, page, params={"kind": kind}),
     })
 
 

@@ -488,9 +488,10 @@ def _households_in_reach(user) -> dict[str, tuple[int, str]]:
     return {code: (pk, grid_code) for code, pk, grid_code in qs.iterator(chunk_size=20000)}
 
 
-def _existing_ids(keys: dict[str, list[str]]) -> dict[tuple[str, str], tuple[int, str]]:
-    """(id_type, id_number) -> (resident id, grid code) for the numbers already registered."""
-    found: dict[tuple[str, str], tuple[int, str]] = {}
+def _existing_ids(keys: dict[str, list[str]]) -> dict[tuple[str, str], tuple[int, str, str]]:
+    """(id_type, id_number) -> (resident id, grid code, name) for the numbers already registered
+    (the name, for the report to say who holds a number rather than a record id)."""
+    found: dict[tuple[str, str], tuple[int, str, str]] = {}
     for id_type, numbers in keys.items():
         if connection.vendor == "postgresql":
             # The numbers travel as ONE string split by the server (validation refuses control
@@ -501,17 +502,17 @@ def _existing_ids(keys: dict[str, list[str]]) -> dict[tuple[str, str], tuple[int
             # over every row written so far.
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT n.num, r.id, r.grid_code FROM unnest(string_to_array(%s, chr(31))) AS n(num) "
-                    f"CROSS JOIN LATERAL (SELECT id, grid_code FROM {Resident._meta.db_table} "
+                    f"SELECT n.num, r.id, r.grid_code, r.name FROM unnest(string_to_array(%s, chr(31))) AS n(num) "
+                    f"CROSS JOIN LATERAL (SELECT id, grid_code, name FROM {Resident._meta.db_table} "
                     f"WHERE id_type = %s AND id_number = n.num LIMIT 1) r",
                     ["\x1f".join(numbers), id_type],
                 )
                 rows = cursor.fetchall()
         else:
             rows = Resident.objects.filter(id_type=id_type, id_number__in=numbers).values_list(
-                "id_number", "pk", "grid_code")
-        for number, pk, grid_code in rows:
-            found[(id_type, number)] = (pk, grid_code)
+                "id_number", "pk", "grid_code", "name")
+        for number, pk, grid_code, name in rows:
+            found[(id_type, number)] = (pk, grid_code, name)
     return found
 
 
@@ -677,10 +678,10 @@ def _in_background(chunks: Iterator[list]) -> Iterator[list]:
         worker.join(timeout=10)
 
 
-def _registered_message(user, key: tuple[str, str], holder: tuple[int, str]) -> str:
-    """Who holds the number only if the importer reaches them (see ``duplicate_id_number_refusal``)."""
+def _registered_message(user, key: tuple[str, str], holder: tuple[int, str, str]) -> str:
+    """Who holds the number, by name, only if the importer reaches them (see ``duplicate_id_number_refusal``)."""
     return duplicate_id_number_refusal(user=user, id_type=key[0], id_number=key[1], holder_pk=holder[0],
-                                       holder_grid_code=holder[1]).message
+                                       holder_grid_code=holder[1], holder_name=holder[2], by_name=True).message
 
 
 # What the import has made each household's head so far: household id -> (row, whether the row said 户主).

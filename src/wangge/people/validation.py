@@ -67,15 +67,22 @@ def duplicate_id_number_refusal(
     holder_grid_code: str,
     holder_name: str = "",
     household_code: str = "",
+    by_name: bool = False,
 ) -> Conflict:
     """The refusal of an ID number already registered to resident ``holder_pk``, as ``user`` may read it.
 
     The one place this message is built: the form, the API, the importer (which knows only the
-    holder's id and grid) and tracing all raise or report what it returns.
+    holder's id, grid and name) and tracing all raise or report what it returns.  ``by_name``: say
+    who holds the number by name alone (an import's report is read by people, who know no record ids).
     """
     if not user_can_reach(user, holder_grid_code):
         return Conflict(ID_NUMBER_REGISTERED_ELSEWHERE, code="id_number_registered_elsewhere",
                         errors={"id_number": str(ID_NUMBER_REGISTERED_ELSEWHERE)})
+    if by_name and holder_name:
+        message = _("证件号码 %(id_number)s 已登记为 %(name)s，请勿重复登记") % {
+            "id_number": mask_id_number(id_number, id_type), "name": holder_name}
+        return Conflict(message, code="duplicate_id_number",
+                        errors={"id_number": _("已登记为 %(name)s") % {"name": holder_name}})
     if holder_name:
         message = _(
             "证件号码 %(id_number)s 已登记：%(name)s（居民编号 %(pk)s，户编码 %(household)s），请勿重复登记"

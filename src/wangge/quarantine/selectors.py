@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wangge.accounts.permissions import can
 from wangge.accounts.services import common_prefix
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
@@ -21,6 +23,8 @@ from wangge.core.filters import Filters, SearchText
 from wangge.core.inputs import Id
 from wangge.core.reports import Column, ReportSpec, basis, signatures
 from wangge.grid.selectors import Area
+from wangge.health.hooks import NextStep
+from wangge.health.models import EpidemicStatus
 from wangge.health.selectors import GapEntry, GapList, day_bounds
 from wangge.quarantine.hooks import site_guests
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site, TestResultEntry
@@ -338,9 +342,32 @@ def stale_overdue_test_entries(*, older_than: dt.timedelta, now) -> list[GapEntr
 
 
 OVERDUE_TESTS = GapList(
-    "tests_overdue", "核酸检测逾期", "应检尽检", 40, rows=tests_overdue, entries=overdue_test_entries,
-    stale=stale_overdue_test_entries, related="order__resident__household",
+    "tests_overdue", gettext_lazy("核酸检测逾期"), gettext_lazy("应检尽检"), 40, rows=tests_overdue,
+    entries=overdue_test_entries, stale=stale_overdue_test_entries, related="order__resident__household",
 )
+
+
+# Who is isolated under an order when their status calls for it (应隔尽隔).
+ISOLATE_STATUSES = {
+    EpidemicStatus.CONFIRMED, EpidemicStatus.SUSPECTED, EpidemicStatus.CLOSE_CONTACT,
+    EpidemicStatus.SECONDARY_CONTACT,
+}
+
+
+def order_next_steps(*, user, resident, status: str) -> list[NextStep]:
+    """For health's ``next_steps``: the order form for the person (isolate), unless an order is
+    already active, when it is the order's page; nothing the user may not do."""
+    if status not in ISOLATE_STATUSES:
+        return []
+    active = (QuarantineOrder.objects.restrict(user).filter(resident=resident, status=QuarantineOrder.Status.ACTIVE)
+              .order_by("-id").first())
+    if active is not None:
+        return [NextStep(key="quarantine", label=_("查看隔离单"),
+                         url=reverse("quarantine:order_detail", args=[active.pk]), note=_("已在隔离中"))]
+    if not can(user, "quarantine.order"):
+        return []
+    return [NextStep(key="quarantine", label=_("开具隔离单"),
+                     url=f"{reverse('quarantine:order_new')}?resident={resident.pk}")]
 
 
 # --- Data checks (registered in ``quarantine.datachecks``) ----------------------------------------

@@ -518,8 +518,8 @@ def _risk_action(entry: GapEntry) -> GapAction:
 
 
 RISKS_UNCHECKED = GapList(
-    "risks_unchecked", "风险线索待核查", "应查尽查", 60, rows=risks_open, entries=risk_entries, stale=risk_stale,
-    action=_risk_action,
+    "risks_unchecked", gettext_lazy("风险线索待核查"), gettext_lazy("应查尽查"), 60, rows=risks_open,
+    entries=risk_entries, stale=risk_stale, action=_risk_action,
 )
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:campaign_id>/today/", views.campaign_today, name="campaign_today"),
     path("<int:campaign_id>/visit/<int:household_id>/", views.visit_form, name="visit"),
     path("household/<int:household_id>/link/", views.declaration_link, name="declaration_link"),
+    path("household/<int:household_id>/link/sticker/", views.declaration_sticker, name="declaration_sticker"),
     path("d/<str:token>/", views.declare, name="declare"),
     path("d/<str:token>/monitoring/", views.declare_monitoring, name="declare_monitoring"),
 ]

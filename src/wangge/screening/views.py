@@ -296,12 +296,15 @@ def visit_form(request, campaign_id: int, household_id: int):
 # --- Self-declaration --------------------------------------------------------------------------
 
 
-def qr_svg(url: str) -> str | None:
-    """An inline SVG QR code of ``url`` (segno, pure Python); None if segno is not installed."""
+def qr_svg(url: str, *, scalable: bool = False) -> str | None:
+    """An inline SVG QR code of ``url`` (segno, pure Python); None if segno is not installed.
+    ``scalable``: a viewBox and no size, so that CSS sizes it (the printed sticker)."""
     try:
         import segno
     except ImportError:
         return None
+    if scalable:
+        return segno.make(url, error="m").svg_inline(border=2, omitsize=True)
     return segno.make(url, error="m").svg_inline(scale=4, border=2)
 
 
@@ -324,6 +327,22 @@ def declaration_link(request, household_id: int):
     return render(request, "screening/declaration_link.html", {
         "household": household, "link": link, "url": url, "qr": qr_svg(url) if url else None,
         "campaign_id": request.GET.get("campaign", ""),
+    })
+
+
+@login_required
+@not_found_as_404
+def declaration_sticker(request, household_id: int):
+    """The household's link as a door sticker (门贴) to print: the QR, the address, what to do."""
+    user = request.user
+    require(user, "screening.link.create")
+    household = household_in_reach(user=user, pk=household_id)
+    link = DeclarationLink.objects.restrict(user).filter(household=household, revoked=False).first()
+    if link is None:  # nothing to print yet: the link page makes one
+        return redirect("screening:declaration_link", household_id=household.pk)
+    url = request.build_absolute_uri(reverse("screening:declare", args=[link.token]))
+    return render(request, "screening/declaration_sticker.html", {
+        "household": household, "url": url, "qr": qr_svg(url, scalable=True),
     })
 
 

@@ -6,7 +6,9 @@ class TracingConfig(AppConfig):
     verbose_name = "流调与密接"
 
     def ready(self) -> None:
-        from wangge.health.hooks import case_confirmed
+        from wangge.health.hooks import case_confirmed, next_steps
+        from wangge.tracing.selectors import investigation_next_steps
         from wangge.tracing.services import open_investigation_on_confirmed
 
         case_confirmed.connect(open_investigation_on_confirmed)
+        next_steps.connect(investigation_next_steps)

@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from django.db.models import Count, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.filters import Filters
+from wangge.health.hooks import NextStep
 from wangge.health.models import EpidemicStatus, PersonStatus
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest
 from wangge.tracing.models import Contact, Investigation, TrajectoryEntry
@@ -151,3 +154,18 @@ def loop_summary(rows: list[ContactRow]) -> dict[str, int]:
         "quarantined": sum(1 for r in rows if r.order is not None),
         "tested": sum(1 for r in rows if r.order is not None and r.tests_done and not r.tests_behind),
     }
+
+
+def investigation_next_steps(*, user, resident, status: str) -> list[NextStep]:
+    """A confirmed case's investigation (opened by ``case_confirmed``), for health's ``next_steps``:
+    the newest one of the case the user may see, with whether it is still open."""
+    if status != EpidemicStatus.CONFIRMED:
+        return []
+    investigation = Investigation.objects.restrict(user).filter(case=resident).order_by("-opened_at", "-id").first()
+    if investigation is None:
+        return []
+    return [NextStep(
+        key="investigation", label=_("查看流调"),
+        url=reverse("tracing:investigation_detail", args=[investigation.pk]),
+        note=_("已开启流调（%(status)s）") % {"status": investigation.get_status_display()},
+    )]

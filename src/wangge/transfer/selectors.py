@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
+from wangge.accounts.permissions import can
 from wangge.accounts.services import common_prefix
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
@@ -30,6 +32,8 @@ from wangge.core.inputs import Id
 from wangge.core.lists import walk
 from wangge.core.reports import Column, ReportSpec, basis, signatures
 from wangge.grid.selectors import Area
+from wangge.health.hooks import NextStep
+from wangge.health.models import EpidemicStatus
 from wangge.quarantine.models import QuarantineOrder, Site
 from wangge.quarantine.selectors import occupancy_of as quarantine_occupancy_of
 from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
@@ -358,3 +362,23 @@ def admission_in_reach(*, user, pk) -> Admission:
         return Admission.objects.restrict(user).select_related("facility", "resident").get(pk=pk)
     except (Admission.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("未找到该收治记录，或不在您的管辖范围内")) from None
+
+
+# Who is admitted to a hospital or 方舱 when their status calls for it (应收尽收).
+ADMIT_STATUSES = {EpidemicStatus.CONFIRMED, EpidemicStatus.SUSPECTED}
+UNFINISHED = (TransferOrder.Status.PLANNED, TransferOrder.Status.EN_ROUTE, TransferOrder.Status.ARRIVED)
+
+
+def transfer_next_steps(*, user, resident, status: str) -> list[NextStep]:
+    """For health's ``next_steps``: a new transfer with the person picked (admit), unless one is
+    under way, when it is that transfer's page; nothing the user may not do."""
+    if status not in ADMIT_STATUSES:
+        return []
+    under_way = (transfers_visible(user=user).filter(patients__resident=resident, status__in=UNFINISHED)
+                 .order_by("-id").first())
+    if under_way is not None:
+        return [NextStep(key="transfer", label=_("查看转运单"), url=reverse("transfer:detail", args=[under_way.pk]),
+                         note=under_way.get_status_display())]
+    if not can(user, "transfer.step.planned"):
+        return []
+    return [NextStep(key="transfer", label=_("安排转运收治"), url=f"{reverse('transfer:new')}?resident={resident.pk}")]

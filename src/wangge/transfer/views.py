@@ -62,25 +62,25 @@ def transfer_new(request):
         return forbidden(request, refusal(services.step_action(S.PLANNED)))
     occupancy = selectors.facility_occupancy(user=request.user)
     form = TransferForm(request.POST or None, occupancy=occupancy)
-    picked = []
-    if request.method == "POST":
-        ids = [i for i in request.POST.getlist("resident_ids") if i.isdigit()]
-        picked = list(resident_queryset(user=request.user).filter(pk__in=ids))
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                transfer = services.transfer_create(
-                    actor=Actor.from_request(request), resident_ids=[r.pk for r in picked],
-                    origin=data["origin"], destination_id=data["destination"], vehicle=data["vehicle"],
-                    escort=data["escort"], escort_phone=data["escort_phone"], driver=data["driver"],
-                    route_note=data["route_note"], planned_departure=data["planned_departure"],
-                    planned_arrival=data["planned_arrival"],
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("转运单已登记"))
-                return redirect("transfer:detail", transfer.pk)
+    # ?resident=<id> comes picked (the person page's next step after 确诊); one out of reach is not.
+    typed = request.POST.getlist("resident_ids") if request.method == "POST" else request.GET.getlist("resident")
+    ids = [i for i in typed if i.isdigit()]
+    picked = list(resident_queryset(user=request.user).filter(pk__in=ids)) if ids else []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            transfer = services.transfer_create(
+                actor=Actor.from_request(request), resident_ids=[r.pk for r in picked],
+                origin=data["origin"], destination_id=data["destination"], vehicle=data["vehicle"],
+                escort=data["escort"], escort_phone=data["escort_phone"], driver=data["driver"],
+                route_note=data["route_note"], planned_departure=data["planned_departure"],
+                planned_arrival=data["planned_arrival"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("转运单已登记"))
+            return redirect("transfer:detail", transfer.pk)
     return render(request, "transfer/transfer_form.html", {"form": form, "picked": picked})
 
 

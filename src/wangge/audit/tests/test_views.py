@@ -37,7 +37,7 @@ def test_auditor_finds_a_reveal_in_the_log(client, reveal_in_a, auditor):
     html = response.content.decode()
     assert response.status_code == 200
     assert [e.pk for e in response.context["entries"]] == [reveal_in_a.pk]
-    assert "gw_a" in html and "显示明文" in html and "id_number" in html
+    assert "gw_a" in html and "显示明文" in html and "证件号码" in html
 
 
 def test_grid_worker_gets_404(client, reveal_in_a, grid_worker):

@@ -275,3 +275,32 @@ def test_every_literal_translate_tag_in_the_templates_is_in_the_catalogue(po_ent
         "new interface strings: from src/wangge run `wangge makemessages -l en --ignore 'static/*'`, "
         "translate them in locale/en/LC_MESSAGES/django.po, then `wangge compilemessages -l en`"
     )
+
+
+def test_gap_lists_and_symptoms_are_in_english(city, street_officer, grid_worker, actor):
+    from django.utils import timezone
+
+    from wangge.core.testing.factories import put_in
+    from wangge.health.models import EpidemicStatus
+    from wangge.health.services import health_report_record
+
+    put_in(city["residents"]["A"], EpidemicStatus.CLOSE_CONTACT)
+    health_report_record(actor=actor(grid_worker), resident_id=city["residents"]["A"].pk,
+                         date=timezone.localdate(), slot="am", temperature="36.5", symptoms=["干咳", "乏力"])
+    html = page(logged_in_in_english(street_officer), reverse("health:gaps"))
+    for english in ("Confirmed, not admitted", "Close contacts not quarantined", "Fever, not seen by a doctor",
+                    "PCR test overdue", "Risk reports to check"):
+        assert english in html, english
+    for chinese in ("确诊未收治", "密接未隔离", "发热未就诊"):
+        assert chinese not in html, chinese
+    html = page(logged_in_in_english(street_officer), reverse("health:monitoring"))
+    assert "Dry cough, Fatigue" in html and 'value="干咳"> Dry cough' in html  # stored word, shown in English
+    html = page(logged_in_in_english(street_officer), reverse("health:person", args=[city["residents"]["A"].pk]))
+    assert "Dry cough, Fatigue" in html
+
+
+@pytest.mark.parametrize("accept", ["zh-CN,zh;q=0.9", "en-GB,en;q=0.9"])
+def test_the_language_menu_names_each_language_in_its_own_script_whatever_the_interface(db, accept):
+    html = Client(HTTP_ACCEPT_LANGUAGE=accept).get(LOGIN).content.decode()
+    options = dict(re.findall(r'<option value="([a-z-]+)" lang="[a-z-]+"[^>]*>([^<]+)</option>', html))
+    assert options == {"zh-hans": "简体中文", "en": "English"}

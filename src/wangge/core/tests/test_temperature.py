@@ -52,3 +52,17 @@ def test_the_api_type_applies_the_same_rule_and_refuses_blank():
         with pytest.raises(ValidationError) as info:
             adapter.validate_python(typed)
         assert info.value.errors()[0]["type"] == code
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("365", "36.5"), ("372", "37.2"), (" 385 ", "38.5"), ("340", "34.0"), ("429", "42.9"), (372, "37.2"),
+])
+def test_three_digits_without_a_separator_from_340_to_429_carry_one_decimal(typed, read):
+    assert str(parse_temperature(typed)) == read
+
+
+@pytest.mark.parametrize("typed", ["339", "430", "100", "999", "036", "3650", "36 5", "3.65"])
+def test_other_digits_without_a_separator_are_still_refused_as_invalid(typed):
+    with pytest.raises(TemperatureInvalid) as info:
+        parse_temperature(typed)
+    assert info.value.code == "temperature_invalid"

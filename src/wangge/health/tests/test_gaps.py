@@ -3,10 +3,12 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from wangge.audit.models import AuditEntry
 from wangge.core.errors import Forbidden, NotFound, ValidationFailed
+from wangge.core.testing import login
 from wangge.core.testing.factories import put_in
 from wangge.health import selectors
 from wangge.health.models import EpidemicStatus as S
@@ -157,3 +159,30 @@ def test_an_overdue_test_is_stale_once_it_has_waited_long_enough(city):
                                   due_date=today - dt.timedelta(days=3))
     assert [e.kind for e in selectors.stale_gap_entries(older_than=dt.timedelta(days=1))] == ["tests_overdue"]
     assert selectors.stale_gap_entries(older_than=dt.timedelta(days=5)) == []
+
+
+def test_the_opening_tab_is_the_first_list_with_anybody_waiting():
+    first, second, *rest = selectors.GAP_KINDS
+    assert selectors.gap_opening_kind({k: 0 for k in selectors.GAP_KINDS} | {second: 2}) == second
+    assert selectors.gap_opening_kind({k: 1 for k in selectors.GAP_KINDS}) == first
+
+
+def test_the_opening_tab_is_the_first_list_when_every_list_is_empty():
+    assert selectors.gap_opening_kind({k: 0 for k in selectors.GAP_KINDS}) == next(iter(selectors.GAP_KINDS))
+
+
+def test_the_gap_page_opens_on_a_list_with_people_unless_a_tab_is_asked_for(city, street_officer):
+
+
+    put_in(city["residents"]["A"], S.FEVER)
+    c = login(street_officer)
+    assert c.get(reverse("health:gaps")).context["kind"] == "fevers_unseen"
+    assert c.get(reverse("health:gaps"), {"kind": "unadmitted"}).context["kind"] == "unadmitted"
+
+
+def test_the_pager_of_the_opening_tab_stays_on_that_tab(city, street_officer):
+    for key in ("A", "A2"):
+        put_in(city["residents"][key], S.FEVER)
+    response = login(street_officer).get(reverse("health:gaps"), {"size": 1})
+    assert response.context["kind"] == "fevers_unseen"
+    assert "kind=fevers_unseen" in response.context["next_url"]

@@ -115,4 +115,6 @@ def test_the_import_inside_reach_still_points_at_the_existing_record(tmp_path, c
     existing = city["residents"]["A"]
     job, _ = run_job(grid_worker, write_csv(tmp_path, [resident_row(city["households"]["A"][1],
                                                                     existing.id_number)]))
-    assert f"居民编号 {existing.pk}" in job.errors[0]["message"]
+    message = job.errors[0]["message"]
+    assert existing.name in message and "居民编号" not in message and str(existing.pk) not in message.replace(
+        existing.id_number_masked, "")

@@ -150,3 +150,19 @@ def test_two_decimals_are_refused_and_nothing_is_written(ctx, entry, stored):
         body = response.json() if response["Content-Type"].startswith("application/json") else response.content.decode()
         assert "最多一位小数" in str(body)
     assert stored() == []
+
+
+@pytest.mark.parametrize("entry, stored", ENTRY_POINTS, ids=IDS)
+def test_three_digits_typed_without_the_point_are_read_as_one_decimal(ctx, entry, stored):
+    response = entry(ctx, "372")
+    assert response is None or response.status_code in (200, 201, 302), response.content.decode()[:300]
+    assert stored() == [Decimal("37.2")]
+
+
+def test_the_visit_form_shows_the_format_as_an_example_never_as_a_bare_value(ctx):
+    pk = ctx["resident"].pk
+    page = logged_in(ctx["grid_worker"]).get(
+        reverse("screening:visit", args=[ctx["campaign"].pk, ctx["resident"].household_id])).content.decode()
+    assert f'name="temp_{pk}"' in page
+    assert 'placeholder="36.5"' not in page and 'placeholder="如 36.5"' in page
+    assert 'pattern="' not in page  # the one rule is the server's parser, not a second one in the browser

@@ -10,6 +10,9 @@
 //   data-swap-invalid            an htmx form whose 422 answer (the form again, with the reason) is
 //                                swapped in like a 200 (htmx leaves 4xx answers out by default)
 //   data-check-all="NAME"        a checkbox that ticks or clears every checkbox named NAME on the page
+//   data-copy="TEXT"             a button that copies TEXT to the clipboard and says so (data-copied)
+//   data-share-url="URL"         a button that opens the phone's share sheet for URL (Web Share API;
+//                                data-share-title), shown only where the browser has one
 // It also holds the one way scripts put user data (names, places) on screen: as text, never HTML.
 (function () {
   var wangge = (window.wangge = window.wangge || {});
@@ -45,6 +48,21 @@
     };
   };
 
+  // An ECharts chart (SVG) whose words are never under 14 px and grow with the page's text (长辈版,
+  // a larger browser text size): ECharts' own default is 12 px, below what GB/T 37668 allows.
+  wangge.initChart = function (el) {
+    var root = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    var size = Math.max(14, Math.round(root * 0.875));
+    var name = "wangge-" + size;
+    var label = { fontSize: size };
+    var axis = { axisLabel: label, nameTextStyle: label };
+    window.echarts.registerTheme(name, {
+      textStyle: label, legend: { textStyle: label }, title: { textStyle: { fontSize: size + 2 }, subtextStyle: label },
+      categoryAxis: axis, valueAxis: axis, timeAxis: axis, logAxis: axis, label: label,
+    });
+    return window.echarts.init(el, name, { renderer: "svg" });
+  };
+
   function syncReveal(checkbox) {
     var target = document.getElementById(checkbox.getAttribute("data-reveals"));
     if (target) target.hidden = !checkbox.checked;
@@ -75,6 +93,41 @@
     root = root || document;
     within(root, "[data-reveals]").forEach(syncReveal);
     within(root, "[data-remask-after]").forEach(scheduleRemask);
+    if (navigator.share) within(root, "[data-share-url]").forEach(function (el) { el.hidden = false; });
+  }
+
+  function copyText(button) {
+    var text = button.getAttribute("data-copy");
+    var done = function () {
+      var said = button.getAttribute("data-copied");
+      if (!said) return;
+      var before = button.textContent;
+      button.textContent = said;
+      setTimeout(function () { button.textContent = before; }, 2000);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { selectCopy(text); done(); });
+    } else {
+      selectCopy(text);
+      done();
+    }
+  }
+
+  // Without the Clipboard API (plain http on a LAN): copy through a selected, off-screen field.
+  function selectCopy(text) {
+    var field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.className = "offscreen";
+    document.body.appendChild(field);
+    field.select();
+    try { document.execCommand("copy"); } catch (e) { /* the text stays visible to copy by hand */ }
+    field.remove();
+  }
+
+  function share(button) {
+    navigator.share({ title: button.getAttribute("data-share-title") || document.title,
+                      url: button.getAttribute("data-share-url") }).catch(function () { /* closed */ });
   }
 
   document.addEventListener("change", function (event) {
@@ -93,8 +146,10 @@
   });
 
   document.addEventListener("click", function (event) {
-    var el = event.target instanceof Element ? event.target.closest("[data-print], [data-remove-closest], [data-remask-now]") : null;
+    var el = event.target instanceof Element ? event.target.closest("[data-print], [data-remove-closest], [data-remask-now], [data-copy], [data-share-url]") : null;
     if (!el) return;
+    if (el.hasAttribute("data-copy")) copyText(el);
+    if (el.hasAttribute("data-share-url") && navigator.share) share(el);
     if (el.hasAttribute("data-remask-now")) remask(el.closest("[data-remask-after]"));
     if (el.hasAttribute("data-print")) window.print();
     if (el.hasAttribute("data-remove-closest")) {

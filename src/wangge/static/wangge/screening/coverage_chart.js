@@ -5,7 +5,7 @@
     var data = document.getElementById("coverage-chart-data");
     if (!el || !data || !window.echarts) return;
     var d = JSON.parse(data.textContent);
-    var chart = window.echarts.init(el, null, { renderer: "svg" });
+    var chart = window.wangge.initChart(el);
     chart.setOption({
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", formatter: window.wangge.chartTooltip(function (v) { return v + "%"; }) },
