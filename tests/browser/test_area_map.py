@@ -94,6 +94,7 @@ def test_the_zoom_control_is_leaflets_with_44px_targets_on_a_phone(live_server, 
         " return [s.backgroundColor, s.color, s.textDecorationLine, s.paddingLeft]; }"
     )
     assert style == ["rgb(255, 255, 255)", "rgb(34, 34, 34)", "none", "0px"]
+    assert page.locator("#map-figure").bounding_box()["height"] >= 44  # the figure picker too
     # The map fits the phone: no sideways scroll.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     expect(page.locator("#grid-map .map-label")).to_have_count(2)
