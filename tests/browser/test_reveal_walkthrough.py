@@ -61,7 +61,8 @@ def test_grid_worker_reveals_an_id_number_and_the_auditor_finds_it(
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("gw_a")
     expect(rows.first).to_contain_text("张伟")
-    expect(rows.first).to_contain_text("id_number")
+    expect(rows.first).to_contain_text("证件号码")  # the field in words, not its code
+    expect(rows.first).to_contain_text("流调核实")  # and why it was revealed
 
 
 def test_resident_list_fits_a_phone(live_server, new_page, city, grid_worker, tmp_path_factory):
