@@ -15,6 +15,7 @@ urlpatterns = [
                        path("area/", views.overview, name="overview"),
                        path("checks/", views.data_checks_page, name="data_checks"),
                        path("checks/<str:key>/", views.data_check_page, name="data_check"),
+                       path("map/<str:code>.geojson", views.map_data, name="map_data"),
                        *core_urls.urlpatterns], core_urls.app_name))),
     path("accounts/", include("wangge.accounts.urls")),
     # A household's page lists its people, so it is a people view; it keeps its place, grid:household.

@@ -165,6 +165,8 @@ PAGES: dict[str, Entry] = {
     "core:home": Entry(EVERYONE),
     "core:overview": Entry(EVERYONE),
     "core:healthz": Entry(PUBLIC),
+    "core:map_data": Entry(STAFF, on="community", path=lambda o: {"code": o.area_code},
+                           note="the area map's GeoJSON: boundaries and figures of the areas in reach"),
     "core:text_size": Entry(PUBLIC, method="POST", body=lambda o: {"size": "large"},
                             note="the large-text switch (长辈版): a cookie for this browser, nothing else"),
     "core:data_checks": Entry(CHECKERS),

@@ -337,14 +337,6 @@ def grid_buildings(*, user, grid: Grid) -> QuerySet[Building]:
     )
 
 
-def grid_building_points(*, user, grid: Grid) -> list[dict]:
-    """Every located building of a grid for its map (the map shows them all, whatever the page)."""
-    return list(
-        Building.objects.restrict(user).filter(grid=grid, lat__isnull=False, lng__isnull=False)
-        .order_by("code", "id").values("name", "lat", "lng")
-    )
-
-
 def building_in_reach(*, user, pk: int):
     building = Building.objects.restrict(user).select_related("grid").filter(pk=pk).first()
     if building is None:

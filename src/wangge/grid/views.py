@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from wangge.accounts.permissions import require
 from wangge.audit.context import Actor
@@ -20,6 +21,23 @@ from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import not_found_as_404
 from wangge.grid import selectors, services
 from wangge.grid.forms import HouseholdForm
+
+
+def map_config(code: str) -> dict:
+    """What the page's map script reads: where its GeoJSON comes from (``core:map_data``, a command
+    view: the figures are the epidemic apps'), the optional tile server and the legend's words."""
+    return {
+        "data_url": reverse("core:map_data", args=[code]),
+        "tile_url": settings.WANGGE_MAP_TILE_URL,
+        "words": {
+            "no_campaign": _("今日无进行中的排查"),
+            "buildings": pgettext("plural", "楼栋"),
+            "case": _("有确诊或疑似病例"),
+            "monitored": _("有健康监测人员"),
+            "clear": _("无异常"),
+            "load_failed": _("地图数据加载失败"),
+        },
+    }
 
 
 @login_required
@@ -35,6 +53,7 @@ def area_detail(request, code: str):
         "totals": selectors.area_totals(user=user, prefix=division.grid_code),
         "children": children,
         "chart": chart,
+        "map_config": map_config(division.code),
     })
 
 
@@ -44,18 +63,13 @@ def grid_detail(request, code: str):
     user = request.user
     grid = selectors.grid_in_reach(user=user, code=code)
     page = request_page(request, selectors.grid_buildings(user=user, grid=grid))
-    map_data = {
-        "polygon": grid.polygon,
-        "tile_url": settings.WANGGE_MAP_TILE_URL,
-        "buildings": selectors.grid_building_points(user=user, grid=grid),
-    }
     return render(request, "grid/grid.html", {
         "grid": grid,
         "crumbs": selectors.breadcrumb(user=user, code=grid.code),
         "assignments": selectors.grid_assignments(user=user, grid=grid),
         "buildings": page.items,
         **pager_urls(request, page),
-        "map_data": map_data,
+        "map_config": map_config(grid.code),
     })
 
 

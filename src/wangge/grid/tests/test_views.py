@@ -96,7 +96,7 @@ def test_grid_page_shows_map_people_and_buildings(client, city, street_officer):
     response = force_login(client, street_officer).get(reverse("grid:grid", args=[GRID_A]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="grid-map"' in html and "grid-map-data" in html
+    assert 'id="grid-map"' in html and "grid-map-config" in html
     assert "赵敏" in html
     assert reverse("grid:building", args=[building.pk]) in html
     row = response.context["buildings"][0]
