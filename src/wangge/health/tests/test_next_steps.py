@@ -48,7 +48,7 @@ def test_the_transfer_form_comes_with_the_person_picked_and_never_one_out_of_rea
 def test_the_order_form_comes_with_the_person_picked(city, cdc):
     resident = city["residents"]["A"]
     response = login(cdc).get(reverse("quarantine:order_new"), {"resident": resident.pk})
-    assert response.context["resident"] == resident
+    assert response.context["picked"] == [resident]  # in the person picker, picked already
 
 
 def test_a_person_already_under_an_order_is_offered_the_order_not_a_new_one(city, cdc):
