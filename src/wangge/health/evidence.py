@@ -44,7 +44,9 @@ def evidence_in_words(evidence: dict | None) -> str:
         return ""
     labels = dict(EVIDENCE_FIELDS)
     sources, parts = [], []
-    for key, value in evidence.items():
+    # In one order, whatever the database kept: PostgreSQL's jsonb sorts an object's keys its own way.
+    order = {key: i for i, key in enumerate(["temperature", "symptoms", *labels])}
+    for key, value in sorted(evidence.items(), key=lambda item: (order.get(item[0], len(order)), item[0])):
         if value in (None, "", [], {}) or key in COMPANION_IDS:
             continue
         if key in SOURCES:

@@ -199,7 +199,7 @@ def person_search(*, user, q: str) -> PersonMatches:
 
     Suggestions to pick from, not a list page: the first keyset page, and ``more`` when there are
     more (the picker says to type more), never a silent cut.  Any text is a search; none fails."""
-    text = (q or "").strip()[:PICKER_QUERY_LENGTH]
+    text = (q or "").replace("\x00", "").strip()[:PICKER_QUERY_LENGTH]  # PostgreSQL refuses a NUL
     where = _picker_q(text) if text else None
     if where is None:
         return PersonMatches(people=[], more=False)
@@ -211,7 +211,7 @@ def person_search(*, user, q: str) -> PersonMatches:
 def household_search(*, user, q: str) -> PersonMatches:
     """Households in reach whose address, door number or code starts with ``q`` (for registering a
     new person from the picker); same shape as ``person_search``."""
-    text = (q or "").strip()[:PICKER_QUERY_LENGTH]
+    text = (q or "").replace("\x00", "").strip()[:PICKER_QUERY_LENGTH]  # PostgreSQL refuses a NUL
     if len(text) < 2:
         return PersonMatches(people=[], more=False)
     where = Q(address__contains=text) | Q(door_number__startswith=text)
