@@ -72,6 +72,9 @@ RESULT_CORRECTORS = frozenset({CDC, CMD})  # quarantine.test.correct
 SITE_MANAGERS = frozenset({CMD})  # quarantine.site.create, quarantine.room.manage
 SENDERS = frozenset({CMD, CDC, CW})  # transfer.step.planned/en_route/cancelled
 RECEIVERS = frozenset({CMD, CDC})  # transfer.step.handed_over, transfer.facility.create, admissions
+ACKNOWLEDGERS = frozenset({CMD, CDC, CW})  # transfer.acknowledge (in reach of the facility), transfer.check_in
+FLEET_KEEPERS = frozenset({CMD, CDC})  # transfer.vehicle.manage, transfer.acknowledge.any
+ROAD_KEEPERS = frozenset({CMD, POL, CW})  # transfer.closed_road.manage
 
 # Every action of the permission table and who may take it (a superuser may take every action).
 ACTIONS: dict[str, frozenset[str]] = {
@@ -113,6 +116,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     "transfer.step.handed_over": RECEIVERS,
     "transfer.step.cancelled": SENDERS,
     "transfer.facility.create": RECEIVERS,
+    "transfer.acknowledge": ACKNOWLEDGERS,
+    "transfer.acknowledge.any": FLEET_KEEPERS,
+    "transfer.check_in": ACKNOWLEDGERS,
+    "transfer.vehicle.manage": FLEET_KEEPERS,
+    "transfer.closed_road.manage": ROAD_KEEPERS,
     "transfer.admission.record": RECEIVERS,
     "transfer.discharge.record": RECEIVERS,
 }

@@ -40,12 +40,22 @@ def one_of_each(city, grid_worker, street_officer):
         factories.make_risk_report(a),
         factories.make_trajectory_entry(investigation),
         factories.make_contact(investigation, a),
-        factories.make_transfer([a], destination=facility, departure=now, arrival=now + dt.timedelta(hours=1)),
+        factories.make_check_in(
+            factories.make_transfer(
+                [a], destination=facility, departure=now, arrival=now + dt.timedelta(hours=1), status="en_route"
+            )
+        ),
+        factories.make_closed_road(grid_code=GRID_A),
         factories.make_admission(a, facility),
         factories.make_alert_read(alert, grid_worker),
         factories.make_export_job(grid_worker),
         factories.make_regime(),
-        order, investigation, campaign, visit, facility, alert,
+        order,
+        investigation,
+        campaign,
+        visit,
+        facility,
+        alert,
         *_city_rows(city),
     ]
 
@@ -53,8 +63,7 @@ def one_of_each(city, grid_worker, street_officer):
 def _city_rows(city):
     grid = city["grids"]["A"]
     building = grid.buildings.first()
-    return [grid.community, grid, building, building.units.first(), city["households"]["A"][0],
-            city["residents"]["A"]]
+    return [grid.community, grid, building, building.units.first(), city["households"]["A"][0], city["residents"]["A"]]
 
 
 def wangge_models():
