@@ -162,6 +162,10 @@ def _now() -> str:
     return timezone.now().isoformat()
 
 
+def _convoy(o) -> list[dict]:
+    return [{"vehicle_id": o.vehicle.pk, "driver": "张师傅", "escorts": [{"name": "王医生", "phone": "13900000000"}]}]
+
+
 def _slot() -> str:
     from wangge.health.services import current_slot
 
@@ -310,6 +314,15 @@ PAGES: dict[str, Entry] = {
     "transfer:facilities": Entry(EVERYONE),
     "transfer:facility_export": Entry(EVERYONE),
     "transfer:facility_new": Entry(RECEIVERS),
+    "transfer:edit": Entry(SENDERS, on="transfer", path=_pk("transfer_planned")),
+    "transfer:acknowledge": Entry(ACKNOWLEDGERS, on="transfer", method="POST", path=_pk("transfer_unacknowledged"),
+                                  body=lambda o: {"name": "接收护士"}),
+    "transfer:check_in": Entry(ACKNOWLEDGERS, on="transfer", path=_pk("transfer_en_route")),
+    "transfer:vehicles": Entry(EVERYONE),
+    "transfer:vehicle_new": Entry(FLEET_KEEPERS),
+    "transfer:closed_roads": Entry(EVERYONE),
+    "transfer:closed_road_new": Entry(ROAD_KEEPERS),
+    "transfer:closed_road_reopen": Entry(ROAD_KEEPERS, on="closed road", method="POST", path=_pk("closed_road")),
 }
 
 
@@ -398,9 +411,29 @@ API: dict[str, Entry] = {
     "GET /api/v1/facilities": Entry(EVERYONE),
     "GET /api/v1/transfers": Entry(EVERYONE),
     "POST /api/v1/transfers": Entry(SENDERS, on="resident and facility", body=lambda o: {
-        "resident_ids": [o.fever.pk], "origin": "社区门口", "destination_id": o.facility.pk, "vehicle": "鄂A·1",
-        "escort": "王医生", "planned_departure": (timezone.now() + dt.timedelta(hours=1)).isoformat(),
+        "resident_ids": [o.fever.pk], "origin": "社区门口", "destination_id": o.facility.pk,
+        "vehicles": _convoy(o), "planned_departure": (timezone.now() + dt.timedelta(hours=1)).isoformat(),
         "planned_arrival": (timezone.now() + dt.timedelta(hours=2)).isoformat()}),
+    "POST /api/v1/transfers/{transfer_id}/change": Entry(SENDERS, on="transfer",
+                                                        path=_pk("transfer_planned", "transfer_id"), body=lambda o: {
+        "origin": "社区门口", "vehicles": _convoy(o), "route_note": "武珞路",
+        "planned_departure": (timezone.now() + dt.timedelta(hours=1)).isoformat(),
+        "planned_arrival": (timezone.now() + dt.timedelta(hours=2)).isoformat()}),
+    "POST /api/v1/transfers/{transfer_id}/acknowledge": Entry(ACKNOWLEDGERS, on="transfer",
+                                                             path=_pk("transfer_unacknowledged", "transfer_id"),
+                                                             body=lambda o: {"name": "接收护士"}),
+    "POST /api/v1/transfers/{transfer_id}/check-ins": Entry(ACKNOWLEDGERS, on="transfer",
+                                                           path=_pk("transfer_en_route", "transfer_id"),
+                                                           body=lambda o: {"lat": 30.55, "lng": 114.31}),
+    "GET /api/v1/vehicles": Entry(EVERYONE),
+    # Registering in a division of one's reach (a division outside it is a 422 of the field: transfer/tests).
+    "POST /api/v1/vehicles": Entry(FLEET_KEEPERS, body=lambda o: {
+        "plate": "鄂A·NEW01", "kind": "bus", "seats": 40, "grid_code": o.grid_code}),
+    "GET /api/v1/closed-roads": Entry(EVERYONE),
+    "POST /api/v1/closed-roads": Entry(ROAD_KEEPERS, body=lambda o: {
+        "name": "新封闭路", "grid_code": o.grid_code, "starts_at": _now()}),
+    "POST /api/v1/closed-roads/{road_id}/reopen": Entry(ROAD_KEEPERS, on="closed road",
+                                                       path=_pk("closed_road", "road_id")),
     "GET /api/v1/transfers/{transfer_id}": Entry(STAFF, on="transfer", path=_pk("transfer_planned", "transfer_id")),
     "POST /api/v1/transfers/{transfer_id}/depart": Entry(SENDERS, on="transfer",
                                                         path=_pk("transfer_planned", "transfer_id")),
