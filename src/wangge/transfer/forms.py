@@ -78,8 +78,7 @@ class TransferForm(forms.Form):
         if self.data.get("add_row"):
             rows += 1
         self.row_count = max(1, min(rows, MAX_CONVOY_ROWS))
-        choices = [("", "——")] + [(v.pk, f"{v.plate} · {v.get_kind_display()} · {_('%(n)s座') % {'n': v.seats}}")
-                                  for v in vehicles]
+        choices = [("", "——")] + [(v.pk, self.vehicle_label(v)) for v in vehicles]
         for i in range(1, self.row_count + 1):
             self.fields[f"vehicle_{i}"] = forms.TypedChoiceField(label=_("车辆"), coerce=int, required=False,
                                                                  empty_value=None, choices=choices)
@@ -89,6 +88,11 @@ class TransferForm(forms.Form):
             self.fields[f"escorts_{i}"] = forms.CharField(
                 label=_("随车人员（每行一人：姓名 电话）"), max_length=2000, required=False,
                 widget=forms.Textarea(attrs={"rows": 2, "placeholder": "王医生 13907141234"}))
+
+    @staticmethod
+    def vehicle_label(vehicle) -> str:
+        seats = _("%(n)s座") % {"n": vehicle.seats}
+        return f"{vehicle.plate} · {vehicle.get_kind_display()} · {seats}"
 
     def convoy_rows(self):
         """The bound fields of each convoy row, for the template."""
