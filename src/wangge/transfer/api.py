@@ -272,6 +272,11 @@ def list_facilities(request: HttpRequest, tier: Literal[tuple(Facility.Tier.valu
     return [facility_out(o) for o in selectors.facility_occupancy(user=request.auth, tier=tier)]
 
 
+class PageQuery(Schema):
+    cursor: str = ""
+    limit: PageSize = None
+
+
 class TransferQuery(selectors.TransferFilters):
     cursor: str = ""
     limit: PageSize = None
@@ -344,8 +349,9 @@ def check_in_transfer(request: HttpRequest, transfer_id: Id, payload: CheckInIn)
 
 
 @router.get("/vehicles", response={200: VehiclePage, **READ_ERRORS}, summary="转运车辆（含上级区划的车辆）")
-def list_vehicles(request: HttpRequest, cursor: str = "", limit: PageSize = None):
-    page = keyset_page(selectors.vehicles_available(user=request.auth), cursor=cursor, limit=page_limit(limit))
+def list_vehicles(request: HttpRequest, query: Query[PageQuery]):
+    page = keyset_page(selectors.vehicles_available(user=request.auth), cursor=query.cursor,
+                       limit=page_limit(query.limit))
     return {"items": [vehicle_out(v) for v in page.items], "next_cursor": page.next_cursor}
 
 
@@ -355,8 +361,9 @@ def create_vehicle(request: HttpRequest, payload: VehicleIn):
 
 
 @router.get("/closed-roads", response={200: ClosedRoadPage, **READ_ERRORS}, summary="封闭路段（含上级区划的路段）")
-def list_closed_roads(request: HttpRequest, cursor: str = "", limit: PageSize = None):
-    page = keyset_page(selectors.closed_roads_visible(user=request.auth), cursor=cursor, limit=page_limit(limit))
+def list_closed_roads(request: HttpRequest, query: Query[PageQuery]):
+    page = keyset_page(selectors.closed_roads_visible(user=request.auth), cursor=query.cursor,
+                       limit=page_limit(query.limit))
     return {"items": [closed_road_out(r) for r in page.items], "next_cursor": page.next_cursor}
 
 

@@ -98,7 +98,7 @@ class TransferForm(forms.Form):
         """The bound fields of each convoy row, for the template."""
         return [
             {"number": i, "vehicle": self[f"vehicle_{i}"], "driver": self[f"driver_{i}"],
-             "driver_phone": self[f"driver_phone_{i}"], "escorts": self[f"escorts_{i}"]}
+             "driver_tel_field": self[f"driver_phone_{i}"], "escorts": self[f"escorts_{i}"]}
             for i in range(1, self.row_count + 1)
         ]
 
