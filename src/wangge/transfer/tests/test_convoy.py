@@ -154,3 +154,40 @@ def test_add_a_vehicle_row_redraws_the_form_with_one_more_row(city, street_offic
     assert response.status_code == 200
     assert response.context["form"].row_count == 4
     assert not TransferOrder.objects.exists()
+
+
+def test_a_vehicle_is_registered_once_per_division_in_reach(street_officer, actor):
+    from wangge.core.testing import STREET_1, STREET_2
+
+    v = services.vehicle_create(actor=actor(street_officer), plate="鄂a·j0921", kind="bus", seats=45,
+                                grid_code=STREET_1)
+    assert (v.plate, v.seats, STREET_1.startswith(v.grid_code)) == ("鄂A·J0921", 45, True)
+    with pytest.raises(Conflict) as raised:
+        services.vehicle_create(actor=actor(street_officer), plate="鄂A·J0921", kind="bus", seats=45,
+                                grid_code=STREET_1)
+    assert raised.value.code == "plate_taken"
+    with pytest.raises(ValidationFailed) as raised:
+        services.vehicle_create(actor=actor(street_officer), plate="鄂A·J0922", kind="bus", seats=45,
+                                grid_code=STREET_2)
+    assert raised.value.code == "invalid_division_code"
+
+
+def test_a_community_worker_may_not_register_vehicles(community_worker, actor):
+    from wangge.core.errors import Forbidden
+    from wangge.core.testing import STREET_1
+
+    with pytest.raises(Forbidden):
+        services.vehicle_create(actor=actor(community_worker), plate="鄂A·1", kind="bus", seats=45,
+                                grid_code=STREET_1)
+
+
+def test_the_api_lists_vehicles_in_reach_and_those_of_the_division_above(street_officer, outsider):
+    from wangge.core.testing import Api
+
+    mine, district = make_vehicle(grid_code="420106001"), make_vehicle(grid_code="420106")
+    make_vehicle(grid_code="420106002")  # the other street's
+    plates = {v["plate"] for v in Api(street_officer).get("/vehicles").json()["items"]}
+    assert plates == {mine.plate, district.plate}
+    refused = Api(street_officer).post("/vehicles", {"plate": "鄂A·2", "kind": "bus", "seats": 45,
+                                                     "grid_code": "420106002"})
+    assert (refused.status_code, refused.json()["code"]) == (422, "invalid_division_code")
