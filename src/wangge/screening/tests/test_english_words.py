@@ -58,9 +58,12 @@ def test_switching_off_a_declaration_link_says_so_in_english(city, grid_worker, 
     household = city["households"]["A"][0]
     declaration_link_for(actor=actor(grid_worker), household_id=household.pk)
     client = in_english(grid_worker)
-    response = client.post(reverse("screening:declaration_link", args=[household.pk]), {"action": "revoke"},
-                           follow=True)
+    response = client.post(
+        reverse("screening:declaration_link", args=[household.pk]), {"action": "revoke"}, follow=True
+    )
     html = response.content.decode()
-    assert "The household&#x27;s declaration link is switched off" in html or \
-        "The household's declaration link is switched off" in html
+    assert (
+        "The household&#x27;s declaration link is switched off" in html
+        or "The household's declaration link is switched off" in html
+    )
     assert "已停用该户的申报链接" not in html
