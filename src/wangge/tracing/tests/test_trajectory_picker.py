@@ -151,3 +151,20 @@ def test_a_place_name_with_markup_is_text_on_the_page_and_in_the_map_data(invest
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;超市" in html  # the timeline
     assert "\\u003Cscript\\u003Ealert(1)\\u003C/script\\u003E" in html  # json_script data of both maps
+
+
+def test_the_picker_is_english_in_english(mall, investigation, cdc):
+    client = login(cdc)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("tracing:investigation_detail", args=[investigation.pk]))
+    form = re.search(r"<form[^>]*data-trajectory-picker.*?</form>", response.content.decode(), re.S).group(0)
+    words = re.sub(r"<[^>]+>", " ", form)
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    assert "Search the registered buildings" in words
+    assert not cjk.search(words) and not cjk.search(" ".join(response.context["pick_config"]["words"].values()))
+    inside = mall[0]
+    results = re.sub(r"<[^>]+>", " ", client.get(SEARCH, {"pq": "中百"}).content.decode())
+    assert inside.name in results  # the building's own words, as registered
+    for registered in (inside.name, inside.address, inside.grid.name):
+        results = results.replace(registered, "")
+    assert not cjk.search(results)
