@@ -1,5 +1,6 @@
 """Headless Chromium (Debian's ``chromium``) driven by Playwright's sync API against live_server."""
 
+import contextlib
 import os
 import shutil
 
@@ -41,6 +42,11 @@ def new_page(chromium_browser):
 
     yield make
     for context in contexts:
+        # Let requests in flight finish first: a page still loading (a fragment, a poll) when the
+        # test ends would be served while the test database is flushed, and lock it on SQLite.
+        for page in context.pages:
+            with contextlib.suppress(Exception):  # a page that never settles is closed anyway
+                page.wait_for_load_state("networkidle", timeout=5_000)
         context.close()
 
 
