@@ -72,11 +72,13 @@ RESULT_CORRECTORS = frozenset({CDC, CMD})  # quarantine.test.correct
 SITE_MANAGERS = frozenset({CMD})  # quarantine.site.create, quarantine.room.manage
 SENDERS = frozenset({CMD, CDC, CW})  # transfer.step.planned/en_route/cancelled
 RECEIVERS = frozenset({CMD, CDC})  # transfer.step.handed_over, transfer.facility.create, admissions
+PAPER_CODERS = frozenset({CMD, CW, GW})  # codes.paper.print, codes.paper.issue
+GATE_SYNCERS = STAFF  # codes.gate.sync
 
 # Every action of the permission table and who may take it (a superuser may take every action).
 ACTIONS: dict[str, frozenset[str]] = {
     **{f"{app}.view": STAFF for app in (
-        "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts")},
+        "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts", "codes")},
     "audit.view": AUDIT_READERS,
     "people.change": EDITORS,
     "grid.household.create": EDITORS,
@@ -115,6 +117,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "transfer.facility.create": RECEIVERS,
     "transfer.admission.record": RECEIVERS,
     "transfer.discharge.record": RECEIVERS,
+    "codes.paper.print": PAPER_CODERS,
+    "codes.paper.issue": PAPER_CODERS,
+    "codes.gate.sync": GATE_SYNCERS,
 }
 
 
