@@ -307,6 +307,11 @@ PAGES: dict[str, Entry] = {
     "transfer:facilities": Entry(EVERYONE),
     "transfer:facility_export": Entry(EVERYONE),
     "transfer:facility_new": Entry(RECEIVERS),
+    # codes
+    "codes:resident": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
+    "codes:paper": Entry(PAPER_CODERS, on="resident", path=_pk("resident", "resident_id")),
+    "codes:paper_issue": Entry(PAPER_CODERS, on="resident", method="POST", path=_pk("resident", "resident_id")),
+    "codes:paper_revoke": Entry(PAPER_CODERS, on="resident", method="POST", path=_pk("resident", "resident_id")),
 }
 
 
@@ -413,6 +418,10 @@ API: dict[str, Entry] = {
     # alerts
     "GET /api/v1/alerts": Entry(EVERYONE),
     "POST /api/v1/alerts/{alert_id}/read": Entry(STAFF, on="alert", path=_pk("alert", "alert_id")),
+    # codes
+    "GET /api/v1/residents/{resident_id}/code": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
+    "GET /api/v1/gates/keys": Entry(PUBLIC, note="the public keys gates verify codes with: public by nature"),
+    "GET /api/v1/gates/revocations": Entry(GATE_SYNCERS, note="references and colours only, nothing personal"),
 }
 
 # Cases the code gets wrong today: (endpoint key, role or "*", "inside"/"outside"/"*") -> why.

@@ -46,10 +46,6 @@ MAX_TOKEN_LENGTH = 512
 # Clocks of the server and the gate differ a little: a token "issued" this far ahead still counts.
 CLOCK_SKEW = 60
 
-VIEW = "codes.view"
-PAPER_PRINT = "codes.paper.print"
-PAPER_ISSUE = "codes.paper.issue"
-GATE_SYNC = "codes.gate.sync"
 
 
 @dataclass(frozen=True)
@@ -219,7 +215,7 @@ def code_for_resident(*, actor: Actor, resident_id: int) -> IssuedCode:
     """A resident's code now, for staff in reach (NotFound outside it); the read is audited."""
     user = actor.user
     resident = resident_in_reach(user=user, pk=resident_id)
-    require(user, VIEW)
+    require(user, "codes.view")
     with transaction.atomic():
         issued = issue_token(resident)
         audit.record(actor=actor, action=AuditAction.VIEW, obj=resident, field="health_code",
@@ -237,7 +233,7 @@ def paper_code_issue(*, actor: Actor, resident_id: int) -> PaperCode:
     card stops working at every gate that looks it up."""
     user = actor.user
     resident = resident_in_reach(user=user, pk=resident_id)
-    require(user, PAPER_ISSUE)
+    require(user, "codes.paper.issue")
     list(Resident.objects.select_for_update().filter(pk=resident.pk).values_list("pk"))
     now = timezone.now()
     revoked = PaperCode.objects.filter(resident=resident, revoked_at__isnull=True).update(revoked_at=now)
@@ -262,7 +258,7 @@ def paper_code_revoke(*, actor: Actor, resident_id: int) -> int:
     """Stop the resident's paper code in force (a lost card); returns how many were revoked (0 or 1)."""
     user = actor.user
     resident = resident_in_reach(user=user, pk=resident_id)
-    require(user, PAPER_ISSUE)
+    require(user, "codes.paper.issue")
     revoked = PaperCode.objects.filter(resident=resident, revoked_at__isnull=True).update(revoked_at=timezone.now())
     if revoked:
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=resident, field="paper_code",
