@@ -34,6 +34,7 @@ from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.codes import keys, selectors
 from wangge.codes.models import Colour, HealthCode, PaperCode, Revocation
+from wangge.codes.qr import qr_svg
 from wangge.codes.selectors import CHUNK, Reason, is_worse
 from wangge.core.errors import ValidationFailed
 from wangge.people.models import Resident
@@ -47,7 +48,6 @@ MAX_TOKEN_LENGTH = 512
 CLOCK_SKEW = 60
 
 
-
 @dataclass(frozen=True)
 class IssuedCode:
     token: str
@@ -57,6 +57,14 @@ class IssuedCode:
     issued: dt.datetime
     expires: dt.datetime
     key_id: str
+
+    @property
+    def refresh_seconds(self) -> int:
+        """When a page showing this code should fetch a new one: a minute before it expires."""
+        return max(10, int((self.expires - self.issued).total_seconds()) - 60)
+
+    def qr(self) -> str:
+        return qr_svg(self.token)
 
 
 @dataclass(frozen=True)
