@@ -2,9 +2,9 @@
 lock, signature), a token verified (signature only, as a gate's server check does), and the bulk
 colour of 10,000 people.
 
-Against the bench database of demo residents (``bench/demo_build.py``): seeds statuses for a few
-thousand people (``health.demo.seed_statuses`` as four_category_table.py does) only if the loop is
-empty, then times each path ``--runs`` times on random residents.
+Against the bench database of demo residents (``bench/demo_build.py``): seeds 38,000 people into
+statuses (``health.demo.seed_statuses``, as four_category_table.py does) if nobody is in the loop,
+then times each path ``--runs`` times on random residents (a fifth of them people in the loop).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wangge_bench .venv/bin/python bench/code_colour.py
 """
@@ -39,7 +39,15 @@ def main() -> None:
     max_id = Resident.objects.order_by("-id").values_list("id", flat=True).first() or 0
     if not total:
         raise SystemExit("先用 bench/demo_build.py 建好演示城市")
-    in_loop = list(PersonStatus.objects.values_list("resident_id", flat=True)[:2000])
+    if not PersonStatus.objects.exists():
+        from django.utils import timezone
+
+        from wangge.health.demo import seed_statuses
+
+        seed_statuses(rng=random.Random(2020), today=timezone.localdate(), reason_prefix="[bench] ",
+                      counts={"confirmed": 2000, "suspected": 3000, "fever": 5000, "close_contact": 20000,
+                              "secondary_contact": 5000, "excluded": 2000, "recovered": 1000})
+    in_loop = list(PersonStatus.objects.order_by("resident_id").values_list("resident_id", flat=True)[:2000])
     rng = random.Random(9)
 
     def some_id() -> int:
