@@ -56,6 +56,10 @@ def one_of_each(city, grid_worker, street_officer):
         visit,
         facility,
         alert,
+        factories.make_health_code(a),
+        factories.make_paper_code(a),
+        factories.make_revocation("ref-any"),
+        factories.make_signing_key(),
         *_city_rows(city),
     ]
 
