@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "wangge.quarantine",
     "wangge.transfer",
     "wangge.codes",
+    "wangge.gates",
     "wangge.demo",
 ]
 
