@@ -266,6 +266,7 @@ def offline_bundle(checkpoint: Checkpoint, *, now: dt.datetime | None = None) ->
                    QuotaUse.objects.filter(key__in=pass_keys).values_list("key", "used")} if pass_keys else {}
     return {
         "checkpoint": {"id": checkpoint.pk, "name": str(checkpoint), "level": checkpoint.level,
+                       "level_name": str(checkpoint.get_level_display()),
                        "outing_days": checkpoint.outing_days, "outing_people": checkpoint.outing_people},
         "synced_at": int(now.timestamp()),
         "period": period.isoformat(),
