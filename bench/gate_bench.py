@@ -189,14 +189,16 @@ def main() -> None:
     print()
     print(f"empty view (GET /healthz): {empty_rate:,.0f} req/s, p50 {percentile(empty_ms, 50):.1f} ms, "
           f"p99 {percentile(empty_ms, 99):.1f} ms; {empty_errors} errors")
-    print(f"gate decision (POST /api/v1/gates/scan): {gate_rate:,.0f} decisions/s, p50 {percentile(gate_ms, 50):.1f} ms, "
-          f"p99 {percentile(gate_ms, 99):.1f} ms; {gate_errors} errors; decisions {dict(sorted(decisions.items()))}")
+    print(f"gate decision (POST /api/v1/gates/scan): {gate_rate:,.0f} decisions/s, "
+          f"p50 {percentile(gate_ms, 50):.1f} ms, p99 {percentile(gate_ms, 99):.1f} ms; {gate_errors} errors; "
+          f"decisions {dict(sorted(decisions.items()))}")
     print(f"ratio to the empty view: {gate_rate / empty_rate:.2f} (goal >= 0.6); p99 goal < 50 ms")
     print(f"batch ingest (POST /api/v1/gates/scans, {args.batches} x {args.batch}): {recorded:,} recorded in "
           f"{ingest_s:.2f} s = {recorded / ingest_s:,.0f} scans/s (goal >= 20,000); the first batch again: "
           f"recorded {again['recorded']}, duplicates {again['duplicates']}")
-    print(f"{args.clients} clients, {args.seconds:.0f} s a phase; server: {args.url or 'wangge serve ' + args.serve_args}; "
-          f"cores: {os.cpu_count()}")
+    server = args.url or "wangge serve " + args.serve_args
+    print(f"{args.clients} clients, {args.seconds:.0f} s a phase; server: {server}; cores: {os.cpu_count()}; "
+          f"load average before: {os.getloadavg()[0]:.1f}")
     argv = ["--clients", str(args.clients), "--seconds", str(args.seconds), "--people", str(args.people),
             "--batch", str(args.batch), "--batches", str(args.batches)]
     argv += ["--serve-args", args.serve_args] if args.serve_args else []

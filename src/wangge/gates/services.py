@@ -257,10 +257,10 @@ _INSERT_SQL: list[str] = []
 
 
 def _insert_one(row: tuple) -> None:
-    """Insert one scan in one round trip (IntegrityError for a uuid already recorded).
+    """Insert one scan, a prepared statement on PostgreSQL (IntegrityError for a uuid already recorded).
 
     On PostgreSQL the transaction's COMMIT then returns before its WAL reaches the disk (``SET
-    LOCAL synchronous_commit``, sent with the INSERT).  A gate's decision is taken and shown
+    LOCAL synchronous_commit``).  A gate's decision is taken and shown
     whatever happens next; waiting for the disk's flush (about 7 ms on the bench machine, more than
     the rest of the decision) buys only that an acknowledged scan survives a crash of the database
     within the next few hundred milliseconds (``wal_writer_delay`` x 3); the database stays
@@ -272,13 +272,12 @@ def _insert_one(row: tuple) -> None:
     u, checkpoint_id, grid_code, at, *rest = row
     audited = row[6] == GateScan.Method.ID_NUMBER and row[4] is not None
     if connection.vendor == "postgresql":
-        params = [u, checkpoint_id, grid_code, at, *rest]
-        sql = _INSERT_SQL[0] if audited else "SET LOCAL synchronous_commit TO OFF; " + _INSERT_SQL[0]
+        if not audited:
+            selectors.hot_query("SET LOCAL synchronous_commit TO OFF", [])
+        selectors.hot_query(_INSERT_SQL[0], [u, checkpoint_id, grid_code, at, *rest])
     else:
-        params = [u.hex, checkpoint_id, grid_code, connection.ops.adapt_datetimefield_value(at), *rest]
-        sql = _INSERT_SQL[0]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        selectors.hot_query(_INSERT_SQL[0],
+                            [u.hex, checkpoint_id, grid_code, connection.ops.adapt_datetimefield_value(at), *rest])
 
 
 def _stored(scan_uuid: uuidlib.UUID) -> ScanResult:
@@ -366,8 +365,9 @@ def scan(*, actor: Actor, checkpoint_id: int, direction: str, temperature: Decim
                 audit.record(actor=actor, action=AuditAction.VIEW, object_type="people.resident",
                              object_id=str(person.resident_id), grid_code=checkpoint.grid_code,
                              field="id_number", note=_("卡口按证件号核验"))
-    except IntegrityError:
-        # The same scan sent again (a retry after a lost answer): the decision already taken.
+    except (IntegrityError, connection.Database.IntegrityError):
+        # The same scan sent again (a retry after a lost answer): the decision already taken.  (The
+        # prepared INSERT runs on the raw connection, whose errors Django has not wrapped.)
         return _stored(scan_uuid)
     return ScanResult(uuid=str(scan_uuid), passed=outcome.passed, reason=outcome.reason, colour=colour or "",
                       name=mask_name(person.name) if person else "", door=door, direction=direction, at=now,
