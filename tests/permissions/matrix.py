@@ -62,7 +62,7 @@ MONITORS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health.report.record
 DOCTOR_VISIT_RECORDERS = frozenset({GW, CW, CDC, CMD})  # health.doctor_visit.record
 CASE_DECIDERS = frozenset({CDC, CMD})  # health.status.suspected/confirmed/excluded/recovered/deceased
 CONTACT_MARKERS = frozenset({CDC, CMD, CW})  # health.status.close_contact/secondary_contact
-TRACERS = frozenset({CDC, CMD})  # tracing.contacts.add, tracing.investigation.close
+TRACERS = frozenset({CDC, CMD})  # tracing.contacts.add, tracing.investigation.close, tracing.exposures.view
 TRAJECTORY_WRITERS = frozenset({CDC, CMD, CW})  # tracing.trajectory.add
 ORDERERS = frozenset({CMD, CW, CDC, GW})  # quarantine.order
 CENTRAL_ORDERERS = frozenset({CMD, CW, CDC})  # quarantine.order.central
@@ -102,6 +102,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "health.doctor_visit.record": DOCTOR_VISIT_RECORDERS,
     "tracing.trajectory.add": TRAJECTORY_WRITERS,
     "tracing.contacts.add": TRACERS,
+    "tracing.exposures.view": TRACERS,
     "tracing.investigation.close": TRACERS,
     "quarantine.order": ORDERERS,
     "quarantine.order.central": CENTRAL_ORDERERS,
@@ -275,6 +276,12 @@ PAGES: dict[str, Entry] = {
     "tracing:household_contacts_add": Entry(
         TRACERS, on="investigation", method="POST", path=_pk("investigation"),
         body=lambda o: {"regime_code": "7+3", "place": "home", "kind": "close"}),
+    "tracing:investigation_exposures": Entry(TRACERS, on="investigation", path=_pk("investigation")),
+    "tracing:exposures_contacts": Entry(
+        TRACERS, on="investigation", method="POST", path=_pk("investigation"),
+        body=lambda o: {"regime_code": "7+3", "place": "home", "kind": "close", "resident_ids": [o.spouse.pk]}),
+    "tracing:investigation_chain": Entry(STAFF, on="investigation", path=_pk("investigation")),
+    "tracing:contacts_export": Entry(STAFF, on="investigation", path=_pk("investigation")),
     "tracing:investigation_close": Entry(TRACERS, on="investigation", method="POST", path=_pk("investigation"),
                                          body=lambda o: {"summary": "流调完成"}),
     # quarantine
@@ -313,6 +320,11 @@ PAGES: dict[str, Entry] = {
     "transfer:facilities": Entry(EVERYONE),
     "transfer:facility_export": Entry(EVERYONE),
     "transfer:facility_new": Entry(RECEIVERS),
+    # codes
+    "codes:resident": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
+    "codes:paper": Entry(PAPER_CODERS, on="resident", path=_pk("resident", "resident_id")),
+    "codes:paper_issue": Entry(PAPER_CODERS, on="resident", method="POST", path=_pk("resident", "resident_id")),
+    "codes:paper_revoke": Entry(PAPER_CODERS, on="resident", method="POST", path=_pk("resident", "resident_id")),
     # gates: a gate opens for whoever is on its roster now (world gives every role a shift at the
     # inside gate) and for the managers of its area; outside, nobody has a shift.
     "gates:mine": Entry(SCANNERS),
@@ -384,6 +396,8 @@ API: dict[str, Entry] = {
     "POST /api/v1/tracing/investigations/{investigation_id}/contacts": Entry(
         TRACERS, on="investigation", path=_pk("investigation", "investigation_id"),
         body=lambda o: {"contacts": [{"resident_id": o.spouse.pk}], "regime_code": "7+3"}),
+    "GET /api/v1/tracing/exposures/{resident_id}": Entry(
+        TRACERS, on="resident", path=_pk("case", "resident_id")),
     # quarantine
     "GET /api/v1/quarantine/orders": Entry(EVERYONE),
     "POST /api/v1/quarantine/orders": Entry(ORDERERS, on="resident", body=lambda o: {
@@ -448,6 +462,10 @@ API: dict[str, Entry] = {
     # alerts
     "GET /api/v1/alerts": Entry(EVERYONE),
     "POST /api/v1/alerts/{alert_id}/read": Entry(STAFF, on="alert", path=_pk("alert", "alert_id")),
+    # codes
+    "GET /api/v1/residents/{resident_id}/code": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
+    "GET /api/v1/gates/keys": Entry(PUBLIC, note="the public keys gates verify codes with: public by nature"),
+    "GET /api/v1/gates/revocations": Entry(GATE_SYNCERS, note="references and colours only, nothing personal"),
 }
 
 # Cases the code gets wrong today: (endpoint key, role or "*", "inside"/"outside"/"*") -> why.

@@ -10,11 +10,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
-from wangge.accounts.permissions import require
 from wangge.audit.context import Actor
 from wangge.codes import keys, selectors, services
 from wangge.codes.models import Colour
-from wangge.core.api import READ_ERRORS, page_limit
+from wangge.core.api import READ_ERRORS, ErrorOut, page_limit
 from wangge.core.inputs import Id, PageSize, Timestamp
 from wangge.core.lists import keyset_page
 
@@ -79,7 +78,7 @@ def reason_out(reason: selectors.Reason) -> dict:
     return {"code": reason.code, "colour": reason.colour, "text": reason.text}
 
 
-@router.get("/residents/{resident_id}/code", response={200: CodeOut, **READ_ERRORS, 403: READ_ERRORS[404]},
+@router.get("/residents/{resident_id}/code", response={200: CodeOut, **READ_ERRORS, 403: ErrorOut},
             summary="居民当前的健康码（签名令牌、颜色及原因）")
 def resident_code(request: HttpRequest, resident_id: Id):
     issued = services.code_for_resident(actor=Actor.for_api(request), resident_id=resident_id)
@@ -88,7 +87,7 @@ def resident_code(request: HttpRequest, resident_id: Id):
             "expires": issued.expires, "key_id": issued.key_id}
 
 
-@router.get("/gates/keys", response={200: KeysOut}, auth=None,
+@router.get("/gates/keys", response={200: KeysOut, 404: ErrorOut, 422: ErrorOut}, auth=None,
             summary="卡口验码公钥（JWK，ECDSA P-256；含 SPKI base64）")
 def gate_keys(request: HttpRequest):
     return {"format": services.PREFIX, "token_seconds": settings.WANGGE_CODE_TOKEN_SECONDS,
@@ -96,12 +95,12 @@ def gate_keys(request: HttpRequest):
                      for k in keys.jwks()]}
 
 
-@router.get("/gates/revocations", response={200: RevocationPage, 403: READ_ERRORS[404], **READ_ERRORS},
+@router.get("/gates/revocations", response={200: RevocationPage, **READ_ERRORS, 403: ErrorOut},
             summary="颜色变差的健康码（since 起，游标分页）")
 def gate_revocations(request: HttpRequest, query: Query[RevocationQuery]):
-    require(request.auth, services.GATE_SYNC)
     now = timezone.now()
-    page = keyset_page(selectors.revocations(query.since), cursor=query.cursor, limit=page_limit(query.limit))
+    qs = selectors.revocations_for_gate(user=request.auth, since=query.since)
+    page = keyset_page(qs, cursor=query.cursor, limit=page_limit(query.limit))
     return {"items": [{"ref": r.ref, "colour": r.colour, "at": r.at, "at_unix": int(r.at.timestamp())}
                       for r in page.items],
             "next_cursor": page.next_cursor, "server_time": now}

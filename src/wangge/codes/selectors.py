@@ -11,11 +11,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wangge.accounts.permissions import require
+from wangge.audit import services as audit
+from wangge.audit.context import Actor
+from wangge.audit.models import AuditAction
 from wangge.codes import hooks, rules
 from wangge.codes.models import COLOUR_RANK, Colour, HealthCode, PaperCode, Revocation
 from wangge.core.errors import NotFound
 from wangge.health.models import PersonStatus
 from wangge.people.models import Resident
+from wangge.people.selectors import resident_in_reach
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest
 
 # Ids per query in the bulk form (well under SQLite's and PostgreSQL's parameter limits).
@@ -160,5 +165,41 @@ def revocations(since: dt.datetime | None = None) -> QuerySet[Revocation]:
     return qs.order_by("at", "id")
 
 
+def revocations_for_gate(*, user, since: dt.datetime | None = None) -> QuerySet[Revocation]:
+    """``revocations(since)`` for a gate's device (or anyone who may sync the list)."""
+    require(user, "codes.gate.sync")
+    return revocations(since)
+
+
 def health_code_of(resident: Resident) -> HealthCode | None:
     return HealthCode.objects.filter(resident=resident).first()
+
+
+# --- Staff pages ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CodeDetail:
+    resident: Resident
+    colour: str
+    reasons: tuple[Reason, ...]
+    paper: PaperCode | None
+
+
+def code_detail(*, actor: Actor, resident_id: int) -> CodeDetail:
+    """A resident's code colour, its reasons and the paper code in force, for staff in reach
+    (NotFound outside it); the read is audited."""
+    resident = resident_in_reach(user=actor.user, pk=resident_id)
+    require(actor.user, "codes.view")
+    colour, reasons = current_colour(resident)
+    audit.record(actor=actor, action=AuditAction.VIEW, obj=resident, field="health_code")
+    return CodeDetail(resident, colour, reasons, paper_code_in_force(resident))
+
+
+def paper_card(*, actor: Actor, resident_id: int) -> CodeDetail:
+    """What the printed card shows (the code in force, the person's name and colour now), for those
+    who may print it; reading the card's code is audited like any read of the record."""
+    resident = resident_in_reach(user=actor.user, pk=resident_id)
+    require(actor.user, "codes.paper.print")
+    colour, reasons = current_colour(resident)
+    audit.record(actor=actor, action=AuditAction.VIEW, obj=resident, field="paper_code")
+    return CodeDetail(resident, colour, reasons, paper_code_in_force(resident))

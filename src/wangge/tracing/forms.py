@@ -39,5 +39,19 @@ class ContactBatchForm(forms.Form):
         self.fields["site_id"].choices = [("", "—")] + list(site_choices)
 
 
+class ExposureContactForm(forms.Form):
+    """How the chosen exposures become contacts (the people are ticked on the exposure list)."""
+
+    kind = forms.ChoiceField(label=_("纳入为"), choices=Contact.Kind.choices, initial=Contact.Kind.CLOSE)
+    regime_code = forms.ChoiceField(label=_("隔离方案"))
+    place = forms.ChoiceField(label=_("隔离方式"), choices=QuarantineOrder.Place.choices)
+    site_id = forms.TypedChoiceField(label=_("隔离点"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, site_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regime_code"].choices = regime_choices()
+        self.fields["site_id"].choices = [("", "—")] + list(site_choices)
+
+
 class CloseForm(forms.Form):
     summary = forms.CharField(label=_("调查结论"), widget=forms.Textarea(attrs={"rows": 3}))

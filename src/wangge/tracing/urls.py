@@ -11,5 +11,9 @@ urlpatterns = [
     path("investigations/<int:pk>/contacts/", views.contacts_add, name="contacts_add"),
     path("investigations/<int:pk>/contacts/household/", views.household_contacts_add,
          name="household_contacts_add"),
+    path("investigations/<int:pk>/exposures/", views.investigation_exposures, name="investigation_exposures"),
+    path("investigations/<int:pk>/exposures/contacts/", views.exposures_contacts, name="exposures_contacts"),
+    path("investigations/<int:pk>/chain/", views.investigation_chain, name="investigation_chain"),
+    path("investigations/<int:pk>/contacts.xlsx", views.contacts_export, name="contacts_export"),
     path("investigations/<int:pk>/close/", views.investigation_close, name="investigation_close"),
 ]

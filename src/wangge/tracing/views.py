@@ -24,7 +24,7 @@ from wangge.exports.audited import audited_export
 from wangge.people.selectors import resident_queryset
 from wangge.quarantine import selectors as quarantine_selectors
 from wangge.tracing import selectors, services
-from wangge.tracing.forms import CloseForm, ContactBatchForm, TrajectoryForm
+from wangge.tracing.forms import CloseForm, ContactBatchForm, ExposureContactForm, TrajectoryForm
 
 
 @login_required
@@ -180,3 +180,110 @@ def investigation_close(request, pk: int):
         actor=Actor.from_request(request), investigation_id=pk, summary=form.data.get("summary", ""),
     ), success=_("流调已完成"))
     return redirect("tracing:investigation_detail", pk=pk)
+
+
+def _exposure_page(request, investigation, *, form=None, status=200):
+    user = request.user
+    filters, errors = selectors.ExposureFilters.from_query(request.GET if request.method == "GET" else request.POST)
+    report = selectors.investigation_exposures(
+        actor=Actor.from_request(request), investigation=investigation, filters=filters
+    )
+    return render(
+        request,
+        "tracing/exposures.html",
+        {
+            "investigation": investigation,
+            "report": report,
+            "filters": filters,
+            "filter_errors": selectors.ExposureFilters.messages(errors),
+            "can_trace": can(user, "tracing.contacts.add") and investigation.status == "open",
+            "form": form
+            or ExposureContactForm(
+                initial={"regime_code": "7+3", "place": "home", "kind": "secondary" if filters.via else "close"},
+                site_choices=_site_choices(user),
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+@not_found_as_404
+def investigation_exposures(request, pk: int):
+    """A case's likely exposures with the reason for each (``?days=``), or a second hop (``?via=``),
+    to pick from and make contacts in one action."""
+    investigation = services.investigation_in_reach(user=request.user, pk=pk)
+    return _exposure_page(request, investigation)
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def exposures_contacts(request, pk: int):
+    user = request.user
+    investigation = services.investigation_in_reach(user=user, pk=pk)
+    form = ExposureContactForm(request.POST, site_choices=_site_choices(user))
+    filters, _errors = selectors.ExposureFilters.from_query(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            added = services.exposures_to_contacts(
+                actor=Actor.from_request(request),
+                investigation_id=pk,
+                resident_ids=_picked_ids(request),
+                kind=data["kind"],
+                regime_code=data["regime_code"],
+                place=data["place"],
+                site_id=data["site_id"],
+                via_resident_id=filters.via,
+                days=filters.days,
+            )
+        except (NotFound, Forbidden):
+            raise
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已登记接触者 %(n)d 人并下达隔离令") % {"n": len(added)})
+            return redirect("tracing:investigation_detail", pk=pk)
+    return _exposure_page(request, investigation, form=form, status=422)
+
+
+@login_required
+@not_found_as_404
+def investigation_chain(request, pk: int):
+    """The transmission chain (传播链) of the cluster the investigation belongs to, as a graph."""
+    investigation = services.investigation_in_reach(user=request.user, pk=pk)
+    chain = selectors.transmission_chain(actor=Actor.from_request(request), investigation=investigation)
+    names = {n["id"]: n["name"] for n in chain.nodes}
+    links = [{"source": names[x["source"]], "target": names[x["target"]], "kind": x["kind"]} for x in chain.links]
+    return render(
+        request,
+        "tracing/chain.html",
+        {
+            "investigation": investigation,
+            "chain": chain,
+            "links": links,
+            "chart": {
+                "nodes": chain.nodes,
+                "links": chain.links,
+                "categories": [str(_("病例")), str(_("确诊/疑似接触者")), str(_("接触者"))],
+            },
+        },
+    )
+
+
+@login_required
+@not_found_as_404
+def contacts_export(request, pk: int):
+    """The investigation's tracing list (密接名单) as Excel: masked and audited."""
+    investigation = services.investigation_in_reach(user=request.user, pk=pk)
+    rows = selectors.contact_rows(user=request.user, investigation=investigation)
+    return audited_export(
+        actor=Actor.from_request(request),
+        object_type="tracing.contact",
+        grid_code=investigation.grid_code,
+        filters={"investigation": investigation.pk},
+        filename=_("密接名单") + ".xlsx",
+        headers=selectors.CONTACT_EXPORT_HEADERS,
+        rows=selectors.contact_export_rows(rows),
+    )
