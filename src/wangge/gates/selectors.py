@@ -348,3 +348,40 @@ def scan_queryset(*, checkpoint: Checkpoint) -> QuerySet[GateScan]:
 
 def visitor_queryset(*, checkpoint: Checkpoint) -> QuerySet[Visitor]:
     return Visitor.objects.filter(checkpoint=checkpoint).order_by("-at", "-id")
+
+
+# --- Exposures: who passed the same gate around the case ------------------------------------------
+
+# Passing a gate this close in time to a case counts as a possible exposure (a queue at the gate).
+EXPOSURE_WINDOW = dt.timedelta(minutes=10)
+EXPOSURE_RANK = 60  # after sharing a household (0), a stairwell (30) or a building (50)
+
+
+def checkpoint_exposures(*, user, resident, since, until) -> list:
+    """The people in ``user``'s reach who passed a gate within ``EXPOSURE_WINDOW`` of one of the
+    case's passes there, between ``since`` and ``until`` (the receiver of
+    ``tracing.hooks.exposures``).  Walks the (resident, at) index for the case's passes, then the
+    (checkpoint, at) index around each: two range scans per pass, whatever the table's size."""
+    from wangge.tracing.hooks import Exposure
+    from wangge.tracing.models import Contact
+
+    passes = list(GateScan.objects.filter(resident_id=resident.pk, at__gte=since, at__lte=until, passed=True)
+                  .values_list("checkpoint_id", "at").order_by("at"))
+    if not passes:
+        return []
+    names = {c.pk: str(c) for c in Checkpoint.objects.filter(pk__in={cp for cp, _at in passes})}
+    window = Q()
+    for checkpoint_id, at in passes:
+        window |= Q(checkpoint_id=checkpoint_id, at__gte=at - EXPOSURE_WINDOW, at__lte=at + EXPOSURE_WINDOW)
+    nearest: dict[int, tuple[dt.timedelta, int, dt.datetime]] = {}
+    rows = (GateScan.objects.filter(window, resident__isnull=False, passed=True).exclude(resident_id=resident.pk)
+            .values_list("resident_id", "checkpoint_id", "at"))
+    for rid, checkpoint_id, at in rows:
+        gap = min(abs(at - p_at) for cp, p_at in passes if cp == checkpoint_id)
+        if rid not in nearest or gap < nearest[rid][0]:
+            nearest[rid] = (gap, checkpoint_id, at)
+    in_reach = set(Resident.objects.restrict(user).filter(pk__in=list(nearest)).values_list("pk", flat=True))
+    label = str(_("同一卡口前后通过"))
+    return [Exposure(resident_id=rid, reason="checkpoint", label=label, rank=EXPOSURE_RANK,
+                     suggested=Contact.Kind.SECONDARY, at=at, where=names.get(checkpoint_id, ""))
+            for rid, (_gap, checkpoint_id, at) in nearest.items() if rid in in_reach]
