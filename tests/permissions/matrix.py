@@ -442,6 +442,8 @@ API: dict[str, Entry] = {
         "checkpoint_id": o.checkpoint.pk, "scans": []}),
     "GET /api/v1/gates/checkpoints": Entry(EVERYONE),
     "GET /api/v1/gates/duty": Entry(EVERYONE),
+    "GET /api/v1/gates/checkpoints/{checkpoint_id}/scans": Entry(STAFF, on="checkpoint",
+                                                                path=_pk("checkpoint", "checkpoint_id")),
     "GET /api/v1/gates/checkpoints/{checkpoint_id}/offline": Entry(SCANNERS, on="checkpoint",
                                                                   path=_pk("checkpoint", "checkpoint_id")),
     "POST /api/v1/gates/checkpoints": Entry(GATE_MANAGERS, on="grid", body=lambda o: {

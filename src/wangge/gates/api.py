@@ -174,6 +174,38 @@ def offline_data(request: HttpRequest, checkpoint_id: Id):
     return {**selectors.offline_bundle(access.checkpoint), "reasons": rules.reason_texts()}
 
 
+class ScanOut(Schema):
+    id: int
+    at: dt.datetime
+    direction: str
+    method: str
+    decision: Literal["pass", "refuse"]
+    reason: str
+    colour: str
+    temperature: float | None = None
+    mask: bool | None = None
+    resident_id: int | None = None
+    offline: bool
+
+
+class ScanPage(Schema):
+    items: list[ScanOut]
+    next_cursor: str | None = None
+
+
+@router.get("/gates/checkpoints/{checkpoint_id}/scans", response={200: ScanPage, **READ_ERRORS},
+            summary="卡口出入记录（最新在前，游标分页；管辖范围内的工作人员）")
+def scan_list(request: HttpRequest, checkpoint_id: Id, query: Query[PageQuery]):
+    checkpoint = selectors.checkpoint_in_reach(user=request.auth, pk=checkpoint_id)
+    page = keyset_page(selectors.scan_queryset(checkpoint=checkpoint), cursor=query.cursor,
+                       limit=page_limit(query.limit))
+    return {"items": [{"id": r.pk, "at": r.at, "direction": r.direction, "method": r.method,
+                       "decision": "pass" if r.passed else "refuse", "reason": r.reason or "ok", "colour": r.colour,
+                       "temperature": r.temperature / 10 if r.temperature is not None else None, "mask": r.mask,
+                       "resident_id": r.resident_id, "offline": r.offline} for r in page.items],
+            "next_cursor": page.next_cursor}
+
+
 class CheckpointIn(Schema):
     grid_code: Annotated[str, Field(max_length=24)]
     name: Short

@@ -148,3 +148,19 @@ def test_a_shift_ended_early_stops_the_guard_even_with_the_access_remembered(cit
     services.duty_end(actor=Actor(user=community_worker), duty_id=duty.pk)  # forgets what was remembered
     GateDuty.objects.filter(pk=duty.pk).update(ends_at=timezone.now() - dt.timedelta(hours=1))
     assert Api(guard).post("/gates/scan", body).status_code == 404
+
+
+def test_staff_in_reach_page_through_a_gates_entries_and_exits_newest_first(city, gate, grid_worker):
+    a = city["residents"]["A"]
+    now = timezone.now()
+    for minutes in (30, 20, 10):
+        factories.make_gate_scan(gate, a, at=now - dt.timedelta(minutes=minutes), temperature=365)
+    first = Api(grid_worker).get(f"/gates/checkpoints/{gate.pk}/scans", limit=2).json()
+    assert [i["at"] for i in first["items"]] == sorted([i["at"] for i in first["items"]], reverse=True)
+    assert first["items"][0]["temperature"] == 36.5 and first["next_cursor"]
+    rest = Api(grid_worker).get(f"/gates/checkpoints/{gate.pk}/scans", cursor=first["next_cursor"]).json()
+    assert len(rest["items"]) == 1
+
+
+def test_a_guard_without_reach_cannot_read_the_gates_log(city, gate, guard):
+    assert Api(guard).get(f"/gates/checkpoints/{gate.pk}/scans").status_code == 404
