@@ -162,6 +162,7 @@ class OfflineOut(Schema):
     paper: list[list]
     outings: dict[int, int]
     pass_exits: dict[int, int]
+    revocations: list[list]
     reasons: dict[str, str]
 
 

@@ -20,14 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wangge.accounts.permissions import can, role_may
-from wangge.codes.models import HealthCode, PaperCode
+from wangge.codes.models import HealthCode, PaperCode, Revocation
 from wangge.core.codes import Level, prefix_at
 from wangge.core.errors import NotFound
 from wangge.gates.models import Checkpoint, GateDuty, GatePass, GateScan, QuotaUse, Visitor
 from wangge.people.models import Resident
 
 SCAN = "gates.scan"
-MANAGE = "gates.checkpoint.manage"
 # A shift's guard may open the gate this long before it starts and after it ends (handover, a
 # batch uploaded after the shift).
 DUTY_MARGIN = dt.timedelta(minutes=30)
@@ -78,7 +77,7 @@ def _read_access(user, checkpoint_id: int, now: dt.datetime) -> GateAccess | Non
     checkpoint = Checkpoint.objects.filter(pk=checkpoint_id, is_active=True).first()
     if checkpoint is None:
         return None
-    if can(user, MANAGE, checkpoint):
+    if can(user, "gates.checkpoint.manage", checkpoint):
         return GateAccess(checkpoint, None)
     duty = (GateDuty.objects.filter(user=user, checkpoint=checkpoint, starts_at__lte=now + DUTY_MARGIN,
                                     ends_at__gte=now - DUTY_MARGIN)
@@ -118,7 +117,7 @@ def gates_of_guard(*, user, now: dt.datetime | None = None) -> QuerySet[Checkpoi
         return Checkpoint.objects.none().order_by("grid_code", "id")
     on_duty = GateDuty.objects.filter(user=user, starts_at__lte=now + DUTY_MARGIN, ends_at__gte=now - DUTY_MARGIN)
     ids = Q(pk__in=on_duty.values("checkpoint_id"))
-    managed = Checkpoint.objects.restrict(user, MANAGE).values("pk")
+    managed = Checkpoint.objects.restrict(user, "gates.checkpoint.manage").values("pk")
     return Checkpoint.objects.filter(ids | Q(pk__in=managed), is_active=True).order_by("grid_code", "id")
 
 
@@ -253,7 +252,7 @@ def pass_quota_key(pass_id: int, day: dt.date) -> str:
 def paper_hash(code: str) -> str:
     """A paper code as the gate page keeps it: SHA-256 of the stored form, so the cache cannot be
     printed back into cards.  The page hashes what it reads the same way."""
-    return hashlib.sha256(code.encode("ascii")).hexdigest()[:32]
+    return hashlib.sha256(code.encode("ascii")).hexdigest()
 
 
 def offline_bundle(checkpoint: Checkpoint, *, now: dt.datetime | None = None) -> dict:
@@ -304,7 +303,17 @@ def offline_bundle(checkpoint: Checkpoint, *, now: dt.datetime | None = None) ->
     pass_keys = [pass_quota_key(p[1], today) for p in passes]
     used_passes = {int(k.split(":")[1]): used for k, used in
                    QuotaUse.objects.filter(key__in=pass_keys).values_list("key", "used")} if pass_keys else {}
+    # The worsened colours of the people this gate knows, for a guard whose role does not sync the
+    # city's list (a resident taking a turn): what the gate needs of it, and nothing of anyone else.
+    known = list(by_resident.values()) + [p[0] for p in passes]
+    oldest = now - dt.timedelta(seconds=settings.WANGGE_CODE_TOKEN_SECONDS + 120)
+    revocations = []
+    for start in range(0, len(known), CHUNK):
+        revocations += [[ref, colour, int(at.timestamp())] for ref, colour, at in
+                        Revocation.objects.filter(ref__in=known[start:start + CHUNK], at__gte=oldest)
+                        .values_list("ref", "colour", "at")]
     return {
+        "revocations": revocations,
         "checkpoint": {"id": checkpoint.pk, "name": str(checkpoint), "level": checkpoint.level,
                        "level_name": str(checkpoint.get_level_display()),
                        "outing_days": checkpoint.outing_days, "outing_people": checkpoint.outing_people},

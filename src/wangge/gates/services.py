@@ -32,7 +32,6 @@ from wangge.gates import rules, selectors
 from wangge.gates.models import Checkpoint, ControlLevel, GateDuty, GatePass, GateScan, QuotaUse, Visitor
 from wangge.gates.selectors import (
     DUTY_MARGIN,
-    MANAGE,
     SCAN,
     Person,
     gate_for_guard,
@@ -44,7 +43,6 @@ from wangge.gates.selectors import (
 from wangge.grid.models import Building, Grid
 from wangge.people.selectors import resident_in_reach
 
-PASS_ISSUE = "gates.pass.issue"
 MAX_BATCH = 5000
 # An offline scan may be this far in the device's future (clocks differ) and this old.
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -68,7 +66,7 @@ def checkpoint_create(*, actor: Actor, grid_code: str, name: str, compound: str 
     grid = Grid.objects.restrict(user, "view").filter(code=grid_code).first()
     if grid is None:
         raise NotFound(_("未找到该网格，或不在您的管辖范围内"))
-    require(user, MANAGE, grid)
+    require(user, "gates.checkpoint.manage", grid)
     compound = (compound or "").strip()
     if compound and not Building.objects.filter(grid__community_id=grid.community_id, compound=compound).exists():
         raise ValidationFailed(_("该社区没有名为“%(name)s”的小区") % {"name": compound}, code="compound_unknown",
@@ -95,7 +93,7 @@ def compound_level_set(*, actor: Actor, checkpoint_id: int, level: str, outing_d
     how many gates changed.  Gates learn it on their next sync (at most a minute)."""
     user = actor.user
     checkpoint = selectors.checkpoint_in_reach(user=user, pk=checkpoint_id)
-    require(user, MANAGE, checkpoint)
+    require(user, "gates.checkpoint.manage", checkpoint)
     if level not in ControlLevel.values:
         raise ValidationFailed(_("管控级别无效"), code="level_invalid", errors={"level": _("取值无效")})
     changes = {"level": level}
@@ -125,7 +123,7 @@ def duty_add(*, actor: Actor, checkpoint_id: int, username: str, kind: str, star
     nothing else from it: their account reaches no lists, only this gate during the shift."""
     user = actor.user
     checkpoint = selectors.checkpoint_in_reach(user=user, pk=checkpoint_id)
-    require(user, MANAGE, checkpoint)
+    require(user, "gates.checkpoint.manage", checkpoint)
     from wangge.gates.models import GuardKind
 
     if kind not in GuardKind.values:
@@ -151,7 +149,7 @@ def duty_add(*, actor: Actor, checkpoint_id: int, username: str, kind: str, star
 def duty_end(*, actor: Actor, duty_id: int) -> GateDuty:
     """End a shift now (a guard relieved early): the gate refuses them within ``WANGGE_GATE_ACCESS_SECONDS``."""
     user = actor.user
-    duty = GateDuty.objects.restrict(user, MANAGE).filter(pk=duty_id).select_for_update().first()
+    duty = GateDuty.objects.restrict(user, "gates.checkpoint.manage").filter(pk=duty_id).select_for_update().first()
     if duty is None:
         raise NotFound(_("未找到该排班，或不在您的管辖范围内"))
     now = timezone.now()
@@ -171,7 +169,7 @@ def pass_issue(*, actor: Actor, checkpoint_id: int, resident_id: int, kind: str,
     user = actor.user
     checkpoint = selectors.checkpoint_in_reach(user=user, pk=checkpoint_id)
     holder = resident_in_reach(user=user, pk=resident_id)
-    require(user, PASS_ISSUE, checkpoint)
+    require(user, "gates.pass.issue", checkpoint)
     if kind not in GatePass.Kind.values:
         raise ValidationFailed(_("出入证类别无效"), code="pass_kind_invalid", errors={"kind": _("取值无效")})
     now = timezone.now()
@@ -205,7 +203,7 @@ def pass_revoke(*, actor: Actor, pass_id: int) -> GatePass:
     gate_pass = GatePass.objects.restrict(user, "view").filter(pk=pass_id).select_for_update().first()
     if gate_pass is None:
         raise NotFound(_("未找到该出入证，或不在您的管辖范围内"))
-    require(user, PASS_ISSUE, gate_pass)
+    require(user, "gates.pass.issue", gate_pass)
     if gate_pass.revoked_at is None:
         gate_pass.revoked_at = timezone.now()
         gate_pass.save(update_fields=["revoked_at"])
@@ -402,7 +400,7 @@ class UploadResult:
 
 def _windows(user, checkpoint: Checkpoint) -> list[tuple[dt.datetime, dt.datetime]] | None:
     """The times ``user`` may have scanned at the gate; None: any time (a manager of its area)."""
-    if can(user, MANAGE, checkpoint):
+    if can(user, "gates.checkpoint.manage", checkpoint):
         return None
     return [(s - DUTY_MARGIN, e + DUTY_MARGIN) for s, e in
             GateDuty.objects.filter(user=user, checkpoint=checkpoint).values_list("starts_at", "ends_at")]

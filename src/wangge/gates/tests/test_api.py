@@ -164,3 +164,18 @@ def test_staff_in_reach_page_through_a_gates_entries_and_exits_newest_first(city
 
 def test_a_guard_without_reach_cannot_read_the_gates_log(city, gate, guard):
     assert Api(guard).get(f"/gates/checkpoints/{gate.pk}/scans").status_code == 404
+
+
+def test_a_resident_on_duty_gets_the_revocations_of_the_people_the_gate_knows(city, gate):
+    from wangge.codes.services import recolour
+    from wangge.core.testing.factories import put_in
+
+    neighbour = factories.make_user("turn_guard_rev", Role.RESIDENT, [])
+    factories.make_gate_duty(gate, neighbour, kind="resident")
+    a, c = city["residents"]["A"], city["residents"]["C"]
+    issue_token(a), issue_token(c)
+    put_in(a, "fever"), put_in(c, "fever")
+    recolour([a.pk, c.pk], reason="test")
+    assert Api(neighbour).get("/gates/revocations").status_code == 403  # not the city's list
+    data = Api(neighbour).get(f"/gates/checkpoints/{gate.pk}/offline").json()
+    assert [(r[1]) for r in data["revocations"]] == ["y"]  # A's; C lives elsewhere and holds no pass

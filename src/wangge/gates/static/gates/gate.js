@@ -114,9 +114,13 @@
     function page(cursor) {
       var url = config.revocations + "?since=" + encodeURIComponent(since) + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "");
       return request("GET", url).then(function (r) {
+        // 403: a role that does not sync the city's list (a resident taking a turn at the gate):
+        // the gate's own data carries the revocations of the people it knows, refreshed more often.
+        if (r.status === 403) { state.revFromBundle = true; return null; }
         if (!r.ok) throw new Error("revocations " + r.status);
         return r.json();
       }).then(function (data) {
+        if (data === null) return;
         serverTime = serverTime || data.server_time;
         data.items.forEach(function (it) {
           var list = state.revs[it.ref] = state.revs[it.ref] || [];
@@ -126,6 +130,7 @@
       });
     }
     return page("").then(function () {
+      if (serverTime === null) return;
       state.offset = Date.parse(serverTime) - Date.now();
       // Overlap by a few seconds: a revocation committed while we read is not missed.
       state.revSince = new Date(Date.parse(serverTime) - 5000).toISOString();
@@ -141,6 +146,12 @@
     return request("GET", config.offline).then(function (r) { if (!r.ok) throw new Error("offline " + r.status); return r.json(); })
       .then(function (data) {
         state.bundle = data; save("bundle", data);
+        (data.revocations || []).forEach(function (it) {
+          var list = state.revs[it[0]] = state.revs[it[0]] || [];
+          if (!list.some(function (x) { return x[0] === it[1] && x[1] === it[2]; })) list.push([it[1], it[2]]);
+        });
+        save("revs", state.revs);
+        if (state.revFromBundle) state.offset = data.synced_at * 1000 - Date.now();
         state.recent = state.recent.filter(function (u) { return u.at > data.synced_at; });
         save("recent", state.recent);
         if (data.reasons) config.reasons = data.reasons;
@@ -180,7 +191,8 @@
     if (!state.jwks || now - lastKeys > 600000) steps.push(function () { return syncKeys().then(function () { lastKeys = Date.now(); }); });
     steps.push(syncRevocations);
     steps.push(flush);
-    if (!state.bundle || now - lastBundle > 55000 || state.bundleStale) {
+    var every = state.revFromBundle ? 25000 : 55000;  // the bundle carries the revocations then
+    if (!state.bundle || now - lastBundle > every || state.bundleStale) {
       steps.push(function () { return syncBundle().then(function () { lastBundle = Date.now(); state.bundleStale = false; }); });
     }
     syncing = steps.reduce(function (p, step) { return p.then(step); }, Promise.resolve())
@@ -282,7 +294,7 @@
       });
     } else {
       identify = sha256hex(normalisePaper(shown.paper)).then(function (h) {
-        var ref = state.paper[h.slice(0, 32)];
+        var ref = state.paper[h];
         if (!ref) return { error: "paper_code_unknown", method: "paper" };
         var r = state.residents[ref], colour = r ? r[4] : "g";
         (state.revs[ref] || []).forEach(function (x) { if (x[1] >= b.synced_at - 60) colour = worst(colour, x[0]); });
