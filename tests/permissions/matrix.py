@@ -270,6 +270,7 @@ PAGES: dict[str, Entry] = {
     "tracing:trajectory_add": Entry(
         TRAJECTORY_WRITERS, on="investigation", method="POST", path=_pk("investigation"),
         body=lambda o: {"place": "超市", "start": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
+    "tracing:place_search": Entry(TRAJECTORY_WRITERS, query=lambda o: {"pq": o.building.name}),
     "tracing:contacts_add": Entry(
         TRACERS, on="investigation", method="POST", path=_pk("investigation"),
         body=lambda o: {"regime_code": "7+3", "place": "home", "kind": "close", "resident_ids": [o.spouse.pk]}),
