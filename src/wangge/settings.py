@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "wangge.quarantine",
     "wangge.transfer",
     "wangge.codes",
+    "wangge.gates",
     "wangge.demo",
 ]
 
@@ -280,6 +281,9 @@ WANGGE_PAGE_SIZE = int(os.environ.get("WANGGE_PAGE_SIZE", "50"))
 WANGGE_CODE_TOKEN_SECONDS = int(os.environ.get("WANGGE_CODE_TOKEN_SECONDS", "300"))
 WANGGE_CODE_KEY_DAYS = int(os.environ.get("WANGGE_CODE_KEY_DAYS", "30"))
 WANGGE_CODE_COLOURS: dict[str, str] = {}
+# Gates (gates): how long a web process trusts what it read about a guard's shift at a gate (the
+# hot path then skips that query); ending a shift early takes effect at most this late.
+WANGGE_GATE_ACCESS_SECONDS = float(os.environ.get("WANGGE_GATE_ACCESS_SECONDS", "30"))
 
 WANGGE_EXPORT_STREAM_ROWS = int(os.environ.get("WANGGE_EXPORT_STREAM_ROWS", "200000"))
 WANGGE_EXPORT_KEEP_HOURS = int(os.environ.get("WANGGE_EXPORT_KEEP_HOURS", "24"))

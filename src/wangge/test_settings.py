@@ -4,3 +4,5 @@ from wangge.settings import *  # noqa: F403
 
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast fixtures; never in production
+# Tests reuse ids across rolled-back transactions: a remembered shift must not outlive its test.
+WANGGE_GATE_ACCESS_SECONDS = 0.0

@@ -77,11 +77,14 @@ FLEET_KEEPERS = frozenset({CMD, CDC})  # transfer.vehicle.manage, transfer.ackno
 ROAD_KEEPERS = frozenset({CMD, POL, CW})  # transfer.closed_road.manage
 PAPER_CODERS = frozenset({CMD, CW, GW})  # codes.paper.print, codes.paper.issue
 GATE_SYNCERS = STAFF  # codes.gate.sync
+SCANNERS = frozenset({CMD, CW, GW, POL, VOL, RES})  # gates.scan (at a gate of their shift, or managed)
+GATE_MANAGERS = frozenset({CMD, CW})  # gates.checkpoint.manage
+PASS_ISSUERS = frozenset({CMD, CW, GW})  # gates.pass.issue
 
 # Every action of the permission table and who may take it (a superuser may take every action).
 ACTIONS: dict[str, frozenset[str]] = {
     **{f"{app}.view": STAFF for app in (
-        "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts", "codes")},
+        "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts", "codes", "gates")},
     "audit.view": AUDIT_READERS,
     "people.change": EDITORS,
     "grid.household.create": EDITORS,
@@ -129,6 +132,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "codes.paper.print": PAPER_CODERS,
     "codes.paper.issue": PAPER_CODERS,
     "codes.gate.sync": GATE_SYNCERS,
+    "gates.scan": SCANNERS,
+    "gates.checkpoint.manage": GATE_MANAGERS,
+    "gates.pass.issue": PASS_ISSUERS,
 }
 
 
@@ -341,6 +347,10 @@ PAGES: dict[str, Entry] = {
     "codes:paper": Entry(PAPER_CODERS, on="resident", path=_pk("resident", "resident_id")),
     "codes:paper_issue": Entry(PAPER_CODERS, on="resident", method="POST", path=_pk("resident", "resident_id")),
     "codes:paper_revoke": Entry(PAPER_CODERS, on="resident", method="POST", path=_pk("resident", "resident_id")),
+    # gates: a gate opens for whoever is on its roster now (world gives every role a shift at the
+    # inside gate) and for the managers of its area; outside, nobody has a shift.
+    "gates:mine": Entry(SCANNERS),
+    "gates:gate": Entry(SCANNERS, on="checkpoint", path=_pk("checkpoint")),
 }
 
 
@@ -466,6 +476,33 @@ API: dict[str, Entry] = {
         "resident_id": o.resident.pk, "facility_id": o.facility.pk, "admitted_at": _now()}),
     "POST /api/v1/admissions/{admission_id}/discharge": Entry(RECEIVERS, on="admission",
                                                              path=_pk("admission", "admission_id")),
+    # gates
+    "POST /api/v1/gates/scan": Entry(SCANNERS, on="checkpoint", body=lambda o: {
+        "checkpoint_id": o.checkpoint.pk, "direction": "in", "id_number": o.resident.id_number,
+        "temperature": "36.5", "mask": True}),
+    "POST /api/v1/gates/scans": Entry(SCANNERS, on="checkpoint", body=lambda o: {
+        "checkpoint_id": o.checkpoint.pk, "scans": []}),
+    "GET /api/v1/gates/checkpoints": Entry(EVERYONE),
+    "GET /api/v1/gates/duty": Entry(EVERYONE),
+    "GET /api/v1/gates/checkpoints/{checkpoint_id}/scans": Entry(STAFF, on="checkpoint",
+                                                                path=_pk("checkpoint", "checkpoint_id")),
+    "GET /api/v1/gates/checkpoints/{checkpoint_id}/offline": Entry(SCANNERS, on="checkpoint",
+                                                                  path=_pk("checkpoint", "checkpoint_id")),
+    "POST /api/v1/gates/checkpoints": Entry(GATE_MANAGERS, on="grid", body=lambda o: {
+        "grid_code": o.grid_code, "name": "矩阵新门"}),
+    "POST /api/v1/gates/checkpoints/{checkpoint_id}/level": Entry(
+        GATE_MANAGERS, on="checkpoint", path=_pk("checkpoint", "checkpoint_id"), body=lambda o: {"level": "closed"}),
+    "POST /api/v1/gates/checkpoints/{checkpoint_id}/duties": Entry(
+        GATE_MANAGERS, on="checkpoint", path=_pk("checkpoint", "checkpoint_id"), body=lambda o: {
+            "username": "matrix_volunteer", "kind": "volunteer", "starts_at": _now(),
+            "ends_at": (timezone.now() + dt.timedelta(hours=8)).isoformat()}),
+    "POST /api/v1/gates/checkpoints/{checkpoint_id}/passes": Entry(
+        PASS_ISSUERS, on="checkpoint and resident", path=_pk("checkpoint", "checkpoint_id"), body=lambda o: {
+            "resident_id": o.resident.pk, "kind": "essential",
+            "valid_until": (timezone.now() + dt.timedelta(days=3)).isoformat()}),
+    "POST /api/v1/gates/visitors": Entry(SCANNERS, on="checkpoint", body=lambda o: {
+        "checkpoint_id": o.checkpoint.pk, "name": "访客", "phone": "13900000000", "visiting": "1号楼101",
+        "purpose": "送药", "temperature": "36.5", "mask": True}),
     # alerts
     "GET /api/v1/alerts": Entry(EVERYONE),
     "POST /api/v1/alerts/{alert_id}/read": Entry(STAFF, on="alert", path=_pk("alert", "alert_id")),

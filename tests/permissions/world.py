@@ -22,6 +22,8 @@ from wangge.accounts.services import api_token_issue
 from wangge.alerts.models import Alert
 from wangge.core.testing.factories import add_resident, build_grid, make_user
 from wangge.exports.models import ExportJob
+from wangge.gates.models import Checkpoint, GateDuty
+from wangge.gates.selectors import compound_key
 from wangge.grid.models import Division, Grid
 from wangge.health.models import PersonStatus
 from wangge.people.models import ImportJob
@@ -168,8 +170,15 @@ def build_place(grid_code: str, label: str, *, users: dict) -> SimpleNamespace:
                                        created_by=stranger or users[role], expires_at=now + dt.timedelta(days=1))
         for role in ROLES
     }
+    checkpoint = Checkpoint.objects.create(grid_code=grid_code, compound="", compound_key=compound_key(grid_code, ""),
+                                           name=f"{label}东门")
+    if label == INSIDE_MARK:  # every role's user has a shift at the inside gate, none outside
+        for user in users.values():
+            GateDuty.objects.create(checkpoint=checkpoint, grid_code=grid_code, user=user, kind="volunteer",
+                                    starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=8))
     return SimpleNamespace(
-        label=label, grid=grid, grid_code=grid_code, area_code=community.code, building=building, unit=unit,
+        label=label, grid=grid, checkpoint=checkpoint, grid_code=grid_code, area_code=community.code,
+        building=building, unit=unit,
         household=household, household2=household2, resident=resident, spouse=spouse, mover=mover, fever=fever,
         contact=contact, order=active, order_releasable=releasable, order_central=central, order_released=released,
         test=test_pending, test_recorded=test_recorded, site=site, room=room, case=case, investigation=investigation,

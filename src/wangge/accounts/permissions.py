@@ -137,6 +137,15 @@ PERMISSIONS: dict[str, Permission] = {
     "codes.paper.print": _p(pgettext_lazy("permission", "打印纸质健康码"), CMD, CW, GW),
     "codes.paper.issue": _p(pgettext_lazy("permission", "签发或作废纸质健康码"), CMD, CW, GW),
     "codes.gate.sync": _p(pgettext_lazy("permission", "同步健康码变色名单"), *STAFF),
+    # Gates.  Whoever guards a gate scans there, and only during a shift on its roster
+    # (``gates.selectors.gate_for_guard``); a guard with no reach (a property guard's or a resident's
+    # account) reads no lists.  A resident taking a turn does not sync the city's revocation list:
+    # their gate's offline data carries the revocations of the people it knows.  Community workers
+    # and command manage the gates in their reach.
+    "gates.view": _p(pgettext_lazy("permission", "查看卡口"), *STAFF),
+    "gates.scan": _p(pgettext_lazy("permission", "在卡口验码登记"), CMD, CW, GW, POL, VOL, RES),
+    "gates.checkpoint.manage": _p(pgettext_lazy("permission", "设立卡口、设置管控级别和排班"), CMD, CW),
+    "gates.pass.issue": _p(pgettext_lazy("permission", "签发出入证"), CMD, CW, GW),
 }
 
 

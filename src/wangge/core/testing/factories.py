@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import uuid
 from decimal import Decimal
 
 from django.db.models import F
@@ -26,6 +27,7 @@ from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction, AuditEntry
 from wangge.codes.models import Colour, HealthCode, PaperCode, Revocation, SigningKey
 from wangge.exports.models import ExportJob
+from wangge.gates.models import Checkpoint, GateDuty, GatePass, GateScan, GuardKind, QuotaUse, Visitor
 from wangge.grid.models import Building, Division, Grid, GridAssignment, Household, Unit
 from wangge.health.models import EpidemicStatus, HealthReport, PersonStatus, StatusTransition
 from wangge.people.idcard import make_id_number
@@ -460,3 +462,52 @@ def make_signing_key(**fields) -> SigningKey:
     from wangge.codes import keys
 
     return keys.rotate(**fields)
+
+
+# --- gates -----------------------------------------------------------------------------------
+def make_checkpoint(grid_code: str = "420106001001001", *, compound: str = "", **fields) -> Checkpoint:
+    """A gate of a compound (``compound`` blank: the grid is the compound)."""
+    from wangge.gates.selectors import compound_key
+
+    fields.setdefault("name", f"{_next()}号门")
+    return Checkpoint.objects.create(grid_code=grid_code, compound=compound,
+                                     compound_key=compound_key(grid_code, compound), **fields)
+
+
+def make_gate_duty(checkpoint: Checkpoint, user, *, kind: str = GuardKind.VOLUNTEER, hours: int = 8,
+                   **fields) -> GateDuty:
+    """A shift at the gate that is on now (started an hour ago)."""
+    fields.setdefault("starts_at", timezone.now() - dt.timedelta(hours=1))
+    fields.setdefault("ends_at", fields["starts_at"] + dt.timedelta(hours=hours))
+    return GateDuty.objects.create(checkpoint=checkpoint, grid_code=checkpoint.grid_code, user=user, kind=kind,
+                                   **fields)
+
+
+def make_gate_pass(holder: Resident, checkpoint: Checkpoint, *, kind: str = GatePass.Kind.ESSENTIAL, days: int = 7,
+                   **fields) -> GatePass:
+    fields.setdefault("number", f"CRZ{_next():012d}")
+    fields.setdefault("valid_from", timezone.now() - dt.timedelta(hours=1))
+    fields.setdefault("valid_until", timezone.now() + dt.timedelta(days=days))
+    return GatePass.objects.create(holder=holder, grid_code=checkpoint.grid_code,
+                                   compound_key=checkpoint.compound_key, kind=kind, **fields)
+
+
+def make_quota_use(key: str = "h:0:2020-01-01", *, used: int = 1, day: dt.date | None = None) -> QuotaUse:
+    return QuotaUse.objects.create(key=key, used=used, day=day or timezone.localdate())
+
+
+def make_gate_scan(checkpoint: Checkpoint, resident: Resident | None = None, *, passed: bool = True,
+                   direction: str = GateScan.Direction.IN, **fields) -> GateScan:
+    fields.setdefault("at", timezone.now())
+    fields.setdefault("method", GateScan.Method.TOKEN)
+    fields.setdefault("colour", "g")
+    return GateScan.objects.create(uuid=uuid.uuid4(), checkpoint=checkpoint, grid_code=checkpoint.grid_code,
+                                   resident=resident, passed=passed, direction=direction, **fields)
+
+
+def make_visitor(checkpoint: Checkpoint, *, name: str = "王访客", **fields) -> Visitor:
+    fields.setdefault("at", timezone.now())
+    fields.setdefault("phone", "13900001111")
+    fields.setdefault("visiting", "1号楼1单元101")
+    fields.setdefault("purpose", "送药")
+    return Visitor.objects.create(checkpoint=checkpoint, grid_code=checkpoint.grid_code, name=name, **fields)

@@ -60,8 +60,16 @@ def one_of_each(city, grid_worker, street_officer):
         factories.make_paper_code(a),
         factories.make_revocation("ref-any"),
         factories.make_signing_key(),
+        *_gate_rows(city, grid_worker),
         *_city_rows(city),
     ]
+
+
+def _gate_rows(city, guard):
+    gate = factories.make_checkpoint(GRID_A)
+    return [gate, factories.make_gate_duty(gate, guard), factories.make_gate_pass(city["residents"]["A"], gate),
+            factories.make_quota_use(), factories.make_gate_scan(gate, city["residents"]["A"]),
+            factories.make_visitor(gate)]
 
 
 def _city_rows(city):
