@@ -72,11 +72,13 @@ RESULT_CORRECTORS = frozenset({CDC, CMD})  # quarantine.test.correct
 SITE_MANAGERS = frozenset({CMD})  # quarantine.site.create, quarantine.room.manage
 SENDERS = frozenset({CMD, CDC, CW})  # transfer.step.planned/en_route/cancelled
 RECEIVERS = frozenset({CMD, CDC})  # transfer.step.handed_over, transfer.facility.create, admissions
+PAPER_CODERS = frozenset({CMD, CW, GW})  # codes.paper.print, codes.paper.issue
+GATE_SYNCERS = STAFF  # codes.gate.sync
 
 # Every action of the permission table and who may take it (a superuser may take every action).
 ACTIONS: dict[str, frozenset[str]] = {
     **{f"{app}.view": STAFF for app in (
-        "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts")},
+        "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts", "codes")},
     "audit.view": AUDIT_READERS,
     "people.change": EDITORS,
     "grid.household.create": EDITORS,
@@ -116,6 +118,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "transfer.facility.create": RECEIVERS,
     "transfer.admission.record": RECEIVERS,
     "transfer.discharge.record": RECEIVERS,
+    "codes.paper.print": PAPER_CODERS,
+    "codes.paper.issue": PAPER_CODERS,
+    "codes.gate.sync": GATE_SYNCERS,
 }
 
 
@@ -309,6 +314,11 @@ PAGES: dict[str, Entry] = {
     "transfer:facilities": Entry(EVERYONE),
     "transfer:facility_export": Entry(EVERYONE),
     "transfer:facility_new": Entry(RECEIVERS),
+    # codes
+    "codes:resident": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
+    "codes:paper": Entry(PAPER_CODERS, on="resident", path=_pk("resident", "resident_id")),
+    "codes:paper_issue": Entry(PAPER_CODERS, on="resident", method="POST", path=_pk("resident", "resident_id")),
+    "codes:paper_revoke": Entry(PAPER_CODERS, on="resident", method="POST", path=_pk("resident", "resident_id")),
 }
 
 
@@ -417,6 +427,10 @@ API: dict[str, Entry] = {
     # alerts
     "GET /api/v1/alerts": Entry(EVERYONE),
     "POST /api/v1/alerts/{alert_id}/read": Entry(STAFF, on="alert", path=_pk("alert", "alert_id")),
+    # codes
+    "GET /api/v1/residents/{resident_id}/code": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
+    "GET /api/v1/gates/keys": Entry(PUBLIC, note="the public keys gates verify codes with: public by nature"),
+    "GET /api/v1/gates/revocations": Entry(GATE_SYNCERS, note="references and colours only, nothing personal"),
 }
 
 # Cases the code gets wrong today: (endpoint key, role or "*", "inside"/"outside"/"*") -> why.

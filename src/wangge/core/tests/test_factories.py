@@ -45,6 +45,10 @@ def one_of_each(city, grid_worker, street_officer):
         factories.make_alert_read(alert, grid_worker),
         factories.make_export_job(grid_worker),
         factories.make_regime(),
+        factories.make_health_code(a),
+        factories.make_paper_code(a),
+        factories.make_revocation("ref-any"),
+        factories.make_signing_key(),
         order, investigation, campaign, visit, facility, alert,
         *_city_rows(city),
     ]
