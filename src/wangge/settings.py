@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "wangge.quarantine",
     "wangge.transfer",
     "wangge.codes",
+    "wangge.testing",
     "wangge.demo",
 ]
 
@@ -282,6 +283,16 @@ WANGGE_PAGE_SIZE = int(os.environ.get("WANGGE_PAGE_SIZE", "50"))
 WANGGE_CODE_TOKEN_SECONDS = int(os.environ.get("WANGGE_CODE_TOKEN_SECONDS", "300"))
 WANGGE_CODE_KEY_DAYS = int(os.environ.get("WANGGE_CODE_KEY_DAYS", "30"))
 WANGGE_CODE_COLOURS: dict[str, str] = {}
+# Mass testing (testing): people per pooled tube by the area's control level (1 = single tubes);
+# a round may set its own.  Key groups (these tag codes; None: every tag) and people under control
+# always get a single tube.  The plan sizes a round from the registry by the national guidance
+# (3rd ed., 2022): a point per 2,000-3,000 people, a sampler per 360, each sampler taking about
+# WANGGE_TESTING_SWABS_PER_HOUR people an hour.
+WANGGE_TESTING_POOLING: dict[str, int] = {"sealed": 1, "controlled": 5, "precaution": 10, "normal": 20}
+WANGGE_TESTING_SINGLE_TUBE_TAGS: list[str] | None = None
+WANGGE_TESTING_PEOPLE_PER_POINT = (2000, 3000)
+WANGGE_TESTING_PEOPLE_PER_SAMPLER = 360
+WANGGE_TESTING_SWABS_PER_HOUR = int(os.environ.get("WANGGE_TESTING_SWABS_PER_HOUR", "40"))
 
 WANGGE_EXPORT_STREAM_ROWS = int(os.environ.get("WANGGE_EXPORT_STREAM_ROWS", "200000"))
 WANGGE_EXPORT_KEEP_HOURS = int(os.environ.get("WANGGE_EXPORT_KEEP_HOURS", "24"))

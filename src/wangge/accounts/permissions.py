@@ -59,6 +59,7 @@ PERMISSIONS: dict[str, Permission] = {
     "tracing.view": _p(pgettext_lazy("permission", "查看流调"), *STAFF),
     "quarantine.view": _p(pgettext_lazy("permission", "查看隔离管理"), *STAFF),
     "transfer.view": _p(pgettext_lazy("permission", "查看转运"), *STAFF),
+    "testing.view": _p(pgettext_lazy("permission", "查看核酸检测"), *STAFF),
     "alerts.view": _p(pgettext_lazy("permission", "查看预警"), *STAFF),
     "codes.view": _p(pgettext_lazy("permission", "查看健康码"), *STAFF),
     "audit.view": _p(pgettext_lazy("permission", "查看审计日志"), AUD, CMD),
@@ -122,6 +123,12 @@ PERMISSIONS: dict[str, Permission] = {
     "codes.paper.print": _p(pgettext_lazy("permission", "打印纸质健康码"), CMD, CW, GW),
     "codes.paper.issue": _p(pgettext_lazy("permission", "签发或作废纸质健康码"), CMD, CW, GW),
     "codes.gate.sync": _p(pgettext_lazy("permission", "同步健康码变色名单"), *STAFF),
+    # Mass testing (全员核酸).  The community and above start rounds; those at a point sample (volunteers
+    # included); labs' results are recorded by the CDC and command, whose positives enter the loop.
+    "testing.round.create": _p(pgettext_lazy("permission", "发起核酸检测轮次"), CMD, CW, CDC),
+    "testing.sample": _p(pgettext_lazy("permission", "登记核酸采样"), CMD, CW, GW, VOL, CDC),
+    "testing.result.record": _p(pgettext_lazy("permission", "录入核酸检测结果"), CMD, CDC),
+    "testing.exempt": _p(pgettext_lazy("permission", "登记免于到点采样"), CMD, CW, GW),
 }
 
 

@@ -49,9 +49,18 @@ def one_of_each(city, grid_worker, street_officer):
         factories.make_paper_code(a),
         factories.make_revocation("ref-any"),
         factories.make_signing_key(),
+        *_testing_rows(a),
         order, investigation, campaign, visit, facility, alert,
         *_city_rows(city),
     ]
+
+
+def _testing_rows(a):
+    rnd = factories.make_round()
+    point = factories.make_sampling_point(rnd)
+    tube = factories.make_tube(point)
+    return [rnd, point, tube, factories.make_sample(tube, a), factories.make_device_batch(rnd),
+            factories.make_control(tube, a), factories.make_sampling_task(rnd, a), factories.make_exemption(rnd, a)]
 
 
 def _city_rows(city):

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class TestingConfig(AppConfig):
+    name = "wangge.testing"
+    verbose_name = "核酸检测"
+
+    def ready(self) -> None:
+        # A positive pool's members are yellow until their retest is negative: codes asks us.
+        from wangge.codes.hooks import colour_facts
+        from wangge.testing.selectors import colour_facts as testing_colour_facts
+
+        colour_facts.connect(testing_colour_facts)
