@@ -436,8 +436,10 @@ def make_tube(point: SamplingPoint, *, capacity: int = 10, **fields) -> Tube:
 
 
 def make_sample(tube: Tube, resident: Resident, **fields) -> Sample:
-    """``resident`` sampled into ``tube`` (its size kept)."""
+    """``resident`` sampled into ``tube`` (its size kept); a repeat when already sampled that day."""
     fields.setdefault("sampled_at", timezone.now())
+    fields.setdefault("repeat", Sample.objects.filter(round=tube.round, day=tube.day, resident=resident,
+                                                      repeat=False).exists())
     sample = Sample.objects.create(round=tube.round, tube=tube, resident=resident, grid_code=resident.grid_code,
                                    day=tube.day, **fields)
     Tube.objects.filter(pk=tube.pk).update(size=F("size") + 1)
