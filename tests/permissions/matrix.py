@@ -74,11 +74,15 @@ SENDERS = frozenset({CMD, CDC, CW})  # transfer.step.planned/en_route/cancelled
 RECEIVERS = frozenset({CMD, CDC})  # transfer.step.handed_over, transfer.facility.create, admissions
 PAPER_CODERS = frozenset({CMD, CW, GW})  # codes.paper.print, codes.paper.issue
 GATE_SYNCERS = STAFF  # codes.gate.sync
+NAT_ROUNDERS = frozenset({CMD, CW, CDC})  # testing.round.create
+NAT_SAMPLERS = frozenset({CMD, CW, GW, VOL, CDC})  # testing.sample
+NAT_LABS = frozenset({CMD, CDC})  # testing.result.record
+NAT_EXEMPTERS = frozenset({CMD, CW, GW})  # testing.exempt
 
 # Every action of the permission table and who may take it (a superuser may take every action).
 ACTIONS: dict[str, frozenset[str]] = {
     **{f"{app}.view": STAFF for app in (
-        "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts", "codes")},
+        "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts", "codes", "testing")},
     "audit.view": AUDIT_READERS,
     "people.change": EDITORS,
     "grid.household.create": EDITORS,
@@ -121,6 +125,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "codes.paper.print": PAPER_CODERS,
     "codes.paper.issue": PAPER_CODERS,
     "codes.gate.sync": GATE_SYNCERS,
+    "testing.round.create": NAT_ROUNDERS,
+    "testing.sample": NAT_SAMPLERS,
+    "testing.result.record": NAT_LABS,
+    "testing.exempt": NAT_EXEMPTERS,
 }
 
 
@@ -319,7 +327,30 @@ PAGES: dict[str, Entry] = {
     "codes:paper": Entry(PAPER_CODERS, on="resident", path=_pk("resident", "resident_id")),
     "codes:paper_issue": Entry(PAPER_CODERS, on="resident", method="POST", path=_pk("resident", "resident_id")),
     "codes:paper_revoke": Entry(PAPER_CODERS, on="resident", method="POST", path=_pk("resident", "resident_id")),
+    # testing (全员核酸)
+    "testing:rounds": Entry(EVERYONE),
+    "testing:round_new": Entry(NAT_ROUNDERS),
+    "testing:round": Entry(STAFF, on="round", path=_pk("nat_round")),
+    "testing:point_new": Entry(NAT_ROUNDERS, on="round", path=_pk("nat_round")),
+    "testing:untested": Entry(STAFF, on="round", path=_pk("nat_round")),
+    "testing:untested_export": Entry(STAFF, on="round", path=_pk("nat_round")),
+    "testing:exempt": Entry(NAT_EXEMPTERS, on="round and resident", method="POST", path=_pk("nat_round"),
+                            body=lambda o: {"resident_id": o.resident.pk, "kind": "away", "note": "外出务工"}),
+    "testing:results_import": Entry(NAT_LABS, on="round", method="POST", path=_pk("nat_round"),
+                                    body=lambda o: {"lab": "矩阵实验室"}),
+    "testing:tasks": Entry(STAFF, on="round", path=_pk("nat_round")),
+    "testing:point": Entry(STAFF, on="point", path=_pk("nat_point")),
+    "testing:scan": Entry(NAT_SAMPLERS, on="point", method="POST", path=_pk("nat_point"),
+                          body=lambda o: {"tube": f"MX{_serial()}"}),
+    "testing:tube_close": Entry(NAT_SAMPLERS, on="tube", method="POST", path=_pk("nat_tube_open")),
+    "testing:recall": Entry(STAFF, on="tube", path=_pk("nat_tube")),
 }
+
+
+def _serial() -> str:
+    import uuid
+
+    return uuid.uuid4().hex[:12]
 
 
 def _new_person(o) -> dict:
@@ -431,6 +462,16 @@ API: dict[str, Entry] = {
     "GET /api/v1/residents/{resident_id}/code": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
     "GET /api/v1/gates/keys": Entry(PUBLIC, note="the public keys gates verify codes with: public by nature"),
     "GET /api/v1/gates/revocations": Entry(GATE_SYNCERS, note="references and colours only, nothing personal"),
+    # testing (全员核酸)
+    "GET /api/v1/testing/rounds": Entry(EVERYONE),
+    "GET /api/v1/testing/rounds/{round_id}": Entry(STAFF, on="round", path=_pk("nat_round", "round_id")),
+    "GET /api/v1/testing/rounds/{round_id}/untested": Entry(STAFF, on="round", path=_pk("nat_round", "round_id")),
+    "POST /api/v1/testing/batches": Entry(NAT_SAMPLERS, on="point", body=lambda o: {
+        "batch_id": f"matrix-{_serial()}", "point_id": o.nat_point.pk,
+        "tubes": [{"barcode": f"MB{_serial()}", "samples": [{"resident_id": o.resident.pk}]}]}),
+    "POST /api/v1/testing/results": Entry(NAT_LABS, body=lambda o: {
+        "lab": "矩阵实验室", "rows": [{"barcode": o.nat_tube.barcode, "result": "negative"}]},
+        note="a lab's rows name tubes; one outside the reach is a not_found row, never its details"),
 }
 
 # Cases the code gets wrong today: (endpoint key, role or "*", "inside"/"outside"/"*") -> why.
