@@ -108,7 +108,9 @@ class Tube(models.Model):
         POSITIVE = "positive", _("阳性")
         INVALID = "invalid", _("无效")
 
-    round = models.ForeignKey(Round, verbose_name=_("轮次"), on_delete=models.CASCADE, related_name="tubes")
+    # Fewer indexes, faster ingest: (round, point, status) leads with the round.
+    round = models.ForeignKey(Round, verbose_name=_("轮次"), on_delete=models.CASCADE, related_name="tubes",
+                              db_index=False)
     point = models.ForeignKey(SamplingPoint, verbose_name=_("采样点"), on_delete=models.PROTECT, related_name="tubes")
     grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
     barcode = models.CharField(_("条码"), max_length=40, unique=True)
@@ -123,10 +125,10 @@ class Tube(models.Model):
     received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
     resulted_at = models.DateTimeField(_("出结果时间"), null=True, blank=True)
     batch = models.ForeignKey("DeviceBatch", verbose_name=_("上传批次"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="batch_tubes")
+                              on_delete=models.SET_NULL, related_name="batch_tubes", db_index=False)
     # The sampler whose tube it is: each sampler at a point fills their own pooled tube.
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("采样人员"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+                                  on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False)
 
     objects = ScopedManager()
 
@@ -151,16 +153,17 @@ class Sample(models.Model):
     """One person sampled into one tube.  A second sample of the same person on the same day of a
     round is kept, flagged ``repeat``, and never counted twice."""
 
-    round = models.ForeignKey(Round, verbose_name=_("轮次"), on_delete=models.CASCADE, related_name="samples")
+    round = models.ForeignKey(Round, verbose_name=_("轮次"), on_delete=models.CASCADE, related_name="samples",
+                              db_index=False, db_constraint=False)  # the tube's round; led by the once-a-day index
     tube = models.ForeignKey(Tube, verbose_name=_("采样管"), on_delete=models.CASCADE, related_name="samples")
     resident = models.ForeignKey(Resident, verbose_name=_("居民"), on_delete=models.CASCADE,
-                                 related_name="nat_samples")
+                                 related_name="nat_samples", db_index=False)  # led by (resident, sampled_at)
     grid_code = models.CharField(_("网格代码"), max_length=GRID_CODE_LENGTH)
     day = models.DateField(_("采样日期"))
     sampled_at = models.DateTimeField(_("采样时间"))
     repeat = models.BooleanField(_("重复采样"), default=False)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("采样登记人"), null=True, blank=True,
-                           on_delete=models.SET_NULL, related_name="+")
+                           on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False)
 
     objects = ScopedManager()
 

@@ -247,7 +247,7 @@ class UntestedFilters(Filters):
 
 
 def _sampled(rnd: Round, day: dt.date):
-    return Sample.objects.filter(round=rnd, day=day).values("resident_id")
+    return Sample.objects.filter(round=rnd, day=day, repeat=False).values("resident_id")
 
 
 def _away(rnd: Round):
