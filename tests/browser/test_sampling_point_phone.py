@@ -8,7 +8,14 @@ import pytest
 from playwright.sync_api import expect
 
 from wangge.core.testing import GRID_A
-from wangge.core.testing.factories import TEST_PASSWORD, add_resident, make_round, make_sampling_point, make_tag, tag_resident
+from wangge.core.testing.factories import (
+    TEST_PASSWORD,
+    add_resident,
+    make_round,
+    make_sampling_point,
+    make_tag,
+    tag_resident,
+)
 from wangge.testing.models import Sample, Tube
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

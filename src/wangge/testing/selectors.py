@@ -22,7 +22,6 @@ from wangge.grid.models import Grid
 from wangge.people.models import Resident
 from wangge.testing.models import (
     Control,
-    ControlLevel,
     Exemption,
     Round,
     Sample,

@@ -84,7 +84,8 @@ def round_create(*, actor: Actor, area_code: str, name: str, starts_on: dt.date,
         raise ValidationFailed(_("未知的管控等级"), code="control_level_invalid",
                                errors={"control_level": _("未知的管控等级")})
     if ends_on and ends_on < starts_on:
-        raise ValidationFailed(_("结束日期不能早于开始日期"), code="end_before_start", errors={"ends_on": _("早于开始日期")})
+        raise ValidationFailed(_("结束日期不能早于开始日期"), code="end_before_start",
+                               errors={"ends_on": _("早于开始日期")})
     if not 1 <= int(every_days or 1) <= 30:
         raise ValidationFailed(_("间隔天数应在 1 到 30 之间"), code="every_days_out_of_range",
                                errors={"every_days": _("超出范围")})
@@ -500,7 +501,8 @@ def batch_ingest(*, actor: Actor, batch_id: str, point_id: int, tubes: list[dict
             repeats += repeat
             rows.append((rnd.pk, tube.pk, pk, grid_code, tube.day, at, repeat, user.pk))
     _insert_samples(rows)
-    batch.tubes, batch.samples, batch.repeats, batch.problems = len(new_tubes), len(rows) - repeats, repeats, problems[:200]
+    batch.tubes, batch.samples, batch.repeats = len(new_tubes), len(rows) - repeats, repeats
+    batch.problems = problems[:200]
     batch.save(update_fields=["tubes", "samples", "repeats", "problems"])
     open_tasks = list(SamplingTask.objects.filter(round=rnd, status=SamplingTask.Status.OPEN)
                       .values_list("pk", "resident_id"))  # few: retests and door visits of the round
@@ -650,7 +652,8 @@ def positive_pool(*, actor: Actor, tube: Tube) -> list[int]:
         alert_raise(kind=AlertKind.POSITIVE_TEST, role=Role.GRID_WORKER, grid_code=grid_code,
                     title=_("混管阳性：%(n)s 人待单管复检（管码 %(barcode)s）") % {"n": count, "barcode": tube.barcode},
                     body=_("请立即通知以下人员原地等待单管复检，居家隔离者上门采样"), link=link,
-                    object_type="testing.tube", object_id=str(tube.pk), dedupe_key=f"testing.pool:{tube.pk}:{grid_code}")
+                    object_type="testing.tube", object_id=str(tube.pk),
+                    dedupe_key=f"testing.pool:{tube.pk}:{grid_code}")
     _recolour(ids, reason="testing.positive_pool")
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=tube, field="result",
                  changes={"result": ["pending", "positive"], "members": sorted(ids), "at_door": sorted(at_door)})
@@ -742,7 +745,8 @@ def exemption_add(*, actor: Actor, round_id: int, resident_id: int, kind: str, n
     if kind == Exemption.Kind.AWAY and not note:
         raise ValidationFailed(_("请说明去向"), code="note_required", errors={"note": _("必填")})
     exemption, created = Exemption.objects.update_or_create(
-        round=rnd, resident=resident, defaults={"kind": kind, "note": note, "grid_code": resident.grid_code, "by": user})
+        round=rnd, resident=resident,
+        defaults={"kind": kind, "note": note, "grid_code": resident.grid_code, "by": user})
     if kind == Exemption.Kind.BEDRIDDEN and not SamplingTask.objects.filter(
             round=rnd, resident=resident, kind=SamplingTask.Kind.DOOR, status=SamplingTask.Status.OPEN).exists():
         SamplingTask.objects.create(round=rnd, resident=resident, grid_code=resident.grid_code,

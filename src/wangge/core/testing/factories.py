@@ -457,7 +457,8 @@ def make_control(tube: Tube, resident: Resident, **fields) -> Control:
     return Control.objects.create(tube=tube, resident=resident, grid_code=resident.grid_code, **fields)
 
 
-def make_sampling_task(rnd: Round, resident: Resident, *, kind: str = SamplingTask.Kind.RETEST, **fields) -> SamplingTask:
+def make_sampling_task(rnd: Round, resident: Resident, *, kind: str = SamplingTask.Kind.RETEST,
+                       **fields) -> SamplingTask:
     fields.setdefault("created_at", timezone.now())
     return SamplingTask.objects.create(round=rnd, resident=resident, grid_code=resident.grid_code, kind=kind, **fields)
 

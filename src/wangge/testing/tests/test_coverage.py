@@ -23,7 +23,8 @@ def test_the_untested_are_narrowed_to_the_readers_reach(city, rnd, grid_worker):
 
 
 def test_a_person_away_is_off_the_list_with_a_note(city, rnd, cdc, community_worker, actor):
-    services.exemption_add(actor=actor(community_worker), round_id=rnd.pk, resident_id=city["residents"]["B"].pk, kind="away",
+    services.exemption_add(actor=actor(community_worker), round_id=rnd.pk, resident_id=city["residents"]["B"].pk,
+                           kind="away",
                            note="在外地务工")
     assert "王芳" not in {r.name for r in selectors.untested_queryset(user=cdc, rnd=rnd)}
     assert selectors.coverage(user=cdc, rnd=rnd).away == 1
@@ -31,7 +32,8 @@ def test_a_person_away_is_off_the_list_with_a_note(city, rnd, cdc, community_wor
 
 def test_away_needs_a_note(city, rnd, community_worker, actor):
     with pytest.raises(ValidationFailed) as refused:
-        services.exemption_add(actor=actor(community_worker), round_id=rnd.pk, resident_id=city["residents"]["B"].pk, kind="away")
+        services.exemption_add(actor=actor(community_worker), round_id=rnd.pk,
+                               resident_id=city["residents"]["B"].pk, kind="away")
     assert refused.value.code == "note_required"
 
 
