@@ -87,7 +87,7 @@ def resident_code(request: HttpRequest, resident_id: Id):
             "expires": issued.expires, "key_id": issued.key_id}
 
 
-@router.get("/gates/keys", response={200: KeysOut}, auth=None,
+@router.get("/gates/keys", response={200: KeysOut, 404: ErrorOut, 422: ErrorOut}, auth=None,
             summary="卡口验码公钥（JWK，ECDSA P-256；含 SPKI base64）")
 def gate_keys(request: HttpRequest):
     return {"format": services.PREFIX, "token_seconds": settings.WANGGE_CODE_TOKEN_SECONDS,

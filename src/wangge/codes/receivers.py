@@ -10,7 +10,16 @@ def recolour_on_status_change(*, actor, resident, transition) -> None:
     recolour([resident.pk], reason=f"health.status:{transition.to_status}")
 
 
+def recolour_on_order_created(*, actor, order) -> None:
+    """An order placed on someone turns their code yellow at once (a contact's status usually has)."""
+    from wangge.codes.services import recolour
+
+    recolour([order.resident_id], reason="quarantine.order_created")
+
+
 def connect() -> None:
     from wangge.health.hooks import status_changed
+    from wangge.quarantine.hooks import order_created
 
     status_changed.connect(recolour_on_status_change)
+    order_created.connect(recolour_on_order_created)

@@ -34,6 +34,7 @@ from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.codes import keys, selectors
 from wangge.codes.models import Colour, HealthCode, PaperCode, Revocation
+from wangge.codes.qr import qr_svg
 from wangge.codes.selectors import CHUNK, Reason, is_worse
 from wangge.core.errors import ValidationFailed
 from wangge.people.models import Resident
@@ -47,7 +48,6 @@ MAX_TOKEN_LENGTH = 512
 CLOCK_SKEW = 60
 
 
-
 @dataclass(frozen=True)
 class IssuedCode:
     token: str
@@ -57,6 +57,14 @@ class IssuedCode:
     issued: dt.datetime
     expires: dt.datetime
     key_id: str
+
+    @property
+    def refresh_seconds(self) -> int:
+        """When a page showing this code should fetch a new one: a minute before it expires."""
+        return max(10, int((self.expires - self.issued).total_seconds()) - 60)
+
+    def qr(self) -> str:
+        return qr_svg(self.token)
 
 
 @dataclass(frozen=True)
@@ -72,17 +80,11 @@ def _new_ref() -> str:
     return keys.b64url(secrets.token_bytes(12))
 
 
-def _code_row(resident: Resident, colour: str, reasons: list[str], now: dt.datetime) -> tuple[HealthCode, bool]:
-    """The resident's code row, locked; made (with a new reference) the first time."""
-    row = HealthCode.objects.select_for_update().filter(resident=resident).first()
-    if row is not None:
-        return row, False
-    try:
-        with transaction.atomic():
-            return HealthCode.objects.create(resident=resident, grid_code=resident.grid_code, ref=_new_ref(),
-                                             colour=colour, reasons=reasons, coloured_at=now), True
-    except IntegrityError:  # made at the same moment by another request
-        return HealthCode.objects.select_for_update().get(resident=resident), False
+def _lock_residents(ids: list[int]) -> None:
+    """Lock the residents' rows, in id order.  Issuing a code and recolouring both take this lock
+    first, so one waits for the other: a token is signed either after a status change committed
+    (and carries its colour) or before it (and the change then finds the code row and revokes)."""
+    list(Resident.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
 
 def _apply(row: HealthCode, colour: str, reasons: list[str], now: dt.datetime) -> Revocation | None:
@@ -94,18 +96,17 @@ def _apply(row: HealthCode, colour: str, reasons: list[str], now: dt.datetime) -
 
 @transaction.atomic
 def issue_token(resident: Resident, *, now: dt.datetime | None = None) -> IssuedCode:
-    """A fresh signed token of the resident's colour now.  The code row is locked while the colour
-    is read, so a status change committing at the same moment is either seen here or recorded as a
-    revocation after this token's issue time: never neither."""
+    """A fresh signed token of the resident's colour now (the code's reference is made the first
+    time).  A worsening noticed here that nothing announced is recorded in the revocation list too."""
     now = now or timezone.now()
-    row = HealthCode.objects.select_for_update().filter(resident=resident).first()
+    _lock_residents([resident.pk])
+    row = HealthCode.objects.filter(resident=resident).first()
     colour, reasons = selectors.current_colour(resident)
     codes = [r.code for r in reasons]
     if row is None:
-        row, created = _code_row(resident, colour, codes, now)
-    else:
-        created = False
-    if not created and (row.colour != colour or row.reasons != codes):
+        row = HealthCode.objects.create(resident=resident, grid_code=resident.grid_code, ref=_new_ref(),
+                                        colour=colour, reasons=codes, coloured_at=now)
+    elif row.colour != colour or row.reasons != codes:
         revocation = _apply(row, colour, codes, now)
         row.save(update_fields=["colour", "reasons", "coloured_at"])
         if revocation is not None:
@@ -180,12 +181,14 @@ def recolour(resident_ids: Iterable[int], *, reason: str, now: dt.datetime | Non
     revocation list in the same transaction.  Apps call it when they change a fact that colours a
     code (health's status changes are connected already).  Only people who have been shown a code
     have a row to update; the others get their colour when their first code is issued."""
-    now = now or timezone.now()
     ids = list(dict.fromkeys(int(i) for i in resident_ids))
     changed: list[Recoloured] = []
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        rows = list(HealthCode.objects.select_for_update().filter(resident_id__in=chunk).order_by("id"))
+        _lock_residents(chunk)
+        # Stamped once the locks are held: later than any token signed before this change was seen.
+        at = now or timezone.now()
+        rows = list(HealthCode.objects.filter(resident_id__in=chunk).order_by("id"))
         if not rows:
             continue
         computed = selectors.colours([r.resident_id for r in rows])
@@ -196,7 +199,7 @@ def recolour(resident_ids: Iterable[int], *, reason: str, now: dt.datetime | Non
             if row.colour == found.colour and row.reasons == codes:
                 continue
             before = row.colour
-            revocation = _apply(row, found.colour, codes, now)
+            revocation = _apply(row, found.colour, codes, at)
             if revocation is not None:
                 revocations.append(revocation)
             dirty.append(row)

@@ -12,13 +12,8 @@ from django.views.decorators.http import require_POST
 from wangge.accounts.permissions import can
 from wangge.audit.context import Actor
 from wangge.codes import selectors, services
+from wangge.codes.qr import qr_svg
 from wangge.core.views import not_found_as_404
-
-
-def qr_svg(text: str) -> str:
-    import segno
-
-    return segno.make(text, error="m").svg_inline(border=2, omitsize=True)
 
 
 @login_required

@@ -123,3 +123,13 @@ def test_the_revocation_list_holds_only_references_colours_and_times(resident, c
 def test_verify_raises_coded_errors_only(db):
     with pytest.raises(ValidationFailed):
         services.verify_token(None)
+
+
+def test_an_order_placed_on_a_green_person_revokes_their_green_token(resident, grid_worker, actor):
+    from wangge.quarantine import services as quarantine
+
+    shown = services.issue_token(resident)
+    quarantine.quarantine_order_create(actor=actor(grid_worker), resident_id=resident.pk, regime_code="7+3",
+                                       place="home", reason="入境")
+    assert HealthCode.objects.get(resident=resident).colour == "y"
+    assert Revocation.objects.get().ref == shown.ref

@@ -156,3 +156,16 @@ def test_a_key_unreadable_under_a_new_secret_is_replaced(resident):
     keys.forget_cache()
     with override_settings(SECRET_KEY="another-secret-key-for-this-test-only-0123456789"):
         assert services.issue_token(resident).key_id != first
+
+
+def test_the_rotation_command_makes_a_new_signing_key(resident):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    old = services.issue_token(resident).key_id
+    out = StringIO()
+    call_command("rotate_code_key", stdout=out)
+    new = SigningKey.objects.get(retired_at__isnull=True).kid
+    assert new != old and new in out.getvalue() and old in out.getvalue()
+    assert services.issue_token(resident).key_id == new

@@ -56,3 +56,14 @@ def test_revoking_from_the_page_stops_the_card(resident, grid_worker):
     make_paper_code(resident)
     login(grid_worker).post(reverse("codes:paper_revoke", args=[resident.pk]))
     assert not PaperCode.objects.filter(resident=resident, revoked_at__isnull=True).exists()
+
+
+def test_the_phone_code_fragment_shows_the_token_as_a_qr_and_refreshes_itself(resident):
+    from django.template.loader import render_to_string
+
+    from wangge.codes import services
+
+    code = services.issue_token(resident)
+    html = render_to_string("codes/_phone_code.html", {"code": code, "refresh_url": "/me/code/"})
+    assert f'data-token="{code.token}"' in html and "<svg" in html
+    assert 'hx-trigger="every 240s"' in html and 'data-colour="g"' in html
