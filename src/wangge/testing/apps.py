@@ -11,3 +11,8 @@ class TestingConfig(AppConfig):
         from wangge.testing.selectors import colour_facts as testing_colour_facts
 
         colour_facts.connect(testing_colour_facts)
+        # Tracing asks who shared a tube pool or a sampling queue with a case.
+        from wangge.testing.selectors import exposures as testing_exposures
+        from wangge.tracing.hooks import exposures
+
+        exposures.connect(testing_exposures)

@@ -345,3 +345,37 @@ def recent_samples(*, point: SamplingPoint, user) -> QuerySet[Sample]:
     """This sampler's samples at this point today, newest first (the page shows a keyset page)."""
     return (Sample.objects.filter(tube__point=point, by=user, day=timezone.localdate())
             .select_related("resident", "tube").order_by("-id"))
+
+
+# --- Exposures (answered to ``tracing.hooks.exposures``) -----------------------------------------
+
+# People sampled at the same point within this many minutes of the case stood in its queue.
+QUEUE_MINUTES = 10
+
+
+def exposures(*, user, resident, since, until) -> list:
+    """Who shared a tube pool with the case (rank 10, close) or stood in the same point's queue
+    within ``QUEUE_MINUTES`` of them (rank 25, secondary), between ``since`` and ``until``; residents
+    in ``user``'s reach only, never the case."""
+    from wangge.tracing.hooks import Exposure
+
+    own = list(Sample.objects.filter(resident=resident, sampled_at__gte=since, sampled_at__lte=until)
+               .values_list("tube_id", "tube__point_id", "tube__point__name", "sampled_at"))
+    if not own:
+        return []
+    reach = Sample.objects.restrict(user, "testing.view").exclude(resident=resident)
+    out, seen = [], set()
+    pool_label, queue_label = str(_("同一混管")), str(_("同一采样点排队"))
+    for tube_id, _point, name, _at in own:
+        for rid, when in reach.filter(tube_id=tube_id).values_list("resident_id", "sampled_at"):
+            if (rid, "tube_pool") not in seen:
+                seen.add((rid, "tube_pool"))
+                out.append(Exposure(rid, "tube_pool", pool_label, 10, "close", when, name))
+    window = dt.timedelta(minutes=QUEUE_MINUTES)
+    for _tube, point_id, name, at in own:
+        queue = reach.filter(tube__point_id=point_id, sampled_at__gte=at - window, sampled_at__lte=at + window)
+        for rid, when in queue.values_list("resident_id", "sampled_at"):
+            if (rid, "tube_pool") not in seen and (rid, "sampling_queue") not in seen:
+                seen.add((rid, "sampling_queue"))
+                out.append(Exposure(rid, "sampling_queue", queue_label, 25, "secondary", when, name))
+    return out

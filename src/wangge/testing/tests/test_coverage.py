@@ -119,3 +119,26 @@ def test_exemption_outside_the_reach_is_not_found(city, rnd, grid_worker, actor)
     with pytest.raises(NotFound):
         services.exemption_add(actor=actor(grid_worker), round_id=rnd.pk, resident_id=city["residents"]["B"].pk,
                                kind="away", note="x")
+
+
+def test_a_cases_tube_pool_and_sampling_queue_are_exposures(city, point, cdc):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from wangge.core.testing.factories import add_resident
+    from wangge.tracing.hooks import exposures
+
+    a, a2 = city["residents"]["A"], city["residents"]["A2"]
+    later = add_resident(city["households"]["A"][1], name="排队者")
+    far = add_resident(city["households"]["A"][1], name="远者")
+    now = timezone.now()
+    tube = make_tube(point)
+    make_sample(tube, a, sampled_at=now)
+    make_sample(tube, a2, sampled_at=now)
+    make_sample(make_tube(point), later, sampled_at=now + dt.timedelta(minutes=5))
+    make_sample(make_tube(point), far, sampled_at=now + dt.timedelta(hours=2))
+    found = [e for answer in exposures.ask(user=cdc, resident=a, since=now - dt.timedelta(days=14), until=now)
+             for e in answer]
+    by = {(e.resident_id, e.reason, e.rank, e.suggested) for e in found if e.reason in ("tube_pool", "sampling_queue")}
+    assert by == {(a2.pk, "tube_pool", 10, "close"), (later.pk, "sampling_queue", 25, "secondary")}
