@@ -261,7 +261,7 @@ def untested_queryset(*, user, rnd: Round, day: dt.date | None = None,
     qs = (Resident.objects.restrict(user, "testing.view").within(rnd.grid_code)
           .exclude(pk__in=_sampled(rnd, day)).exclude(pk__in=_away(rnd)))
     if filters and filters.building:
-        qs = qs.filter(household__unit__building__name=filters.building)
+        qs = qs.filter(household__unit__building__name=filters.building.replace("\x00", ""))
     return qs.select_related("household__unit__building").order_by("grid_code", "id")
 
 

@@ -53,6 +53,8 @@ RESULT = "testing.result.record"
 EXEMPT = "testing.exempt"
 
 BARCODE_RE = re.compile(r"^[0-9A-Za-z-]{4,40}$")
+BATCH_ID_RE = re.compile(r"^[0-9A-Za-z_.:-]{1,64}$")
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 ID_NUMBER_RE = re.compile(r"^[0-9]{15}$|^[0-9]{17}[0-9Xx]$")
 MAX_BATCH_TUBES = 5000
 MAX_RESULT_ROWS = 50_000
@@ -296,7 +298,9 @@ def _person_keys(samples: list[dict]) -> tuple[set[int], set[str], set[str]]:
         if s.get("resident_id"):
             ids.add(int(s["resident_id"]))
         elif s.get("id_number"):
-            numbers.add(str(s["id_number"]).strip().upper())
+            number = str(s["id_number"]).strip().upper()
+            if ID_NUMBER_RE.match(number):  # anything else names nobody (and never reaches a query)
+                numbers.add(number)
         elif s.get("code"):
             refs.add(str(s["code"]))
     return ids, numbers, refs
@@ -445,8 +449,9 @@ def batch_ingest(*, actor: Actor, batch_id: str, point_id: int, tubes: list[dict
     point = selectors.point_in_reach(user=user, pk=point_id)
     require(user, SAMPLE, point)
     batch_id = (batch_id or "").strip()
-    if not batch_id or len(batch_id) > 64:
-        raise ValidationFailed(_("请提供批次号"), code="batch_id_required", errors={"batch_id": _("必填")})
+    if not BATCH_ID_RE.match(batch_id):
+        raise ValidationFailed(_("批次号应为 1 到 64 位字母、数字或 _.:-"), code="batch_id_invalid",
+                               errors={"batch_id": _("格式错误")})
     if len(tubes) > MAX_BATCH_TUBES:
         raise ValidationFailed(_("一批最多 %(max)s 管") % {"max": MAX_BATCH_TUBES}, code="batch_too_large",
                                errors={"tubes": _("过多")})
@@ -542,7 +547,7 @@ def results_record(*, actor: Actor, lab: str, rows: list[dict]) -> ResultReport:
     user = actor.user
     require(user, RESULT)
     report = ResultReport()
-    lab = (lab or "").strip()[:100]
+    lab = CONTROL_CHARS.sub("", lab or "").strip()[:100]
     if len(rows) > MAX_RESULT_ROWS:
         raise ValidationFailed(_("一次最多 %(max)s 行") % {"max": MAX_RESULT_ROWS}, code="too_many_rows",
                                errors={"rows": _("过多")})
