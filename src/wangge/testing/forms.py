@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wangge.core import forms as core_forms
 from wangge.core.codes import DIVISION_CODE_LENGTH
 from wangge.testing.models import ControlLevel, Exemption, Round
 
@@ -11,11 +12,11 @@ from wangge.testing.models import ControlLevel, Exemption, Round
 class RoundForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     area_code = forms.CharField(label=_("区域代码（区划或网格）"), max_length=DIVISION_CODE_LENGTH + 3)
-    starts_on = forms.DateField(label=_("开始日期"), initial=timezone.localdate,
+    starts_on = core_forms.DateField(label=_("开始日期"), initial=timezone.localdate,
                                 widget=forms.DateInput(attrs={"type": "date"}))
     repeat = forms.ChoiceField(label=_("频次"), choices=Round.Repeat.choices, initial=Round.Repeat.ONCE)
     every_days = forms.IntegerField(label=_("间隔天数（每N天）"), min_value=1, max_value=30, initial=3, required=False)
-    ends_on = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = core_forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     control_level = forms.ChoiceField(label=_("管控等级"), choices=ControlLevel.choices,
                                       initial=ControlLevel.PRECAUTION)
     pool_size = forms.TypedChoiceField(

@@ -75,7 +75,7 @@ def round_create(*, actor: Actor, area_code: str, name: str, starts_on: dt.date,
                  every_days: int = 1, ends_on: dt.date | None = None, control_level: str = ControlLevel.PRECAUTION,
                  pool_size: int | None = None) -> Round:
     user = actor.user
-    require(user, ROUND_CREATE)
+    require(user, "testing.round.create")
     area = area_in_reach(user=user, code=area_code, navigable=False, existing=True, deepest=Level.GRID)
     name = (name or "").strip()
     if not name:
@@ -109,7 +109,7 @@ def point_create(*, actor: Actor, round_id: int, name: str, building_id: int | N
     """A sampling point of a round: at a building (its place and grid), or at a place on the map."""
     user = actor.user
     rnd = selectors.round_in_reach(user=user, pk=round_id)
-    require(user, ROUND_CREATE)
+    require(user, "testing.round.create")
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(_("请填写名称"), code="point_name_required", errors={"name": _("必填")})
@@ -194,7 +194,7 @@ def tube_open(*, actor: Actor, point_id: int, barcode: str) -> Tube:
     """Start this sampler's pooled tube at the point (the one they were filling is closed first)."""
     user = actor.user
     point = selectors.point_in_reach(user=user, pk=point_id)
-    require(user, SAMPLE, point)
+    require(user, "testing.sample", point)
     barcode = _check_barcode(barcode)
     now = timezone.now()
     current = selectors.open_tube(point=point, user=user)
@@ -216,7 +216,7 @@ def tube_close(*, actor: Actor, tube_id: int) -> Tube:
     """Seal a tube by hand before it is full (the end of a queue, the end of a shift)."""
     user = actor.user
     tube = selectors.tube_in_reach(user=user, pk=tube_id)
-    require(user, SAMPLE, tube)
+    require(user, "testing.sample", tube)
     tube = Tube.objects.select_for_update().get(pk=tube.pk)
     if tube.status != Tube.Status.OPEN:
         raise Conflict(_("该采样管已封管"), code="tube_not_open")
@@ -243,7 +243,7 @@ def sample_register(*, actor: Actor, point_id: int, person: str, single_barcode:
     one, into a single tube scanned for them (``single_barcode``).  The tube seals itself when full."""
     user = actor.user
     point = selectors.point_in_reach(user=user, pk=point_id)
-    require(user, SAMPLE, point)
+    require(user, "testing.sample", point)
     resident = resolve_person(user=user, text=person)
     now = timezone.now()
     single = resident.pk in selectors.single_tube_ids([resident.pk]) or selectors.pool_size(point.round) == 1
@@ -447,7 +447,7 @@ def batch_ingest(*, actor: Actor, batch_id: str, point_id: int, tubes: list[dict
     found in reach, are reported in ``problems`` and skipped; everything else is recorded."""
     user = actor.user
     point = selectors.point_in_reach(user=user, pk=point_id)
-    require(user, SAMPLE, point)
+    require(user, "testing.sample", point)
     batch_id = (batch_id or "").strip()
     if not BATCH_ID_RE.match(batch_id):
         raise ValidationFailed(_("批次号应为 1 到 64 位字母、数字或 _.:-"), code="batch_id_invalid",
@@ -545,7 +545,7 @@ def results_record(*, actor: Actor, lab: str, rows: list[dict]) -> ResultReport:
     "resulted_at"?}``).  Every bad row is reported with its number and code; the good ones are
     recorded.  Each positive is its own transaction with all its consequences."""
     user = actor.user
-    require(user, RESULT)
+    require(user, "testing.result.record")
     report = ResultReport()
     lab = CONTROL_CHARS.sub("", lab or "").strip()[:100]
     if len(rows) > MAX_RESULT_ROWS:
@@ -697,7 +697,7 @@ def results_import(*, actor: Actor, lab: str, path) -> ResultReport:
     a file refused as a whole is one error (row 0); every bad row is reported."""
     from wangge.people.imports import Column, FileProblem, map_columns, read_table
 
-    require(actor.user, RESULT)
+    require(actor.user, "testing.result.record")
     columns = [Column("barcode", "条码", True, ("采样管条码", "管码", "样本编号")),
                Column("result", "结果", True, ("检测结果",)),
                Column("received_at", "接收时间", False, ()), Column("resulted_at", "出结果时间", False, ("报告时间",))]
@@ -741,7 +741,7 @@ def exemption_add(*, actor: Actor, round_id: int, resident_id: int, kind: str, n
     user = actor.user
     rnd = selectors.round_in_reach(user=user, pk=round_id)
     resident = resident_in_reach(user=user, pk=resident_id)
-    require(user, EXEMPT, resident)
+    require(user, "testing.exempt", resident)
     if not resident.grid_code.startswith(rnd.grid_code):
         raise NotFound(_("未找到该居民，或不在您的管辖范围内"))
     if kind not in Exemption.Kind.values:

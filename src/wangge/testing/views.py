@@ -194,7 +194,8 @@ def results_import(request, pk: int):
     report = None
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()[:8]
+        suffix = Path(upload.name).suffix.lower()
+        suffix = suffix if suffix in (".xlsx", ".xls", ".xlsm", ".csv") else ".bin"
         with tempfile.NamedTemporaryFile(suffix=suffix) as f:
             for chunk in upload.chunks():
                 f.write(chunk)
