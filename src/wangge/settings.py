@@ -123,9 +123,7 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get(
-            "WANGGE_TEST_DB_NAME", "test_wangge"
-        )
+        DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("WANGGE_TEST_DB_NAME", "test_wangge")
 else:
     DATABASES = {
         "default": {
@@ -306,6 +304,10 @@ WANGGE_REVEAL_SECONDS = int(os.environ.get("WANGGE_REVEAL_SECONDS", "30"))
 WANGGE_MAP_TILE_URL = os.environ.get("WANGGE_MAP_TILE_URL", "")
 # Days without a confirmed, suspected, fever or close-contact person before a compound is epidemic-free.
 WANGGE_EPIDEMIC_FREE_DAYS = int(os.environ.get("WANGGE_EPIDEMIC_FREE_DAYS", "14"))
+# Transfers: at most this many patients per escort on a convoy (seed 000: 494 patients, two staff),
+# and an en-route transfer with no check-in (or departure) for this many minutes alerts command.
+WANGGE_TRANSFER_PATIENTS_PER_ESCORT = int(os.environ.get("WANGGE_TRANSFER_PATIENTS_PER_ESCORT", "10"))
+WANGGE_TRANSFER_CHECK_IN_MINUTES = int(os.environ.get("WANGGE_TRANSFER_CHECK_IN_MINUTES", "30"))
 
 
 # --- Content-Security-Policy (django-csp) ---------------------------------------------------

@@ -78,6 +78,9 @@ NAT_ROUNDERS = frozenset({CMD, CW, CDC})  # testing.round.create
 NAT_SAMPLERS = frozenset({CMD, CW, GW, VOL, CDC})  # testing.sample
 NAT_LABS = frozenset({CMD, CDC})  # testing.result.record
 NAT_EXEMPTERS = frozenset({CMD, CW, GW})  # testing.exempt
+ACKNOWLEDGERS = frozenset({CMD, CDC, CW})  # transfer.acknowledge (in reach of the facility), transfer.check_in
+FLEET_KEEPERS = frozenset({CMD, CDC})  # transfer.vehicle.manage, transfer.acknowledge.any
+ROAD_KEEPERS = frozenset({CMD, POL, CW})  # transfer.closed_road.manage
 
 # Every action of the permission table and who may take it (a superuser may take every action).
 ACTIONS: dict[str, frozenset[str]] = {
@@ -120,6 +123,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     "transfer.step.handed_over": RECEIVERS,
     "transfer.step.cancelled": SENDERS,
     "transfer.facility.create": RECEIVERS,
+    "transfer.acknowledge": ACKNOWLEDGERS,
+    "transfer.acknowledge.any": FLEET_KEEPERS,
+    "transfer.check_in": ACKNOWLEDGERS,
+    "transfer.vehicle.manage": FLEET_KEEPERS,
+    "transfer.closed_road.manage": ROAD_KEEPERS,
     "transfer.admission.record": RECEIVERS,
     "transfer.discharge.record": RECEIVERS,
     "codes.paper.print": PAPER_CODERS,
@@ -166,6 +174,10 @@ def _within(o) -> dict:
 
 def _now() -> str:
     return timezone.now().isoformat()
+
+
+def _convoy(o) -> list[dict]:
+    return [{"vehicle_id": o.vehicle.pk, "driver": "张师傅", "escorts": [{"name": "王医生", "phone": "13900000000"}]}]
 
 
 def _slot() -> str:
@@ -272,6 +284,7 @@ PAGES: dict[str, Entry] = {
     "tracing:trajectory_add": Entry(
         TRAJECTORY_WRITERS, on="investigation", method="POST", path=_pk("investigation"),
         body=lambda o: {"place": "超市", "start": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
+    "tracing:place_search": Entry(TRAJECTORY_WRITERS, query=lambda o: {"pq": o.building.name}),
     "tracing:contacts_add": Entry(
         TRACERS, on="investigation", method="POST", path=_pk("investigation"),
         body=lambda o: {"regime_code": "7+3", "place": "home", "kind": "close", "resident_ids": [o.spouse.pk]}),
@@ -344,6 +357,15 @@ PAGES: dict[str, Entry] = {
                           body=lambda o: {"tube": f"MX{_serial()}"}),
     "testing:tube_close": Entry(NAT_SAMPLERS, on="tube", method="POST", path=_pk("nat_tube_open")),
     "testing:recall": Entry(STAFF, on="tube", path=_pk("nat_tube")),
+    "transfer:edit": Entry(SENDERS, on="transfer", path=_pk("transfer_planned")),
+    "transfer:acknowledge": Entry(ACKNOWLEDGERS, on="transfer", method="POST", path=_pk("transfer_unacknowledged"),
+                                  body=lambda o: {"name": "接收护士"}),
+    "transfer:check_in": Entry(ACKNOWLEDGERS, on="transfer", path=_pk("transfer_en_route")),
+    "transfer:vehicles": Entry(EVERYONE),
+    "transfer:vehicle_new": Entry(FLEET_KEEPERS),
+    "transfer:closed_roads": Entry(EVERYONE),
+    "transfer:closed_road_new": Entry(ROAD_KEEPERS),
+    "transfer:closed_road_reopen": Entry(ROAD_KEEPERS, on="closed road", method="POST", path=_pk("closed_road")),
 }
 
 
@@ -440,9 +462,29 @@ API: dict[str, Entry] = {
     "GET /api/v1/facilities": Entry(EVERYONE),
     "GET /api/v1/transfers": Entry(EVERYONE),
     "POST /api/v1/transfers": Entry(SENDERS, on="resident and facility", body=lambda o: {
-        "resident_ids": [o.fever.pk], "origin": "社区门口", "destination_id": o.facility.pk, "vehicle": "鄂A·1",
-        "escort": "王医生", "planned_departure": (timezone.now() + dt.timedelta(hours=1)).isoformat(),
+        "resident_ids": [o.fever.pk], "origin": "社区门口", "destination_id": o.facility.pk,
+        "vehicles": _convoy(o), "planned_departure": (timezone.now() + dt.timedelta(hours=1)).isoformat(),
         "planned_arrival": (timezone.now() + dt.timedelta(hours=2)).isoformat()}),
+    "POST /api/v1/transfers/{transfer_id}/change": Entry(SENDERS, on="transfer",
+                                                        path=_pk("transfer_planned", "transfer_id"), body=lambda o: {
+        "origin": "社区门口", "vehicles": _convoy(o), "route_note": "武珞路",
+        "planned_departure": (timezone.now() + dt.timedelta(hours=1)).isoformat(),
+        "planned_arrival": (timezone.now() + dt.timedelta(hours=2)).isoformat()}),
+    "POST /api/v1/transfers/{transfer_id}/acknowledge": Entry(ACKNOWLEDGERS, on="transfer",
+                                                             path=_pk("transfer_unacknowledged", "transfer_id"),
+                                                             body=lambda o: {"name": "接收护士"}),
+    "POST /api/v1/transfers/{transfer_id}/check-ins": Entry(ACKNOWLEDGERS, on="transfer",
+                                                           path=_pk("transfer_en_route", "transfer_id"),
+                                                           body=lambda o: {"lat": 30.55, "lng": 114.31}),
+    "GET /api/v1/vehicles": Entry(EVERYONE),
+    # Registering in a division of one's reach (a division outside it is a 422 of the field: transfer/tests).
+    "POST /api/v1/vehicles": Entry(FLEET_KEEPERS, body=lambda o: {
+        "plate": "鄂A·NEW01", "kind": "bus", "seats": 40, "grid_code": o.grid_code}),
+    "GET /api/v1/closed-roads": Entry(EVERYONE),
+    "POST /api/v1/closed-roads": Entry(ROAD_KEEPERS, body=lambda o: {
+        "name": "新封闭路", "grid_code": o.grid_code, "starts_at": _now()}),
+    "POST /api/v1/closed-roads/{road_id}/reopen": Entry(ROAD_KEEPERS, on="closed road",
+                                                       path=_pk("closed_road", "road_id")),
     "GET /api/v1/transfers/{transfer_id}": Entry(STAFF, on="transfer", path=_pk("transfer_planned", "transfer_id")),
     "POST /api/v1/transfers/{transfer_id}/depart": Entry(SENDERS, on="transfer",
                                                         path=_pk("transfer_planned", "transfer_id")),

@@ -29,7 +29,16 @@ from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Ro
 from wangge.screening.models import Campaign, DeclarationLink, RiskReport
 from wangge.testing.models import Round, SamplingPoint, Tube
 from wangge.tracing.models import Investigation
-from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
+from wangge.transfer.models import (
+    Admission,
+    ClosedRoad,
+    Facility,
+    TransferEscort,
+    TransferOrder,
+    TransferPatient,
+    TransferVehicle,
+    Vehicle,
+)
 
 GRID_A = "420106001001001"  # every user's reach
 GRID_C = "420106002001001"  # another street: out of everyone's reach
@@ -121,15 +130,26 @@ def build_place(grid_code: str, label: str, *, users: dict) -> SimpleNamespace:
     facility = Facility.objects.create(name=f"{label}方舱", tier=Facility.Tier.FANGCANG, capacity=50,
                                        grid_code=grid_code)
 
+    # A vehicle free for a new convoy, and a closed road of the grid (named with the label: a leak shows).
+    vehicle = Vehicle.objects.create(plate=f"鄂A·{grid_code[-5:]}", kind="bus", seats=40, grid_code=grid_code)
+    closed_road = ClosedRoad.objects.create(name=f"{label}路", grid_code=grid_code, starts_at=now)
+
     def transfer(status: str, **kw) -> TransferOrder:
+        if status != "planned" or kw.pop("acknowledged", True):
+            kw.setdefault("acknowledged_at", now)
+            kw.setdefault("acknowledged_name", f"{label}护士长")
+        bus = Vehicle.objects.create(plate=f"鄂A·{next(_names)}", kind="bus", seats=40, grid_code=grid_code)
         t = TransferOrder.objects.create(
-            grid_code=grid_code, origin=f"{label}社区门口", destination=facility, vehicle="鄂A·12345",
-            escort=f"{label}医生", escort_phone="13900000000", planned_departure=now + dt.timedelta(hours=1),
+            grid_code=grid_code, origin=f"{label}社区门口", destination=facility, vehicle=bus.plate,
+            planned_departure=now + dt.timedelta(hours=1),
             planned_arrival=now + dt.timedelta(hours=2), status=status, **kw)
+        cv = TransferVehicle.objects.create(transfer=t, vehicle=bus, driver=f"{label}司机")
+        TransferEscort.objects.create(convoy_vehicle=cv, name=f"{label}医生", phone="13900000000")
         TransferPatient.objects.create(transfer=t, resident=case, grid_code=grid_code)
         return t
 
     transfer_planned = transfer("planned")
+    transfer_unacknowledged = transfer("planned", acknowledged=False)
     transfer_en_route = transfer("en_route", departed_at=now)
     transfer_arrived = transfer("arrived", departed_at=now, arrived_at=now)
     admitted = _person(household3, label)
@@ -163,6 +183,7 @@ def build_place(grid_code: str, label: str, *, users: dict) -> SimpleNamespace:
         contact=contact, order=active, order_releasable=releasable, order_central=central, order_released=released,
         test=test_pending, test_recorded=test_recorded, site=site, room=room, case=case, investigation=investigation,
         campaign=campaign, link=link, risk=risk, facility=facility, transfer_planned=transfer_planned,
+        transfer_unacknowledged=transfer_unacknowledged, vehicle=vehicle, closed_road=closed_road,
         transfer_en_route=transfer_en_route,
         transfer_arrived=transfer_arrived, admitted=admitted, admission=admission, alerts=alerts,
         import_job=import_job, export_jobs=export_jobs,

@@ -30,8 +30,14 @@ from wangge.core.errors import Forbidden, NotFound
 from wangge.core.scoping import user_can_reach
 
 CMD, CW, GW, POL, CDC, VOL, AUD, RES = (
-    Role.COMMAND, Role.COMMUNITY_WORKER, Role.GRID_WORKER, Role.POLICE, Role.CDC, Role.VOLUNTEER,
-    Role.AUDITOR, Role.RESIDENT,
+    Role.COMMAND,
+    Role.COMMUNITY_WORKER,
+    Role.GRID_WORKER,
+    Role.POLICE,
+    Role.CDC,
+    Role.VOLUNTEER,
+    Role.AUDITOR,
+    Role.RESIDENT,
 )
 # Everyone with a reach.  Residents have none (they reach their own records through self-service),
 # so reading scoped rows is in practice for staff whatever this says.
@@ -115,6 +121,15 @@ PERMISSIONS: dict[str, Permission] = {
     "transfer.step.arrived": _p(pgettext_lazy("permission", "将转运单标记为“已到达”"), CMD, CDC, CW),
     "transfer.step.handed_over": _p(pgettext_lazy("permission", "将转运单标记为“已交接”"), CMD, CDC),
     "transfer.step.cancelled": _p(pgettext_lazy("permission", "将转运单标记为“已取消”"), CMD, CDC, CW),
+    # The receiving side acknowledges a transfer before it leaves: a user whose reach covers the
+    # facility, or command and CDC on the facility's behalf (no facility accounts yet).
+    "transfer.acknowledge": _p(pgettext_lazy("permission", "确认接收转运"), CMD, CDC, CW),
+    "transfer.acknowledge.any": _p(pgettext_lazy("permission", "代收治机构确认接收转运"), CMD, CDC),
+    # The crew reports the convoy's position en route.
+    "transfer.check_in": _p(pgettext_lazy("permission", "报告转运途中位置"), CMD, CDC, CW),
+    "transfer.vehicle.manage": _p(pgettext_lazy("permission", "登记转运车辆"), CMD, CDC),
+    # Road closures (交通管制) are known to command, the police and the community.
+    "transfer.closed_road.manage": _p(pgettext_lazy("permission", "维护封闭路段"), CMD, POL, CW),
     "transfer.facility.create": _p(pgettext_lazy("permission", "登记收治机构"), CMD, CDC),
     "transfer.admission.record": _p(pgettext_lazy("permission", "录入收治"), CMD, CDC),
     "transfer.discharge.record": _p(pgettext_lazy("permission", "录入出院"), CMD, CDC),
@@ -177,8 +192,10 @@ def require(user, action: str, obj=None) -> None:
 def as_markdown() -> str:
     """The table as Markdown, one row per action (for the README; ``test_table`` prints it)."""
     order = list(Role)
-    lines = ["| " + " | ".join(["Action", "What it is", *[str(r.label) for r in order]]) + " |",
-             "|" + "---|" * (2 + len(order))]
+    lines = [
+        "| " + " | ".join(["Action", "What it is", *[str(r.label) for r in order]]) + " |",
+        "|" + "---|" * (2 + len(order)),
+    ]
     for action, rule in PERMISSIONS.items():
         marks = ["✓" if r.value in rule.roles else "" for r in order]
         lines.append("| " + " | ".join([f"`{action}`", str(rule.label), *marks]) + " |")

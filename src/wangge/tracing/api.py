@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
-from wangge.core.api import READ_ERRORS, WRITE_ERRORS, page_limit
+from wangge.core.api import READ_ERRORS, WRITE_ERRORS, ErrorOut, page_limit
 from wangge.core.inputs import Day, Id, PageSize, Timestamp
 from wangge.core.lists import keyset_page
 from wangge.tracing import selectors, services
@@ -200,7 +200,7 @@ class ExposureQuery(Schema):
 
 @router.get(
     "/tracing/exposures/{resident_id}",
-    response={200: ExposuresOut, **READ_ERRORS},
+    response={200: ExposuresOut, **READ_ERRORS, 403: ErrorOut},
     summary="可能暴露人员及原因（记入审计日志）",
 )
 def get_exposures(request: HttpRequest, resident_id: Id, query: Query[ExposureQuery]):

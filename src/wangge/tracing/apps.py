@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TracingConfig(AppConfig):
     name = "wangge.tracing"
-    verbose_name = "流调与密接"
+    verbose_name = _("流调与密接")
 
     def ready(self) -> None:
         from wangge.health.hooks import case_confirmed, next_steps

@@ -19,8 +19,10 @@ class TrajectoryForm(forms.Form):
     start = core_forms.DateTimeField(label=_("开始时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"])
     end = core_forms.DateTimeField(label=_("结束时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"],
                                    required=False)
-    lat = forms.FloatField(label=_("纬度"), required=False)
-    lng = forms.FloatField(label=_("经度"), required=False)
+    # Set by tapping the map, dragging its marker or picking a registered building
+    # (tracing/trajectory_pick.js); never typed.
+    lat = forms.FloatField(label=_("纬度"), required=False, widget=forms.HiddenInput)
+    lng = forms.FloatField(label=_("经度"), required=False, widget=forms.HiddenInput)
     note = forms.CharField(label=_("说明"), max_length=500, required=False)
 
 

@@ -7,7 +7,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Annotated, ClassVar, Literal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,8 @@ from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
 from wangge.core.filters import Filters
 from wangge.core.inputs import Id
+from wangge.core.lists import keyset_page
+from wangge.grid.models import Building
 from wangge.health.hooks import NextStep
 from wangge.health.models import EpidemicStatus, PersonStatus
 from wangge.people.models import Resident
@@ -98,6 +100,32 @@ def map_points(entries: list[TrajectoryEntry]) -> list[dict]:
         {"lat": e.lat, "lng": e.lng, "place": e.place, "start": timezone.localtime(e.start).strftime("%m-%d %H:%M")}
         for e in entries if e.lat is not None and e.lng is not None
     ]
+
+
+PLACE_SUGGESTIONS = 20
+PLACE_QUERY_LENGTH = 50
+
+
+@dataclass(frozen=True)
+class PlaceMatches:
+    """The registered places a search suggests for a trajectory point, and whether there are more."""
+
+    places: list[Building]
+    more: bool
+
+
+def place_search(*, user, q: str) -> PlaceMatches:
+    """Buildings in reach whose name, compound or address contains ``q``: a trajectory point picked
+    from the registry, so nobody types coordinates.  Suggestions, not a list page: the first keyset
+    page and ``more`` when there are more (the picker asks for more words), never a silent cut."""
+    text = (q or "").replace("\x00", "").strip()[:PLACE_QUERY_LENGTH]  # PostgreSQL refuses a NUL
+    if not text:
+        return PlaceMatches(places=[], more=False)
+    where = Q(name__contains=text) | Q(compound__contains=text) | Q(address__contains=text)
+    qs = (Building.objects.restrict(user, "tracing.trajectory.add").filter(where).select_related("grid")
+          .order_by("grid_code", "id"))
+    page = keyset_page(qs, limit=PLACE_SUGGESTIONS)
+    return PlaceMatches(places=page.items, more=page.next_cursor is not None)
 
 
 @dataclass

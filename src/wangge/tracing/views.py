@@ -11,10 +11,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wangge.accounts.permissions import can
+from wangge.accounts.permissions import can, require
 from wangge.accounts.services import common_prefix
 from wangge.audit.context import Actor
 from wangge.core.errors import DomainError, Forbidden, NotFound
@@ -54,19 +55,43 @@ def _site_choices(user):
     return [(s.site.pk, f"{s.site.name}（{_('空余')} {s.free}）") for s in sites]
 
 
+def _pick_config(user, investigation, points: list[dict]) -> dict:
+    """What the trajectory picker's map reads (tracing/trajectory_pick.js): the tiles, the case's
+    grid from the registry (its boundary and buildings, ``core:map_data``) when the user may see
+    the grid, where to start, the points already entered, and its words."""
+    building = investigation.case.household.unit.building if investigation.case.household_id else None
+    center = [building.lat, building.lng] if building and building.lat is not None and building.lng is not None \
+        else None
+    return {
+        "tile_url": settings.WANGGE_MAP_TILE_URL,
+        "areas_url": reverse("core:map_data", args=[investigation.grid_code]) if can(user, "grid.view") else "",
+        "center": center,
+        "points": points,
+        "words": {
+            "picked": _("已选位置：纬度 %(lat)s，经度 %(lng)s"),
+            "none": _("尚未选定位置：在地图上点一下，或搜索登记的楼栋"),
+            "picked_building": _("已选：%(place)s"),
+            "marker": _("轨迹点（可拖动）"),
+        },
+    }
+
+
 def _detail(request, investigation, *, trajectory_form=None, batch_form=None, picked=(), status=200):
     user = request.user
     entries = selectors.trajectory(investigation)
     rows = selectors.contact_rows(user=user, investigation=investigation)
+    points = selectors.map_points(entries)
+    can_add_trajectory = can(user, "tracing.trajectory.add")
     context = {
         "investigation": investigation,
         "entries": entries,
-        "map_data": {"points": selectors.map_points(entries), "tile_url": settings.WANGGE_MAP_TILE_URL},
+        "map_data": {"points": points, "tile_url": settings.WANGGE_MAP_TILE_URL},
+        "pick_config": _pick_config(user, investigation, points) if can_add_trajectory else None,
         "rows": rows,
         "loop": selectors.loop_summary(rows),
         "can_trace": can(user, "tracing.contacts.add"),
         "can_close": can(user, "tracing.investigation.close"),
-        "can_add_trajectory": can(user, "tracing.trajectory.add"),
+        "can_add_trajectory": can_add_trajectory,
         "trajectory_form": trajectory_form or TrajectoryForm(),
         "batch_form": batch_form or ContactBatchForm(initial={"regime_code": "7+3", "place": "home"},
                                                      site_choices=_site_choices(user)),
@@ -101,6 +126,18 @@ def trajectory_add(request, pk: int):
             messages.success(request, _("轨迹已添加"))
             return redirect("tracing:investigation_detail", pk=pk)
     return _detail(request, investigation, trajectory_form=form, status=422)
+
+
+@login_required
+@not_found_as_404
+def place_search(request):
+    """Registered buildings in reach for a trajectory point (htmx fragment of the trajectory form)."""
+    require(request.user, "tracing.trajectory.add")
+    q = request.GET.get("pq", "")
+    matches = selectors.place_search(user=request.user, q=q)
+    return render(request, "tracing/_place_results.html", {
+        "places": matches.places, "more": matches.more, "q": q.strip(),
+    })
 
 
 def _picked_ids(request) -> list[int]:

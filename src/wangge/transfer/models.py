@@ -51,6 +51,63 @@ class Facility(models.Model):
         return f"{self.get_tier_display()}·{self.name}"
 
 
+class Vehicle(models.Model):
+    """A vehicle a division can send: its plate, kind and the patients it seats."""
+
+    class Kind(models.TextChoices):
+        NEGATIVE_PRESSURE_AMBULANCE = "negative_pressure", _("负压救护车")
+        AMBULANCE = "ambulance", _("救护车")
+        BUS = "bus", _("大巴")
+        MINIBUS = "minibus", _("中巴")
+        GUIDE_CAR = "guide", _("引导车")
+        OTHER = "other", _("其他")
+
+    plate = models.CharField(_("车牌号"), max_length=20)
+    kind = models.CharField(_("车型"), max_length=20, choices=Kind.choices)
+    # Patients it carries (a guide car carries none: 0).
+    seats = models.PositiveIntegerField(_("可载患者数"), default=0)
+    # The division that runs it (a prefix, like a facility's); scoping and the unique plate are per division.
+    grid_code = models.CharField(_("所属区划前缀"), max_length=GRID_CODE_LENGTH, db_index=True)
+    phone = models.CharField(_("车载电话"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("转运车辆")
+        verbose_name_plural = _("转运车辆")
+        ordering = ["grid_code", "plate", "id"]
+        constraints = [models.UniqueConstraint(fields=["grid_code", "plate"], name="vehicle_plate_once")]
+
+    def __str__(self):
+        return f"{self.plate}（{self.get_kind_display()}）"
+
+
+class ClosedRoad(models.Model):
+    """A road closed in an area for a time (交通管制), maintained by staff; a route naming it is refused."""
+
+    name = models.CharField(_("路段名称"), max_length=100)
+    grid_code = models.CharField(_("所在区划前缀"), max_length=GRID_CODE_LENGTH, db_index=True)
+    starts_at = models.DateTimeField(_("封闭开始"))
+    ends_at = models.DateTimeField(_("封闭结束"), null=True, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("封闭路段")
+        verbose_name_plural = _("封闭路段")
+        ordering = ["grid_code", "id"]
+
+    def __str__(self):
+        return self.name
+
+
 class TransferOrder(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("待出发")
@@ -65,11 +122,24 @@ class TransferOrder(models.Model):
     destination = models.ForeignKey(
         Facility, verbose_name=_("目的地"), on_delete=models.PROTECT, related_name="incoming_transfers"
     )
-    vehicle = models.CharField(_("车辆"), max_length=50)
-    driver = models.CharField(_("司机"), max_length=50, blank=True)
-    escort = models.CharField(_("随车人员"), max_length=100)
-    escort_phone = models.CharField(_("随车人员电话"), max_length=30, blank=True)
+    # The convoy's plates in one line ("鄂A·J0921、鄂A·C3376"), kept by the services from its vehicles
+    # for lists, titles and alerts; the convoy itself is ``vehicles`` (TransferVehicle rows).
+    vehicle = models.CharField(_("车辆"), max_length=200)
     route_note = models.CharField(_("计划路线"), max_length=500, blank=True)
+    # Set when the dispatcher knowingly routes through a closed road (the reason); empty otherwise.
+    closed_road_override = models.CharField(_("途经封闭路段的理由"), max_length=300, blank=True)
+    closed_roads_named = models.CharField(_("途经的封闭路段"), max_length=300, blank=True)
+    # The receiving facility's acknowledgement, required before departure.
+    acknowledged_at = models.DateTimeField(_("接收方确认时间"), null=True, blank=True)
+    acknowledged_name = models.CharField(_("接收方确认人"), max_length=50, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     planned_departure = models.DateTimeField(_("计划出发时间"))
     planned_arrival = models.DateTimeField(_("计划到达时间"))
     departed_at = models.DateTimeField(_("实际出发时间"), null=True, blank=True)
@@ -92,6 +162,63 @@ class TransferOrder(models.Model):
 
     def __str__(self):
         return f"{self.vehicle} → {self.destination.name}"
+
+
+class TransferVehicle(models.Model):
+    """One vehicle of a transfer's convoy, with its driver; its escorts are ``escorts``."""
+
+    transfer = models.ForeignKey(TransferOrder, on_delete=models.CASCADE, related_name="vehicles")
+    vehicle = models.ForeignKey(Vehicle, verbose_name=_("车辆"), on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(_("车序"), default=1)
+    driver = models.CharField(_("司机"), max_length=50, blank=True)
+    driver_phone = models.CharField(_("司机电话"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("车队车辆")
+        verbose_name_plural = _("车队车辆")
+        ordering = ["transfer", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["transfer", "vehicle"], name="transfer_vehicle_once")]
+
+    def __str__(self):
+        return f"{self.transfer_id}:{self.vehicle_id}"
+
+
+class TransferEscort(models.Model):
+    """A person riding with the patients (随车医护), on one vehicle of the convoy."""
+
+    convoy_vehicle = models.ForeignKey(TransferVehicle, on_delete=models.CASCADE, related_name="escorts")
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("随车人员")
+        verbose_name_plural = _("随车人员")
+        ordering = ["convoy_vehicle", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class CheckIn(models.Model):
+    """The crew's position en route: a phone's geolocation, or a place typed when it is denied."""
+
+    transfer = models.ForeignKey(TransferOrder, on_delete=models.CASCADE, related_name="check_ins")
+    at = models.DateTimeField(_("报告时间"), db_index=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    lng = models.FloatField(_("经度"), null=True, blank=True)
+    accuracy = models.FloatField(_("定位精度（米）"), null=True, blank=True)
+    place_note = models.CharField(_("位置说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("报告人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("途中报告")
+        verbose_name_plural = _("途中报告")
+        ordering = ["transfer", "at", "id"]
+
+    def __str__(self):
+        return f"{self.transfer_id}@{self.at:%H:%M}"
 
 
 class TransferPatient(models.Model):

@@ -11,9 +11,12 @@ facility in reach).
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from django.conf import settings
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +29,7 @@ from wangge.accounts.services import common_prefix
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
+from wangge.core.codes import ancestors
 from wangge.core.errors import NotFound
 from wangge.core.filters import Filters
 from wangge.core.inputs import Id
@@ -36,7 +40,17 @@ from wangge.health.hooks import NextStep
 from wangge.health.models import EpidemicStatus
 from wangge.quarantine.models import QuarantineOrder, Site
 from wangge.quarantine.selectors import occupancy_of as quarantine_occupancy_of
-from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
+from wangge.transfer.models import (
+    Admission,
+    CheckIn,
+    ClosedRoad,
+    Facility,
+    TransferEscort,
+    TransferOrder,
+    TransferPatient,
+    TransferVehicle,
+    Vehicle,
+)
 
 # Alerts and the "late" highlight on the list share these thresholds.
 ARRIVAL_GRACE = dt.timedelta(minutes=15)  # late arrival alert after planned_arrival + this
@@ -55,6 +69,24 @@ def transfer_alert_keys(transfer_id: int) -> dict[str, str]:
         "handover_command": f"transfer:{transfer_id}:handover:command",
         "handover_cdc": f"transfer:{transfer_id}:handover:cdc",
     }
+
+
+def silent_alert_key(transfer_id: int, since: dt.datetime) -> str:
+    """The key of the "no word from the convoy" alert for the gap that began at ``since`` (the
+    departure or the last check-in): one alert per gap, a new one if a later gap opens."""
+    return f"transfer:{transfer_id}:silent:{int(since.timestamp())}"
+
+
+def silent_alert_prefix(transfer_id: int) -> str:
+    return f"transfer:{transfer_id}:silent:"
+
+
+def check_in_gap() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.WANGGE_TRANSFER_CHECK_IN_MINUTES)
+
+
+def patients_per_escort() -> int:
+    return max(1, settings.WANGGE_TRANSFER_PATIENTS_PER_ESCORT)
 
 
 # --- Facilities ------------------------------------------------------------------------------
@@ -194,6 +226,72 @@ def free_beds(facility: Facility) -> int:
     return occupancy_of([facility])[0].free
 
 
+# --- Vehicles and closed roads ----------------------------------------------------------------
+
+
+def vehicles_available(*, user) -> QuerySet[Vehicle]:
+    """Vehicles in reach and those run by a division above it (like facilities), in keyset order."""
+    return Vehicle.objects.serving(user).order_by("grid_code", "plate", "id")
+
+
+def vehicle_in_reach(*, user, pk) -> Vehicle:
+    try:
+        return vehicles_available(user=user).get(pk=pk)
+    except (Vehicle.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("未找到该车辆，或不在您的管辖范围内")) from None
+
+
+def busy_vehicle_ids(*, exclude_transfer_id: int | None = None) -> set[int]:
+    """Vehicles on a transfer not yet arrived (a bus cannot be in two convoys at once)."""
+    qs = TransferVehicle.objects.filter(
+        transfer__status__in=[TransferOrder.Status.PLANNED, TransferOrder.Status.EN_ROUTE])
+    if exclude_transfer_id:
+        qs = qs.exclude(transfer_id=exclude_transfer_id)
+    return set(qs.values_list("vehicle_id", flat=True))
+
+
+def closed_roads_visible(*, user) -> QuerySet[ClosedRoad]:
+    """Closed roads in reach and those of the divisions above it, in keyset order."""
+    return ClosedRoad.objects.serving(user).order_by("grid_code", "id")
+
+
+def closed_road_in_reach(*, user, pk) -> ClosedRoad:
+    try:
+        return ClosedRoad.objects.restrict(user).get(pk=pk)
+    except (ClosedRoad.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("未找到该封闭路段，或不在您的管辖范围内")) from None
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", "", text or "").casefold()
+
+
+def _area_q(codes) -> Q:
+    """Closed roads of an area that concerns a route from or to ``codes``: a road of the division
+    above (the district's bridge) or of a part below (a community's lane)."""
+    q = Q()
+    for code in {c for c in codes if c}:
+        q |= Q(grid_code__in=[*ancestors(code), code]) | Q(grid_code__startswith=code)
+    return q
+
+
+def closed_roads_on_route(*, route_note: str, area_codes, departure: dt.datetime,
+                          arrival: dt.datetime) -> list[ClosedRoad]:
+    """The active closed roads of the route's areas, closed at some time between departure and
+    arrival, whose name the route note mentions (spaces and case aside).  Read as a rule, not a
+    view: every road counts, whoever registered it."""
+    route = _plain(route_note)
+    if not route:
+        return []
+    roads = ClosedRoad.objects.filter(_area_q(area_codes), is_active=True, starts_at__lte=arrival).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gte=departure)).order_by("grid_code", "id")
+    return [road for road in roads if _plain(road.name) and _plain(road.name) in route]
+
+
+def escorts_needed(patients: int) -> int:
+    return math.ceil(patients / patients_per_escort()) if patients else 0
+
+
 # --- Transfers -------------------------------------------------------------------------------
 
 
@@ -285,9 +383,13 @@ def transfer_export_rows(*, user, filters: TransferFilters | None = None):
     for t in walk(transfer_board(user=user, filters=filters, now=now)):
         t.late = not t.late_rank
         names = "、".join(p.resident.name for p in t.patients.select_related("resident").order_by("id"))
+        convoy = transfer_convoy(transfer=t)
+        drivers = "、".join(cv.driver for cv in convoy if cv.driver)
+        escorts = "、".join(e.name for cv in convoy for e in cv.crew)
+        phones = "、".join(e.phone for cv in convoy for e in cv.crew if e.phone)
         yield (
             t.pk, t.get_status_display(), "是" if t.late else "", t.origin, str(t.destination),
-            t.vehicle, t.driver, t.escort, t.escort_phone, t.patient_count, names, t.planned_departure,
+            t.vehicle, drivers, escorts, phones, t.patient_count, names, t.planned_departure,
             t.departed_at, t.planned_arrival, t.arrived_at, t.handed_over_at, t.received_by, t.grid_code,
         )
 
@@ -321,6 +423,39 @@ def transfer_patients(*, transfer: TransferOrder) -> list[TransferPatient]:
     return list(transfer.patients.select_related("resident__household").order_by("id"))
 
 
+def transfer_convoy(*, transfer: TransferOrder) -> list[TransferVehicle]:
+    """The convoy of a transfer in sight: its vehicles in order, each with ``crew`` (its escorts)."""
+    convoy = list(transfer.vehicles.select_related("vehicle").order_by("position", "id"))
+    escorts: dict[int, list[TransferEscort]] = {}
+    for e in TransferEscort.objects.filter(convoy_vehicle__transfer=transfer).order_by("id"):
+        escorts.setdefault(e.convoy_vehicle_id, []).append(e)
+    for cv in convoy:
+        cv.crew = escorts.get(cv.pk, [])
+    return convoy
+
+
+def transfer_check_ins(*, transfer: TransferOrder) -> list[CheckIn]:
+    """The crew's check-ins of a transfer in sight, latest first (a convoy reports a few dozen)."""
+    return list(transfer.check_ins.select_related("recorded_by").order_by("-at", "-id"))
+
+
+def last_signal(transfer: TransferOrder) -> dt.datetime | None:
+    """When the convoy was last heard of: its last check-in, else its departure."""
+    last = transfer.check_ins.order_by("-at").values_list("at", flat=True).first()
+    return max(x for x in (last, transfer.departed_at) if x) if (last or transfer.departed_at) else None
+
+
+def crew_contacts(transfer: TransferOrder) -> str:
+    """Who to call about a transfer: each escort and driver with their phone (for alerts)."""
+    parts = []
+    for cv in transfer_convoy(transfer=transfer):
+        for e in cv.crew:
+            parts.append(f"{e.name} {e.phone}".strip())
+        if cv.driver:
+            parts.append(f"{cv.driver} {cv.driver_phone}".strip())
+    return "、".join(parts)
+
+
 @dataclass
 class TimelineStep:
     label: str
@@ -335,6 +470,9 @@ def transfer_timeline(transfer: TransferOrder) -> list[TimelineStep]:
     steps = [
         TimelineStep(gettext_noop("登记"), None, transfer.created_at, True,
                      gettext("登记人：%(name)s") % {"name": transfer.created_by} if transfer.created_by_id else ""),
+        TimelineStep(gettext_noop("接收方确认"), None, transfer.acknowledged_at, transfer.acknowledged_at is not None,
+                     gettext("确认人：%(name)s") % {"name": transfer.acknowledged_name}
+                     if transfer.acknowledged_name else ""),
         TimelineStep(gettext_noop("出发"), transfer.planned_departure, transfer.departed_at,
                      transfer.departed_at is not None),
         TimelineStep(gettext_noop("到达"), transfer.planned_arrival, transfer.arrived_at,

@@ -8,6 +8,7 @@ import pytest
 
 from wangge.alerts.models import Alert, AlertKind
 from wangge.core.testing.factories import (
+    make_check_in,
     make_facility,
     make_person_status,
     make_quarantine_order,
@@ -169,6 +170,7 @@ def test_a_transfer_not_departed_thirty_minutes_after_plan_alerts_command(bus):
 def test_a_transfer_not_arrived_fifteen_minutes_after_plan_alerts_command(bus):
     bus.status, bus.departed_at = TransferOrder.Status.EN_ROUTE, local(2026, 3, 10, 9)
     bus.save()
+    make_check_in(bus, at=local(2026, 3, 10, 10))  # the crew reported at 10:00: not silent, only late
     assert transfer_jobs.raise_transfer_alerts(now=local(2026, 3, 10, 10, 15)) == 0
     assert transfer_jobs.raise_transfer_alerts(now=local(2026, 3, 10, 10, 16)) == 1
     assert Alert.objects.get(dedupe_key=f"transfer:{bus.pk}:late_arrival").role == "command"

@@ -35,7 +35,17 @@ from wangge.screening.models import Campaign, DeclarationLink, MemberCheck, Risk
 from wangge.screening.services import coverage_rebuild, coverage_refresh
 from wangge.testing.models import Control, DeviceBatch, Exemption, Round, Sample, SamplingPoint, SamplingTask, Tube
 from wangge.tracing.models import Contact, Investigation, TrajectoryEntry
-from wangge.transfer.models import Admission, Facility, TransferOrder, TransferPatient
+from wangge.transfer.models import (
+    Admission,
+    CheckIn,
+    ClosedRoad,
+    Facility,
+    TransferEscort,
+    TransferOrder,
+    TransferPatient,
+    TransferVehicle,
+    Vehicle,
+)
 
 TEST_PASSWORD = "Wangge2026test"
 _sequence = itertools.count(1)
@@ -353,17 +363,55 @@ def make_facility(name="武昌方舱", tier=Facility.Tier.FANGCANG, capacity=100
     return Facility.objects.create(name=name, tier=tier, capacity=capacity, grid_code=grid_code, **fields)
 
 
+def make_vehicle(plate: str | None = None, *, kind=Vehicle.Kind.NEGATIVE_PRESSURE_AMBULANCE, seats=4,
+                 grid_code="420106", **fields) -> Vehicle:
+    return Vehicle.objects.create(plate=plate or f"鄂A·{_next():05d}", kind=kind, seats=seats, grid_code=grid_code,
+                                  **fields)
+
+
+def make_transfer_vehicle(transfer: TransferOrder, vehicle: Vehicle, *, escorts=(("王医生", "13900000000"),),
+                          driver="张师傅", position: int | None = None) -> TransferVehicle:
+    """``vehicle`` on ``transfer``'s convoy with its driver and ``escorts`` ((name, phone), ...)."""
+    if position is None:
+        position = transfer.vehicles.count() + 1
+    cv = TransferVehicle.objects.create(transfer=transfer, vehicle=vehicle, position=position, driver=driver)
+    for name, phone in escorts:
+        make_transfer_escort(cv, name=name, phone=phone)
+    return cv
+
+
+def make_transfer_escort(convoy_vehicle: TransferVehicle, *, name="王医生", phone="13900000000") -> TransferEscort:
+    return TransferEscort.objects.create(convoy_vehicle=convoy_vehicle, name=name, phone=phone)
+
+
 def make_transfer(residents: list[Resident], *, destination: Facility, departure: dt.datetime,
-                  arrival: dt.datetime, status="planned", **extra) -> TransferOrder:
-    """A transfer of ``residents`` with its patients, scoped to the first one's grid."""
+                  arrival: dt.datetime, status="planned", vehicle: Vehicle | None = None, **extra) -> TransferOrder:
+    """A transfer of ``residents`` with its patients, scoped to the first one's grid, on one vehicle
+    (seating them all) with one escort.  Beyond "planned" it was acknowledged by the receiving side."""
+    vehicle = vehicle or make_vehicle(seats=max(4, len(residents)), grid_code=residents[0].grid_code)
+    if status != "planned":
+        extra.setdefault("acknowledged_at", departure)
+        extra.setdefault("acknowledged_name", "李护士长")
     t = TransferOrder.objects.create(
-        grid_code=residents[0].grid_code, origin="社区门口", destination=destination, vehicle="鄂A·12345",
-        escort="王医生", escort_phone="13900000000", planned_departure=departure, planned_arrival=arrival,
-        status=status, **extra,
+        grid_code=residents[0].grid_code, origin="社区门口", destination=destination, vehicle=vehicle.plate,
+        planned_departure=departure, planned_arrival=arrival, status=status, **extra,
     )
+    make_transfer_vehicle(t, vehicle)
     for r in residents:
         TransferPatient.objects.create(transfer=t, resident=r, grid_code=r.grid_code)
     return t
+
+
+def make_check_in(transfer: TransferOrder, *, at: dt.datetime | None = None, lat=30.55, lng=114.31,
+                  place_note="", **fields) -> CheckIn:
+    return CheckIn.objects.create(transfer=transfer, at=at or timezone.now(), lat=lat, lng=lng,
+                                  place_note=place_note, **fields)
+
+
+def make_closed_road(name="中山路", *, grid_code="420106", starts_at: dt.datetime | None = None,
+                     ends_at: dt.datetime | None = None, **fields) -> ClosedRoad:
+    starts_at = starts_at or timezone.now() - dt.timedelta(days=1)
+    return ClosedRoad.objects.create(name=name, grid_code=grid_code, starts_at=starts_at, ends_at=ends_at, **fields)
 
 
 def make_admission(resident: Resident, facility: Facility, *, at: dt.datetime | None = None, **fields) -> Admission:

@@ -40,7 +40,12 @@ def one_of_each(city, grid_worker, street_officer):
         factories.make_risk_report(a),
         factories.make_trajectory_entry(investigation),
         factories.make_contact(investigation, a),
-        factories.make_transfer([a], destination=facility, departure=now, arrival=now + dt.timedelta(hours=1)),
+        factories.make_check_in(
+            factories.make_transfer(
+                [a], destination=facility, departure=now, arrival=now + dt.timedelta(hours=1), status="en_route"
+            )
+        ),
+        factories.make_closed_road(grid_code=GRID_A),
         factories.make_admission(a, facility),
         factories.make_alert_read(alert, grid_worker),
         factories.make_export_job(grid_worker),
@@ -50,7 +55,12 @@ def one_of_each(city, grid_worker, street_officer):
         factories.make_revocation("ref-any"),
         factories.make_signing_key(),
         *_testing_rows(a),
-        order, investigation, campaign, visit, facility, alert,
+        order,
+        investigation,
+        campaign,
+        visit,
+        facility,
+        alert,
         *_city_rows(city),
     ]
 
@@ -66,8 +76,7 @@ def _testing_rows(a):
 def _city_rows(city):
     grid = city["grids"]["A"]
     building = grid.buildings.first()
-    return [grid.community, grid, building, building.units.first(), city["households"]["A"][0],
-            city["residents"]["A"]]
+    return [grid.community, grid, building, building.units.first(), city["households"]["A"][0], city["residents"]["A"]]
 
 
 def wangge_models():

@@ -7,15 +7,18 @@ from django.utils import timezone
 
 from wangge.audit.models import AuditEntry
 from wangge.core.testing import Api
+from wangge.core.testing.factories import make_vehicle
 from wangge.transfer.models import Admission
 
 pytestmark = pytest.mark.django_db
 
 
-def body(residents, destination, **extra):
+def body(residents, destination, *, vehicle=None, **extra):
     start = timezone.now() + dt.timedelta(hours=1)
+    vehicle = vehicle or make_vehicle(seats=4)
     return {"resident_ids": [r.pk for r in residents], "origin": "社区门口", "destination_id": destination.pk,
-            "vehicle": "鄂A·12345", "escort": "王医生", "escort_phone": "13900000000",
+            "vehicles": [{"vehicle_id": vehicle.pk, "driver": "张师傅",
+                          "escorts": [{"name": "王医生", "phone": "13900000000"}]}],
             "planned_departure": start.isoformat(), "planned_arrival": (start + dt.timedelta(hours=1)).isoformat(),
             **extra}
 
@@ -40,12 +43,14 @@ def test_a_transfer_is_created_stepped_and_handed_over_through_the_api(city, str
     assert created.status_code == 201, created.json()
     tid = created.json()["id"]
     assert created.json()["patients"][0]["id_number_masked"].count("*") > 0
+    assert api.post(f"/transfers/{tid}/depart").json()["code"] == "not_acknowledged"
+    assert api.post(f"/transfers/{tid}/acknowledge", {"name": "李护士长"}).json()["acknowledged_name"] == "李护士长"
     assert api.post(f"/transfers/{tid}/depart").json()["status"] == "en_route"
     assert api.post(f"/transfers/{tid}/arrive").json()["status"] == "arrived"
     done = api.post(f"/transfers/{tid}/handover", {"received_by": "李护士长"})
     assert done.json()["status"] == "handed_over"
     assert Admission.objects.filter(transfer_id=tid).count() == 1
-    assert AuditEntry.objects.filter(object_id=str(tid), channel="api", action="update").count() == 3
+    assert AuditEntry.objects.filter(object_id=str(tid), channel="api", action="update").count() == 4
 
 
 def test_a_step_out_of_order_answers_409_with_a_chinese_message(city, street_officer, fangcang):

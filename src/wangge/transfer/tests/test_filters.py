@@ -22,8 +22,9 @@ def transfers(city, street_officer, actor, fangcang, isolation_site, plan):
     past = timezone.now() - dt.timedelta(hours=3)
     late = services.transfer_create(
         actor=actor(street_officer), resident_ids=[city["residents"]["B"].pk], destination_id=isolation_site.pk,
-        **plan(planned_departure=past, planned_arrival=past + dt.timedelta(hours=1), vehicle="鄂A·LATE1"),
+        **plan(planned_departure=past, planned_arrival=past + dt.timedelta(hours=1)),
     )
+    services.transfer_acknowledge(actor=actor(street_officer), transfer_id=late.pk, name="李护士长")
     services.transfer_depart(actor=actor(street_officer), transfer_id=late.pk)
     return {"fangcang": fangcang, "site": isolation_site}
 

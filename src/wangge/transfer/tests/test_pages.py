@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from wangge.audit.models import AuditEntry
 from wangge.core.testing import login
+from wangge.core.testing.factories import make_vehicle
 from wangge.transfer import services
 from wangge.transfer.models import TransferOrder
 
@@ -34,8 +35,9 @@ def test_the_list_shows_en_route_first_and_marks_late_ones(city, street_officer,
     past = timezone.now() - dt.timedelta(hours=3)
     late = services.transfer_create(
         actor=actor(street_officer), resident_ids=[city["residents"]["B"].pk], destination_id=fangcang.pk,
-        **plan(planned_departure=past, planned_arrival=past + dt.timedelta(hours=1), vehicle="鄂A·LATE1"),
+        **plan(planned_departure=past, planned_arrival=past + dt.timedelta(hours=1)),
     )
+    services.transfer_acknowledge(actor=actor(street_officer), transfer_id=late.pk, name="李护士长")
     services.transfer_depart(actor=actor(street_officer), transfer_id=late.pk)
     response = login(street_officer).get(reverse("transfer:list"))
     transfers = response.context["transfers"]
@@ -54,13 +56,16 @@ def test_an_outsider_sees_no_transfer_and_its_detail_is_404(city, outsider, plan
 def test_the_detail_shows_the_timeline_and_the_next_step_only(city, street_officer, planned):
     response = login(street_officer).get(reverse("transfer:detail", args=[planned.pk]))
     assert response.status_code == 200
-    assert response.context["can_depart"] and not response.context["can_arrive"]
-    assert [s.label for s in response.context["timeline"]] == ["登记", "出发", "到达", "交接"]
+    # Not yet acknowledged by the receiving side: acknowledging is the next step, departing waits.
+    assert response.context["can_acknowledge"] and not response.context["can_depart"]
+    assert not response.context["can_arrive"]
+    assert [s.label for s in response.context["timeline"]] == ["登记", "接收方确认", "出发", "到达", "交接"]
     assert AuditEntry.objects.filter(action="view", object_id=str(planned.pk)).exists()
 
 
 def test_the_step_buttons_move_the_transfer_along(city, street_officer, planned):
     client = login(street_officer)
+    client.post(reverse("transfer:acknowledge", args=[planned.pk]), {"name": "李护士长"})
     client.post(reverse("transfer:depart", args=[planned.pk]))
     client.post(reverse("transfer:arrive", args=[planned.pk]))
     client.post(reverse("transfer:handover", args=[planned.pk]), {"received_by": "李护士长"})
@@ -86,15 +91,20 @@ def test_patient_search_finds_residents_in_reach_by_id_tail(city, street_officer
 
 def test_the_form_creates_a_transfer_for_several_patients(city, street_officer, fangcang):
     start = timezone.localtime() + dt.timedelta(hours=1)
+    ambulance = make_vehicle(seats=4)
     response = login(street_officer).post(reverse("transfer:new"), {
         "resident_ids": [city["residents"]["A"].pk, city["residents"]["B"].pk], "origin": "社区门口",
-        "destination": fangcang.pk, "vehicle": "鄂A·12345", "escort": "王医生", "escort_phone": "139",
+        "destination": fangcang.pk, "vehicle_1": ambulance.pk, "driver_1": "张师傅",
+        "escorts_1": "王医生 13900000000",
         "planned_departure": start.strftime("%Y-%m-%dT%H:%M"),
         "planned_arrival": (start + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
     })
     assert response.status_code == 302
     transfer = TransferOrder.objects.get()
     assert transfer.patients.count() == 2
+    [cv] = transfer.vehicles.all()
+    assert (cv.vehicle, cv.driver, [(e.name, e.phone) for e in cv.escorts.all()]) == (
+        ambulance, "张师傅", [("王医生", "13900000000")])
 
 
 def test_the_form_shows_the_capacity_refusal(city, street_officer, fangcang):
@@ -103,7 +113,7 @@ def test_the_form_shows_the_capacity_refusal(city, street_officer, fangcang):
     start = timezone.localtime() + dt.timedelta(hours=1)
     response = login(street_officer).post(reverse("transfer:new"), {
         "resident_ids": [city["residents"]["A"].pk, city["residents"]["B"].pk], "origin": "社区门口",
-        "destination": fangcang.pk, "vehicle": "鄂A·12345", "escort": "王医生",
+        "destination": fangcang.pk, "vehicle_1": make_vehicle(seats=4).pk, "escorts_1": "王医生",
         "planned_departure": start.strftime("%Y-%m-%dT%H:%M"),
         "planned_arrival": (start + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
     })

@@ -76,6 +76,7 @@ def test_a_grid_worker_may_not_create_a_transfer(city, grid_worker, actor, fangc
 
 def test_a_transfer_walks_planned_en_route_arrived_handed_over(city, street_officer, actor, fangcang, plan):
     t = create(actor, street_officer, [city["residents"]["A"]], fangcang, plan)
+    services.transfer_acknowledge(actor=actor(street_officer), transfer_id=t.pk, name="李护士长")
     services.transfer_depart(actor=actor(street_officer), transfer_id=t.pk)
     services.transfer_arrive(actor=actor(street_officer), transfer_id=t.pk)
     services.transfer_handover(actor=actor(street_officer), transfer_id=t.pk, received_by="李护士长")
@@ -96,6 +97,7 @@ def test_a_step_out_of_order_is_refused_in_chinese(city, street_officer, actor, 
 
 def test_only_a_planned_transfer_can_be_cancelled(city, street_officer, actor, fangcang, plan):
     t = create(actor, street_officer, [city["residents"]["A"]], fangcang, plan)
+    services.transfer_acknowledge(actor=actor(street_officer), transfer_id=t.pk, name="李护士长")
     services.transfer_depart(actor=actor(street_officer), transfer_id=t.pk)
     with pytest.raises(Conflict):
         services.transfer_cancel(actor=actor(street_officer), transfer_id=t.pk, reason="道路封闭")
@@ -109,6 +111,7 @@ def test_the_transitions_are_data(city):
 def test_a_community_worker_may_not_confirm_the_handover(
         city, street_officer, community_worker, actor, fangcang, plan):
     t = create(actor, street_officer, [city["residents"]["A"]], fangcang, plan)
+    services.transfer_acknowledge(actor=actor(street_officer), transfer_id=t.pk, name="李护士长")
     services.transfer_depart(actor=actor(street_officer), transfer_id=t.pk)
     services.transfer_arrive(actor=actor(street_officer), transfer_id=t.pk)
     with pytest.raises(Forbidden):
@@ -123,6 +126,7 @@ def test_an_outsider_cannot_step_a_transfer_they_cannot_see(city, street_officer
 
 def _arrived(actor, user, residents, facility, plan):
     t = create(actor, user, residents, facility, plan)
+    services.transfer_acknowledge(actor=actor(user), transfer_id=t.pk, name="李护士长")
     services.transfer_depart(actor=actor(user), transfer_id=t.pk)
     services.transfer_arrive(actor=actor(user), transfer_id=t.pk)
     return t
