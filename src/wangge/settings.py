@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "wangge.transfer",
     "wangge.codes",
     "wangge.gates",
+    "wangge.testing",
     "wangge.demo",
 ]
 
@@ -284,6 +285,16 @@ WANGGE_CODE_COLOURS: dict[str, str] = {}
 # Gates (gates): how long a web process trusts what it read about a guard's shift at a gate (the
 # hot path then skips that query); ending a shift early takes effect at most this late.
 WANGGE_GATE_ACCESS_SECONDS = float(os.environ.get("WANGGE_GATE_ACCESS_SECONDS", "30"))
+# Mass testing (testing): people per pooled tube by the area's control level (1 = single tubes);
+# a round may set its own.  Key groups (these tag codes; None: every tag) and people under control
+# always get a single tube.  The plan sizes a round from the registry by the national guidance
+# (3rd ed., 2022): a point per 2,000-3,000 people, a sampler per 360, each sampler taking about
+# WANGGE_TESTING_SWABS_PER_HOUR people an hour.
+WANGGE_TESTING_POOLING: dict[str, int] = {"sealed": 1, "controlled": 5, "precaution": 10, "normal": 20}
+WANGGE_TESTING_SINGLE_TUBE_TAGS: list[str] | None = None
+WANGGE_TESTING_PEOPLE_PER_POINT = (2000, 3000)
+WANGGE_TESTING_PEOPLE_PER_SAMPLER = 360
+WANGGE_TESTING_SWABS_PER_HOUR = int(os.environ.get("WANGGE_TESTING_SWABS_PER_HOUR", "40"))
 
 WANGGE_EXPORT_STREAM_ROWS = int(os.environ.get("WANGGE_EXPORT_STREAM_ROWS", "200000"))
 WANGGE_EXPORT_KEEP_HOURS = int(os.environ.get("WANGGE_EXPORT_KEEP_HOURS", "24"))

@@ -33,6 +33,7 @@ urlpatterns = [
     path("transfer/", include("wangge.transfer.urls")),
     path("codes/", include("wangge.codes.urls")),
     path("gates/", include("wangge.gates.urls")),
+    path("testing/", include("wangge.testing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -80,11 +80,15 @@ GATE_SYNCERS = STAFF  # codes.gate.sync
 SCANNERS = frozenset({CMD, CW, GW, POL, VOL, RES})  # gates.scan (at a gate of their shift, or managed)
 GATE_MANAGERS = frozenset({CMD, CW})  # gates.checkpoint.manage
 PASS_ISSUERS = frozenset({CMD, CW, GW})  # gates.pass.issue
+NAT_ROUNDERS = frozenset({CMD, CW, CDC})  # testing.round.create
+NAT_SAMPLERS = frozenset({CMD, CW, GW, VOL, CDC})  # testing.sample
+NAT_LABS = frozenset({CMD, CDC})  # testing.result.record
+NAT_EXEMPTERS = frozenset({CMD, CW, GW})  # testing.exempt
 
 # Every action of the permission table and who may take it (a superuser may take every action).
 ACTIONS: dict[str, frozenset[str]] = {
     **{f"{app}.view": STAFF for app in (
-        "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts", "codes", "gates")},
+        "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts", "codes", "gates", "testing")},
     "audit.view": AUDIT_READERS,
     "people.change": EDITORS,
     "grid.household.create": EDITORS,
@@ -135,6 +139,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "gates.scan": SCANNERS,
     "gates.checkpoint.manage": GATE_MANAGERS,
     "gates.pass.issue": PASS_ISSUERS,
+    "testing.round.create": NAT_ROUNDERS,
+    "testing.sample": NAT_SAMPLERS,
+    "testing.result.record": NAT_LABS,
+    "testing.exempt": NAT_EXEMPTERS,
 }
 
 
@@ -333,6 +341,23 @@ PAGES: dict[str, Entry] = {
     "transfer:facilities": Entry(EVERYONE),
     "transfer:facility_export": Entry(EVERYONE),
     "transfer:facility_new": Entry(RECEIVERS),
+    # testing (全员核酸)
+    "testing:rounds": Entry(EVERYONE),
+    "testing:round_new": Entry(NAT_ROUNDERS),
+    "testing:round": Entry(STAFF, on="round", path=_pk("nat_round")),
+    "testing:point_new": Entry(NAT_ROUNDERS, on="round", path=_pk("nat_round")),
+    "testing:untested": Entry(STAFF, on="round", path=_pk("nat_round")),
+    "testing:untested_export": Entry(STAFF, on="round", path=_pk("nat_round")),
+    "testing:exempt": Entry(NAT_EXEMPTERS, on="round and resident", method="POST", path=_pk("nat_round"),
+                            body=lambda o: {"resident_id": o.resident.pk, "kind": "away", "note": "外出务工"}),
+    "testing:results_import": Entry(NAT_LABS, on="round", method="POST", path=_pk("nat_round"),
+                                    body=lambda o: {"lab": "矩阵实验室"}),
+    "testing:tasks": Entry(STAFF, on="round", path=_pk("nat_round")),
+    "testing:point": Entry(STAFF, on="point", path=_pk("nat_point")),
+    "testing:scan": Entry(NAT_SAMPLERS, on="point", method="POST", path=_pk("nat_point"),
+                          body=lambda o: {"tube": f"MX{_serial()}"}),
+    "testing:tube_close": Entry(NAT_SAMPLERS, on="tube", method="POST", path=_pk("nat_tube_open")),
+    "testing:recall": Entry(STAFF, on="tube", path=_pk("nat_tube")),
     "transfer:edit": Entry(SENDERS, on="transfer", path=_pk("transfer_planned")),
     "transfer:acknowledge": Entry(ACKNOWLEDGERS, on="transfer", method="POST", path=_pk("transfer_unacknowledged"),
                                   body=lambda o: {"name": "接收护士"}),
@@ -352,6 +377,12 @@ PAGES: dict[str, Entry] = {
     "gates:mine": Entry(SCANNERS),
     "gates:gate": Entry(SCANNERS, on="checkpoint", path=_pk("checkpoint")),
 }
+
+
+def _serial() -> str:
+    import uuid
+
+    return uuid.uuid4().hex[:12]
 
 
 def _new_person(o) -> dict:
@@ -510,6 +541,16 @@ API: dict[str, Entry] = {
     "GET /api/v1/residents/{resident_id}/code": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
     "GET /api/v1/gates/keys": Entry(PUBLIC, note="the public keys gates verify codes with: public by nature"),
     "GET /api/v1/gates/revocations": Entry(GATE_SYNCERS, note="references and colours only, nothing personal"),
+    # testing (全员核酸)
+    "GET /api/v1/testing/rounds": Entry(EVERYONE),
+    "GET /api/v1/testing/rounds/{round_id}": Entry(STAFF, on="round", path=_pk("nat_round", "round_id")),
+    "GET /api/v1/testing/rounds/{round_id}/untested": Entry(STAFF, on="round", path=_pk("nat_round", "round_id")),
+    "POST /api/v1/testing/batches": Entry(NAT_SAMPLERS, on="point", body=lambda o: {
+        "batch_id": f"matrix-{_serial()}", "point_id": o.nat_point.pk,
+        "tubes": [{"barcode": f"MB{_serial()}", "samples": [{"resident_id": o.resident.pk}]}]}),
+    "POST /api/v1/testing/results": Entry(NAT_LABS, body=lambda o: {
+        "lab": "矩阵实验室", "rows": [{"barcode": o.nat_tube.barcode, "result": "negative"}]},
+        note="a lab's rows name tubes; one outside the reach is a not_found row, never its details"),
 }
 
 # Cases the code gets wrong today: (endpoint key, role or "*", "inside"/"outside"/"*") -> why.

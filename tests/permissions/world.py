@@ -29,6 +29,7 @@ from wangge.health.models import PersonStatus
 from wangge.people.models import ImportJob
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site
 from wangge.screening.models import Campaign, DeclarationLink, RiskReport
+from wangge.testing.models import Round, SamplingPoint, Tube
 from wangge.tracing.models import Investigation
 from wangge.transfer.models import (
     Admission,
@@ -176,7 +177,15 @@ def build_place(grid_code: str, label: str, *, users: dict) -> SimpleNamespace:
         for user in users.values():
             GateDuty.objects.create(checkpoint=checkpoint, grid_code=grid_code, user=user, kind="volunteer",
                                     starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=8))
+    # 全员核酸: a round over the grid, a point, a sampler's open pooled tube and a closed one with people.
+    nat_round = Round.objects.create(grid_code=grid_code, name=f"{label}全员核酸", starts_on=today)
+    nat_point = SamplingPoint.objects.create(round=nat_round, grid_code=grid_code, name=f"{label}采样点")
+    nat_tube_open = Tube.objects.create(round=nat_round, point=nat_point, grid_code=grid_code,
+                                        barcode=f"MO{grid_code}", day=today, opened_at=now)
+    nat_tube = Tube.objects.create(round=nat_round, point=nat_point, grid_code=grid_code, barcode=f"MC{grid_code}",
+                                   day=today, opened_at=now, closed_at=now, status="closed", size=1)
     return SimpleNamespace(
+        nat_round=nat_round, nat_point=nat_point, nat_tube_open=nat_tube_open, nat_tube=nat_tube,
         label=label, grid=grid, checkpoint=checkpoint, grid_code=grid_code, area_code=community.code,
         building=building, unit=unit,
         household=household, household2=household2, resident=resident, spouse=spouse, mover=mover, fever=fever,

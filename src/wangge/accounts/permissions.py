@@ -65,6 +65,7 @@ PERMISSIONS: dict[str, Permission] = {
     "tracing.view": _p(pgettext_lazy("permission", "查看流调"), *STAFF),
     "quarantine.view": _p(pgettext_lazy("permission", "查看隔离管理"), *STAFF),
     "transfer.view": _p(pgettext_lazy("permission", "查看转运"), *STAFF),
+    "testing.view": _p(pgettext_lazy("permission", "查看核酸检测"), *STAFF),
     "alerts.view": _p(pgettext_lazy("permission", "查看预警"), *STAFF),
     "codes.view": _p(pgettext_lazy("permission", "查看健康码"), *STAFF),
     "audit.view": _p(pgettext_lazy("permission", "查看审计日志"), AUD, CMD),
@@ -146,6 +147,12 @@ PERMISSIONS: dict[str, Permission] = {
     "gates.scan": _p(pgettext_lazy("permission", "在卡口验码登记"), CMD, CW, GW, POL, VOL, RES),
     "gates.checkpoint.manage": _p(pgettext_lazy("permission", "设立卡口、设置管控级别和排班"), CMD, CW),
     "gates.pass.issue": _p(pgettext_lazy("permission", "签发出入证"), CMD, CW, GW),
+    # Mass testing (全员核酸).  The community and above start rounds; those at a point sample (volunteers
+    # included); labs' results are recorded by the CDC and command, whose positives enter the loop.
+    "testing.round.create": _p(pgettext_lazy("permission", "发起核酸检测轮次"), CMD, CW, CDC),
+    "testing.sample": _p(pgettext_lazy("permission", "登记核酸采样"), CMD, CW, GW, VOL, CDC),
+    "testing.result.record": _p(pgettext_lazy("permission", "录入核酸检测结果"), CMD, CDC),
+    "testing.exempt": _p(pgettext_lazy("permission", "登记免于到点采样"), CMD, CW, GW),
 }
 
 

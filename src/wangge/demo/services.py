@@ -127,17 +127,18 @@ def epidemic_work_seed(*, seed: int) -> None:
     from wangge.health.demo import seed_demo as seed_health
     from wangge.quarantine.demo import seed_demo as seed_quarantine
     from wangge.screening.demo import seed_demo as seed_screening
+    from wangge.testing.demo import seed_demo as seed_testing
     from wangge.tracing.demo import seed_demo as seed_tracing
     from wangge.transfer.demo import seed_demo as seed_transfer
 
     today = timezone.localdate()
-    for step in (seed_health, seed_quarantine, seed_tracing, seed_transfer, seed_screening):
+    for step in (seed_health, seed_quarantine, seed_tracing, seed_transfer, seed_screening, seed_testing):
         step(rng=random.Random(seed), today=today)
     analyze(EPIDEMIC_APPS)
 
 
 # The apps whose tables the epidemic work fills.
-EPIDEMIC_APPS = ("health", "quarantine", "tracing", "transfer", "screening", "alerts", "audit")
+EPIDEMIC_APPS = ("health", "quarantine", "tracing", "transfer", "screening", "testing", "alerts", "audit")
 
 
 def analyze(app_labels) -> list[str]:

@@ -35,6 +35,7 @@ from wangge.people.models import HouseholdMove, ImportJob, KeyGroupTag, Resident
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site, TestResultEntry
 from wangge.screening.models import Campaign, DeclarationLink, MemberCheck, RiskReport, SelfDeclaration, Visit
 from wangge.screening.services import coverage_rebuild, coverage_refresh
+from wangge.testing.models import Control, DeviceBatch, Exemption, Round, Sample, SamplingPoint, SamplingTask, Tube
 from wangge.tracing.models import Contact, Investigation, TrajectoryEntry
 from wangge.transfer.models import (
     Admission,
@@ -511,3 +512,40 @@ def make_visitor(checkpoint: Checkpoint, *, name: str = "王访客", **fields) -
     fields.setdefault("visiting", "1号楼1单元101")
     fields.setdefault("purpose", "送药")
     return Visitor.objects.create(checkpoint=checkpoint, grid_code=checkpoint.grid_code, name=name, **fields)
+# --- testing (全员核酸) ----------------------------------------------------------------------------
+def make_round(grid_code: str = "420106001001001", **fields) -> Round:
+    """A round over ``grid_code`` (grid A by default) starting today, pooling by its control level."""
+    fields.setdefault("name", "全员核酸第1轮")
+    fields.setdefault("starts_on", timezone.localdate())
+    return Round.objects.create(grid_code=grid_code, **fields)
+def make_sampling_point(rnd: Round, *, grid_code: str | None = None, **fields) -> SamplingPoint:
+    fields.setdefault("name", f"采样点{_next()}")
+    return SamplingPoint.objects.create(round=rnd, grid_code=grid_code or rnd.grid_code, **fields)
+def make_tube(point: SamplingPoint, *, capacity: int = 10, **fields) -> Tube:
+    fields.setdefault("barcode", f"T{_next():010d}")
+    fields.setdefault("opened_at", timezone.now())
+    fields.setdefault("day", point.round.starts_on)
+    return Tube.objects.create(round=point.round, point=point, grid_code=point.grid_code, capacity=capacity, **fields)
+def make_sample(tube: Tube, resident: Resident, **fields) -> Sample:
+    """``resident`` sampled into ``tube`` (its size kept); a repeat when already sampled that day."""
+    fields.setdefault("sampled_at", timezone.now())
+    fields.setdefault("repeat", Sample.objects.filter(round=tube.round, day=tube.day, resident=resident,
+                                                      repeat=False).exists())
+    sample = Sample.objects.create(round=tube.round, tube=tube, resident=resident, grid_code=resident.grid_code,
+                                   day=tube.day, **fields)
+    Tube.objects.filter(pk=tube.pk).update(size=F("size") + 1)
+    return sample
+def make_device_batch(rnd: Round, **fields) -> DeviceBatch:
+    fields.setdefault("batch_id", f"dev-{_next()}")
+    fields.setdefault("grid_code", rnd.grid_code)
+    return DeviceBatch.objects.create(round=rnd, **fields)
+def make_control(tube: Tube, resident: Resident, **fields) -> Control:
+    fields.setdefault("since", timezone.now())
+    return Control.objects.create(tube=tube, resident=resident, grid_code=resident.grid_code, **fields)
+def make_sampling_task(rnd: Round, resident: Resident, *, kind: str = SamplingTask.Kind.RETEST,
+                       **fields) -> SamplingTask:
+    fields.setdefault("created_at", timezone.now())
+    return SamplingTask.objects.create(round=rnd, resident=resident, grid_code=resident.grid_code, kind=kind, **fields)
+def make_exemption(rnd: Round, resident: Resident, *, kind: str = Exemption.Kind.AWAY, **fields) -> Exemption:
+    fields.setdefault("note", "外出务工")
+    return Exemption.objects.create(round=rnd, resident=resident, grid_code=resident.grid_code, kind=kind, **fields)

@@ -61,6 +61,7 @@ def one_of_each(city, grid_worker, street_officer):
         factories.make_revocation("ref-any"),
         factories.make_signing_key(),
         *_gate_rows(city, grid_worker),
+        *_testing_rows(a),
         *_city_rows(city),
     ]
 
@@ -70,6 +71,14 @@ def _gate_rows(city, guard):
     return [gate, factories.make_gate_duty(gate, guard), factories.make_gate_pass(city["residents"]["A"], gate),
             factories.make_quota_use(), factories.make_gate_scan(gate, city["residents"]["A"]),
             factories.make_visitor(gate)]
+
+
+def _testing_rows(a):
+    rnd = factories.make_round()
+    point = factories.make_sampling_point(rnd)
+    tube = factories.make_tube(point)
+    return [rnd, point, tube, factories.make_sample(tube, a), factories.make_device_batch(rnd),
+            factories.make_control(tube, a), factories.make_sampling_task(rnd, a), factories.make_exemption(rnd, a)]
 
 
 def _city_rows(city):
