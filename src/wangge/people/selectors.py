@@ -274,12 +274,19 @@ def residents_registered_twice(*, user, filters: DataCheckFilters, today: dt.dat
 # 1. every resident whose recorded phone is that number (the account holder, and anyone registered
 #    under the same number, e.g. a parent's number recorded for a child), and
 # 2. the members of those residents' households who have no phone of their own (children, elderly
-#    people without a phone).
+#    people without a phone), when both are family there: neither is a tenant (租客) or "other"
+#    (其他, as in a collective household, a dormitory or a care home), so a lodger's number never
+#    reaches the phoneless people they share a door with, nor theirs the lodger.
 #
 # Nobody else: not a member of the same household who has a different phone (they sign in
 # themselves), not a relative in another household.  It is read from the registry at every request,
 # so a phone corrected by staff moves the reach at once; an account whose number no longer matches
 # anyone acts for nobody.
+
+
+# Relations to the head that make someone family in a household (all but 租客 and 其他).
+FAMILY_RELATIONS = [r for r in Resident.Relation.values
+                    if r not in (Resident.Relation.TENANT, Resident.Relation.OTHER)]
 
 
 def acts_for(user) -> QuerySet[Resident]:
@@ -288,9 +295,9 @@ def acts_for(user) -> QuerySet[Resident]:
     if (user is None or not getattr(user, "is_authenticated", False) or not user.is_active
             or not user.may("people.self") or not MOBILE_RE.match(phone)):
         return Resident.objects.none()
-    own = Resident.objects.filter(phone=phone)
-    return Resident.objects.filter(Q(phone=phone) | Q(household_id__in=own.values("household_id"), phone="")) \
-        .order_by("household_id", "id")
+    family = Resident.objects.filter(phone=phone, relation__in=FAMILY_RELATIONS)
+    phoneless_family = Q(household_id__in=family.values("household_id"), phone="", relation__in=FAMILY_RELATIONS)
+    return Resident.objects.filter(Q(phone=phone) | phoneless_family).order_by("household_id", "id")
 
 
 def phone_has_residents(phone: str) -> bool:
