@@ -11,6 +11,7 @@ counted against the same limits, and simply receives no code.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -31,6 +32,7 @@ from wangge.messaging.models import Purpose
 from wangge.people.idcard import MOBILE_RE
 from wangge.people.selectors import phone_has_residents
 
+OTP_SHAPE = re.compile(r"[0-9]{6}")  # what a code looks like; anything else is wrong without a lookup
 OTP_SEND_PHONE = Throttle("otp-send-phone", "WANGGE_THROTTLE_OTP_SEND_PHONE")
 OTP_SEND_ADDRESS = Throttle("otp-send-address", "WANGGE_THROTTLE_OTP_SEND_ADDRESS")
 OTP_VERIFY_PHONE = Throttle("otp-verify-phone", "WANGGE_THROTTLE_OTP_VERIFY_PHONE")
@@ -83,7 +85,7 @@ def sign_in_verify(*, actor: Actor, phone, code) -> User:
     if OTP_VERIFY_PHONE.exhausted(phone) or (actor.ip_address and OTP_VERIFY_ADDRESS.exhausted(actor.ip_address)):
         raise RateLimited(_("验证码错误次数过多，请稍后再试"), code="otp_rate_limited")
     code = str(code or "").strip()
-    if not (len(code) == 6 and code.isascii() and code.isdigit()
+    if not (OTP_SHAPE.fullmatch(code)
             and accounts.otp_consume(phone=phone, code=code) and phone_has_residents(phone)):
         OTP_VERIFY_PHONE.hit(phone)
         if actor.ip_address:

@@ -45,6 +45,8 @@ def one_of_each(city, grid_worker, street_officer):
         factories.make_alert_read(alert, grid_worker),
         factories.make_export_job(grid_worker),
         factories.make_regime(),
+        factories.make_one_time_code(),
+        factories.make_outbox_message(),
         order, investigation, campaign, visit, facility, alert,
         *_city_rows(city),
     ]
