@@ -62,7 +62,7 @@ MONITORS = frozenset({GW, CW, VOL, CDC, CMD, POL})  # health.report.record
 DOCTOR_VISIT_RECORDERS = frozenset({GW, CW, CDC, CMD})  # health.doctor_visit.record
 CASE_DECIDERS = frozenset({CDC, CMD})  # health.status.suspected/confirmed/excluded/recovered/deceased
 CONTACT_MARKERS = frozenset({CDC, CMD, CW})  # health.status.close_contact/secondary_contact
-TRACERS = frozenset({CDC, CMD})  # tracing.contacts.add, tracing.investigation.close
+TRACERS = frozenset({CDC, CMD})  # tracing.contacts.add, tracing.investigation.close, tracing.exposures.view
 TRAJECTORY_WRITERS = frozenset({CDC, CMD, CW})  # tracing.trajectory.add
 ORDERERS = frozenset({CMD, CW, CDC, GW})  # quarantine.order
 CENTRAL_ORDERERS = frozenset({CMD, CW, CDC})  # quarantine.order.central
@@ -101,6 +101,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "health.doctor_visit.record": DOCTOR_VISIT_RECORDERS,
     "tracing.trajectory.add": TRAJECTORY_WRITERS,
     "tracing.contacts.add": TRACERS,
+    "tracing.exposures.view": TRACERS,
     "tracing.investigation.close": TRACERS,
     "quarantine.order": ORDERERS,
     "quarantine.order.central": CENTRAL_ORDERERS,
@@ -272,12 +273,19 @@ PAGES: dict[str, Entry] = {
     "tracing:trajectory_add": Entry(
         TRAJECTORY_WRITERS, on="investigation", method="POST", path=_pk("investigation"),
         body=lambda o: {"place": "超市", "start": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}),
+    "tracing:place_search": Entry(TRAJECTORY_WRITERS, query=lambda o: {"pq": o.building.name}),
     "tracing:contacts_add": Entry(
         TRACERS, on="investigation", method="POST", path=_pk("investigation"),
         body=lambda o: {"regime_code": "7+3", "place": "home", "kind": "close", "resident_ids": [o.spouse.pk]}),
     "tracing:household_contacts_add": Entry(
         TRACERS, on="investigation", method="POST", path=_pk("investigation"),
         body=lambda o: {"regime_code": "7+3", "place": "home", "kind": "close"}),
+    "tracing:investigation_exposures": Entry(TRACERS, on="investigation", path=_pk("investigation")),
+    "tracing:exposures_contacts": Entry(
+        TRACERS, on="investigation", method="POST", path=_pk("investigation"),
+        body=lambda o: {"regime_code": "7+3", "place": "home", "kind": "close", "resident_ids": [o.spouse.pk]}),
+    "tracing:investigation_chain": Entry(STAFF, on="investigation", path=_pk("investigation")),
+    "tracing:contacts_export": Entry(STAFF, on="investigation", path=_pk("investigation")),
     "tracing:investigation_close": Entry(TRACERS, on="investigation", method="POST", path=_pk("investigation"),
                                          body=lambda o: {"summary": "流调完成"}),
     # quarantine
@@ -383,6 +391,8 @@ API: dict[str, Entry] = {
     "POST /api/v1/tracing/investigations/{investigation_id}/contacts": Entry(
         TRACERS, on="investigation", path=_pk("investigation", "investigation_id"),
         body=lambda o: {"contacts": [{"resident_id": o.spouse.pk}], "regime_code": "7+3"}),
+    "GET /api/v1/tracing/exposures/{resident_id}": Entry(
+        TRACERS, on="resident", path=_pk("case", "resident_id")),
     # quarantine
     "GET /api/v1/quarantine/orders": Entry(EVERYONE),
     "POST /api/v1/quarantine/orders": Entry(ORDERERS, on="resident", body=lambda o: {

@@ -97,6 +97,7 @@ PERMISSIONS: dict[str, Permission] = {
     # Tracing.
     "tracing.trajectory.add": _p(pgettext_lazy("permission", "录入流调轨迹"), CDC, CMD, CW),
     "tracing.contacts.add": _p(pgettext_lazy("permission", "判定密切接触者"), CDC, CMD),
+    "tracing.exposures.view": _p(pgettext_lazy("permission", "查看可能暴露人员"), CDC, CMD),
     "tracing.investigation.close": _p(pgettext_lazy("permission", "完成流调"), CDC, CMD),
     # Quarantine.  Grid workers order home quarantine; central quarantine is the community's or above.
     "quarantine.order": _p(pgettext_lazy("permission", "下达隔离令"), CMD, CW, CDC, GW),

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AlertsConfig(AppConfig):
     name = "wangge.alerts"
-    verbose_name = "预警"
+    verbose_name = _("预警")

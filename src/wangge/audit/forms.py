@@ -20,8 +20,8 @@ class AuditSearchForm(FilterForm):
     action = forms.ChoiceField(label=_("动作"), required=False, choices=[("", _("全部"))] + list(AuditAction.choices))
     object_type = forms.ChoiceField(label=_("对象类型"), required=False, choices=())
     object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
-    since = core_forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = core_forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = core_forms.DateField(label=_("起始日期"), required=False, widget=core_forms.DateInput())
+    until = core_forms.DateField(label=_("截止日期"), required=False, widget=core_forms.DateInput())
     purpose = forms.ChoiceField(
         label=_("用途"), required=False, choices=[("", _("全部"))] + list(RevealPurpose.choices),
     )

@@ -41,6 +41,8 @@ OTHER_FIELDS = {
     "filters": _("筛选条件"),
     "purpose": _("用途"),
     "purpose_note": _("用途说明"),
+    "exposures": _("可能暴露人员"),
+    "chain": _("传播链"),
 }
 
 # Where a record of each type opens: (page URL name, the action that may see it).  A type not

@@ -9,6 +9,16 @@ from django.core.exceptions import ValidationError
 from wangge.core.inputs import DATE_MESSAGE, TIMESTAMP_MESSAGE, check_day, check_offset_text, check_timestamp
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker.  It takes only ``YYYY-MM-DD``: Django would write the date in the
+    language's first input format (``2026/11/29`` in Chinese), which the picker shows as empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class DateTimeField(forms.DateTimeField):
     """A time PostgreSQL can store: an offset, if given, within ±15:59, and a year in 1901–2099.
 

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PeopleConfig(AppConfig):
     name = "wangge.people"
-    verbose_name = "居民"
+    verbose_name = _("居民")

@@ -46,7 +46,7 @@ class ResidentForm(forms.Form):
         help_text=_("居民身份证可不填，由号码推算"),
     )
     birth_date = core_forms.DateField(
-        label=_("出生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("出生日期"), required=False, widget=core_forms.DateInput(),
         help_text=_("居民身份证可不填，由号码推算"),
     )
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False,

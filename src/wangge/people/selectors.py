@@ -210,17 +210,24 @@ def person_search(*, user, q: str) -> PersonMatches:
     return PersonMatches(people=page.items, more=page.next_cursor is not None)
 
 
+def household_search_queryset(*, user, text: str) -> QuerySet[Household] | None:
+    """Households in reach matching ``text`` (cleaned), in keyset order; None when too short."""
+    if len(text) < 2:
+        return None
+    where = Q(address__contains=text) | Q(door_number__startswith=text)
+    if text.isdigit():
+        where |= Q(code__startswith=text)
+    return (Household.objects.restrict(user).filter(where).select_related("unit__building__grid")
+            .order_by("grid_code", "id"))
+
+
 def household_search(*, user, q: str) -> PersonMatches:
     """Households in reach whose address, door number or code starts with ``q`` (for registering a
     new person from the picker); same shape as ``person_search``."""
     text = (q or "").replace("\x00", "").strip()[:PICKER_QUERY_LENGTH]  # PostgreSQL refuses a NUL
-    if len(text) < 2:
+    qs = household_search_queryset(user=user, text=text)
+    if qs is None:
         return PersonMatches(people=[], more=False)
-    where = Q(address__contains=text) | Q(door_number__startswith=text)
-    if text.isdigit():
-        where |= Q(code__startswith=text)
-    qs = (Household.objects.restrict(user).filter(where).select_related("unit__building__grid")
-          .order_by("grid_code", "id"))
     page = keyset_page(qs, limit=PICKER_SUGGESTIONS)
     return PersonMatches(people=page.items, more=page.next_cursor is not None)
 

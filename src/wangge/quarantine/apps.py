@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class QuarantineConfig(AppConfig):
     name = "wangge.quarantine"
-    verbose_name = "隔离管理"
+    verbose_name = _("隔离管理")
 
     def ready(self) -> None:
         # Health knows no quarantine: it asks who is held under an order, and lists the gaps it is told of.

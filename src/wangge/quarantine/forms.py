@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core import forms as core_forms
@@ -12,7 +13,9 @@ from wangge.quarantine.selectors import active_regimes
 
 
 def regime_choices():
-    return [(r.code, f"{r.name}（{r.description or r.code}）") for r in active_regimes()]
+    """Active regimes as choices, in the user's language (called per form, so per request)."""
+    return [(r.code, gettext("%(name)s（%(description)s）") % {
+        "name": r.shown_name, "description": r.shown_description or r.code}) for r in active_regimes()]
 
 
 class OrderForm(forms.Form):
@@ -23,7 +26,7 @@ class OrderForm(forms.Form):
     place = forms.ChoiceField(label=_("隔离方式"), choices=QuarantineOrder.Place.choices)
     site_id = forms.TypedChoiceField(label=_("隔离点"), required=False, coerce=int, empty_value=None)
     start_date = core_forms.DateField(label=_("开始日期"), required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=core_forms.DateInput())
     reason = forms.CharField(label=_("隔离原因"), max_length=200)
 
     def __init__(self, *args, site_choices=(), **kwargs):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wangge.core.codes import GRID_CODE_LENGTH
@@ -32,6 +33,16 @@ class Regime(models.Model):
 
     def __str__(self):
         return self.name
+
+    # The presets' names and descriptions are msgids (quarantine.presets): shown in the user's
+    # language; a regime a user wrote stays as written.
+    @property
+    def shown_name(self) -> str:
+        return gettext(self.name) if self.name else ""
+
+    @property
+    def shown_description(self) -> str:
+        return gettext(self.description) if self.description else ""
 
     @property
     def total_days(self) -> int:

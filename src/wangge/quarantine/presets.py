@@ -4,11 +4,15 @@ Migration 0003 installs them; ``regime_presets_ensure`` puts back any that are m
 a database whose presets were deleted, a test database after a flush).
 """
 
+from django.utils.translation import gettext_noop as _
+
+# Names and descriptions are stored in Chinese and marked as msgids, so that ``Regime.shown_name``
+# and ``shown_description`` give them in the user's language.
 PRESETS = [
-    ("14", "14天集中隔离", 14, 0, [1, 7, 14], [], "早期方案：集中隔离14天，首末日及第7天核酸检测"),
-    ("14+7", "14+7", 14, 7, [1, 4, 7, 14], [], "集中隔离14天（第1、4、7、14天检测）+ 居家健康监测7天"),
-    ("7+3", "7+3", 7, 3, [1, 2, 3, 5, 7], [3], "集中隔离7天（第1、2、3、5、7天检测）+ 居家隔离3天（第3天检测）"),
-    ("5+3", "5+3", 5, 3, [1, 2, 3, 5], [1, 3], "集中隔离5天（第1、2、3、5天检测）+ 居家隔离3天（第1、3天检测）"),
+    ("14", _("14天集中隔离"), 14, 0, [1, 7, 14], [], _("早期方案：集中隔离14天，首末日及第7天核酸检测")),
+    ("14+7", "14+7", 14, 7, [1, 4, 7, 14], [], _("集中隔离14天（第1、4、7、14天检测）+ 居家健康监测7天")),
+    ("7+3", "7+3", 7, 3, [1, 2, 3, 5, 7], [3], _("集中隔离7天（第1、2、3、5、7天检测）+ 居家隔离3天（第3天检测）")),
+    ("5+3", "5+3", 5, 3, [1, 2, 3, 5], [1, 3], _("集中隔离5天（第1、2、3、5天检测）+ 居家隔离3天（第1、3天检测）")),
 ]
 
 

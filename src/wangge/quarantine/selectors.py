@@ -300,7 +300,7 @@ def order_export_rows(qs):
     for o in qs.iterator(chunk_size=2000):
         r = o.resident
         yield (
-            o.pk, r.name, r.id_number_masked, r.phone_masked, o.grid_code, o.regime.name, o.get_place_display(),
+            o.pk, r.name, r.id_number_masked, r.phone_masked, o.grid_code, o.regime.shown_name, o.get_place_display(),
             o.get_phase_display(), o.site.name if o.site_id else "", o.room.number if o.room_id else "",
             o.start_date, o.planned_release, o.get_status_display(), f"{o.tests_done}/{o.tests_total}",
             "是" if o.has_overdue else "", o.reason, o.certificate_number or "",

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ScreeningConfig(AppConfig):
     name = "wangge.screening"
-    verbose_name = "拉网式排查"
+    verbose_name = _("拉网式排查")
 
     def ready(self) -> None:
         # Answers that need checking (risk area, contact with a case) are one of health's gap lists.

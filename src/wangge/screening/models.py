@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from wangge.core.codes import GRID_CODE_LENGTH
 from wangge.core.scoping import ScopedManager
@@ -10,11 +11,12 @@ from wangge.grid.models import Household
 from wangge.people.models import Resident
 
 # The questions asked at the door unless a campaign sets its own.  Each: key, label, type
-# ("bool" or "text").  Temperature and symptoms are always asked.
+# ("bool" or "text").  Temperature and symptoms are always asked.  The labels are stored in Chinese
+# and marked as msgids, so the visit form shows them in the user's language (the ``word`` filter).
 DEFAULT_QUESTIONS = [
-    {"key": "travel_risk_area", "label": "14天内是否到过中高风险地区", "type": "bool"},
-    {"key": "contact_case", "label": "14天内是否接触过确诊或疑似病例", "type": "bool"},
-    {"key": "arrived_from", "label": "14天内从何地来（省市，未外出不填）", "type": "text"},
+    {"key": "travel_risk_area", "label": gettext_noop("14天内是否到过中高风险地区"), "type": "bool"},
+    {"key": "contact_case", "label": gettext_noop("14天内是否接触过确诊或疑似病例"), "type": "bool"},
+    {"key": "arrived_from", "label": gettext_noop("14天内从何地来（省市，未外出不填）"), "type": "text"},
 ]
 
 

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wangge.accounts.permissions import can, require
@@ -78,11 +78,12 @@ def campaign_list_export(request):
 
 
 class CampaignForm(forms.Form):
-    name = forms.CharField(label="名称", max_length=100)
-    area_code = forms.CharField(label="排查范围（12位区划代码或15位网格代码）", max_length=GRID_CODE_LENGTH)
-    start_date = core_forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = core_forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
-    frequency = forms.ChoiceField(label="频次", choices=Campaign.Frequency.choices)
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=100)
+    area_code = forms.CharField(label=gettext_lazy("排查范围（12位区划代码或15位网格代码）"),
+                                max_length=GRID_CODE_LENGTH)
+    start_date = core_forms.DateField(label=gettext_lazy("开始日期"), widget=core_forms.DateInput())
+    end_date = core_forms.DateField(label=gettext_lazy("结束日期"), widget=core_forms.DateInput())
+    frequency = forms.ChoiceField(label=gettext_lazy("频次"), choices=Campaign.Frequency.choices)
 
 
 @login_required
@@ -320,7 +321,7 @@ def declaration_link(request, household_id: int):
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.declaration_link_revoke(actor=Actor.from_request(request), household_id=household.pk)
-            messages.success(request, "已停用该户的申报链接")
+            messages.success(request, _("已停用该户的申报链接"))
         else:
             services.declaration_link_for(actor=Actor.from_request(request), household_id=household.pk)
         return redirect(request.get_full_path())

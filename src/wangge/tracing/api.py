@@ -7,10 +7,10 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from wangge.audit.context import Actor
-from wangge.core.api import READ_ERRORS, WRITE_ERRORS, page_limit
+from wangge.core.api import READ_ERRORS, WRITE_ERRORS, ErrorOut, page_limit
 from wangge.core.inputs import Day, Id, PageSize, Timestamp
 from wangge.core.lists import keyset_page
 from wangge.tracing import selectors, services
@@ -169,3 +169,55 @@ def add_contacts(request: HttpRequest, investigation_id: Id, payload: ContactsIn
          "quarantine_order_id": c.order.pk, "room_number": c.order.room.number if c.order.room_id else None}
         for c in added
     ])
+
+
+class ExposureReasonOut(Schema):
+    reason: str  # household, unit, building, checkpoint, sampling_queue, tube_pool, ...
+    label: str
+    at: dt.datetime | None = None
+    where: str = ""
+
+
+class ExposedOut(Schema):
+    resident_id: int
+    name: str
+    id_number_masked: str
+    status: str
+    suggested_kind: Literal["close", "secondary"]
+    reasons: list[ExposureReasonOut]
+
+
+class ExposuresOut(Schema):
+    resident_id: int
+    since: dt.datetime
+    until: dt.datetime
+    items: list[ExposedOut]
+
+
+class ExposureQuery(Schema):
+    days: int = Field(14, ge=1, le=selectors.EXPOSURE_DAYS_MAX)
+
+
+@router.get(
+    "/tracing/exposures/{resident_id}",
+    response={200: ExposuresOut, **READ_ERRORS, 403: ErrorOut},
+    summary="可能暴露人员及原因（记入审计日志）",
+)
+def get_exposures(request: HttpRequest, resident_id: Id, query: Query[ExposureQuery]):
+    report = selectors.exposures_of(actor=Actor.for_api(request), resident_id=resident_id, days=query.days)
+    return {
+        "resident_id": report.subject.pk,
+        "since": report.since,
+        "until": report.until,
+        "items": [
+            {
+                "resident_id": p.resident.pk,
+                "name": p.resident.name,
+                "id_number_masked": p.resident.id_number_masked,
+                "status": p.status,
+                "suggested_kind": p.suggested,
+                "reasons": [{"reason": e.reason, "label": e.label, "at": e.at, "where": e.where} for e in p.reasons],
+            }
+            for p in report.people
+        ],
+    }

@@ -19,8 +19,10 @@ class TrajectoryForm(forms.Form):
     start = core_forms.DateTimeField(label=_("开始时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"])
     end = core_forms.DateTimeField(label=_("结束时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M"],
                                    required=False)
-    lat = forms.FloatField(label=_("纬度"), required=False)
-    lng = forms.FloatField(label=_("经度"), required=False)
+    # Set by tapping the map, dragging its marker or picking a registered building
+    # (tracing/trajectory_pick.js); never typed.
+    lat = forms.FloatField(label=_("纬度"), required=False, widget=forms.HiddenInput)
+    lng = forms.FloatField(label=_("经度"), required=False, widget=forms.HiddenInput)
     note = forms.CharField(label=_("说明"), max_length=500, required=False)
 
 
@@ -32,6 +34,20 @@ class ContactBatchForm(forms.Form):
     site_id = forms.TypedChoiceField(label=_("隔离点"), required=False, coerce=int, empty_value=None)
     kind = forms.ChoiceField(label=_("类型"), choices=Contact.Kind.choices, initial=Contact.Kind.CLOSE)
     contact_place = forms.CharField(label=_("接触地点"), max_length=200, required=False)
+
+    def __init__(self, *args, site_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regime_code"].choices = regime_choices()
+        self.fields["site_id"].choices = [("", "—")] + list(site_choices)
+
+
+class ExposureContactForm(forms.Form):
+    """How the chosen exposures become contacts (the people are ticked on the exposure list)."""
+
+    kind = forms.ChoiceField(label=_("纳入为"), choices=Contact.Kind.choices, initial=Contact.Kind.CLOSE)
+    regime_code = forms.ChoiceField(label=_("隔离方案"))
+    place = forms.ChoiceField(label=_("隔离方式"), choices=QuarantineOrder.Place.choices)
+    site_id = forms.TypedChoiceField(label=_("隔离点"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, site_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

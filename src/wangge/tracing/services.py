@@ -288,3 +288,65 @@ def investigation_close(*, actor: Actor, investigation_id: int, summary: str) ->
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=investigation, field="status",
                  changes={"status": ["open", "closed"]}, note=summary[:500])
     return investigation
+
+
+@transaction.atomic
+def exposures_to_contacts(
+    *,
+    actor: Actor,
+    investigation_id: int,
+    resident_ids: list[int],
+    kind: str,
+    regime_code: str,
+    place: str = QuarantineOrder.Place.HOME,
+    site_id: int | None = None,
+    via_resident_id: int | None = None,
+    days: int = 14,
+) -> list[Contact]:
+    """Turn a chosen set of a case's exposures (or a second hop's, ``via_resident_id``) into close or
+    secondary contacts with their quarantine orders, through ``contacts_add``: the same checks,
+    status changes, orders and audit.  Each contact's place and last exposure come from the
+    exposure's closest reason.  People already contacts of the investigation are left as they are;
+    anyone not among the exposures found is refused (``not_exposed``), and nothing is written."""
+    from wangge.tracing import selectors  # reads of this app; selectors import this module at load
+
+    user = actor.user
+    investigation = investigation_in_reach(user=user, pk=investigation_id, for_update=True)
+    require(user, "tracing.contacts.add")
+    _open(investigation)
+    ids = list(dict.fromkeys(int(i) for i in resident_ids))
+    if not ids:
+        raise ValidationFailed(
+            _("请至少选择一位可能暴露人员"), code="contacts_required", errors={"resident_ids": _("必填")}
+        )
+    subject_id = via_resident_id or investigation.case_id
+    subject = resident_in_reach(user=user, pk=subject_id)
+    since, until = selectors.exposure_window(days)
+    found = selectors.gather_exposures(user=user, resident=subject, since=since, until=until)
+    already = set(
+        Contact.objects.filter(investigation=investigation, resident_id__in=ids).values_list("resident_id", flat=True)
+    )
+    contacts = []
+    for pk in ids:
+        if pk in already:
+            continue
+        reasons = sorted(found.get(pk, ()), key=lambda e: e.rank)
+        if not reasons or pk == investigation.case_id:
+            raise ValidationFailed(
+                _("所选人员不在可能暴露人员之中"), code="not_exposed", errors={"resident_ids": _("无效")}
+            )
+        times = [e.at for e in reasons if e.at is not None]
+        where = reasons[0].label + (f"·{reasons[0].where}" if reasons[0].where else "")
+        contacts.append(
+            {"resident_id": pk, "kind": kind, "place": where[:200], "last_exposure": max(times) if times else None}
+        )
+    if not contacts:
+        return []
+    return contacts_add(
+        actor=actor,
+        investigation_id=investigation_id,
+        contacts=contacts,
+        regime_code=regime_code,
+        place=place,
+        site_id=site_id,
+    )

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TransferConfig(AppConfig):
     name = "wangge.transfer"
-    verbose_name = "转运与收治"
+    verbose_name = _("转运与收治")
 
     def ready(self) -> None:
         # Quarantine knows no transfers: it asks who else stays at, or is bound for, its sites.

@@ -1,13 +1,16 @@
 """The audit log says what its codes mean: object types, fields and channels in words, a link to
 the record where the reader may open it, and a filter of types in words."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
 from wangge.audit import words
 from wangge.audit.models import AuditAction, AuditEntry
-from wangge.core.testing import force_login
+from wangge.core.testing import force_login, login
 from wangge.people import services as people_services
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +82,12 @@ def test_changes_are_shown_field_by_field_in_words():
 
 def test_a_reveals_purpose_is_not_repeated_as_a_code_among_the_changes(reveal, auditor):
     assert words.describe(reveal, auditor)["changes"] == []
+
+
+def test_the_log_filters_app_groups_are_english_in_english(auditor):
+    client = login(auditor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(LIST).content.decode()
+    groups = re.findall(r'<optgroup label="([^"]*)"', html)
+    assert "Quarantine" in groups and "Tracing and contacts" in groups
+    assert [g for g in groups if re.search(r"[\u4e00-\u9fff]", g)] == []

@@ -9,6 +9,14 @@ register = template.Library()
 
 
 @register.filter
+def word(value) -> str:
+    """One stored word (a campaign's question, a preset's name) in the user's language; text a
+    user wrote that is no msgid stays as written."""
+    text = "" if value is None else str(value)
+    return gettext(text) if text else ""
+
+
+@register.filter
 def words(values) -> str:
     if not values:
         return ""

@@ -19,6 +19,7 @@ ALLOWED = {
     ("people/selectors.py", "person_search", "PICKER_QUERY_LENGTH"),
     ("people/selectors.py", "household_search", "PICKER_QUERY_LENGTH"),
     ("people/views.py", "person_register", "50"),
+    ("tracing/selectors.py", "place_search", "PLACE_QUERY_LENGTH"),  # the trajectory point's building search
     # keyset_page's own fetch of one page and one more row, then the page.
     ("core/lists.py", "keyset_page", "limit + 1"),
     ("core/lists.py", "keyset_page", "limit"),

@@ -56,6 +56,15 @@
     return row;
   }
 
+  // A Leaflet map on `el` with the configured tiles, or the plain background of a map without a
+  // tile server (the registry's boundaries are then the base).  Also used by the trajectory picker.
+  window.wangge.baseMap = function (el, tileUrl) {
+    var map = window.L.map(el, { attributionControl: false, zoomSnap: 0.25 });
+    if (tileUrl) window.L.tileLayer(tileUrl, { maxZoom: 19 }).addTo(map);
+    else el.classList.add("map-no-tiles");
+    return map;
+  };
+
   function draw() {
     var el = document.getElementById("grid-map");
     var config = document.getElementById("grid-map-config");
@@ -64,9 +73,7 @@
     if (!el || !config || !window.L) return;
     var cfg = JSON.parse(config.textContent);
     var words = cfg.words || {};
-    var map = window.L.map(el, { attributionControl: false, zoomSnap: 0.25 });
-    if (cfg.tile_url) window.L.tileLayer(cfg.tile_url, { maxZoom: 19 }).addTo(map);
-    else el.classList.add("map-no-tiles");
+    var map = window.wangge.baseMap(el, cfg.tile_url);
 
     fetch(cfg.data_url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
