@@ -105,6 +105,7 @@ def http_error(request, exc: HttpError):
 def register_routers() -> None:
     """Each app contributes its router in its own api.py."""
     from wangge.alerts.api import router as alerts_router
+    from wangge.codes.api import router as codes_router
     from wangge.grid.api import router as grid_router
     from wangge.health.api import router as health_router
     from wangge.people.api import router as people_router
@@ -115,7 +116,7 @@ def register_routers() -> None:
     from wangge.transfer.api import router as transfer_router
 
     for router in (grid_router, people_router, screening_router, health_router, tracing_router,
-                   quarantine_router, transfer_router, alerts_router, portal_router):
+                   quarantine_router, transfer_router, alerts_router, codes_router, portal_router):
         api.add_router("/", router)
     # Last, so it only catches what no endpoint matched: even a wrong path answers in JSON.
     api.add_router("/", fallback_router)

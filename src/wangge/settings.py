@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "wangge.tracing",
     "wangge.quarantine",
     "wangge.transfer",
+    "wangge.codes",
     "wangge.messaging",
     "wangge.portal",
     "wangge.demo",
@@ -293,6 +294,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 WANGGE_PAGE_SIZE = int(os.environ.get("WANGGE_PAGE_SIZE", "50"))
 # An export of more rows than this is written by the worker (progress bar, then a download link)
 # instead of streaming in the request; the file is kept for WANGGE_EXPORT_KEEP_HOURS.
+# Health codes (codes): a phone code's token lives this long (the page refreshes it before then);
+# the signing key is replaced after WANGGE_CODE_KEY_DAYS (the old one verifies until its tokens
+# expire); WANGGE_CODE_COLOURS overrides the colour of a reason, e.g. {"secondary_contact": "g"}
+# (codes/rules.py holds the reasons and their default colours).
+WANGGE_CODE_TOKEN_SECONDS = int(os.environ.get("WANGGE_CODE_TOKEN_SECONDS", "300"))
+WANGGE_CODE_KEY_DAYS = int(os.environ.get("WANGGE_CODE_KEY_DAYS", "30"))
+WANGGE_CODE_COLOURS: dict[str, str] = {}
+
 WANGGE_EXPORT_STREAM_ROWS = int(os.environ.get("WANGGE_EXPORT_STREAM_ROWS", "200000"))
 WANGGE_EXPORT_KEEP_HOURS = int(os.environ.get("WANGGE_EXPORT_KEEP_HOURS", "24"))
 # On PostgreSQL an export reads its next chunk on a second connection while it writes the current

@@ -34,6 +34,7 @@ urlpatterns = [
     path("tracing/", include("wangge.tracing.urls")),
     path("quarantine/", include("wangge.quarantine.urls")),
     path("transfer/", include("wangge.transfer.urls")),
+    path("codes/", include("wangge.codes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

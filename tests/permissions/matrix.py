@@ -74,11 +74,13 @@ SENDERS = frozenset({CMD, CDC, CW})  # transfer.step.planned/en_route/cancelled
 SELF_SERVICE = frozenset({RES})  # people.self: a resident's own account (居民端)
 NOBODY = frozenset()  # messaging.outbox.view: superusers only
 RECEIVERS = frozenset({CMD, CDC})  # transfer.step.handed_over, transfer.facility.create, admissions
+PAPER_CODERS = frozenset({CMD, CW, GW})  # codes.paper.print, codes.paper.issue
+GATE_SYNCERS = STAFF  # codes.gate.sync
 
 # Every action of the permission table and who may take it (a superuser may take every action).
 ACTIONS: dict[str, frozenset[str]] = {
     **{f"{app}.view": STAFF for app in (
-        "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts")},
+        "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts", "codes")},
     "audit.view": AUDIT_READERS,
     "people.change": EDITORS,
     "grid.household.create": EDITORS,
@@ -120,6 +122,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "transfer.facility.create": RECEIVERS,
     "transfer.admission.record": RECEIVERS,
     "transfer.discharge.record": RECEIVERS,
+    "codes.paper.print": PAPER_CODERS,
+    "codes.paper.issue": PAPER_CODERS,
+    "codes.gate.sync": GATE_SYNCERS,
 }
 
 
@@ -183,6 +188,7 @@ PAGES: dict[str, Entry] = {
     "portal:sign_in": Entry(PUBLIC),
     "portal:me": Entry(SELF_SERVICE),
     "portal:member": Entry(SELF_SERVICE, on="resident", path=_pk("resident")),
+    "portal:member_code": Entry(SELF_SERVICE, on="resident", path=_pk("resident")),
     "portal:member_declare": Entry(SELF_SERVICE, on="resident", method="POST", path=_pk("resident"),
                                    body=lambda o: {"temperature": "36.5"}),
     "portal:member_report": Entry(SELF_SERVICE, on="resident", method="POST", path=_pk("contact"),
@@ -324,6 +330,11 @@ PAGES: dict[str, Entry] = {
     "transfer:facilities": Entry(STAFF),
     "transfer:facility_export": Entry(STAFF),
     "transfer:facility_new": Entry(RECEIVERS),
+    # codes
+    "codes:resident": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
+    "codes:paper": Entry(PAPER_CODERS, on="resident", path=_pk("resident", "resident_id")),
+    "codes:paper_issue": Entry(PAPER_CODERS, on="resident", method="POST", path=_pk("resident", "resident_id")),
+    "codes:paper_revoke": Entry(PAPER_CODERS, on="resident", method="POST", path=_pk("resident", "resident_id")),
 }
 
 
@@ -437,7 +448,13 @@ API: dict[str, Entry] = {
     "POST /api/v1/auth/otp/verify": Entry(PUBLIC, body=lambda o: {"phone": "13911112222", "code": "000000"},
                                           status=422, note="no code was sent: otp_invalid for everyone"),
     "GET /api/v1/me/household": Entry(SELF_SERVICE),
+    "GET /api/v1/me/residents/{resident_id}/code": Entry(SELF_SERVICE, on="resident",
+                                                         path=_pk("resident", "resident_id")),
     "POST /api/v1/alerts/{alert_id}/read": Entry(STAFF, on="alert", path=_pk("alert", "alert_id")),
+    # codes
+    "GET /api/v1/residents/{resident_id}/code": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
+    "GET /api/v1/gates/keys": Entry(PUBLIC, note="the public keys gates verify codes with: public by nature"),
+    "GET /api/v1/gates/revocations": Entry(GATE_SYNCERS, note="references and colours only, nothing personal"),
 }
 
 # Cases the code gets wrong today: (endpoint key, role or "*", "inside"/"outside"/"*") -> why.

@@ -60,6 +60,7 @@ PERMISSIONS: dict[str, Permission] = {
     "quarantine.view": _p(pgettext_lazy("permission", "查看隔离管理"), *STAFF),
     "transfer.view": _p(pgettext_lazy("permission", "查看转运"), *STAFF),
     "alerts.view": _p(pgettext_lazy("permission", "查看预警"), *STAFF),
+    "codes.view": _p(pgettext_lazy("permission", "查看健康码"), *STAFF),
     "audit.view": _p(pgettext_lazy("permission", "查看审计日志"), AUD, CMD),
     # Residents' own accounts (居民端): themselves and the members they act for (代办), never a list of
     # others; ``people.selectors.acts_for`` says who those are.  A staff account has no "self".
@@ -121,6 +122,11 @@ PERMISSIONS: dict[str, Permission] = {
     "transfer.facility.create": _p(pgettext_lazy("permission", "登记收治机构"), CMD, CDC),
     "transfer.admission.record": _p(pgettext_lazy("permission", "录入收治"), CMD, CDC),
     "transfer.discharge.record": _p(pgettext_lazy("permission", "录入出院"), CMD, CDC),
+    # Health codes.  Paper codes are printed and reissued by those who visit households; a gate's
+    # device syncs the list of codes whose colour worsened (gates add their guards' roles here).
+    "codes.paper.print": _p(pgettext_lazy("permission", "打印纸质健康码"), CMD, CW, GW),
+    "codes.paper.issue": _p(pgettext_lazy("permission", "签发或作废纸质健康码"), CMD, CW, GW),
+    "codes.gate.sync": _p(pgettext_lazy("permission", "同步健康码变色名单"), *STAFF),
 }
 
 

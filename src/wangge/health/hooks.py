@@ -8,6 +8,10 @@ from wangge.core.hooks import Hook
 # A resident was confirmed as a case (``status_change`` to CONFIRMED): tracing opens an investigation.
 case_confirmed = Hook("health.case_confirmed", args=("actor", "resident", "transition"))
 
+# Any change of a resident's epidemic status (``status_change``, every transition): codes recolours
+# the person's health code at once.
+status_changed = Hook("health.status_changed", args=("actor", "resident", "transition"))
+
 # Who is held under an order of an app above health (quarantine's active orders).  Health asks it
 # (``ask``) for the monitoring lists and the 应隔尽隔 gap; each receiver answers with a queryset of
 # ``resident_id`` values: in ``user``'s reach (everyone when None), under ``within`` (a code

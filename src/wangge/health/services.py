@@ -122,6 +122,7 @@ def _after_transition(*, actor: Actor, resident, transition: StatusTransition) -
         )
     if to_status == EpidemicStatus.CONFIRMED:
         hooks.case_confirmed.send(actor=actor, resident=resident, transition=transition)
+    hooks.status_changed.send(actor=actor, resident=resident, transition=transition)
 
 
 def mark_isolated(*, resident, at=None) -> None:

@@ -17,6 +17,7 @@ from ninja import Router, Schema
 
 from wangge.audit.context import Actor
 from wangge.core.api import PUBLIC_WRITE_ERRORS, READ_ERRORS, WRITE_ERRORS
+from wangge.core.inputs import Id
 from wangge.portal import selectors, services
 
 router = Router(tags=["居民端"])
@@ -91,3 +92,18 @@ def my_household(request: HttpRequest):
                       "declared_today": s.declared_today} for s in v.members]}
         for v in views
     ]}
+
+
+class MyCodeOut(Schema):
+    token: str  # WG1.<payload>.<signature>: show it as a QR; gates verify it offline
+    colour: str  # g, y or r
+    reasons: list[str]
+    expires: dt.datetime
+
+
+@router.get("/me/residents/{resident_id}/code", response={200: MyCodeOut, **READ_ERRORS, 403: WRITE_ERRORS[403]},
+            summary="我的：本人或代办家人的健康码（签名令牌；其他人一律 404，读取记入审计日志）")
+def my_code(request: HttpRequest, resident_id: Id):
+    issued = selectors.my_code(actor=Actor.for_api(request), pk=resident_id)
+    return {"token": issued.token, "colour": issued.colour, "reasons": [r.text for r in issued.reasons],
+            "expires": issued.expires}

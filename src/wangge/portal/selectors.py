@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from wangge.audit.context import Actor
+from wangge.codes.services import IssuedCode, issue_token
 from wangge.health import selectors as health_selectors
 from wangge.health.selectors import MonitoredPerson
 from wangge.health.services import current_slot
@@ -56,6 +57,7 @@ class MemberView:
     monitoring: MonitoredPerson | None  # None: not under monitoring now
     slot: str
     today: dt.date
+    code: IssuedCode  # the member's health code now (a fresh signed token)
 
 
 def my_member(*, actor: Actor, pk, today: dt.date | None = None) -> MemberView:
@@ -72,4 +74,11 @@ def my_member(*, actor: Actor, pk, today: dt.date | None = None) -> MemberView:
         monitoring=monitoring,
         slot=current_slot(),
         today=today,
+        code=issue_token(resident),
     )
+
+
+def my_code(*, actor: Actor, pk) -> IssuedCode:
+    """A fresh health code of one person ``actor`` acts for (NotFound for anyone else); the read of
+    the person is audited like the member page's."""
+    return issue_token(resident_for_self(actor=actor, pk=pk))

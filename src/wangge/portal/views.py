@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -66,7 +67,17 @@ def member(request, pk: int):
     return render(request, "portal/member.html", {
         "m": view, "symptoms": SYMPTOMS, "monitor_symptoms": [s for s in SYMPTOMS if s != "发热"],
         "slot_label": HealthReport.Slot(view.slot).label,
+        "code_refresh_url": reverse("portal:member_code", args=[view.resident.pk]),
     })
+
+
+@login_required(login_url=SIGN_IN_URL)
+@not_found_as_404
+def member_code(request, pk: int):
+    """The member's phone code again (the fragment refreshes itself before its token expires)."""
+    code = selectors.my_code(actor=Actor.from_request(request), pk=pk)
+    return render(request, "codes/_phone_code.html", {"code": code,
+                                                       "refresh_url": reverse("portal:member_code", args=[pk])})
 
 
 def _acted_for(request, pk: int):

@@ -9,3 +9,7 @@ from wangge.core.hooks import Hook
 # ``{site_id: (staying, incoming)}``, ``staying`` counting only people with no active order in the
 # central phase at that site (those are counted by their order already).
 site_guests = Hook("quarantine.site_guests", args=("site_ids",))
+
+# A resident was placed under a quarantine order (``quarantine_order_create``, inside its
+# transaction): codes recolours the person's health code at once.
+order_created = Hook("quarantine.order_created", args=("actor", "order"))

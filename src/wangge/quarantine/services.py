@@ -54,6 +54,7 @@ from wangge.health import services as health
 from wangge.health.models import EpidemicStatus
 from wangge.health.transitions import is_allowed, status_action
 from wangge.people.selectors import resident_in_reach
+from wangge.quarantine import hooks
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site, TestResultEntry
 
 Place = QuarantineOrder.Place
@@ -266,6 +267,7 @@ def quarantine_order_create(
             "planned_release": order.planned_release.isoformat(),
         }),
     )
+    hooks.order_created.send(actor=actor, order=order)
     return order
 
 

@@ -24,6 +24,7 @@ from wangge.alerts.models import Alert, AlertKind, AlertRead
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction, AuditEntry
+from wangge.codes.models import Colour, HealthCode, PaperCode, Revocation, SigningKey
 from wangge.exports.models import ExportJob
 from wangge.grid.models import Building, Division, Grid, GridAssignment, Household, Unit
 from wangge.health.models import EpidemicStatus, HealthReport, PersonStatus, StatusTransition
@@ -398,3 +399,28 @@ def make_export_job(user, *, kind: str = "residents", **fields) -> ExportJob:
     fields.setdefault("file_name", "居民名单.xlsx")
     fields.setdefault("expires_at", timezone.now() + dt.timedelta(days=1))
     return ExportJob.objects.create(kind=kind, created_by=user, **fields)
+
+
+# --- codes -----------------------------------------------------------------------------------
+def make_health_code(resident: Resident, *, colour: str = Colour.GREEN, **fields) -> HealthCode:
+    """A resident's code row (its reference), as if a code had been shown once."""
+    fields.setdefault("ref", f"ref{_next():012d}")
+    fields.setdefault("coloured_at", timezone.now())
+    return HealthCode.objects.create(resident=resident, grid_code=resident.grid_code, colour=colour, **fields)
+
+
+def make_paper_code(resident: Resident, **fields) -> PaperCode:
+    fields.setdefault("code", f"{_next():012d}")
+    fields.setdefault("issued_at", timezone.now())
+    return PaperCode.objects.create(resident=resident, grid_code=resident.grid_code, **fields)
+
+
+def make_revocation(ref: str, *, colour: str = Colour.YELLOW, at: dt.datetime | None = None) -> Revocation:
+    return Revocation.objects.create(ref=ref, colour=colour, at=at or timezone.now())
+
+
+def make_signing_key(**fields) -> SigningKey:
+    """A signing key row made by the codes app itself (generated, encrypted, published)."""
+    from wangge.codes import keys
+
+    return keys.rotate(**fields)

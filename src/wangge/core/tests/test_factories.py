@@ -47,6 +47,10 @@ def one_of_each(city, grid_worker, street_officer):
         factories.make_regime(),
         factories.make_one_time_code(),
         factories.make_outbox_message(),
+        factories.make_health_code(a),
+        factories.make_paper_code(a),
+        factories.make_revocation("ref-any"),
+        factories.make_signing_key(),
         order, investigation, campaign, visit, facility, alert,
         *_city_rows(city),
     ]

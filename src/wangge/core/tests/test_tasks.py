@@ -11,6 +11,7 @@ import pytest
 from huey.contrib.djhuey import HUEY
 from huey.exceptions import TaskLockedException
 
+from wangge.codes import jobs as codes_jobs
 from wangge.core import tasks
 from wangge.core.jobs import periodic_job, periodic_jobs
 from wangge.health import jobs as health_jobs
@@ -24,6 +25,8 @@ JOBS = {
     "quarantine.release_due": (quarantine_jobs, "raise_release_due_alerts"),
     "quarantine.overdue_tests": (quarantine_jobs, "raise_overdue_test_alerts"),
     "transfer.transfers": (transfer_jobs, "raise_transfer_alerts"),
+    "codes.overdue_tests": (codes_jobs, "recolour_overdue_tests"),
+    "codes.prune_revocations": (codes_jobs, "prune_revocations"),
 }
 
 
@@ -96,4 +99,4 @@ def test_with_redis_url_the_queue_is_redis_and_the_tasks_register_there(tmp_path
            "WANGGE_VAR_DIR": str(tmp_path)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["RedisHuey", "5"]
+    assert out.stdout.split() == ["RedisHuey", str(len(JOBS))]

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CodesConfig(AppConfig):
+    name = "wangge.codes"
+    verbose_name = "健康码"
+
+    def ready(self) -> None:
+        # A change of status recolours the person's code in the same transaction.
+        from wangge.codes import receivers
+
+        receivers.connect()
