@@ -38,7 +38,7 @@ class OtpVerifyIn(Schema):
     code: str
 
 
-class TokenOut(Schema):
+class ResidentTokenOut(Schema):
     token: str  # send as ``Authorization: Bearer TOKEN``
     expires_at: dt.datetime
     username: str
@@ -52,7 +52,7 @@ def otp_send(request: HttpRequest, payload: OtpIn):
             "message": _("如该手机号已在社区登记，验证码已发送，5 分钟内有效。")}
 
 
-@router.post("/auth/otp/verify", auth=None, response={200: TokenOut, **PUBLIC_WRITE_ERRORS},
+@router.post("/auth/otp/verify", auth=None, response={200: ResidentTokenOut, **PUBLIC_WRITE_ERRORS},
              summary="居民登录：用验证码换取令牌（验证码 5 分钟内有效、只能用一次；首次登录即创建居民账号）")
 def otp_verify(request: HttpRequest, payload: OtpVerifyIn):
     actor = Actor.from_request(request, channel="api")
@@ -62,7 +62,7 @@ def otp_verify(request: HttpRequest, payload: OtpVerifyIn):
     return {"token": raw, "expires_at": token.expires_at, "username": user.username}
 
 
-class MemberOut(Schema):
+class SelfMemberOut(Schema):
     id: int
     name: str
     relation: str
@@ -71,17 +71,17 @@ class MemberOut(Schema):
     declared_today: bool
 
 
-class HouseholdOut(Schema):
+class SelfHouseholdOut(Schema):
     id: int
     address: str
-    members: list[MemberOut]
+    members: list[SelfMemberOut]
 
 
-class MyHouseholdsOut(Schema):
-    households: list[HouseholdOut]
+class SelfHouseholdsOut(Schema):
+    households: list[SelfHouseholdOut]
 
 
-@router.get("/me/household", response={200: MyHouseholdsOut, **READ_ERRORS, 403: WRITE_ERRORS[403]},
+@router.get("/me/household", response={200: SelfHouseholdsOut, **READ_ERRORS, 403: WRITE_ERRORS[403]},
             summary="我的：本人及代办家人（仅限本账号可代办的人，读取记入审计日志）")
 def my_household(request: HttpRequest):
     views = selectors.my_households(actor=Actor.for_api(request))
@@ -94,14 +94,14 @@ def my_household(request: HttpRequest):
     ]}
 
 
-class MyCodeOut(Schema):
+class SelfCodeOut(Schema):
     token: str  # WG1.<payload>.<signature>: show it as a QR; gates verify it offline
     colour: str  # g, y or r
     reasons: list[str]
     expires: dt.datetime
 
 
-@router.get("/me/residents/{resident_id}/code", response={200: MyCodeOut, **READ_ERRORS, 403: WRITE_ERRORS[403]},
+@router.get("/me/residents/{resident_id}/code", response={200: SelfCodeOut, **READ_ERRORS, 403: WRITE_ERRORS[403]},
             summary="我的：本人或代办家人的健康码（签名令牌；其他人一律 404，读取记入审计日志）")
 def my_code(request: HttpRequest, resident_id: Id):
     issued = selectors.my_code(actor=Actor.for_api(request), pk=resident_id)

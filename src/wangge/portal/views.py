@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from wangge.accounts.services import mask_mobile
 from wangge.audit.context import Actor
 from wangge.core.errors import RateLimited, ValidationFailed
 from wangge.core.views import flash_outcome, not_found_as_404
@@ -31,7 +32,7 @@ def sign_in(request):
     step, phone, errors, error, status = "phone", "", {}, "", 200
     if request.method == "POST":
         actor = Actor.from_request(request)
-        phone = request.POST.get("phone", "")[:20]
+        phone = request.POST.get("phone", "")
         try:
             if request.POST.get("action") == "verify":
                 step = "code"
@@ -47,8 +48,10 @@ def sign_in(request):
             errors, error, status = exc.errors, exc.message, 422
             if "phone" in exc.errors:
                 step = "phone"
-    return render(request, "portal/sign_in.html", {"step": step, "phone": phone, "errors": errors,
-                                                     "error": error}, status=status)
+    return render(request, "portal/sign_in.html", {
+        # What was typed goes back into the form as typed, and is shown masked.
+        "step": step, "entered": phone, "entered_masked": mask_mobile(phone.strip()), "errors": errors, "error": error,
+    }, status=status)
 
 
 @login_required(login_url=SIGN_IN_URL)
