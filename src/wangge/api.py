@@ -110,6 +110,7 @@ def register_routers() -> None:
     from wangge.grid.api import router as grid_router
     from wangge.health.api import router as health_router
     from wangge.people.api import router as people_router
+    from wangge.portal.api import router as portal_router
     from wangge.quarantine.api import router as quarantine_router
     from wangge.screening.api import router as screening_router
     from wangge.testing.api import router as testing_router
@@ -118,7 +119,7 @@ def register_routers() -> None:
 
     for router in (grid_router, people_router, screening_router, health_router, tracing_router,
                    quarantine_router, transfer_router, alerts_router, codes_router, gates_router,
-                   testing_router):
+                   testing_router, portal_router):
         api.add_router("/", router)
     # Last, so it only catches what no endpoint matched: even a wrong path answers in JSON.
     api.add_router("/", fallback_router)

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "wangge.codes",
     "wangge.gates",
     "wangge.testing",
+    "wangge.messaging",
+    "wangge.portal",
     "wangge.demo",
 ]
 
@@ -94,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Residents' accounts reach 我的 (portal) and nothing of the staff pages: 403 in the site layout.
+    "wangge.portal.middleware.ResidentBoundaryMiddleware",
     # Axes last: it must see the authenticated user to reset failure counts.
     "axes.middleware.AxesMiddleware",
 ]
@@ -247,6 +251,21 @@ WANGGE_MIGRATE_DATABASE_URL = os.environ.get("WANGGE_MIGRATE_DATABASE_URL", "")
 WANGGE_THROTTLE_DECLARE_MISSES = (20, 600)  # unknown declaration-link tokens per client address
 WANGGE_THROTTLE_DECLARE_SUBMISSIONS = (20, 3600)  # submissions through one household's link
 WANGGE_THROTTLE_LOGIN_ADDRESS = (20, 900)  # failed logins per client address, across usernames
+# Residents' sign-in codes (portal.services): codes sent per phone and per address, wrong codes per
+# phone and per address.  A phone without a resident counts exactly like one with.
+WANGGE_THROTTLE_OTP_SEND_PHONE = (5, 3600)
+WANGGE_THROTTLE_OTP_SEND_ADDRESS = (20, 3600)
+WANGGE_THROTTLE_OTP_VERIFY_PHONE = (10, 3600)
+WANGGE_THROTTLE_OTP_VERIFY_ADDRESS = (30, 3600)
+# A sign-in code lives this many seconds and takes this many wrong guesses before it is burnt.
+WANGGE_OTP_SECONDS = int(os.environ.get("WANGGE_OTP_SECONDS", "300"))
+WANGGE_OTP_MAX_ATTEMPTS = 5
+# A resident's API token (POST /api/v1/auth/otp/verify) lasts this many days.
+WANGGE_RESIDENT_TOKEN_DAYS = int(os.environ.get("WANGGE_RESIDENT_TOKEN_DAYS", "30"))
+# How messages (sign-in codes, later notices) leave: a class with send(Outgoing).  The built-in one
+# writes to the log and the outbox (/messaging/outbox/, superusers); a province's SMS gateway
+# adapter replaces it (wangge.messaging.adapters).
+WANGGE_MESSAGING_ADAPTER = os.environ.get("WANGGE_MESSAGING_ADAPTER", "wangge.messaging.adapters.OutboxAdapter")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

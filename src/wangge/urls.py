@@ -18,6 +18,9 @@ urlpatterns = [
                        path("map/<str:code>.geojson", views.map_data, name="map_data"),
                        *core_urls.urlpatterns], core_urls.app_name))),
     path("accounts/", include("wangge.accounts.urls")),
+    # 我的 (居民端): /me/ and the phone sign-in at /accounts/login/phone/.
+    path("", include("wangge.portal.urls")),
+    path("messaging/", include("wangge.messaging.urls")),
     # A household's page lists its people, so it is a people view; it keeps its place, grid:household.
     path("grid/", include(([*grid_urls.urlpatterns,
                             path("household/<int:pk>/", people_views.household_detail, name="household")],

@@ -30,8 +30,8 @@ def home(request):
     tests due, unread alerts, risk reports to check) and, for those who answer for the epidemic
     picture, today's four-category figures, the gaps, late transfers and the last 14 days."""
     user = request.user
-    if not user.may("grid.view"):  # residents: their own records, through self-service
-        return render(request, "core/resident_home.html")
+    if not user.may("grid.view"):  # residents: their own records, on 我的
+        return redirect("portal:me")
     if not user.scope_prefixes:
         return render(request, "core/no_scope.html")
     area = area_in_reach(user=user, code="")

@@ -71,6 +71,8 @@ RESULT_RECORDERS = frozenset({CMD, CW, CDC, GW})  # quarantine.test.record
 RESULT_CORRECTORS = frozenset({CDC, CMD})  # quarantine.test.correct
 SITE_MANAGERS = frozenset({CMD})  # quarantine.site.create, quarantine.room.manage
 SENDERS = frozenset({CMD, CDC, CW})  # transfer.step.planned/en_route/cancelled
+SELF_SERVICE = frozenset({RES})  # people.self: a resident's own account (居民端)
+NOBODY = frozenset()  # messaging.outbox.view: superusers only
 RECEIVERS = frozenset({CMD, CDC})  # transfer.step.handed_over, transfer.facility.create, admissions
 ACKNOWLEDGERS = frozenset({CMD, CDC, CW})  # transfer.acknowledge (in reach of the facility), transfer.check_in
 FLEET_KEEPERS = frozenset({CMD, CDC})  # transfer.vehicle.manage, transfer.acknowledge.any
@@ -88,13 +90,16 @@ NAT_EXEMPTERS = frozenset({CMD, CW, GW})  # testing.exempt
 # Every action of the permission table and who may take it (a superuser may take every action).
 ACTIONS: dict[str, frozenset[str]] = {
     **{f"{app}.view": STAFF for app in (
-        "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts", "codes", "gates", "testing")},
+        "grid", "people", "health", "screening", "tracing", "quarantine", "transfer", "alerts", "codes", "gates",
+        "testing")},
     "audit.view": AUDIT_READERS,
     "people.change": EDITORS,
     "grid.household.create": EDITORS,
     "core.datachecks.view": CHECKERS,
     "people.import": EDITORS,
     "people.reveal": REVEALERS,
+    "people.self": SELF_SERVICE,
+    "messaging.outbox.view": NOBODY,
     "screening.campaign.create": CAMPAIGNERS,
     "screening.visit.record": VISITORS,
     "screening.link.create": VISITORS,
@@ -194,8 +199,8 @@ def _slot() -> str:
 
 PAGES: dict[str, Entry] = {
     # core, accounts
-    "core:home": Entry(EVERYONE),
-    "core:overview": Entry(EVERYONE),
+    "core:home": Entry(EVERYONE, note="a resident is sent on to 我的"),
+    "core:overview": Entry(STAFF),
     "core:healthz": Entry(PUBLIC),
     "core:map_data": Entry(STAFF, on="community", path=lambda o: {"code": o.area_code},
                            note="the area map's GeoJSON: boundaries and figures of the areas in reach"),
@@ -205,6 +210,17 @@ PAGES: dict[str, Entry] = {
     "core:data_check": Entry(CHECKERS, path=lambda o: {"key": "people.household_without_head"}),
     "accounts:login": Entry(PUBLIC),
     "accounts:logout": Entry(PUBLIC, method="POST"),
+    # 我的 (居民端): the resident of the matrix acts for o.resident and o.contact (world.RESIDENT_PHONE);
+    # staff are refused (403), a resident outside the account's people is 404.
+    "portal:sign_in": Entry(PUBLIC),
+    "portal:me": Entry(SELF_SERVICE),
+    "portal:member": Entry(SELF_SERVICE, on="resident", path=_pk("resident")),
+    "portal:member_code": Entry(SELF_SERVICE, on="resident", path=_pk("resident")),
+    "portal:member_declare": Entry(SELF_SERVICE, on="resident", method="POST", path=_pk("resident"),
+                                   body=lambda o: {"temperature": "36.5"}),
+    "portal:member_report": Entry(SELF_SERVICE, on="resident", method="POST", path=_pk("contact"),
+                                  body=lambda o: {"slot": _slot(), "temperature": "36.6"}),
+    "messaging:outbox": Entry(frozenset(), note="superusers only: it holds sign-in codes"),
     "api:openapi-json": Entry(PUBLIC),
     "api:openapi-view": Entry(PUBLIC),
     "api:unknown_endpoint": Entry(PUBLIC, path=lambda o: {"path": "no-such-endpoint"}, status=404,
@@ -218,8 +234,8 @@ PAGES: dict[str, Entry] = {
     "grid:household": Entry(STAFF, on="household", path=_pk("household")),
     "grid:household_create": Entry(EDITORS, on="unit", path=_pk("unit")),
     # people
-    "people:resident_list": Entry(EVERYONE),
-    "people:resident_export": Entry(EVERYONE),
+    "people:resident_list": Entry(STAFF),
+    "people:resident_export": Entry(STAFF),
     "people:resident_detail": Entry(STAFF, on="resident", path=_pk("resident")),
     "people:resident_reveal": Entry(REVEALERS, on="resident", method="POST",
                                     path=lambda o: {"pk": o.resident.pk, "field": "id_number"},
@@ -227,27 +243,27 @@ PAGES: dict[str, Entry] = {
     "people:resident_edit": Entry(EDITORS, on="resident", path=_pk("resident")),
     "people:resident_move": Entry(EDITORS, on="resident", path=_pk("resident")),
     "people:resident_create": Entry(EDITORS, on="household", path=_pk("household", "household_pk")),
-    "people:person_search": Entry(EVERYONE, query=lambda o: {"q": o.resident.name}),
+    "people:person_search": Entry(STAFF, query=lambda o: {"q": o.resident.name}),
     "people:person_pick": Entry(STAFF, on="resident", path=_pk("resident")),
-    "people:household_search": Entry(EVERYONE, query=lambda o: {"hq": o.household.door_number}),
+    "people:household_search": Entry(STAFF, query=lambda o: {"hq": o.household.door_number}),
     "people:person_register": Entry(EDITORS, method="POST", body=lambda o: {"reg-name": ""}),
     "people:resident_register": Entry(EDITORS, on="unit", query=lambda o: {"unit": o.unit.pk}),
-    "people:import_list": Entry(EVERYONE),
+    "people:import_list": Entry(STAFF),
     "people:import_new": Entry(EDITORS),
-    "people:import_template": Entry(EVERYONE, path=lambda o: {"kind": "residents"}),
+    "people:import_template": Entry(STAFF, path=lambda o: {"kind": "residents"}),
     "people:import_detail": Entry(STAFF, on="import job", path=_pk("import_job")),
     "people:import_progress": Entry(STAFF, on="import job", path=_pk("import_job")),
     # audit
     "audit:entry_list": Entry(AUDIT_READERS, denied=404, note="the audit log does not admit it exists"),
     # alerts (each role's own alert in the place)
-    "alerts:inbox": Entry(EVERYONE),
-    "alerts:export": Entry(EVERYONE),
-    "alerts:badge": Entry(EVERYONE),
-    "alerts:read_all": Entry(EVERYONE, method="POST"),
+    "alerts:inbox": Entry(STAFF),
+    "alerts:export": Entry(STAFF),
+    "alerts:badge": Entry(STAFF),
+    "alerts:read_all": Entry(STAFF, method="POST"),
     "alerts:open": Entry(STAFF, on="alert", path=_pk("alert")),
     # Only the owner may open an export job; every role owns one inside, none outside.
-    "exports:job": Entry(EVERYONE, on="export_job", path=_pk("export_job")),
-    "exports:progress": Entry(EVERYONE, on="export_job", path=_pk("export_job")),
+    "exports:job": Entry(STAFF, on="export_job", path=_pk("export_job")),
+    "exports:progress": Entry(STAFF, on="export_job", path=_pk("export_job")),
     # The file of a job still running does not exist yet: 404 for everyone (exports/tests cover the owner's download).
     "exports:download": Entry(frozenset(), on="export_job", path=_pk("export_job"), denied=404),
     "alerts:read": Entry(STAFF, on="alert", method="POST", path=_pk("alert")),
@@ -268,10 +284,10 @@ PAGES: dict[str, Entry] = {
     "health:doctor_visit": Entry(DOCTOR_VISIT_RECORDERS, on="resident", method="POST",
                                  path=_pk("fever", "resident_id"), body=lambda o: {"note": "已就诊"}),
     # screening
-    "screening:campaign_list": Entry(EVERYONE),
+    "screening:campaign_list": Entry(STAFF),
     "screening:campaign_new": Entry(CAMPAIGNERS),
     "screening:campaign_list_export": Entry(STAFF, note="without a reach there is nothing to export: 404"),
-    "screening:my_today": Entry(EVERYONE),
+    "screening:my_today": Entry(STAFF),
     "screening:campaign": Entry(STAFF, on="campaign", path=_pk("campaign", "campaign_id")),
     "screening:missing": Entry(STAFF, on="campaign", path=_pk("campaign", "campaign_id")),
     "screening:campaign_today": Entry(STAFF, on="campaign", path=_pk("campaign", "campaign_id")),
@@ -284,8 +300,8 @@ PAGES: dict[str, Entry] = {
         PUBLIC, method="POST", path=lambda o: {"token": o.link.token},
         body=lambda o: {"resident_id": o.contact.pk, "slot": _slot(), "temperature": "36.6"}),
     # tracing
-    "tracing:investigation_list": Entry(EVERYONE),
-    "tracing:investigation_export": Entry(EVERYONE),
+    "tracing:investigation_list": Entry(STAFF),
+    "tracing:investigation_export": Entry(STAFF),
     "tracing:investigation_detail": Entry(STAFF, on="investigation", path=_pk("investigation")),
     "tracing:trajectory_add": Entry(
         TRAJECTORY_WRITERS, on="investigation", method="POST", path=_pk("investigation"),
@@ -306,8 +322,8 @@ PAGES: dict[str, Entry] = {
     "tracing:investigation_close": Entry(TRACERS, on="investigation", method="POST", path=_pk("investigation"),
                                          body=lambda o: {"summary": "流调完成"}),
     # quarantine
-    "quarantine:order_list": Entry(EVERYONE),
-    "quarantine:order_export": Entry(EVERYONE),
+    "quarantine:order_list": Entry(STAFF),
+    "quarantine:order_export": Entry(STAFF),
     "quarantine:order_new": Entry(ORDERERS),
     "quarantine:order_detail": Entry(STAFF, on="order", path=_pk("order")),
     "quarantine:order_release": Entry(RELEASERS, on="order", method="POST", path=_pk("order_releasable")),
@@ -319,17 +335,17 @@ PAGES: dict[str, Entry] = {
                                     body=lambda o: {"result": "negative"}),
     "quarantine:test_correct": Entry(RESULT_CORRECTORS, on="test", method="POST", path=_pk("test_recorded"),
                                      body=lambda o: {"result": "positive", "reason": "复核"}),
-    "quarantine:tests_due": Entry(EVERYONE),
+    "quarantine:tests_due": Entry(STAFF),
     "quarantine:tests_negative": Entry(RESULT_RECORDERS, on="test", method="POST",
                                        body=lambda o: {"test_ids": o.test.pk}),
-    "quarantine:site_list": Entry(EVERYONE),
-    "quarantine:site_export": Entry(EVERYONE),
+    "quarantine:site_list": Entry(STAFF),
+    "quarantine:site_export": Entry(STAFF),
     "quarantine:site_create": Entry(SITE_MANAGERS, on="division", method="POST", outside="message", body=lambda o: {
         "name": f"{o.label}新隔离点", "division_code": o.area_code, "rooms": "2", "beds_per_room": "1"}),
     "quarantine:site_detail": Entry(STAFF, on="site", path=_pk("site")),
     # transfer
-    "transfer:list": Entry(EVERYONE),
-    "transfer:export": Entry(EVERYONE),
+    "transfer:list": Entry(STAFF),
+    "transfer:export": Entry(STAFF),
     "transfer:new": Entry(SENDERS),
     "transfer:detail": Entry(STAFF, on="transfer", path=_pk("transfer_planned")),
     "transfer:depart": Entry(SENDERS, on="transfer", method="POST", path=_pk("transfer_planned")),
@@ -338,8 +354,8 @@ PAGES: dict[str, Entry] = {
                                body=lambda o: {"received_by": "接收护士"}),
     "transfer:cancel": Entry(SENDERS, on="transfer", method="POST", path=_pk("transfer_planned"),
                              body=lambda o: {"reason": "病人已自行就医"}),
-    "transfer:facilities": Entry(EVERYONE),
-    "transfer:facility_export": Entry(EVERYONE),
+    "transfer:facilities": Entry(STAFF),
+    "transfer:facility_export": Entry(STAFF),
     "transfer:facility_new": Entry(RECEIVERS),
     # testing (全员核酸)
     "testing:rounds": Entry(EVERYONE),
@@ -536,6 +552,14 @@ API: dict[str, Entry] = {
         "purpose": "送药", "temperature": "36.5", "mask": True}),
     # alerts
     "GET /api/v1/alerts": Entry(EVERYONE),
+    # residents' sign-in and 我的
+    "POST /api/v1/auth/otp": Entry(PUBLIC, body=lambda o: {"phone": "13911112222"},
+                                   note="the same answer whether or not anyone has the phone"),
+    "POST /api/v1/auth/otp/verify": Entry(PUBLIC, body=lambda o: {"phone": "13911112222", "code": "000000"},
+                                          status=422, note="no code was sent: otp_invalid for everyone"),
+    "GET /api/v1/me/household": Entry(SELF_SERVICE),
+    "GET /api/v1/me/residents/{resident_id}/code": Entry(SELF_SERVICE, on="resident",
+                                                         path=_pk("resident", "resident_id")),
     "POST /api/v1/alerts/{alert_id}/read": Entry(STAFF, on="alert", path=_pk("alert", "alert_id")),
     # codes
     "GET /api/v1/residents/{resident_id}/code": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),

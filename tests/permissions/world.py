@@ -48,6 +48,9 @@ INSIDE, OUTSIDE = "inside", "outside"
 OUTSIDE_MARK = "外区"
 INSIDE_MARK = "本区"
 ROLES = [r.value for r in Role]
+# The matrix's resident account signs in with this phone; inside, the person ``resident`` and the
+# person under monitoring ``contact`` are registered under it, so the account acts for both.
+RESIDENT_PHONE = "13700000001"
 
 _names = itertools.count(1)
 
@@ -82,7 +85,8 @@ def build_place(grid_code: str, label: str, *, users: dict) -> SimpleNamespace:
     today = timezone.localdate()
     now = timezone.now()
 
-    resident = _person(household, label)
+    own_phone = {"phone": RESIDENT_PHONE} if label == INSIDE_MARK else {}
+    resident = _person(household, label, **own_phone)
     spouse = _person(household, label, male=False, relation="spouse")
     mover = _person(household2, label)
     fever = _person(household2, label)
@@ -100,7 +104,7 @@ def build_place(grid_code: str, label: str, *, users: dict) -> SimpleNamespace:
     site = Site.objects.create(name=f"{label}隔离点", grid_code=grid_code, address=f"{label}路1号")
     room = Room.objects.create(site=site, grid_code=grid_code, number="101", capacity=2)
 
-    contact = _person(household3, label)
+    contact = _person(household3, label, **own_phone)
     PersonStatus.objects.create(resident=contact, grid_code=grid_code, status="close_contact", since=now)
     active = order(contact)
     test_pending = QuarantineTest.objects.create(order=active, grid_code=grid_code, phase="home", day=1,
@@ -201,7 +205,8 @@ def build_place(grid_code: str, label: str, *, users: dict) -> SimpleNamespace:
 
 def build_world() -> World:
     users = {role: make_user(f"matrix_{role}", role, [GRID_A] if role != Role.RESIDENT else [],
-                             display_name=f"矩阵{role}") for role in ROLES}
+                             display_name=f"矩阵{role}", phone=RESIDENT_PHONE if role == Role.RESIDENT else "")
+             for role in ROLES}
     tokens = {role: api_token_issue(user=user) for role, user in users.items()}
     world = World(users=users, tokens=tokens)
     world.places[INSIDE] = build_place(GRID_A, INSIDE_MARK, users=users)

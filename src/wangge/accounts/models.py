@@ -101,3 +101,25 @@ class ApiToken(models.Model):
 
     def is_usable(self) -> bool:
         return not self.revoked and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+class OneTimeCode(models.Model):
+    """A sign-in code sent to a phone (短信验证码): 6 random digits, stored only as a keyed hash,
+    valid for ``WANGGE_OTP_SECONDS`` (5 minutes), used at most once, and burnt after
+    ``WANGGE_OTP_MAX_ATTEMPTS`` wrong guesses.  Only the newest code of a phone counts: sending a
+    new one retires the ones before it."""
+
+    phone = models.CharField(_("手机号"), max_length=20)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("过期时间"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("错误次数"), default=0)
+
+    class Meta:
+        verbose_name = _("登录验证码")
+        verbose_name_plural = _("登录验证码")
+        indexes = [models.Index(fields=["phone", "-id"], name="otp_phone_newest_idx")]
+
+    def __str__(self):
+        return f"{self.phone[:3]}****{self.phone[-4:]} {self.created_at:%Y-%m-%d %H:%M}"

@@ -69,6 +69,11 @@ PERMISSIONS: dict[str, Permission] = {
     "alerts.view": _p(pgettext_lazy("permission", "查看预警"), *STAFF),
     "codes.view": _p(pgettext_lazy("permission", "查看健康码"), *STAFF),
     "audit.view": _p(pgettext_lazy("permission", "查看审计日志"), AUD, CMD),
+    # Residents' own accounts (居民端): themselves and the members they act for (代办), never a list of
+    # others; ``people.selectors.acts_for`` says who those are.  A staff account has no "self".
+    "people.self": _p(pgettext_lazy("permission", "使用居民服务（查看本人及代办家人的信息）"), RES),
+    # The outbox of the built-in message adapter holds sign-in codes: superusers only.
+    "messaging.outbox.view": _p(pgettext_lazy("permission", "查看发件箱")),
     # Grid.  A household found at the door is added by those who register its people.
     "grid.household.create": _p(pgettext_lazy("permission", "新增住户"), CMD, CW, GW, CDC),
     # Data checks (数据检查): the data-quality problems in one's reach, for the community and command.

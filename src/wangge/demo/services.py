@@ -104,10 +104,13 @@ def city_wipe() -> None:
             # (their rows would point at nothing); the audit log points at nothing and is kept.
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
             User.objects.filter(username__in=DEMO_USERNAMES).delete()
+            User.objects.filter(role=Role.RESIDENT).delete()
         return
     with transaction.atomic():
         for model in (*work, ResidentTag, HouseholdMove, Resident, GridAssignment, Household, Unit, Building, Grid):
             model.objects.all().delete()
+        # Residents' own accounts act for nobody once the registry is gone.
+        User.objects.filter(role=Role.RESIDENT).delete()
         for level in sorted(Division.Kind.values, reverse=True):
             Division.objects.filter(level=level).delete()
         User.objects.filter(username__in=DEMO_USERNAMES).delete()
@@ -186,10 +189,37 @@ def demo_accounts_create(result: BuildResult) -> list[DemoAccount]:
     return accounts
 
 
+@dataclass(frozen=True)
+class DemoResident:
+    """A family of the first grid whose phone signs in on 我的 (居民端) with a code from the outbox."""
+
+    phone: str
+    head: str
+    members: list[str]
+
+
+@transaction.atomic
+def demo_resident_prepare(result: BuildResult) -> DemoResident | None:
+    """Pick a family of the first grid with a head who has a phone and at least two other family
+    members; the others give up their phones (a child and an elderly parent, say), so the head's
+    account acts for them all (代办).  The head's number is made unique to the family."""
+    from wangge.people.selectors import FAMILY_RELATIONS
+
+    households = Household.objects.filter(grid_code=result.first_grid, resident_count__gte=3).order_by("code")
+    for household in households.iterator():
+        members = list(household.residents.filter(relation__in=FAMILY_RELATIONS).order_by("id"))
+        head = next((m for m in members if m.relation == Resident.Relation.HEAD and m.phone), None)
+        if head is None or len(members) < 3 or Resident.objects.filter(phone=head.phone).count() != 1:
+            continue
+        Resident.objects.filter(pk__in=[m.pk for m in members if m.pk != head.pk]).update(phone="")
+        return DemoResident(phone=head.phone, head=head.name, members=[m.name for m in members])
+    return None
+
+
 def demo_city_build(
     *, residents: int, seed: int = 2020, reset: bool = False, progress: ProgressReport | None = None,
     epidemic_work: bool = True,
-) -> tuple[BuildResult, list[DemoAccount]]:
+) -> tuple[BuildResult, list[DemoAccount], DemoResident | None]:
     """Build the demo city and its accounts; refuse if a city is there unless ``reset``."""
     existing_users = User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True)
     if not reset and city_exists():
@@ -209,6 +239,7 @@ def demo_city_build(
     accounts_file().unlink(missing_ok=True)
     result = build_city(residents=residents, seed=seed, progress=progress)
     accounts = demo_accounts_create(result)
+    demo_resident = demo_resident_prepare(result)
     if epidemic_work:
         epidemic_work_seed(seed=seed)
     admin = User.objects.get(username="admin")
@@ -220,4 +251,4 @@ def demo_city_build(
     path = accounts_file()
     path.write_text("".join(a.line + "\n" for a in accounts), encoding="utf-8")
     path.chmod(0o600)
-    return result, accounts
+    return result, accounts, demo_resident

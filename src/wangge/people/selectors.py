@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from pydantic import BeforeValidator, WithJsonSchema
 
+from wangge.accounts.permissions import require
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
 from wangge.audit.models import AuditAction
@@ -19,6 +20,7 @@ from wangge.core.filters import ChoiceCode, Filters, SearchText, Within
 from wangge.core.inputs import Id, coded_error
 from wangge.core.lists import keyset_page
 from wangge.grid.models import Household
+from wangge.people.idcard import MOBILE_RE
 from wangge.people.models import HouseholdMove, KeyGroupTag, Resident, ResidentTag
 from wangge.people.validation import RESIDENCE_LOOKUP, duplicate_id_number_refusal
 
@@ -268,3 +270,76 @@ def residents_registered_twice(*, user, filters: DataCheckFilters, today: dt.dat
     twin = Resident.objects.filter(household_id=OuterRef("household_id"), name=OuterRef("name"),
                                    birth_date=OuterRef("birth_date")).exclude(pk=OuterRef("pk"))
     return qs.filter(birth_date__isnull=False).filter(Exists(twin)).order_by("grid_code", "id")
+
+
+# --- Residents' own accounts (居民端): whom an account acts for (代办) -------------------------------
+#
+# A resident account has no reach (``User.scope_prefixes`` is empty, so every ``restrict`` is empty);
+# it reaches people through this one selector instead, and every resident-facing read starts here.
+# An account is its verified mobile number (``User.phone``).  It acts for exactly:
+#
+# 1. every resident whose recorded phone is that number (the account holder, and anyone registered
+#    under the same number, e.g. a parent's number recorded for a child), and
+# 2. the members of those residents' households who have no phone of their own (children, elderly
+#    people without a phone), when both are family there: neither is a tenant (租客) or "other"
+#    (其他, as in a collective household, a dormitory or a care home), so a lodger's number never
+#    reaches the phoneless people they share a door with, nor theirs the lodger.
+#
+# Nobody else: not a member of the same household who has a different phone (they sign in
+# themselves), not a relative in another household.  It is read from the registry at every request,
+# so a phone corrected by staff moves the reach at once; an account whose number no longer matches
+# anyone acts for nobody.
+
+
+# Relations to the head that make someone family in a household (all but 租客 and 其他).
+FAMILY_RELATIONS = [r for r in Resident.Relation.values
+                    if r not in (Resident.Relation.TENANT, Resident.Relation.OTHER)]
+
+
+def acts_for(user) -> QuerySet[Resident]:
+    """The residents ``user`` acts for (see above), in (household, id) order; none for staff."""
+    phone = getattr(user, "phone", "") or ""
+    if (user is None or not getattr(user, "is_authenticated", False) or not user.is_active
+            or not user.may("people.self") or not MOBILE_RE.match(phone)):
+        return Resident.objects.none()
+    family = Resident.objects.filter(phone=phone, relation__in=FAMILY_RELATIONS)
+    phoneless_family = Q(household_id__in=family.values("household_id"), phone="", relation__in=FAMILY_RELATIONS)
+    return Resident.objects.filter(Q(phone=phone) | phoneless_family).order_by("household_id", "id")
+
+
+def phone_has_residents(phone: str) -> bool:
+    """Whether anyone is registered under ``phone`` (may it sign in at all?)."""
+    return Resident.objects.filter(phone=phone).exists()
+
+
+def resident_for_self(*, actor: Actor, pk) -> Resident:
+    """One of the residents ``actor``'s account acts for, audited like a staff read; anyone else is
+    NotFound, exactly like a missing record."""
+    require(actor.user, "people.self")
+    try:
+        resident = acts_for(actor.user).select_related("household__unit__building").get(pk=int(pk))
+    except (Resident.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("未找到该居民，或不在您的管辖范围内")) from None
+    audit.record(actor=actor, action=AuditAction.VIEW, obj=resident, note="居民端：本人或代办")
+    return resident
+
+
+@dataclass
+class SelfHousehold:
+    household: Household
+    members: list[Resident]
+
+
+def households_for_self(*, actor: Actor) -> list[SelfHousehold]:
+    """The households of the residents ``actor`` acts for, each with only those members; each
+    household shown leaves one audit entry naming the members shown."""
+    require(actor.user, "people.self")
+    members = list(acts_for(actor.user).select_related("household__unit__building"))
+    grouped: dict[int, SelfHousehold] = {}
+    for m in members:
+        grouped.setdefault(m.household_id, SelfHousehold(m.household, [])).members.append(m)
+    for entry in grouped.values():
+        audit.record(actor=actor, action=AuditAction.VIEW, obj=entry.household,
+                     object_repr=entry.household.address or entry.household.code,
+                     changes={"residents": [m.pk for m in entry.members]}, note="居民端：我的家庭成员")
+    return list(grouped.values())

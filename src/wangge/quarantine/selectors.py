@@ -113,6 +113,12 @@ def order_tests(order: QuarantineOrder) -> list[QuarantineTest]:
     return list(with_entries(order.tests.order_by("due_date", "phase", "day")))
 
 
+def tests_of_resident(resident) -> QuerySet[QuarantineTest]:
+    """Every test of ``resident``'s quarantine orders, newest first.  Unscoped: for the resident's
+    own page (居民端), which reaches ``resident`` only through ``people.selectors.acts_for``."""
+    return QuarantineTest.objects.filter(order__resident=resident).order_by("-due_date", "-id")
+
+
 def test_in_reach(*, user, pk: int) -> QuarantineTest:
     """A test in reach with its order and entries (for a fragment of the order page)."""
     from wangge.core.errors import NotFound

@@ -544,7 +544,8 @@ def declaration_submit(
     """
     link = link_for_token(token, ip_address=actor.ip_address)
     link_submission_count(link)
-    return _declare(actor=actor, link=link, resident_id=resident_id, temperature=temperature, symptoms=symptoms,
+    return _declare(actor=actor, household=link.household, resident_id=resident_id, temperature=temperature,
+                    symptoms=symptoms,
                     travel_history=travel_history, travel_risk_area=travel_risk_area, contact_case=contact_case,
                     arrived_from=arrived_from, date=date)
 
@@ -562,13 +563,36 @@ def household_declaration_submit(*, actor: Actor, token: str, temperature: Any,
     members = list(link.household.residents.exclude(pk__in=declared).order_by("pk").values_list("pk", flat=True))
     if not members:
         raise ValidationFailed(_("本户成员今天都已申报"), code="household_declared")
-    return [_declare(actor=actor, link=link, resident_id=pk, temperature=temperature, date=date) for pk in members]
+    return [_declare(actor=actor, household=link.household, resident_id=pk, temperature=temperature, date=date)
+            for pk in members]
 
 
-def _declare(*, actor: Actor, link: DeclarationLink, resident_id, temperature: Any, symptoms: list[str] | None = None,
+@transaction.atomic
+def declaration_submit_for_self(
+    *,
+    actor: Actor,
+    resident: Resident,
+    temperature: Any,
+    symptoms: list[str] | None = None,
+    travel_history: str = "",
+    travel_risk_area: bool = False,
+    contact_case: bool = False,
+    arrived_from: str = "",
+    date: dt.date | None = None,
+) -> SelfDeclaration:
+    """A resident's own account (居民端) declares for ``resident``, whom the caller has already
+    resolved through ``people.selectors.acts_for``: the same rules, alerts and audit as the
+    household's link, and the same limit per household."""
+    if DECLARE_SUBMISSIONS.hit(f"household:{resident.household_id}") > DECLARE_SUBMISSIONS.limit:
+        raise RateLimited(_("该户提交次数过多，请稍后再试"))
+    return _declare(actor=actor, household=resident.household, resident_id=resident.pk, temperature=temperature,
+                    symptoms=symptoms, travel_history=travel_history, travel_risk_area=travel_risk_area,
+                    contact_case=contact_case, arrived_from=arrived_from, date=date)
+
+
+def _declare(*, actor: Actor, household: Household, resident_id, temperature: Any, symptoms: list[str] | None = None,
              travel_history: str = "", travel_risk_area: bool = False, contact_case: bool = False,
              arrived_from: str = "", date: dt.date | None = None) -> SelfDeclaration:
-    household = link.household
     try:
         resident = Resident.objects.get(pk=int(resident_id), household=household)
     except (Resident.DoesNotExist, TypeError, ValueError):
@@ -743,6 +767,24 @@ def health_report_self(
         resident = Resident.objects.select_related("household").get(pk=int(resident_id), household=link.household)
     except (Resident.DoesNotExist, TypeError, ValueError):
         raise NotFound(_("未找到该成员，或不是本户成员")) from None
+    actor = Actor(user=None, ip_address=ip_address, user_agent=(user_agent or "")[:300], channel="link")
+    return _report_self(actor=actor, resident=resident, slot=slot, temperature=temperature, symptoms=symptoms,
+                        now=now)
+
+
+@transaction.atomic
+def health_report_for_self(*, actor: Actor, resident: Resident, slot: str, temperature,
+                           symptoms: list[str] | None = None, now: dt.datetime | None = None) -> HealthReport:
+    """A resident's own account (居民端) reports for ``resident`` (resolved through
+    ``people.selectors.acts_for``): the same rules as the household's link, status never changed."""
+    if DECLARE_SUBMISSIONS.hit(f"household:{resident.household_id}") > DECLARE_SUBMISSIONS.limit:
+        raise RateLimited(_("该户提交次数过多，请稍后再试"))
+    return _report_self(actor=actor, resident=resident, slot=slot, temperature=temperature, symptoms=symptoms,
+                        now=now)
+
+
+def _report_self(*, actor: Actor, resident: Resident, slot: str, temperature, symptoms: list[str] | None,
+                 now: dt.datetime | None) -> HealthReport:
     if not is_monitored(resident):
         raise NotFound(_("该成员目前不需要健康监测"))
     now = timezone.localtime(now or timezone.now())
@@ -761,7 +803,6 @@ def health_report_self(
             code="unknown_symptom",
             errors={"symptoms": _("取值无效")},
         )
-    actor = Actor(user=None, ip_address=ip_address, user_agent=(user_agent or "")[:300], channel="link")
     return health_services.report_save(
         actor=actor, resident=resident, date=now.date(), slot=slot, temperature=temperature,
         symptoms=[s for s in SYMPTOMS if s in symptoms], source=HealthReport.Source.SELF, reported_by=None,

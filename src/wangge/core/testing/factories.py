@@ -19,8 +19,8 @@ from decimal import Decimal
 from django.db.models import F
 from django.utils import timezone
 
-from wangge.accounts.models import Role
-from wangge.accounts.services import api_token_issue, user_create
+from wangge.accounts.models import OneTimeCode, Role
+from wangge.accounts.services import api_token_issue, otp_hash, user_create
 from wangge.alerts.models import Alert, AlertKind, AlertRead
 from wangge.audit import services as audit
 from wangge.audit.context import Actor
@@ -30,6 +30,7 @@ from wangge.exports.models import ExportJob
 from wangge.gates.models import Checkpoint, GateDuty, GatePass, GateScan, GuardKind, QuotaUse, Visitor
 from wangge.grid.models import Building, Division, Grid, GridAssignment, Household, Unit
 from wangge.health.models import EpidemicStatus, HealthReport, PersonStatus, StatusTransition
+from wangge.messaging.models import OutboxMessage
 from wangge.people.idcard import make_id_number
 from wangge.people.models import HouseholdMove, ImportJob, KeyGroupTag, Resident, ResidentTag
 from wangge.quarantine.models import QuarantineOrder, QuarantineTest, Regime, Room, Site, TestResultEntry
@@ -77,6 +78,17 @@ def make_api_token(user, *, name: str = "") -> str:
 
 
 # --- audit -----------------------------------------------------------------------------------
+def make_one_time_code(phone: str = "13912345678", *, code: str = "123456", **fields) -> OneTimeCode:
+    """A sign-in code for ``phone`` whose digits are ``code`` (stored hashed, as the service does)."""
+    fields.setdefault("expires_at", timezone.now() + dt.timedelta(minutes=5))
+    return OneTimeCode.objects.create(phone=phone, code_hash=otp_hash(phone, code), **fields)
+
+
+def make_outbox_message(recipient: str = "13912345678", *, text: str = "【网格】测试消息",
+                        purpose: str = "sign_in", **fields) -> OutboxMessage:
+    return OutboxMessage.objects.create(recipient=recipient, text=text, purpose=purpose, **fields)
+
+
 def make_audit_entry(user=None, *, action: str = AuditAction.VIEW, channel: str = "web", **fields) -> AuditEntry:
     """One entry of the append-only log, written the only way it is written: ``audit.record``."""
     fields.setdefault("object_type", "people.resident")

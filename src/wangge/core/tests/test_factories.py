@@ -56,6 +56,8 @@ def one_of_each(city, grid_worker, street_officer):
         visit,
         facility,
         alert,
+        factories.make_one_time_code(),
+        factories.make_outbox_message(),
         factories.make_health_code(a),
         factories.make_paper_code(a),
         factories.make_revocation("ref-any"),

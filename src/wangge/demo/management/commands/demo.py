@@ -29,7 +29,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         progress = Progress(residents, stream=self.stderr._out, enabled=verbosity >= 1)
         try:
-            result, accounts = demo_city_build(
+            result, accounts, resident = demo_city_build(
                 residents=residents, seed=seed, reset=reset, progress=progress, epidemic_work=not city_only
             )
         except DomainError as exc:
@@ -43,3 +43,10 @@ class Command(BaseCommand):
             self.stderr.write(f"示范账号（角色 用户名 密码 管辖范围代码）已写入 {accounts_file()}：")
         for account in accounts:
             self.stdout.write(account.line)
+        if verbosity >= 1 and resident is not None:
+            # Not on stdout: scripts read its lines as "role username password scope-code".
+            self.stderr.write(
+                f"居民登录（手机号＋验证码）：打开 /accounts/login/phone/，输入手机号 {resident.phone}"
+                f"（{resident.head}一家：{'、'.join(resident.members)}），点“获取验证码”；"
+                "验证码在发件箱 /messaging/outbox/（用 admin 登录查看）和服务日志里，5 分钟内有效。"
+            )
