@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MessagingConfig(AppConfig):
     name = "wangge.messaging"
-    verbose_name = "消息发送"
+    verbose_name = _("消息发送")

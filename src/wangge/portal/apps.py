@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "wangge.portal"
-    verbose_name = "居民端"
+    verbose_name = _("居民端")

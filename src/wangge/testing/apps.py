@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TestingConfig(AppConfig):
     name = "wangge.testing"
-    verbose_name = "核酸检测"
+    verbose_name = _("核酸检测")
 
     def ready(self) -> None:
         # A positive pool's members are yellow until their retest is negative: codes asks us.
