@@ -358,6 +358,7 @@ PAGES: dict[str, Entry] = {
     "transfer:facility_export": Entry(STAFF),
     "transfer:facility_new": Entry(RECEIVERS),
     # testing (全员核酸)
+    "testing:resident": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
     "testing:rounds": Entry(EVERYONE),
     "testing:round_new": Entry(NAT_ROUNDERS),
     "testing:round": Entry(STAFF, on="round", path=_pk("nat_round")),

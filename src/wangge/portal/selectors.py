@@ -18,6 +18,8 @@ from wangge.people.selectors import SelfHousehold, households_for_self, resident
 from wangge.quarantine.models import QuarantineTest
 from wangge.quarantine.selectors import tests_of_resident
 from wangge.screening.models import SelfDeclaration
+from wangge.testing.models import Sample
+from wangge.testing.selectors import test_history
 
 
 @dataclass
@@ -53,6 +55,7 @@ def my_households(*, actor: Actor, today: dt.date | None = None) -> list[Househo
 class MemberView:
     resident: Resident
     tests: list[QuarantineTest]
+    samples: list[Sample]  # mass-testing rounds (全员核酸): each sample with its tube's result
     declaration: SelfDeclaration | None
     monitoring: MonitoredPerson | None  # None: not under monitoring now
     slot: str
@@ -70,6 +73,7 @@ def my_member(*, actor: Actor, pk, today: dt.date | None = None) -> MemberView:
     return MemberView(
         resident=resident,
         tests=list(tests_of_resident(resident)),
+        samples=list(test_history(resident)),
         declaration=SelfDeclaration.objects.filter(resident=resident, date=today).first(),
         monitoring=monitoring,
         slot=current_slot(),

@@ -335,6 +335,15 @@ def test_history(resident) -> QuerySet[Sample]:
             .order_by("-sampled_at", "-id"))
 
 
+def resident_test_history(*, actor, pk: int) -> tuple[Resident, list[Sample]]:
+    """A resident's record (in reach, the read audited like the resident page) and every sample of
+    theirs, for the staff page of their mass-testing history."""
+    from wangge.people.selectors import resident_detail
+
+    resident = resident_detail(actor=actor, pk=pk)
+    return resident, list(test_history(resident))
+
+
 def samples_by_point(*, user, point: SamplingPoint, day: dt.date) -> dict[str, int]:
     qs = Sample.objects.filter(tube__point=point, day=day)
     return qs.aggregate(people=Count("id", filter=Q(repeat=False)), repeats=Count("id", filter=Q(repeat=True)),

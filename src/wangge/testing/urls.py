@@ -17,4 +17,5 @@ urlpatterns = [
     path("points/<int:pk>/scan/", views.point_scan, name="scan"),
     path("tubes/<int:pk>/close/", views.tube_close, name="tube_close"),
     path("tubes/<int:pk>/recall/", views.recall, name="recall"),
+    path("residents/<int:resident_id>/", views.resident_history, name="resident"),
 ]

@@ -220,3 +220,11 @@ def round_tasks(request, pk: int):
     rnd = selectors.round_in_reach(user=request.user, pk=pk)
     page = request_page(request, selectors.task_queryset(user=request.user, rnd=rnd))
     return render(request, "testing/tasks.html", {"r": rnd, "page": page, **pager_urls(request, page)})
+
+
+@login_required
+@not_found_as_404
+def resident_history(request, resident_id: int):
+    """A person's mass-testing samples with their tubes' results (linked from the resident page)."""
+    resident, samples = selectors.resident_test_history(actor=Actor.from_request(request), pk=resident_id)
+    return render(request, "testing/resident_history.html", {"resident": resident, "samples": samples})

@@ -57,3 +57,15 @@ def test_the_test_history_shows_the_quarantine_results(family, parent_account):
     make_quarantine_test(order, due=today - dt.timedelta(days=1), result="negative")
     page = login(parent_account).get(reverse("portal:member", args=[family["parent"].pk])).content.decode()
     assert 'data-testid="test-row"' in page and "阴性" in page
+
+
+def test_the_test_history_shows_mass_testing_samples_with_the_pool_s_result(family, parent_account):
+    from wangge.core.testing.factories import make_round, make_sample, make_sampling_point, make_tube
+
+    rnd = make_round(family["parent"].grid_code, name="第3轮全员核酸")
+    tube = make_tube(make_sampling_point(rnd, name="小区东门采样点"), capacity=10, result="negative",
+                     status="resulted")
+    make_sample(tube, family["parent"])
+    page = login(parent_account).get(reverse("portal:member", args=[family["parent"].pk])).content.decode()
+    assert 'data-testid="sample-row"' in page
+    assert "第3轮全员核酸" in page and "小区东门采样点" in page and "10合1混检" in page and "阴性" in page
