@@ -50,3 +50,34 @@ def test_transfer_and_order_pages_name_records_in_words(live_server, new_page, c
     _no_row_number(header, "隔离令", order.pk)
     assert today.isoformat() in header
     assert no_sideways_scroll(page)
+
+
+def test_the_auditor_reads_the_log_as_cards_and_follows_one_record_without_typing_its_number(
+        live_server, new_page, city, grid_worker, auditor, actor):
+    from django.urls import reverse
+
+    from wangge.people.services import resident_reveal
+
+    a, b = city["residents"]["A"], city["residents"]["A2"]
+    resident_reveal(actor=actor(grid_worker), resident_id=a.pk, field="id_number", purpose="tracing")
+    resident_reveal(actor=actor(grid_worker), resident_id=b.pk, field="id_number", purpose="tracing")
+    page = new_page(**PHONE)
+    log_in(page, live_server.url, auditor.username)
+    page.goto(live_server.url + reverse("audit:entry_list") + "?action=reveal")
+    # No field asks for a record's internal number.
+    expect(page.locator("input[name=object_id]:visible")).to_have_count(0)
+    expect(page.get_by_text("对象编号")).to_have_count(0)
+    # On a phone each entry is a card: no header row, every figure named, nothing scrolls sideways.
+    table = page.get_by_test_id("audit-table")
+    expect(table.locator("thead")).to_be_hidden()
+    assert no_sideways_scroll(page)
+    assert table.evaluate("t => t.closest('.table-scroll').scrollWidth <= t.closest('.table-scroll').clientWidth + 1")
+    expect(table.locator("td[data-label='账号']").first).to_be_visible()
+    # One tap narrows the log to a record's history.
+    row = table.locator("tr", has_text=b.name).first
+    row.get_by_test_id("object-history").click()
+    expect(page.get_by_test_id("one-object")).to_contain_text(b.name)
+    expect(table).not_to_contain_text(a.name)
+    expect(table).to_contain_text(b.name)
+    page.get_by_test_id("one-object").get_by_role("link").click()
+    expect(table).to_contain_text(a.name)

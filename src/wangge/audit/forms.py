@@ -19,7 +19,8 @@ class AuditSearchForm(FilterForm):
     actor_username = forms.CharField(label=_("账号"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("动作"), required=False, choices=[("", _("全部"))] + list(AuditAction.choices))
     object_type = forms.ChoiceField(label=_("对象类型"), required=False, choices=())
-    object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64)
+    # Never typed: set by a row's "此对象的全部记录" link and shown as a removable condition.
+    object_id = forms.CharField(label=_("对象编号"), required=False, max_length=64, widget=forms.HiddenInput)
     since = core_forms.DateField(label=_("起始日期"), required=False, widget=core_forms.DateInput())
     until = core_forms.DateField(label=_("截止日期"), required=False, widget=core_forms.DateInput())
     purpose = forms.ChoiceField(
