@@ -81,3 +81,32 @@ def test_the_auditor_reads_the_log_as_cards_and_follows_one_record_without_typin
     expect(table).to_contain_text(b.name)
     page.get_by_test_id("one-object").get_by_role("link").click()
     expect(table).to_contain_text(a.name)
+
+
+def test_a_testing_round_names_its_area_and_its_turnaround_tables_are_cards_on_a_phone(
+        live_server, new_page, city, street_officer):
+    from django.utils import timezone as tz
+
+    from wangge.core.testing.factories import make_round, make_sampling_point, make_tube
+    from wangge.grid.selectors import area_names
+
+    rnd = make_round("420106001001001")
+    point = make_sampling_point(rnd, name="东区采样点")
+    now = tz.now()
+    make_tube(point, lab="", closed_at=now - dt.timedelta(hours=2))
+    make_tube(point, lab="金域医学检验所", closed_at=now - dt.timedelta(hours=2),
+              received_at=now - dt.timedelta(hours=1), resulted_at=now)
+    page = new_page(**PHONE)
+    log_in(page, live_server.url, street_officer.username)
+    page.goto(f"{live_server.url}/testing/{rnd.pk}/")
+    header = page.locator("main hgroup p").inner_text()
+    assert "420106001001001" not in header
+    assert area_names([rnd.grid_code])[rnd.grid_code] in header
+    labs = page.get_by_test_id("turnaround-labs")
+    expect(labs.locator("thead")).to_be_hidden()
+    expect(labs.locator("td[data-label='管数']").first).to_be_visible()
+    expect(labs).to_contain_text("未登记检测机构")
+    assert no_sideways_scroll(page)
+
+    page.goto(f"{live_server.url}/testing/")
+    expect(page.locator("main")).not_to_contain_text("420106001001001")

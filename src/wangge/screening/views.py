@@ -31,7 +31,7 @@ from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import not_found_as_404, rate_limited_as_429, safe_next
 from wangge.exports.audited import audited_export
 from wangge.exports.views import export_or_job
-from wangge.grid.selectors import area_in_reach, household_in_reach
+from wangge.grid.selectors import area_in_reach, area_names, household_in_reach
 from wangge.health import selectors as health_selectors
 from wangge.health import services as health_services
 from wangge.health.models import SYMPTOMS, HealthReport
@@ -48,8 +48,10 @@ def campaign_list(request):
     filters, errors = selectors.CampaignFilters.from_query(request.GET)
     page = request_page(request, selectors.campaigns_for(user=request.user, filters=filters))
     campaigns = page.items
+    names = area_names([c.grid_code for c in campaigns])
     for c in campaigns:
         c.running_today = selectors.is_active_on(c, today)
+        c.area_name = names.get(c.grid_code, c.grid_code)
     return render(request, "screening/campaign_list.html", {
         "campaigns": campaigns, "filters": filters,
         "filter_errors": selectors.CampaignFilters.messages(errors),

@@ -17,6 +17,7 @@ from wangge.core.errors import DomainError, NotFound
 from wangge.core.lists import pager_urls, request_page
 from wangge.core.views import forbidden, not_found_as_404
 from wangge.exports.views import export_or_job
+from wangge.grid.selectors import area_names
 from wangge.testing import selectors, services
 from wangge.testing.forms import ExemptionForm, PointForm, ResultFileForm, RoundForm
 
@@ -24,6 +25,9 @@ from wangge.testing.forms import ExemptionForm, PointForm, ResultFileForm, Round
 @login_required
 def round_list(request):
     page = request_page(request, selectors.round_queryset(user=request.user))
+    names = area_names([r.grid_code for r in page.items])
+    for r in page.items:
+        r.area_name = names.get(r.grid_code, r.grid_code)
     return render(request, "testing/round_list.html", {
         "page": page, **pager_urls(request, page), "can_create": can(request.user, services.ROUND_CREATE)})
 
@@ -51,6 +55,7 @@ def round_new(request):
 def round_detail(request, pk: int):
     user = request.user
     rnd = selectors.round_in_reach(user=user, pk=pk)
+    rnd.area_name = area_names([rnd.grid_code]).get(rnd.grid_code, rnd.grid_code)
     return render(request, "testing/round_detail.html", {
         "r": rnd, "day": selectors.round_day(rnd), "pool": selectors.pool_size(rnd),
         "plan": selectors.round_plan(user=user, rnd=rnd), "saving": selectors.pooling_saving(user=user, rnd=rnd),
