@@ -10,14 +10,19 @@ from playwright.sync_api import expect
 from wangge.core.testing import TEST_PASSWORD
 from wangge.core.testing.factories import add_resident, make_household, make_investigation, make_unit, put_in
 from wangge.health.models import EpidemicStatus
+from wangge.quarantine.models import Regime
+from wangge.quarantine.presets import regime_presets_ensure
 from wangge.tracing.models import Contact
 
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 SCREENS = Path(django_settings.BASE_DIR).parent.parent / "var" / "screens"
 
 
 @pytest.fixture
 def case(city):
+    # A transactional test before this one may have flushed the regimes the migration seeds.
+    regime_presets_ensure(Regime)
     home, next_door = city["households"]["A"]
     add_resident(next_door, name="陈静", male=False)
     add_resident(make_household(make_unit(home.unit.building, number=2)), name="<b>赵磊</b>")

@@ -359,7 +359,7 @@ PAGES: dict[str, Entry] = {
     "transfer:facility_new": Entry(RECEIVERS),
     # testing (全员核酸)
     "testing:resident": Entry(STAFF, on="resident", path=_pk("resident", "resident_id")),
-    "testing:rounds": Entry(EVERYONE),
+    "testing:rounds": Entry(STAFF),
     "testing:round_new": Entry(NAT_ROUNDERS),
     "testing:round": Entry(STAFF, on="round", path=_pk("nat_round")),
     "testing:point_new": Entry(NAT_ROUNDERS, on="round", path=_pk("nat_round")),
@@ -379,9 +379,9 @@ PAGES: dict[str, Entry] = {
     "transfer:acknowledge": Entry(ACKNOWLEDGERS, on="transfer", method="POST", path=_pk("transfer_unacknowledged"),
                                   body=lambda o: {"name": "接收护士"}),
     "transfer:check_in": Entry(ACKNOWLEDGERS, on="transfer", path=_pk("transfer_en_route")),
-    "transfer:vehicles": Entry(EVERYONE),
+    "transfer:vehicles": Entry(STAFF),
     "transfer:vehicle_new": Entry(FLEET_KEEPERS),
-    "transfer:closed_roads": Entry(EVERYONE),
+    "transfer:closed_roads": Entry(STAFF),
     "transfer:closed_road_new": Entry(ROAD_KEEPERS),
     "transfer:closed_road_reopen": Entry(ROAD_KEEPERS, on="closed road", method="POST", path=_pk("closed_road")),
     # codes

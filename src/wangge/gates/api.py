@@ -88,21 +88,21 @@ class OfflineScanIn(BaseModel):
     uses_quota: bool = False
 
 
-class BatchIn(Schema):
+class ScanBatchIn(Schema):
     checkpoint_id: Id
     scans: Annotated[list[OfflineScanIn], Field(max_length=services.MAX_BATCH)]
 
 
-class BatchOut(Schema):
+class ScanBatchOut(Schema):
     received: int
     recorded: int
     duplicates: int
     refused: list[str]
 
 
-@router.post("/gates/scans", response={200: BatchOut, **WRITE_ERRORS},
+@router.post("/gates/scans", response={200: ScanBatchOut, **WRITE_ERRORS},
              summary="上传卡口离线扫码记录（按设备生成的 uuid 去重，重复上传只记一次）")
-def gate_scans(request: HttpRequest, payload: BatchIn):
+def gate_scans(request: HttpRequest, payload: ScanBatchIn):
     scans = [services.OfflineScan(**s.model_dump()) for s in payload.scans]
     result = services.scans_upload(actor=Actor.for_api(request), checkpoint_id=payload.checkpoint_id, scans=scans)
     return {"received": result.received, "recorded": result.recorded, "duplicates": result.duplicates,
@@ -131,14 +131,14 @@ class CheckpointPage(Schema):
     next_cursor: str | None = None
 
 
-class PageQuery(Schema):
+class ScanPageQuery(Schema):
     cursor: Annotated[str, Field(max_length=500)] = ""
     limit: PageSize = None
 
 
 @router.get("/gates/checkpoints", response={200: CheckpointPage, **READ_ERRORS},
             summary="管辖范围内的卡口")
-def checkpoint_list(request: HttpRequest, query: Query[PageQuery]):
+def checkpoint_list(request: HttpRequest, query: Query[ScanPageQuery]):
     page = keyset_page(selectors.checkpoint_queryset(user=request.auth), cursor=query.cursor,
                        limit=page_limit(query.limit))
     return {"items": [checkpoint_out(c) for c in page.items], "next_cursor": page.next_cursor}
@@ -146,7 +146,7 @@ def checkpoint_list(request: HttpRequest, query: Query[PageQuery]):
 
 @router.get("/gates/duty", response={200: CheckpointPage, **READ_ERRORS},
             summary="我现在可以值守的卡口（排班中的，及管辖范围内由我管理的）")
-def my_gates(request: HttpRequest, query: Query[PageQuery]):
+def my_gates(request: HttpRequest, query: Query[ScanPageQuery]):
     page = keyset_page(selectors.gates_of_guard(user=request.auth), cursor=query.cursor,
                        limit=page_limit(query.limit))
     return {"items": [checkpoint_out(c) for c in page.items], "next_cursor": page.next_cursor}
@@ -196,7 +196,7 @@ class ScanPage(Schema):
 
 @router.get("/gates/checkpoints/{checkpoint_id}/scans", response={200: ScanPage, **READ_ERRORS},
             summary="卡口出入记录（最新在前，游标分页；管辖范围内的工作人员）")
-def scan_list(request: HttpRequest, checkpoint_id: Id, query: Query[PageQuery]):
+def scan_list(request: HttpRequest, checkpoint_id: Id, query: Query[ScanPageQuery]):
     checkpoint = selectors.checkpoint_in_reach(user=request.auth, pk=checkpoint_id)
     page = keyset_page(selectors.scan_queryset(checkpoint=checkpoint), cursor=query.cursor,
                        limit=page_limit(query.limit))

@@ -9,11 +9,13 @@ from django.core.exceptions import PermissionDenied
 
 # What a resident may open besides the portal: signing in and out, the text size and language
 # switches, the health probe, the home page (which sends them to 我的), and the public pages
-# anybody may open (a household's declaration link).  The permission matrix opens every public
+# anybody may open (a household's declaration link), and the gate pages for a resident taking a
+# turn at their compound's gate (我为自家守大门: the gate itself answers 404 outside their shifts).
+# The permission matrix opens every public
 # page as a resident, so one missing here fails it.
 RESIDENT_NAMESPACES = {"portal", "accounts"}
 RESIDENT_PAGES = {"core:home", "core:text_size", "core:healthz", "set_language", "screening:declare",
-                  "screening:declare_monitoring"}
+                  "screening:declare_monitoring", "gates:mine", "gates:gate"}
 
 
 def resident_only(user) -> bool:

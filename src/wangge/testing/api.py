@@ -39,7 +39,7 @@ class RoundPage(Schema):
     next_cursor: str | None = None
 
 
-class PageQuery(Schema):
+class RoundPageQuery(Schema):
     cursor: str = ""
     limit: PageSize = None
 
@@ -51,7 +51,7 @@ def round_out(r) -> dict:
 
 
 @router.get("/testing/rounds", response={200: RoundPage, **READ_ERRORS}, summary="核酸检测轮次（游标分页）")
-def list_rounds(request: HttpRequest, query: Query[PageQuery]):
+def list_rounds(request: HttpRequest, query: Query[RoundPageQuery]):
     page = keyset_page(selectors.round_queryset(user=request.auth), cursor=query.cursor, limit=page_limit(query.limit))
     return {"items": [round_out(r) for r in page.items], "next_cursor": page.next_cursor}
 
@@ -67,7 +67,7 @@ class PlanOut(Schema):
     pool_size: int
 
 
-class CoverageOut(Schema):
+class RoundCoverageOut(Schema):
     day: dt.date
     population: int
     sampled: int
@@ -89,7 +89,7 @@ class SavingOut(Schema):
 
 class RoundDetailOut(RoundOut):
     plan: PlanOut
-    coverage: CoverageOut
+    coverage: RoundCoverageOut
     saving: SavingOut
 
 
@@ -100,7 +100,7 @@ def get_round(request: HttpRequest, round_id: Id):
     rnd = selectors.round_in_reach(user=user, pk=round_id)
     cov = selectors.coverage(user=user, rnd=rnd)
     return {**round_out(rnd), "plan": vars(selectors.round_plan(user=user, rnd=rnd)),
-            "coverage": {**{k: getattr(cov, k) for k in CoverageOut.model_fields if k != "percent"},
+            "coverage": {**{k: getattr(cov, k) for k in RoundCoverageOut.model_fields if k != "percent"},
                          "percent": cov.percent},
             "saving": vars(selectors.pooling_saving(user=user, rnd=rnd))}
 
@@ -158,13 +158,13 @@ class TubeIn(Schema):
     samples: Annotated[list[SampleIn], Field(max_length=20)] = []
 
 
-class BatchIn(Schema):
+class TubeBatchIn(Schema):
     batch_id: Text
     point_id: Id
     tubes: Annotated[list[TubeIn], Field(max_length=services.MAX_BATCH_TUBES)]
 
 
-class BatchOut(Schema):
+class TubeBatchOut(Schema):
     batch_id: str
     created: bool
     tubes: int
@@ -173,9 +173,9 @@ class BatchOut(Schema):
     problems: list[dict]
 
 
-@router.post("/testing/batches", response={200: BatchOut, 201: BatchOut, **WRITE_ERRORS},
+@router.post("/testing/batches", response={200: TubeBatchOut, 201: TubeBatchOut, **WRITE_ERRORS},
              summary="采样设备上传一批采样管（按批次号幂等）")
-def post_batch(request: HttpRequest, payload: BatchIn):
+def post_batch(request: HttpRequest, payload: TubeBatchIn):
     result = services.batch_ingest(actor=Actor.for_api(request), batch_id=payload.batch_id,
                                    point_id=payload.point_id,
                                    tubes=[t.dict() for t in payload.tubes])
